@@ -1,0 +1,116 @@
+// Contract periods and notice: in force on a local date, which period, its notice deadline, and when notice ends it.
+/*
+ * INTERcom: the contract runs 12 months from signature and renews tacitly unless the client gives
+ * notice 3 months before the end of the current period.
+ *
+ * - Period k is [start + k·months, start + (k+1)·months), always computed from `start` (never by
+ *   stepping period to period), so it cannot drift.
+ * - Adding months keeps the day of the month; when that day does not exist in the target month,
+ *   the period runs to the end of that month and the next one starts on the 1st of the month
+ *   after. Signed on 29 February 2024 for 12 months: the first period covers up to and including
+ *   28 February 2025 and the next starts on 1 March 2025, and 29 February 2028 is a period start
+ *   again. A client thus always gets whole months, never a day less.
+ * - The notice deadline of a period is its (exclusive) end minus `noticeMonths`, clamped to the
+ *   end of a shorter month (end 31 May, 3 months → 28 February): the last day N from which
+ *   `noticeMonths` months still fit before the end, and never after the period's last day (so with
+ *   noticeMonths 0 it is that last day). Notice given on that day is on time.
+ * - Notice given on N ends the contract at the end of the first period whose deadline is on or
+ *   after N: on time, the current period; late, the next one.
+ * - `renews: false` ends it at the end of the first period.
+ */
+import { civilDateOf, dayNumberOf, isoDateOf, parseIsoDate, type DayNumber } from './local-time.js'
+
+export interface ContractTerms {
+  start: string
+  months: number
+  noticeMonths: number
+  /** default true: tacit renewal */
+  renews?: boolean
+  noticeGivenOn?: string | null
+}
+
+export interface ContractStanding {
+  inForce: boolean
+  /** the period containing the date while in force; end is exclusive (the first day of the next period) */
+  period: { index: number; start: string; end: string } | null
+  /** while in force and renewing: the last day notice can be given to end at this period's end (it may be past) */
+  noticeDeadline: string | null
+  /** the day the contract stops being in force, once notice (or renews: false) fixes it */
+  endsOn: string | null
+}
+
+function dateOf(text: string, field: string): DayNumber {
+  const day = parseIsoDate(text)
+  if (day === null) throw new RangeError(`${field}: expected a date "YYYY-MM-DD", got "${text}"`)
+  return day
+}
+
+/** A date plus whole months; a day missing from the target month rolls over to the 1st of the next. */
+function plusMonths(day: DayNumber, months: number): DayNumber {
+  const { year, month, day: dayOfMonth } = civilDateOf(day)
+  const target = dayNumberOf(year, month + months, dayOfMonth)
+  return civilDateOf(target).day === dayOfMonth ? target : dayNumberOf(year, month + months + 1, 1)
+}
+
+/** A date minus whole months; a day missing from the target month is clamped to its last day. */
+function minusMonths(day: DayNumber, months: number): DayNumber {
+  const { year, month, day: dayOfMonth } = civilDateOf(day)
+  const lastOfMonth = dayNumberOf(year, month - months + 1, 1) - 1
+  return Math.min(dayNumberOf(year, month - months, dayOfMonth), lastOfMonth)
+}
+
+class Periods {
+  constructor(
+    private readonly start: DayNumber,
+    private readonly months: number,
+    private readonly noticeMonths: number,
+  ) {}
+
+  boundary(index: number): DayNumber {
+    return plusMonths(this.start, index * this.months)
+  }
+
+  /** Never later than the period's last day: with noticeMonths 0, notice is due within the period. */
+  deadline(index: number): DayNumber {
+    const end = this.boundary(index + 1)
+    return Math.min(minusMonths(end, this.noticeMonths), end - 1)
+  }
+
+  /**
+   * The period containing a date on or after the start: the month count gives it or the one
+   * after (a boundary lies in its month or, rolled over, in the next, never earlier).
+   */
+  indexAt(day: DayNumber): number {
+    const [from, to] = [civilDateOf(this.start), civilDateOf(day)]
+    const index = Math.floor(((to.year - from.year) * 12 + to.month - from.month) / this.months)
+    return this.boundary(index) > day ? index - 1 : index
+  }
+
+  /** The first period whose notice deadline is on or after the notice date (deadlines only grow). */
+  endedByNoticeOn(day: DayNumber): number {
+    let index = day < this.start ? 0 : this.indexAt(day)
+    while (this.deadline(index) < day) index++
+    return index
+  }
+}
+
+export function contractStanding(terms: ContractTerms, date: string): ContractStanding {
+  if (!Number.isInteger(terms.months) || terms.months < 1) throw new RangeError(`months must be a whole number ≥ 1, got ${terms.months}`)
+  if (!Number.isInteger(terms.noticeMonths) || terms.noticeMonths < 0) throw new RangeError(`noticeMonths must be a whole number ≥ 0, got ${terms.noticeMonths}`)
+  const start = dateOf(terms.start, 'start')
+  const day = dateOf(date, 'date')
+  const periods = new Periods(start, terms.months, terms.noticeMonths)
+  const ends: DayNumber[] = []
+  if (terms.renews === false) ends.push(periods.boundary(1))
+  if (terms.noticeGivenOn != null) ends.push(periods.boundary(periods.endedByNoticeOn(dateOf(terms.noticeGivenOn, 'noticeGivenOn')) + 1))
+  const endsOn = ends.length === 0 ? null : Math.min(...ends)
+  const standing: ContractStanding = { inForce: false, period: null, noticeDeadline: null, endsOn: endsOn === null ? null : isoDateOf(endsOn) }
+  if (day < start || (endsOn !== null && day >= endsOn)) return standing
+  const index = periods.indexAt(day)
+  return {
+    ...standing,
+    inForce: true,
+    period: { index, start: isoDateOf(periods.boundary(index)), end: isoDateOf(periods.boundary(index + 1)) },
+    noticeDeadline: endsOn === null ? isoDateOf(periods.deadline(index)) : null,
+  }
+}

@@ -1,0 +1,304 @@
+// A desk's calendar at instants: open windows day by day, and open or closed (with the reason and next opening) at an instant.
+/*
+ * Open time = ((weekly intervals − holiday dates) ∪ exceptional openings) − closures − closedNow.
+ *
+ * - Every wall-clock time is local to the desk's IANA zone. Intervals are half-open: 16:00 sharp is closed.
+ * - An interval belongs to the date it starts on; one that runs past midnight ("22:00-02:00") has a
+ *   tail on the next date. A holiday closes its whole local date, 00:00–24:00: it cuts the intervals
+ *   starting that date and the tail running into it, but not the tail running out of it.
+ * - An exceptional opening adds its hours on each date from `date` to `end`, holiday or not.
+ * - A closure runs continuously from `from` (default 00:00) on `start` to `to` (default 24:00) on
+ *   `end` (default `start`), so it may cross midnight; `yearly` repeats it on the same month-days
+ *   every year from its first (a 29 February start only in leap years; a 29 February end is the 28th
+ *   in other years).
+ * - closedNow closes everything from `since` until it is switched off.
+ * - DST: wall-clock bounds become instants as luxon converts them: a nonexistent time (02:30 on the
+ *   spring-forward night in Europe/Paris) moves forward an hour, an ambiguous one (02:30 on the
+ *   fall-back night) is the later, standard-time one.
+ * - Windows are computed one local date at a time, only as far as the question needs, and no
+ *   further than SEARCH_DAYS ahead: a desk with no hours answers "never" (null) instead of looping.
+ */
+import { holidayIndexFor, type HolidayIndex } from './holidays.js'
+import { DAY_MINUTES, dayNumberOf, civilDateOf, localTimeIn, parseIsoDate, weekdayIndexOf, type DayNumber, type LocalTime } from './local-time.js'
+import { mergeRanges, subtractRanges, type Range } from './minute-ranges.js'
+import { parseClock, parseTimeRange, WEEKDAYS, type Closure, type Country, type HolidayOverride, type Opening, type WeeklySchedule } from './schemas.js'
+
+/** How far ahead the next opening (and working time) is searched before answering "never". */
+export const SEARCH_DAYS = 400
+
+export interface DeskCalendar {
+  timezone: string
+  weekly: WeeklySchedule
+  country: Country | null
+  /** shipped observed data + the desk's own, concatenated by the caller */
+  holidayOverrides: readonly HolidayOverride[]
+  closures: readonly Closure[]
+  openings: readonly Opening[]
+  /** the emergency switch: closed from `since` until switched off */
+  closedNow?: { since: string; by: string; reason?: string } | null
+}
+
+export interface Window {
+  start: Date
+  end: Date
+}
+
+export type ClosedReason = 'outside_hours' | 'holiday' | 'closure'
+
+export interface DeskStatus {
+  open: boolean
+  reason: 'open' | ClosedReason
+  /** the holiday's name when reason is 'holiday' */
+  holiday?: string
+  /** the closure's name (or the closed-now reason) when reason is 'closure' */
+  closure?: string
+  /** when closed: the start of the first open window after the instant; null when open or "never" */
+  nextOpening: Date | null
+  /** when open: the end of the current window (absent if it runs past the search bound) */
+  closesAt?: Date
+}
+
+interface LabelledRange extends Range {
+  name: string
+}
+
+interface YearlyClosure {
+  firstYear: number
+  startMonth: number
+  startDay: number
+  from: number
+  spanYears: number
+  endMonth: number
+  endDay: number
+  to: number
+  name: string
+}
+
+interface CompiledOpening {
+  first: DayNumber
+  last: DayNumber
+  ranges: Range[]
+}
+
+interface CompiledCalendar {
+  local: LocalTime
+  /** per weekday (Monday first), the weekly minutes of a date: its own intervals and the previous day's tails */
+  weekly: Range[][]
+  holidays: HolidayIndex
+  /** closures as wall-clock minute stamps (day number × 1440 + minute) */
+  closures: LabelledRange[]
+  yearly: YearlyClosure[]
+  openings: CompiledOpening[]
+  /** the last date that can hold open time: none after it without weekly hours or after closed now */
+  lastOpenDay: DayNumber
+  closedSince: number
+  closedReason: string | undefined
+}
+
+function compileWeekly(weekly: WeeklySchedule): Range[][] {
+  const own = WEEKDAYS.map((weekday) => (weekly[weekday] ?? []).map(parseTimeRange))
+  return own.map((ranges, index) => {
+    const previous = own[(index + 6) % 7] as Range[]
+    const tails = previous.filter((range) => range.end > DAY_MINUTES).map((range) => ({ start: 0, end: range.end - DAY_MINUTES }))
+    return mergeRanges([...ranges.map((range) => ({ start: range.start, end: Math.min(range.end, DAY_MINUTES) })), ...tails])
+  })
+}
+
+function dateOf(text: string): DayNumber {
+  const day = parseIsoDate(text)
+  if (day === null) throw new RangeError(`expected a date "YYYY-MM-DD", got "${text}"`)
+  return day
+}
+
+function clockOf(text: string | undefined, fallback: number, asEnd: boolean): number {
+  if (text === undefined) return fallback
+  const minutes = parseClock(text, asEnd)
+  if (minutes === null) throw new RangeError(`expected a time "HH:MM", got "${text}"`)
+  return minutes
+}
+
+function compileClosures(closures: readonly Closure[]): { closures: LabelledRange[]; yearly: YearlyClosure[] } {
+  const once: LabelledRange[] = []
+  const yearly: YearlyClosure[] = []
+  for (const closure of closures) {
+    const [start, end] = [dateOf(closure.start), dateOf(closure.end ?? closure.start)]
+    const [from, to] = [clockOf(closure.from, 0, false), clockOf(closure.to, DAY_MINUTES, true)]
+    if (closure.yearly === true) {
+      const [first, last] = [civilDateOf(start), civilDateOf(end)]
+      yearly.push({
+        firstYear: first.year, startMonth: first.month, startDay: first.day, from,
+        spanYears: last.year - first.year, endMonth: last.month, endDay: last.day, to, name: closure.name,
+      })
+    } else {
+      once.push({ start: start * DAY_MINUTES + from, end: end * DAY_MINUTES + to, name: closure.name })
+    }
+  }
+  return { closures: once, yearly }
+}
+
+function compileOpenings(openings: readonly Opening[]): CompiledOpening[] {
+  return openings.map((opening) => ({
+    first: dateOf(opening.date),
+    last: dateOf(opening.end ?? opening.date),
+    ranges: opening.hours.map(parseTimeRange),
+  }))
+}
+
+function compile(calendar: DeskCalendar): CompiledCalendar {
+  const since = calendar.closedNow ? Date.parse(calendar.closedNow.since) : Number.POSITIVE_INFINITY
+  if (Number.isNaN(since)) throw new RangeError(`closedNow.since is not an instant: "${calendar.closedNow?.since}"`)
+  const local = localTimeIn(calendar.timezone)
+  const weekly = compileWeekly(calendar.weekly)
+  const openings = compileOpenings(calendar.openings)
+  // so that a desk without hours, or closed now, answers "never" without walking the search bound
+  const lastOpening = Math.max(Number.NEGATIVE_INFINITY, ...openings.map((opening) => opening.last + 1))
+  const lastByHours = weekly.some((ranges) => ranges.length > 0) ? Number.POSITIVE_INFINITY : lastOpening
+  const lastBySwitch = Number.isFinite(since) ? local.localAt(since).dayNumber : Number.POSITIVE_INFINITY
+  return {
+    local,
+    weekly,
+    holidays: holidayIndexFor(calendar.country, calendar.holidayOverrides),
+    ...compileClosures(calendar.closures),
+    openings,
+    lastOpenDay: Math.min(lastByHours, lastBySwitch),
+    closedSince: since,
+    closedReason: calendar.closedNow?.reason,
+  }
+}
+
+/** A month-day of a year as a day number; null when it does not exist that year (29 February). */
+function monthDayIn(year: number, month: number, day: number): DayNumber | null {
+  const dayNumber = dayNumberOf(year, month, day)
+  return civilDateOf(dayNumber).day === day ? dayNumber : null
+}
+
+/** The closures (as minute stamps) that touch a local date, yearly ones unfolded for the years concerned. */
+function closuresAround(calendar: CompiledCalendar, day: DayNumber): LabelledRange[] {
+  const [dayStart, dayEnd] = [day * DAY_MINUTES, (day + 1) * DAY_MINUTES]
+  const touching = calendar.closures.filter((closure) => closure.start < dayEnd && closure.end > dayStart)
+  if (calendar.yearly.length === 0) return touching
+  const year = civilDateOf(day).year
+  for (const closure of calendar.yearly) {
+    for (let first = year - closure.spanYears; first <= year; first++) {
+      const start = first < closure.firstYear ? null : monthDayIn(first, closure.startMonth, closure.startDay)
+      if (start === null) continue
+      const endYear = first + closure.spanYears
+      // a 29 February end falls back to the 28th when the year has none
+      const end = monthDayIn(endYear, closure.endMonth, closure.endDay) ?? dayNumberOf(endYear, 3, 1) - 1
+      const range = { start: start * DAY_MINUTES + closure.from, end: end * DAY_MINUTES + closure.to, name: closure.name }
+      if (range.start < dayEnd && range.end > dayStart) touching.push(range)
+    }
+  }
+  return touching
+}
+
+function openingsOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
+  const ranges: Range[] = []
+  for (const opening of calendar.openings) {
+    if (day >= opening.first && day <= opening.last) {
+      for (const range of opening.ranges) ranges.push({ start: range.start, end: Math.min(range.end, DAY_MINUTES) })
+    }
+    if (day - 1 >= opening.first && day - 1 <= opening.last) {
+      for (const range of opening.ranges) if (range.end > DAY_MINUTES) ranges.push({ start: 0, end: range.end - DAY_MINUTES })
+    }
+  }
+  return ranges
+}
+
+/** The open time within one local date (00:00–24:00 wall clock), as sorted, merged UTC millisecond ranges. */
+function openOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
+  const weekly = calendar.holidays.on(day).length > 0 ? [] : (calendar.weekly[weekdayIndexOf(day)] as Range[])
+  const extra = calendar.openings.length === 0 ? [] : openingsOn(calendar, day)
+  let minutes = extra.length === 0 ? weekly : mergeRanges([...weekly, ...extra])
+  if (minutes.length === 0) return []
+  if (calendar.closures.length > 0 || calendar.yearly.length > 0) {
+    const offset = day * DAY_MINUTES
+    const cuts = closuresAround(calendar, day).map((closure) => ({ start: closure.start - offset, end: closure.end - offset }))
+    minutes = subtractRanges(minutes, cuts)
+  }
+  const instants = minutes.map((range) => ({
+    start: calendar.local.instantOf(day, range.start),
+    end: Math.min(calendar.local.instantOf(day, range.end), calendar.closedSince),
+  }))
+  // DST can make wall-clock order and instant order disagree around a gap: sort and join again
+  return mergeRanges(instants)
+}
+
+/**
+ * Open windows in instant order from `from` (clipped to it), joined across midnight, computed one
+ * date at a time through `lastDay`. A window still open at the end of `lastDay` ends at +∞.
+ */
+function* windowsFrom(calendar: CompiledCalendar, from: number, lastDay: DayNumber): Generator<Range, void, undefined> {
+  let pending = null as Range | null
+  const last = Math.min(lastDay, calendar.lastOpenDay)
+  for (let day = calendar.local.localAt(from).dayNumber; day <= last; day++) {
+    for (const piece of openOn(calendar, day)) {
+      if (piece.end <= from) continue
+      if (pending !== null && piece.start <= pending.end) {
+        pending.end = Math.max(pending.end, piece.end)
+        continue
+      }
+      if (pending !== null) yield pending
+      pending = { start: Math.max(piece.start, from), end: piece.end }
+    }
+    // only a window reaching midnight can continue into the next date
+    if (pending !== null && pending.end < calendar.local.instantOf(day + 1, 0)) {
+      yield pending
+      pending = null
+    }
+  }
+  if (pending !== null) yield { start: pending.start, end: Number.POSITIVE_INFINITY }
+}
+
+/** Open windows of [from, to): sorted, merged, clipped. */
+export function openWindows(calendar: DeskCalendar, from: Date, to: Date): Window[] {
+  const compiledCalendar = compile(calendar)
+  const [start, end] = [from.getTime(), to.getTime()]
+  const windows: Window[] = []
+  if (end <= start) return windows
+  for (const window of windowsFrom(compiledCalendar, start, compiledCalendar.local.localAt(end).dayNumber)) {
+    if (window.start >= end) break
+    windows.push({ start: new Date(window.start), end: new Date(Math.min(window.end, end)) })
+  }
+  return windows
+}
+
+/** The first open window containing or following an instant, within the search bound. */
+function windowAtOrAfter(calendar: CompiledCalendar, at: number): Range | null {
+  const first = windowsFrom(calendar, at, calendar.local.localAt(at).dayNumber + SEARCH_DAYS).next()
+  return first.done === true ? null : first.value
+}
+
+/** Iterates the open windows from an instant, within the search bound (for working-time arithmetic). */
+export function windowsAfter(calendar: DeskCalendar, at: number): Iterable<Range> {
+  const compiledCalendar = compile(calendar)
+  return windowsFrom(compiledCalendar, at, compiledCalendar.local.localAt(at).dayNumber + SEARCH_DAYS)
+}
+
+/** Why the desk is closed at an instant: closure (or closed now), else a holiday not opened exceptionally, else the hours. */
+function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 'reason' | 'holiday' | 'closure'> {
+  if (at >= calendar.closedSince) {
+    return calendar.closedReason === undefined ? { reason: 'closure' } : { reason: 'closure', closure: calendar.closedReason }
+  }
+  const { dayNumber, minute } = calendar.local.localAt(at)
+  const stamp = dayNumber * DAY_MINUTES + minute
+  const closure = closuresAround(calendar, dayNumber).find((range) => range.start <= stamp && stamp < range.end)
+  if (closure !== undefined) return { reason: 'closure', closure: closure.name }
+  const holiday = calendar.holidays.on(dayNumber)[0]
+  const opensThatDay = calendar.openings.some((opening) => dayNumber >= opening.first && dayNumber <= opening.last)
+  if (holiday !== undefined && !opensThatDay) return { reason: 'holiday', holiday: holiday.name }
+  return { reason: 'outside_hours' }
+}
+
+/** Open or closed at an instant, why, and when it next opens (or closes). */
+export function deskStatus(calendar: DeskCalendar, at: Date): DeskStatus {
+  const compiledCalendar = compile(calendar)
+  const instant = at.getTime()
+  const window = windowAtOrAfter(compiledCalendar, instant)
+  if (window !== null && window.start <= instant) {
+    const status: DeskStatus = { open: true, reason: 'open', nextOpening: null }
+    if (Number.isFinite(window.end)) status.closesAt = new Date(window.end)
+    return status
+  }
+  return { open: false, ...closedReason(compiledCalendar, instant), nextOpening: window === null ? null : new Date(window.start) }
+}

@@ -1,0 +1,34 @@
+// The desk calendar's public API: schedule schemas, holidays, open/closed at instants, working time, contract periods, spoken hours.
+export {
+  closureSchema,
+  countrySchema,
+  dayHoursSchema,
+  holidayOverrideSchema,
+  isoDateSchema,
+  openingSchema,
+  timeRangeSchema,
+  timezoneSchema,
+  weekdaySchema,
+  weeklyScheduleSchema,
+  WEEKDAYS,
+  type Closure,
+  type Country,
+  type HolidayOverride,
+  type Opening,
+  type Weekday,
+  type WeeklySchedule,
+} from './schemas.js'
+export { holidaysForYear, type Holiday, type HolidayStatus } from './holidays.js'
+export { observedHolidays } from './observed-holidays.js'
+export {
+  deskStatus,
+  openWindows,
+  SEARCH_DAYS,
+  type ClosedReason,
+  type DeskCalendar,
+  type DeskStatus,
+  type Window,
+} from './desk-calendar.js'
+export { addWorkingTime, workingTimeBetween } from './working-time.js'
+export { contractStanding, type ContractStanding, type ContractTerms } from './contract.js'
+export { describeHours, describeNextOpening, formatClock, type Language } from './spoken-hours.js'
