@@ -1,0 +1,19 @@
+# The image fly.toml deploys: compiled JavaScript on Node 20, production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=8080
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The shipped desk files, so DESK_FILE=db/desks/intercom.json works in a demo deployment.
+COPY --from=build /app/db/desks ./db/desks
+USER node
+EXPOSE 8080
+CMD ["node", "--enable-source-maps", "dist/src/server.js"]

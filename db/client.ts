@@ -1,0 +1,133 @@
+// The database: embedded Postgres (PGlite) under DATA_DIR by default, a real Postgres with a URL.
+// Both speak the same SQL through drizzle, with the same schema and the same migrations.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from './schema.js'
+
+export type Schema = typeof schema
+export type Database = PgDatabase<PgQueryResultHKT, Schema>
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema>
+/** What store functions take: the database, or a transaction already open on it. */
+export type Queryable = Database | Transaction
+
+export interface DatabaseHandle {
+  db: Database
+  kind: 'pglite' | 'postgres'
+  /** applies the committed migrations (idempotent; serialised across instances on Postgres) */
+  migrate(): Promise<void>
+  /** a cheap round trip, for /readyz */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
+const drizzleConfig = { schema, casing: 'snake_case' } as const
+// An arbitrary constant: every instance takes the same advisory lock while migrating.
+const MIGRATION_LOCK = 7_240_531
+
+export interface OpenOptions {
+  /** postgres:// URL; absent = embedded PGlite */
+  url?: string | undefined
+  /** where PGlite keeps its files; 'memory://' for a throwaway database */
+  dataDir?: string
+  /** connections in the pool (Postgres only) */
+  max?: number
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options.max ?? 10) : openPglite(options.dataDir ?? './data')
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://')
+  const release = inMemory ? async () => {} : await lockDataDir(dataDir)
+  const client = new PGlite(inMemory ? dataDir : `${dataDir}/pglite`)
+  await client.waitReady
+  const db = drizzlePglite({ client, ...drizzleConfig })
+  return {
+    db: db as unknown as Database,
+    kind: 'pglite',
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    ping: async () => {
+      await client.query('select 1')
+    },
+    close: async () => {
+      await client.close()
+      await release()
+    },
+  }
+}
+
+/** Thrown when another process already has the embedded database open. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError'
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same files would corrupt them.
+ * A lock file holding the owner's pid keeps a CLI from opening what a running server has open
+ * (a lock left by a dead process is taken over).
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true })
+  const lockFile = `${dataDir}/supportline.lock`
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' })
+      return () => rm(lockFile, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''))
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseInUseError(
+          `the embedded database in ${dataDir} is in use by process ${owner} (a running supportline?); ` +
+            'stop it first, or set DATABASE_URL to a Postgres server that both can share',
+        )
+      }
+      await rm(lockFile, { force: true })
+    }
+  }
+  throw new DatabaseInUseError(`cannot lock ${lockFile}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'supportline' } })
+  const db = drizzlePostgres({ client, ...drizzleConfig })
+  return {
+    db: db as unknown as Database,
+    kind: 'postgres',
+    migrate: async () => {
+      // One connection of its own, holding the lock for the whole run, so two instances starting
+      // together (or a release command racing a start) never apply a migration twice.
+      const single = postgres(url, { max: 1, onnotice: () => {} })
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK})`
+        await migratePostgres(drizzlePostgres({ client: single, ...drizzleConfig }), { migrationsFolder })
+        await single`select pg_advisory_unlock(${MIGRATION_LOCK})`
+      } finally {
+        await single.end()
+      }
+    },
+    ping: async () => {
+      await db.execute(sql`select 1`)
+    },
+    close: () => client.end({ timeout: 5 }),
+  }
+}

@@ -1,0 +1,370 @@
+// The data model of supportline, read top to bottom: configuration (desks, agents, clients,
+// contracts), the manager's calendar decisions, then what calls leave behind (calls, counted talk,
+// monthly usage, callbacks), and finally access (tokens) and the audit log.
+import { sql } from 'drizzle-orm'
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import type { Closure, HolidayOverride, Opening, WeeklySchedule } from '../src/domain/calendar/index.js'
+import type { DeskOptions, Templates } from '../src/domain/desk.js'
+
+const instant = () => timestamp({ withTimezone: true, mode: 'date' })
+const createdAt = () => instant().notNull().defaultNow()
+
+// ── Configuration: what the desk file declares ──────────────────────────────────────────────
+
+/** A support desk: one phone line, its hours in its own time zone, its holiday calendar. */
+export const desks = pgTable('desks', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  timezone: text().notNull(),
+  language: text().notNull().default('fr-FR'),
+  /** weekly hours, local wall-clock ("09:30-12:00"), end exclusive */
+  weekly: jsonb().$type<WeeklySchedule>().notNull(),
+  /** country whose public holidays close the desk (DZ, FR), or none */
+  country: text(),
+  /** closures and exceptional openings declared in the desk file (managers' own live in calendar_entries) */
+  closures: jsonb().$type<Closure[]>().notNull().default([]),
+  openings: jsonb().$type<Opening[]>().notNull().default([]),
+  /** routing, voicemail, on-call line, fallback numbers */
+  options: jsonb().$type<DeskOptions>().notNull(),
+  /** per-desk message templates, by language then message key */
+  templates: jsonb().$type<Templates>().notNull().default({}),
+  /** emergency "closed now" switch: when set, the desk is closed from closed_since until switched off */
+  closedSince: instant(),
+  closedBy: text(),
+  closedReason: text(),
+  /** false once the desk is no longer in the applied desk file; its history stays */
+  active: boolean().notNull().default(true),
+  updatedAt: createdAt(),
+})
+
+/** The numbers callers dial; `To` of the incoming call finds the desk. */
+export const deskNumbers = pgTable('desk_numbers', {
+  number: text().primaryKey(),
+  deskId: text()
+    .notNull()
+    .references(() => desks.id),
+})
+
+/** The people who answer forwarded calls, usually on their mobile phones. */
+export const agents = pgTable('agents', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  number: text().notNull(),
+  onDuty: boolean().notNull().default(true),
+  active: boolean().notNull().default(true),
+  updatedAt: createdAt(),
+})
+
+/** Which desks an agent answers for; `position` orders sequential ringing. */
+export const agentDesks = pgTable(
+  'agent_desks',
+  {
+    agentId: text()
+      .notNull()
+      .references(() => agents.id),
+    deskId: text()
+      .notNull()
+      .references(() => desks.id),
+    position: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.deskId] }), index().on(t.deskId)],
+)
+
+/** Client companies holding a support contract. */
+export const clients = pgTable('clients', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  /** language the caller hears; null = the desk's */
+  language: text(),
+  /** support suspended for breach (model clause): the caller hears the suspension message */
+  suspended: boolean().notNull().default(false),
+  suspendedReason: text(),
+  active: boolean().notNull().default(true),
+  updatedAt: createdAt(),
+})
+
+/** Registered technical contacts: a number identifies exactly one client. */
+export const clientNumbers = pgTable(
+  'client_numbers',
+  {
+    number: text().primaryKey(),
+    clientId: text()
+      .notNull()
+      .references(() => clients.id),
+    contact: text(),
+  },
+  (t) => [index().on(t.clientId)],
+)
+
+/** A support contract between a client and a desk (INTERcom Art.: 12 months, tacit renewal). */
+export const contracts = pgTable(
+  'contracts',
+  {
+    id: serial().primaryKey(),
+    clientId: text()
+      .notNull()
+      .references(() => clients.id),
+    deskId: text()
+      .notNull()
+      .references(() => desks.id),
+    /** signature date, local to the desk */
+    start: date({ mode: 'string' }).notNull(),
+    months: integer().notNull(),
+    noticeMonths: integer().notNull(),
+    renews: boolean().notNull().default(true),
+    /** INTERcom: 5 h a month; beyond is billed case by case */
+    monthlyQuotaSeconds: integer().notNull(),
+    overage: text({ enum: ['bill', 'ask', 'refuse'] }).notNull(),
+    /** each answered call is rounded up to a multiple of this many seconds (1 = to the second) */
+    billingIncrementSeconds: integer().notNull().default(1),
+    /** the client's notice of non-renewal, and who recorded it */
+    noticeGivenOn: date({ mode: 'string' }),
+    noticeRecordedBy: text(),
+    active: boolean().notNull().default(true),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.clientId, t.deskId, t.start), index().on(t.deskId)],
+)
+
+// ── Calendar decisions made by managers, with who and when ──────────────────────────────────
+
+/** Confirmed, moved, added or removed holiday occurrences (estimated lunar dates are confirmed here). */
+export const holidayOverrides = pgTable(
+  'holiday_overrides',
+  {
+    id: serial().primaryKey(),
+    deskId: text()
+      .notNull()
+      .references(() => desks.id),
+    holidayId: text().notNull(),
+    action: text({ enum: ['confirm', 'move', 'add', 'remove'] }).notNull(),
+    start: date({ mode: 'string' }),
+    days: integer(),
+    name: text(),
+    by: text().notNull(),
+    at: createdAt(),
+  },
+  (t) => [index().on(t.deskId, t.holidayId)],
+)
+
+/** Closures and exceptional openings added through the API (the desk file's are on the desk). */
+export const calendarEntries = pgTable(
+  'calendar_entries',
+  {
+    id: serial().primaryKey(),
+    deskId: text()
+      .notNull()
+      .references(() => desks.id),
+    kind: text({ enum: ['closure', 'opening'] }).notNull(),
+    entry: jsonb().$type<Closure | Opening>().notNull(),
+    by: text().notNull(),
+    at: createdAt(),
+    removedAt: instant(),
+    removedBy: text(),
+  },
+  (t) => [index().on(t.deskId)],
+)
+
+// ── What calls leave behind ─────────────────────────────────────────────────────────────────
+
+/** One record per incoming call (CallSid); `outcome` is null while the call is in progress. */
+export const calls = pgTable(
+  'calls',
+  {
+    callSid: text().primaryKey(),
+    deskId: text(),
+    fromNumber: text().notNull(),
+    toNumber: text().notNull(),
+    clientId: text(),
+    contractId: integer(),
+    startedAt: instant().notNull(),
+    /** the desk-local month (YYYY-MM) the call's talk time counts into */
+    usageMonth: text(),
+    /** what the voice webhook decided (route, voicemail, closed_hours, ...) */
+    decision: text().notNull(),
+    outcome: text({
+      enum: [
+        'answered',
+        'no_answer',
+        'voicemail',
+        'closed_hours',
+        'closed_holiday',
+        'unknown_caller',
+        'suspended',
+        'no_contract',
+        'quota_refused',
+        'abandoned',
+        'failed',
+      ],
+    }),
+    /** the caller accepted billing beyond the quota, or the out-of-hours on-call charge */
+    overageAccepted: boolean().notNull().default(false),
+    onCall: boolean().notNull().default(false),
+    agentId: text(),
+    dialCallSid: text(),
+    dialStatus: text(),
+    dialAttempts: integer().notNull().default(0),
+    talkSeconds: integer().notNull().default(0),
+    recordingUrl: text(),
+    callStatus: text(),
+    durationSeconds: integer(),
+    endedAt: instant(),
+  },
+  (t) => [
+    index('calls_started_idx').on(t.startedAt.desc(), t.callSid.desc()),
+    index('calls_client_started_idx').on(t.clientId, t.startedAt.desc(), t.callSid.desc()),
+    index('calls_desk_started_idx').on(t.deskId, t.startedAt.desc(), t.callSid.desc()),
+  ],
+)
+
+/** Every webhook a call received, as received (for the call's page and for audits). */
+export const callEvents = pgTable(
+  'call_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    callSid: text().notNull(),
+    kind: text().notNull(),
+    at: createdAt(),
+    params: jsonb().$type<Record<string, string>>().notNull(),
+  },
+  (t) => [index().on(t.callSid, t.id)],
+)
+
+/**
+ * Answered talk time, counted once: one row per dial leg. Inserting the row is what counts the
+ * seconds into `usage`, in the same transaction, so a duplicate callback finds the row and adds
+ * nothing.
+ */
+export const talkLegs = pgTable(
+  'talk_legs',
+  {
+    callSid: text().notNull(),
+    dialCallSid: text().notNull(),
+    contractId: integer().notNull(),
+    month: text().notNull(),
+    talkSeconds: integer().notNull(),
+    /** after the contract's billing increment */
+    countedSeconds: integer().notNull(),
+    includedSeconds: integer().notNull(),
+    overageSeconds: integer().notNull(),
+    /** out-of-hours on-call assistance, billed apart (INTERcom: outside hours billed extra) */
+    onCall: boolean().notNull().default(false),
+    countedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.callSid, t.dialCallSid] }),
+    index().on(t.contractId, t.month),
+    check('talk_legs_split', sql`${t.includedSeconds} + ${t.overageSeconds} = ${t.countedSeconds}`),
+  ],
+)
+
+/** Support time used per contract and desk-local month (INTERcom: 5 h a month, beyond billed). */
+export const usage = pgTable(
+  'usage',
+  {
+    contractId: integer()
+      .notNull()
+      .references(() => contracts.id),
+    month: text().notNull(),
+    quotaSeconds: integer().notNull(),
+    usedSeconds: integer().notNull().default(0),
+    includedSeconds: integer().notNull().default(0),
+    overageSeconds: integer().notNull().default(0),
+    onCallSeconds: integer().notNull().default(0),
+    calls: integer().notNull().default(0),
+    updatedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contractId, t.month] }), index().on(t.month)],
+)
+
+/** 80 % and 100 % of a month's quota, recorded once when first crossed. */
+export const usageThresholds = pgTable(
+  'usage_thresholds',
+  {
+    contractId: integer().notNull(),
+    month: text().notNull(),
+    percent: integer().notNull(),
+    callSid: text().notNull(),
+    crossedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contractId, t.month, t.percent] })],
+)
+
+/** A voicemail or callback request; due within 24 working hours (model clause). */
+export const callbacks = pgTable(
+  'callbacks',
+  {
+    id: serial().primaryKey(),
+    callSid: text().notNull().unique(),
+    deskId: text().notNull(),
+    clientId: text(),
+    fromNumber: text().notNull(),
+    reason: text({ enum: ['no_answer', 'no_agent', 'closed_hours', 'closed_holiday'] }).notNull(),
+    recordingUrl: text(),
+    recordingSeconds: integer(),
+    createdAt: createdAt(),
+    dueAt: instant(),
+    status: text({ enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
+    assignedTo: text(),
+    doneAt: instant(),
+    doneBy: text(),
+    note: text(),
+  },
+  (t) => [index().on(t.status, t.dueAt)],
+)
+
+// ── Access and accountability ───────────────────────────────────────────────────────────────
+
+/** Bearer tokens, stored as SHA-256 of a 256-bit random secret (never in clear). */
+export const tokens = pgTable('tokens', {
+  id: serial().primaryKey(),
+  name: text().notNull(),
+  role: text({ enum: ['admin', 'manager', 'client'] }).notNull(),
+  clientId: text().references(() => clients.id),
+  tokenHash: text().notNull().unique(),
+  createdAt: createdAt(),
+  createdBy: text().notNull(),
+  revokedAt: instant(),
+  lastUsedAt: instant(),
+})
+
+/** Each desk file applied: an unchanged DESK_FILE is not re-applied at start. */
+export const appliedDeskFiles = pgTable('applied_desk_files', {
+  id: serial().primaryKey(),
+  digest: text().notNull(),
+  appliedAt: instant().notNull(),
+  actor: text().notNull(),
+  changes: integer().notNull(),
+})
+
+/** Every configuration change: who, when, what before and after. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    at: createdAt(),
+    actor: text().notNull(),
+    action: text().notNull(),
+    entity: text().notNull(),
+    entityId: text().notNull(),
+    before: jsonb(),
+    after: jsonb(),
+  },
+  (t) => [index().on(t.entity, t.entityId)],
+)

@@ -1,0 +1,99 @@
+// The environment, parsed once with zod: the only reader of process.env.
+import { z } from 'zod'
+
+/** Signs webhooks outside production when TWILIO_AUTH_TOKEN is unset (the simulator uses it too). */
+export const DEVELOPMENT_AUTH_TOKEN = 'supportline-development-token'
+/** The admin token outside production when ADMIN_TOKEN is unset: accepted from this machine only. */
+export const DEVELOPMENT_ADMIN_TOKEN = 'supportline-development-admin'
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535')
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    TWILIO_AUTH_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DESK_FILE: z.string().min(1).optional(),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    CLOCK_START: z.iso
+      .datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return
+    if (env.CLOCK_START) ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
+    for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' })
+    }
+  })
+
+export interface Config {
+  env: 'production' | 'development' | 'test'
+  databaseUrl: string | undefined
+  dataDir: string
+  twilioAuthToken: string
+  /** true when the development token stands in for TWILIO_AUTH_TOKEN */
+  usingDevelopmentToken: boolean
+  /** base URL Twilio calls, without a trailing slash; signatures are checked against it */
+  publicUrl: string
+  port: number
+  host: string
+  deskFile: string | undefined
+  adminToken: string | undefined
+  /** true when the development admin token stands in for ADMIN_TOKEN (loopback clients only) */
+  usingDevelopmentAdminToken: boolean
+  logLevel: string
+  /** outside production: the service's clock starts at this instant and runs on in real time */
+  clockStart: Date | undefined
+}
+
+/** Thrown with one line that names the variable; the server prints it and exits. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable is an unset one (a common way to "unset" in a shell or a .env file).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment')
+      // Echo what was given, except where it is a secret (tokens, a URL with a password).
+      const secret = name.endsWith('TOKEN') || name === 'DATABASE_URL'
+      const got = present[name] === undefined || secret ? '' : ` (got "${present[name]}")`
+      return `${name} ${issue.message}${got}`
+    })
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
+  }
+  const e = parsed.data
+  return {
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? DEVELOPMENT_AUTH_TOKEN,
+    usingDevelopmentToken: e.TWILIO_AUTH_TOKEN === undefined,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    port: e.PORT,
+    host: e.HOST,
+    deskFile: e.DESK_FILE,
+    adminToken: e.ADMIN_TOKEN ?? (e.NODE_ENV === 'production' ? undefined : DEVELOPMENT_ADMIN_TOKEN),
+    usingDevelopmentAdminToken: e.ADMIN_TOKEN === undefined && e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL,
+    clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : undefined,
+  }
+}

@@ -1,0 +1,168 @@
+// The desk file: the whole configuration as JSON (DESIGN.md), validated with zod so that every
+// wrong value is reported with its JSON path, and cross-checked (ids, numbers, references).
+import { z } from 'zod'
+import {
+  closureSchema,
+  countrySchema,
+  openingSchema,
+  timezoneSchema,
+  weeklyScheduleSchema,
+} from './calendar/index.js'
+import { deskOptionsSchema } from './desk.js'
+import { MESSAGE_KEYS } from './messages.js'
+import { e164Schema } from './phone.js'
+
+const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
+const dateSchema = z.iso.date({ message: 'must be a date like 2026-01-15' })
+const languageSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like fr-FR or en-US')
+
+const templatesSchema = z.record(
+  languageSchema,
+  z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)),
+)
+
+export const deskSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    numbers: z.array(e164Schema).min(1, 'a desk needs at least one number'),
+    timezone: timezoneSchema,
+    language: languageSchema.default('fr-FR'),
+    schedule: z
+      .object({
+        weekly: weeklyScheduleSchema,
+        holidays: z
+          .object({
+            country: countrySchema.nullable().default(null),
+            closures: z.array(closureSchema).default([]),
+            openings: z.array(openingSchema).default([]),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict(),
+    options: deskOptionsSchema.prefault({}),
+    templates: templatesSchema.default({}),
+  })
+  .strict()
+
+export const agentSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    number: e164Schema,
+    desks: z.array(idSchema).min(1, 'an agent answers for at least one desk'),
+    /** the duty an agent starts with; afterwards the on-duty switch owns it (see docs/CONFIGURATION.md) */
+    onDuty: z.boolean().default(true),
+  })
+  .strict()
+
+export const contractSchema = z
+  .object({
+    desk: idSchema,
+    /** signature date: INTERcom runs 12 months from signature */
+    start: dateSchema,
+    months: z.number().int().min(1).max(120).default(12),
+    /** INTERcom: at most 5 hours of assistance a month */
+    monthlyQuotaMinutes: z.number().int().min(0).max(100_000),
+    /** INTERcom: notice 3 months before the end of the current period, else it renews */
+    noticeMonths: z.number().int().min(0).max(120).default(3),
+    renews: z.boolean().default(true),
+    /** what happens once the month's quota is used up */
+    overage: z.enum(['bill', 'ask', 'refuse']).default('bill'),
+    billingIncrementSeconds: z.number().int().min(1).max(3600).default(1),
+    noticeGivenOn: dateSchema.optional(),
+  })
+  .strict()
+
+export const clientSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    language: languageSchema.optional(),
+    suspended: z.boolean().default(false),
+    suspendedReason: z.string().min(1).max(500).optional(),
+    numbers: z
+      .array(z.object({ number: e164Schema, contact: z.string().max(200).optional() }).strict())
+      .default([]),
+    contracts: z.array(contractSchema).default([]),
+  })
+  .strict()
+
+export const deskFileSchema = z
+  .object({
+    desks: z.array(deskSchema),
+    agents: z.array(agentSchema).default([]),
+    clients: z.array(clientSchema).default([]),
+  })
+  .strict()
+  .superRefine(checkReferences)
+
+export type DeskFile = z.output<typeof deskFileSchema>
+export type DeskFileInput = z.input<typeof deskFileSchema>
+export type DeskConfig = DeskFile['desks'][number]
+export type AgentConfig = DeskFile['agents'][number]
+export type ClientConfig = DeskFile['clients'][number]
+export type ContractConfig = ClientConfig['contracts'][number]
+
+/** Ids unique, numbers unique (a number identifies one desk or one client), references resolved. */
+function checkReferences(file: DeskFile, ctx: z.RefinementCtx): void {
+  const duplicate = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message })
+  const firstSeen = new Map<string, string>()
+  const claim = (key: string, path: (string | number)[], what: string) => {
+    const seen = firstSeen.get(key)
+    if (seen) duplicate(path, `${what} is already used at ${seen}`)
+    else firstSeen.set(key, formatPath(path))
+  }
+
+  file.desks.forEach((desk, d) => {
+    claim(`desk:${desk.id}`, ['desks', d, 'id'], `desk id "${desk.id}"`)
+    desk.numbers.forEach((number, n) => claim(`number:${number}`, ['desks', d, 'numbers', n], `number ${number}`))
+  })
+  const deskIds = new Set(file.desks.map((desk) => desk.id))
+
+  file.agents.forEach((agent, a) => {
+    claim(`agent:${agent.id}`, ['agents', a, 'id'], `agent id "${agent.id}"`)
+    agent.desks.forEach((desk, k) => {
+      if (!deskIds.has(desk)) duplicate(['agents', a, 'desks', k], `unknown desk "${desk}"`)
+    })
+  })
+
+  file.clients.forEach((client, c) => {
+    claim(`client:${client.id}`, ['clients', c, 'id'], `client id "${client.id}"`)
+    client.numbers.forEach(({ number }, n) =>
+      claim(`number:${number}`, ['clients', c, 'numbers', n, 'number'], `number ${number}`),
+    )
+    client.contracts.forEach((contract, k) => {
+      if (!deskIds.has(contract.desk)) duplicate(['clients', c, 'contracts', k, 'desk'], `unknown desk "${contract.desk}"`)
+      claim(`contract:${client.id}:${contract.desk}:${contract.start}`, ['clients', c, 'contracts', k, 'start'],
+        `a contract with desk "${contract.desk}" starting ${contract.start}`)
+    })
+  })
+}
+
+export interface FieldError {
+  /** JSON path, e.g. desks[0].schedule.weekly.mon[1] */
+  path: string
+  message: string
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  )
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }))
+}
+
+export type ParseResult = { ok: true; file: DeskFile } | { ok: false; errors: FieldError[] }
+
+export function parseDeskFile(input: unknown): ParseResult {
+  const parsed = deskFileSchema.safeParse(input)
+  return parsed.success ? { ok: true, file: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) }
+}

@@ -1,0 +1,42 @@
+// Desk options: how calls are routed, voicemail, the out-of-hours on-call line, fallback numbers.
+import { z } from 'zod'
+import { e164Schema } from './phone.js'
+
+export const deskOptionsSchema = z
+  .object({
+    /** simultaneous: every agent on duty rings at once; sequential: one after another, in order */
+    ring: z.enum(['simultaneous', 'sequential']).default('simultaneous'),
+    /** how long an agent's phone rings before Twilio gives up on it */
+    ringSeconds: z.number().int().min(5).max(120).default(20),
+    /** the agent who picks up hears who calls and presses 1 to take the call */
+    whisper: z.boolean().default(true),
+    voicemail: z
+      .object({
+        maxSeconds: z.number().int().min(10).max(600).default(120),
+        /** offer a voicemail when the desk is closed (outside hours, holidays, closures) */
+        whenClosed: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** model clause: requests are answered within 24 working hours */
+    callbackWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /**
+     * INTERcom: assistance outside the hours is billed extra. When set, a caller outside hours may
+     * press 1 to accept the charge and be put through to this number.
+     */
+    onCall: z
+      .object({ number: e164Schema, name: z.string().min(1).default('astreinte') })
+      .strict()
+      .nullable()
+      .default(null),
+    /** rung when the database cannot be reached (see RELIABILITY) */
+    fallbackNumbers: z.array(e164Schema).default([]),
+    /** Twilio <Say> voice, e.g. "Polly.Lea"; the default voice when absent */
+    voice: z.string().min(1).optional(),
+  })
+  .strict()
+
+export type DeskOptions = z.output<typeof deskOptionsSchema>
+
+/** Per-desk message templates: language → message key → text with {placeholders}. */
+export type Templates = Record<string, Record<string, string>>

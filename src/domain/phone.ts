@@ -1,0 +1,31 @@
+// Phone numbers: E.164 normalisation for registration (strict) and for caller lookup (lenient).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import { z } from 'zod'
+
+/** A number as Twilio sends it in `From`: E.164 or null for withheld, SIP, client: and garbage. */
+export function normaliseCaller(raw: string | undefined): string | null {
+  if (!raw || raw[0] !== '+' || raw.length > 32) return null
+  const parsed = parsePhoneNumberFromString(raw)
+  return parsed?.isPossible() ? parsed.number : null
+}
+
+/** A number a manager registers: must be a valid E.164 number; spaces and dashes are tolerated. */
+export const e164Schema = z.string().transform((raw, ctx) => {
+  const parsed = raw.trim().startsWith('+') ? parsePhoneNumberFromString(raw.trim()) : undefined
+  if (!parsed?.isValid()) {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a valid E.164 phone number (like +213661000001)` })
+    return z.NEVER
+  }
+  return parsed.number as string
+})
+
+/** "+213661000001" → "+213******001": enough to tell numbers apart in logs, not to dial them. */
+export function maskNumber(number: string): string {
+  if (number.length <= 6) return '*'.repeat(number.length)
+  return number.slice(0, 4) + '*'.repeat(number.length - 7) + number.slice(-3)
+}
+
+/** Masks every phone-like run of digits in a text (URLs, log messages). */
+export function maskNumbersIn(text: string): string {
+  return text.replace(/(\+|%2B)?\d[\d\s.-]{6,}\d/gi, (match) => maskNumber(match.replace(/%2B/i, '+')))
+}

@@ -1,0 +1,24 @@
+// Errors that carry an HTTP status and a stable code; the error handler turns them into problem+json.
+
+export interface FieldProblem {
+  /** where the bad value is: "query.month", "body.desks[0].numbers[1]" */
+  field: string
+  message: string
+}
+
+export class AppError extends Error {
+  override name = 'AppError'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message)
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`)
+export const badRequest = (message: string, fields: FieldProblem[] = []) =>
+  new AppError(400, 'bad_request', message, fields)
+export const conflict = (message: string, fields: FieldProblem[] = []) => new AppError(409, 'conflict', message, fields)

@@ -1,0 +1,52 @@
+// Reads a desk file from disk and applies it: the one path used by DESK_FILE at start and by the CLI.
+import { readFile } from 'node:fs/promises'
+import type { Database } from '../db/client.js'
+import { type DeskFile, parseDeskFile } from './domain/desk-file.js'
+import { type ApplySummary, applyDeskFile, digestOf, lastAppliedDigest } from './store/configuration.js'
+
+/** A desk file that cannot be read or is wrong; `lines` name each problem (path: message). */
+export class DeskFileError extends Error {
+  override name = 'DeskFileError'
+  constructor(
+    readonly file: string,
+    readonly lines: string[],
+  ) {
+    super(`${file}: ${lines.length === 1 ? lines[0] : `${lines.length} problems:\n  ${lines.join('\n  ')}`}`)
+  }
+}
+
+export async function readDeskFile(path: string): Promise<DeskFile> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new DeskFileError(path, [code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`])
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new DeskFileError(path, [`is not valid JSON: ${(error as Error).message}`])
+  }
+  const parsed = parseDeskFile(json)
+  if (!parsed.ok) throw new DeskFileError(path, parsed.errors.map((e) => `${e.path}: ${e.message}`))
+  return parsed.file
+}
+
+export type ApplyOutcome = ({ skipped: false } & ApplySummary) | { skipped: true; digest: string }
+
+/**
+ * Applies a desk file. With `onlyIfChanged` (DESK_FILE at start) a file identical to the last one
+ * applied is skipped, so a restart never undoes what managers changed through the API since.
+ */
+export async function applyDeskFileFrom(
+  db: Database,
+  path: string,
+  context: { actor: string; now: Date; onlyIfChanged?: boolean },
+): Promise<ApplyOutcome> {
+  const file = await readDeskFile(path)
+  const digest = digestOf(file)
+  if (context.onlyIfChanged && (await lastAppliedDigest(db)) === digest) return { skipped: true, digest }
+  return { skipped: false, ...(await applyDeskFile(db, file, context)) }
+}

@@ -1,0 +1,82 @@
+// One error handler for the whole app: problem+json (RFC 9457) for the API, safe TwiML for
+// webhooks, and nothing internal in a 5xx.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { AppError, type FieldProblem } from '../errors.js'
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  code: string
+  errors?: FieldProblem[]
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail?: string, errors?: FieldProblem[]) {
+  const problem: Problem = {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...(errors?.length ? { errors } : {}),
+  }
+  return reply.code(status).type('application/problem+json; charset=utf-8').send(problem)
+}
+
+/** Webhook routes answer errors with this so that a caller never hears Twilio's application error. */
+export type WebhookFallback = (request: FastifyRequest, reply: FastifyReply, error: unknown) => unknown
+
+function validationFields(error: FastifyError): FieldProblem[] {
+  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
+  return (error.validation ?? []).map((issue) => ({
+    field: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+    message: issue.message ?? 'is invalid',
+  }))
+}
+
+async function errorHandler(app: FastifyInstance, options: { webhookFallback?: WebhookFallback }) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return sendProblem(reply, error.status, error.code, error.message, error.fields)
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      const fields = validationFields(error)
+      const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ')
+      return sendProblem(reply, 400, 'validation_failed', detail, fields)
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status < 500) {
+      return sendProblem(reply, status, (error.code ?? 'bad_request').toLowerCase(), error.message)
+    }
+    request.log.error({ err: error }, 'request failed')
+    if (options.webhookFallback && request.url.startsWith('/webhooks/')) {
+      return options.webhookFallback(request, reply, error)
+    }
+    // Internals (SQL, stack, driver messages) stay in the log.
+    return sendProblem(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged.')
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+  )
+}
+
+export default fp(errorHandler, { name: 'error-handler' })

@@ -1,0 +1,61 @@
+// Entry point: config → database → migrations → desk file → buildApp → listen, and a graceful close.
+import closeWithGrace from 'close-with-grace'
+import { DatabaseInUseError, openDatabase } from '../db/client.js'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
+
+async function main() {
+  const config = loadConfig()
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
+  const log = app.log
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'closing after an uncaught error')
+    else log.info({ signal }, 'closing: finishing in-flight requests')
+    // Fastify stops accepting, lets in-flight requests finish, then the database closes.
+    await app.close()
+    await database.close()
+  })
+
+  await database.migrate()
+  if (config.usingDevelopmentToken) {
+    log.warn('TWILIO_AUTH_TOKEN is not set: webhooks are checked against the development token (never in production)')
+  }
+  if (config.clockStart) log.warn({ clockStart: config.clockStart }, 'CLOCK_START is set: the service lives at a simulated time')
+  if (config.usingDevelopmentAdminToken) {
+    log.warn('ADMIN_TOKEN is not set: the development admin token is accepted from this machine only (never in production)')
+  }
+  if (config.deskFile) {
+    const applied = await applyDeskFileFrom(database.db, config.deskFile, {
+      actor: 'DESK_FILE',
+      now: new Date(),
+      onlyIfChanged: true,
+    })
+    if (applied.skipped) log.info({ file: config.deskFile }, 'desk file unchanged since it was last applied')
+    else log.info({ file: config.deskFile, changes: applied.changes.length }, 'desk file applied')
+  }
+  await app.listen({ port: config.port, host: config.host })
+  log.info(
+    { database: database.kind, publicUrl: config.publicUrl },
+    `supportline ready: webhooks at ${config.publicUrl}/webhooks/twilio/voice`,
+  )
+}
+
+/** The wall clock, or (for demonstrations) a clock that started at CLOCK_START and runs on. */
+function clockFrom(start: Date | undefined): () => Date {
+  if (!start) return () => new Date()
+  const offset = start.getTime() - Date.now()
+  return () => new Date(Date.now() + offset)
+}
+
+main().catch((error: unknown) => {
+  // Configuration mistakes are the operator's to fix: one clear line, no stack trace.
+  if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof DatabaseInUseError) {
+    console.error(`supportline: ${error.message}`)
+  } else {
+    console.error('supportline: failed to start:', error)
+  }
+  process.exit(1)
+})

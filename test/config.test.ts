@@ -1,0 +1,66 @@
+// The environment is read once and a wrong value is named in one line.
+import t from 'tap'
+import { ConfigError, DEVELOPMENT_AUTH_TOKEN, loadConfig } from '../src/config.js'
+
+t.test('defaults give a development service on the embedded database', async (t) => {
+  const config = loadConfig({})
+  t.match(config, {
+    env: 'development',
+    databaseUrl: undefined,
+    dataDir: './data',
+    port: 3000,
+    host: '0.0.0.0',
+    publicUrl: 'http://localhost:3000',
+    twilioAuthToken: DEVELOPMENT_AUTH_TOKEN,
+    usingDevelopmentToken: true,
+  })
+})
+
+t.test('values are taken from the environment', async (t) => {
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+    TWILIO_AUTH_TOKEN: 'a-real-token-from-twilio',
+    PUBLIC_URL: 'https://support.example.com/',
+    PORT: '8080',
+    HOST: '127.0.0.1',
+    DESK_FILE: 'db/desks/intercom.json',
+    ADMIN_TOKEN: 'x'.repeat(32),
+  })
+  t.match(config, {
+    databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+    twilioAuthToken: 'a-real-token-from-twilio',
+    usingDevelopmentToken: false,
+    publicUrl: 'https://support.example.com',
+    port: 8080,
+    host: '127.0.0.1',
+    deskFile: 'db/desks/intercom.json',
+  })
+  t.equal(loadConfig({ PUBLIC_URL: '' }).publicUrl, 'http://localhost:3000', 'an empty variable counts as unset')
+})
+
+const wrong: [env: Record<string, string>, says: RegExp][] = [
+  [{ PORT: 'abc' }, /^invalid configuration: PORT must be a number \(got "abc"\)$/],
+  [{ PORT: '70000' }, /^invalid configuration: PORT must be between 1 and 65535/],
+  [{ PORT: '3000.5' }, /PORT must be an integer/],
+  [{ DATABASE_URL: 'mysql://root@localhost/db' }, /^invalid configuration: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/],
+  [{ PUBLIC_URL: 'support.example.com' }, /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/],
+  [{ NODE_ENV: 'prod' }, /NODE_ENV/],
+  [{ NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.com' }, /TWILIO_AUTH_TOKEN is required in production/],
+  [{ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'abcdefgh12345678' }, /PUBLIC_URL is required in production/],
+  [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16 characters$/],
+  [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+]
+
+for (const [env, says] of wrong) {
+  t.test(`${JSON.stringify(env)} is refused`, async (t) => {
+    const error = t.throws(() => loadConfig(env)) as Error
+    t.type(error, ConfigError, 'as a configuration error')
+    t.match(error.message, says, 'naming the variable')
+    t.notMatch(error.message, /\n/, 'in one line')
+  })
+}
+
+t.test('secrets are never echoed back', async (t) => {
+  const error = t.throws(() => loadConfig({ ADMIN_TOKEN: 'secret', DATABASE_URL: 'http://u:pw@host/db' })) as Error
+  t.notMatch(error.message, /secret|pw@/, 'neither the token nor the database password appears')
+})
