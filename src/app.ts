@@ -14,6 +14,7 @@ import type { Config } from './config.js'
 import { loggerOptions } from './logging.js'
 import errorHandler from './plugins/error-handler.js'
 import { healthRoutes } from './routes/health.js'
+import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
 
 /** Where "now" comes from: the wall clock in production, a fixed instant in tests. */
 export type Clock = () => Date
@@ -75,8 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   // Then the app's own plugins, then the routes.
-  await app.register(errorHandler)
+  await app.register(errorHandler, { webhookFallback: technicalDifficulty })
   await app.register(healthRoutes)
+  await app.register(twilioWebhooks)
 
   return app
 }

@@ -1,0 +1,242 @@
+// The incoming-call decision: from the facts of a call (desk, caller, contracts, calendar, usage,
+// agents on duty) to a plan (data, not XML), in the order DESIGN.md fixes. Every branch of the
+// contract lives here, tested with plain values.
+import { DateTime } from 'luxon'
+import {
+  type ContractTerms,
+  type DeskCalendar,
+  contractStanding,
+  describeHours,
+  describeNextOpening,
+  deskStatus,
+} from './calendar/index.js'
+import type { DeskOptions, Templates } from './desk.js'
+import { type MessageKey, type MessageVars, message, speakDuration } from './messages.js'
+import { monthOf, quotaLeft, quotaUsedUp } from './quota.js'
+
+export interface DeskFacts {
+  id: string
+  name: string
+  language: string
+  timezone: string
+  calendar: DeskCalendar
+  options: DeskOptions
+  templates: Templates
+}
+
+export interface ContractFacts {
+  id: number
+  terms: ContractTerms
+  quotaSeconds: number
+  overage: 'bill' | 'ask' | 'refuse'
+  billingIncrementSeconds: number
+  /** talk time already counted into the month of this call */
+  usedSeconds: number
+}
+
+export interface CallerFacts {
+  client: { id: string; name: string; language: string | null; suspended: boolean; suspendedReason: string | null }
+  /** the client's active contracts with this desk */
+  contracts: ContractFacts[]
+}
+
+export interface AgentFacts {
+  id: string
+  name: string
+  number: string
+}
+
+export interface CallFacts {
+  /** the desk whose numbers hold `To`; null when the number dialled is not one of ours */
+  desk: DeskFacts | null
+  /** the client whose registered numbers hold `From`; null for unknown and withheld numbers */
+  caller: CallerFacts | null
+  /** the desk's agents on duty, in ringing order */
+  agents: AgentFacts[]
+  /** the caller's number as Twilio gave it (kept as caller ID towards agents) */
+  from: string
+}
+
+export type Outcome =
+  | 'answered'
+  | 'no_answer'
+  | 'voicemail'
+  | 'closed_hours'
+  | 'closed_holiday'
+  | 'unknown_caller'
+  | 'suspended'
+  | 'no_contract'
+  | 'quota_refused'
+  | 'abandoned'
+  | 'failed'
+
+export interface Say {
+  text: string
+  language: string
+  voice?: string | undefined
+}
+
+export interface VoicemailStep {
+  prompt: Say
+  maxSeconds: number
+}
+
+export interface DialStep {
+  targets: AgentFacts[]
+  ringSeconds: number
+  whisper: boolean
+  /** the caller's number, shown to agents */
+  callerId: string
+  /** 1-based: which agent of the sequence rings (sequential ringing) */
+  attempt: number
+}
+
+export type Plan =
+  /** say something, then hang up: the call ends here with its outcome */
+  | { kind: 'hangup'; outcome: Outcome; say: Say[] }
+  /** the desk is closed: say why and when it opens, offer the on-call line and a voicemail */
+  | { kind: 'closed'; outcome: 'closed_hours' | 'closed_holiday'; say: Say[]; onCall: Say | null; voicemail: VoicemailStep | null }
+  /** quota used up under the "ask" policy: the caller presses 1 to accept billing */
+  | { kind: 'ask_overage'; say: Say[] }
+  /** ring the agents on duty */
+  | { kind: 'dial'; say: Say[]; dial: DialStep; billed: boolean }
+  /** nobody to ring: take a message */
+  | { kind: 'voicemail'; say: Say[]; voicemail: VoicemailStep }
+
+export interface Decision {
+  plan: Plan
+  /** what the call record keeps of the decision */
+  deskId: string | null
+  clientId: string | null
+  contractId: number | null
+  /** the desk-local month the call's talk time counts into */
+  usageMonth: string | null
+  /** the language the caller hears */
+  language: string
+}
+
+/** DESIGN.md, "Call flow", step 4: unknown caller, suspended, no contract, holiday or closure, outside hours, quota, agents. */
+export function decide(facts: CallFacts, now: Date): Decision {
+  const { desk, caller } = facts
+  if (!desk) {
+    const say = [{ text: message('technical_difficulty', 'fr-FR'), language: 'fr-FR' }]
+    return { plan: { kind: 'hangup', outcome: 'failed', say }, deskId: null, clientId: null, contractId: null, usageMonth: null, language: 'fr-FR' }
+  }
+  const language = caller?.client.language ?? desk.language
+  const speak = speaker(desk, language)
+  const base = { deskId: desk.id, clientId: caller?.client.id ?? null, contractId: null, usageMonth: null, language }
+  const hangup = (outcome: Outcome, key: MessageKey, vars?: MessageVars): Decision => ({
+    ...base,
+    plan: { kind: 'hangup', outcome, say: [speak(key, vars)] },
+  })
+
+  if (!caller) return hangup('unknown_caller', 'unknown_caller')
+  const client = { client: caller.client.name }
+  if (caller.client.suspended) return hangup('suspended', 'suspended', client)
+
+  const localDate = DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string
+  const contract = contractInForce(caller.contracts, localDate)
+  if (!contract) return hangup('no_contract', 'no_contract', client)
+  const recorded = { ...base, contractId: contract.id, usageMonth: monthOf(now, desk.timezone) }
+
+  const status = deskStatus(desk.calendar, now)
+  if (!status.open) {
+    const nextOpening = describeNextOpening(now, status.nextOpening, desk.timezone, language)
+    const say =
+      status.reason === 'holiday'
+        ? speak('closed_holiday', { ...client, holiday: status.holiday ?? '', nextOpening })
+        : status.reason === 'closure'
+          ? speak('closed_closure', { ...client, closure: status.closure ?? '', nextOpening })
+          : speak('closed_hours', { ...client, hours: describeHours(desk.calendar.weekly, language), nextOpening })
+    return {
+      ...recorded,
+      plan: {
+        kind: 'closed',
+        outcome: status.reason === 'outside_hours' ? 'closed_hours' : 'closed_holiday',
+        say: [say],
+        // INTERcom: assistance outside the hours is billed extra, so the caller must accept it.
+        onCall: desk.options.onCall ? speak('on_call_offer') : null,
+        voicemail: desk.options.voicemail.whenClosed ? voicemailStep(desk, speak) : null,
+      },
+    }
+  }
+
+  let billed = false
+  let greeting = speak('connecting', client)
+  if (quotaUsedUp(contract.quotaSeconds, contract.usedSeconds)) {
+    // INTERcom: beyond the monthly hours, assistance is billed case by case.
+    if (contract.overage === 'refuse') return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
+    if (contract.overage === 'ask') return { ...recorded, plan: { kind: 'ask_overage', say: [speak('quota_ask', client)] } }
+    billed = true
+    greeting = speak('quota_bill', client)
+  }
+  return { ...recorded, plan: routeToAgents(facts, desk, greeting, billed, speak) }
+}
+
+/** After the caller accepted the overage charge: route as an in-hours call, billed. */
+export function routeAfterAcceptance(facts: CallFacts): Plan | null {
+  const { desk, caller } = facts
+  if (!desk || !caller) return null
+  const speak = speaker(desk, caller.client.language ?? desk.language)
+  return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak)
+}
+
+type Speak = (key: MessageKey, vars?: MessageVars) => Say
+
+/** Speaks the desk's messages in the caller's language, with the desk's templates and voice. */
+export function speaker(desk: DeskFacts, language: string): Speak {
+  return (key, vars = {}) => ({
+    text: message(key, language, { desk: desk.name, ...vars }, desk.templates),
+    language,
+    voice: desk.options.voice,
+  })
+}
+
+function routeToAgents(facts: CallFacts, desk: DeskFacts, greeting: Say, billed: boolean, speak: Speak): Plan {
+  if (facts.agents.length === 0) {
+    return { kind: 'voicemail', say: [greeting, speak('no_agent')], voicemail: voicemailStep(desk, speak) }
+  }
+  return { kind: 'dial', say: [greeting], dial: dialStep(desk, facts.agents, facts.from, 1), billed }
+}
+
+export function dialStep(desk: DeskFacts, agents: AgentFacts[], callerId: string, attempt: number): DialStep {
+  const sequential = desk.options.ring === 'sequential'
+  return {
+    targets: sequential ? agents.slice(attempt - 1, attempt) : agents,
+    ringSeconds: desk.options.ringSeconds,
+    whisper: desk.options.whisper,
+    callerId,
+    attempt,
+  }
+}
+
+export function voicemailStep(desk: DeskFacts, speak: Speak): VoicemailStep {
+  return {
+    prompt: speak('voicemail_prompt', { within: desk.options.callbackWithinWorkingHours }),
+    maxSeconds: desk.options.voicemail.maxSeconds,
+  }
+}
+
+/** The contract in force on the call's local date; the most recently signed when several are. */
+export function contractInForce(contracts: readonly ContractFacts[], localDate: string): ContractFacts | null {
+  const inForce = contracts.filter((contract) => contractStanding(contract.terms, localDate).inForce)
+  inForce.sort((a, b) => (a.terms.start < b.terms.start ? 1 : -1))
+  return inForce[0] ?? null
+}
+
+/** What the agent who picks up hears before taking the call (the whisper). */
+export function whisperText(input: {
+  clientName: string
+  quotaSeconds: number
+  usedSeconds: number
+  language: string
+  templates: Templates
+}): string {
+  const left = quotaLeft(input.quotaSeconds, input.usedSeconds)
+  return message(
+    'whisper',
+    input.language,
+    { client: input.clientName, quotaLeft: speakDuration(left, input.language) },
+    input.templates,
+  )
+}

@@ -1,0 +1,38 @@
+// A call's outcome, derived from the facts its webhooks delivered so far, in whatever order and
+// however many times they arrived: the same facts always give the same outcome.
+import type { Outcome, Plan } from './call.js'
+
+export interface CallState {
+  /** what the voice webhook decided */
+  decision: Plan['kind']
+  /** the outcome so far (decided ones, like unknown_caller, are final) */
+  outcome: Outcome | null
+  /** DialCallStatus of the last <Dial> leg, if one ended */
+  dialStatus: string | null
+  talkSeconds: number
+  recordingUrl: string | null
+  /** final CallStatus of the caller's call, once the status callback came */
+  callStatus: string | null
+}
+
+/** Outcomes the decision itself settles: nothing that happens later changes them. */
+const SETTLED: ReadonlySet<Outcome> = new Set(['unknown_caller', 'suspended', 'no_contract', 'quota_refused', 'failed'])
+const ANSWERED_DIAL = new Set(['completed', 'answered'])
+
+export function resolveOutcome(state: CallState): Outcome | null {
+  if (state.outcome && SETTLED.has(state.outcome)) return state.outcome
+  if (state.talkSeconds > 0 || (state.dialStatus !== null && ANSWERED_DIAL.has(state.dialStatus))) return 'answered'
+  if (state.decision === 'closed') return state.outcome ?? 'closed_hours'
+  if (state.recordingUrl) return 'voicemail'
+  if (state.callStatus === null) return state.outcome
+  // The call is over and nobody talked to the caller.
+  if (state.callStatus === 'failed') return 'failed'
+  switch (state.decision) {
+    case 'dial':
+      return state.dialStatus === null || state.dialStatus === 'canceled' ? 'abandoned' : 'no_answer'
+    case 'voicemail':
+      return 'no_answer'
+    default:
+      return 'abandoned'
+  }
+}

@@ -1,0 +1,55 @@
+// The parameters Twilio posts to each webhook, as zod schemas. Unknown parameters pass through:
+// Twilio adds new ones over time, and they are part of what it signed.
+import { z } from 'zod'
+
+const sid = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${prefix} SID (${prefix} and 32 hex digits)`)
+const text = z.string().max(256)
+const seconds = z.coerce.number().int().min(0).max(7 * 24 * 3600)
+
+const callParams = {
+  CallSid: sid('CA'),
+  AccountSid: sid('AC').optional(),
+  From: text.default(''),
+  To: text.default(''),
+  CallStatus: text.optional(),
+}
+
+/** The incoming call (the phone number's "A call comes in" webhook). */
+export const voiceParams = z.looseObject({ ...callParams, To: text.min(1, 'is required') })
+
+/** <Dial action>: the dial leg ended (answered and hung up, or not answered). */
+export const dialParams = z.looseObject({
+  ...callParams,
+  DialCallSid: sid('CA').optional(),
+  DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
+  DialCallDuration: seconds.optional(),
+})
+
+export const dialQuery = z.object({
+  leg: z.enum(['agents', 'on-call']).default('agents'),
+  attempt: z.coerce.number().int().min(1).max(100).default(1),
+})
+
+/** <Gather action>: the key pressed (empty when nothing was). */
+export const gatherParams = z.looseObject({ ...callParams, Digits: z.string().max(32).default('') })
+
+/** The agent's leg: its own CallSid, and the caller's as ParentCallSid. */
+export const whisperParams = z.looseObject({ ...callParams, ParentCallSid: sid('CA'), Digits: z.string().max(32).default('') })
+
+/** <Record action>: the voicemail. */
+export const recordingParams = z.looseObject({
+  ...callParams,
+  RecordingUrl: z.url({ protocol: /^https?$/ }).max(1024).optional(),
+  RecordingSid: sid('RE').optional(),
+  RecordingDuration: seconds.optional(),
+})
+
+/** The call's status callback (the phone number's "Call status changes" webhook). */
+export const statusParams = z.looseObject({
+  ...callParams,
+  CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'canceled', 'failed']),
+  CallDuration: seconds.optional(),
+})
+
+export const FINAL_CALL_STATUSES = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed'])

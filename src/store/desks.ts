@@ -1,0 +1,91 @@
+// Desks as the call flow and the API need them: found by a dialled number, with their calendar
+// (weekly hours, holidays with managers' decisions, closures, openings) and agents on duty.
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import type { Queryable } from '../../db/client.js'
+import { agentDesks, agents, calendarEntries, deskNumbers, desks, holidayOverrides } from '../../db/schema.js'
+import type { AgentFacts, DeskFacts } from '../domain/call.js'
+import {
+  type Closure,
+  type DeskCalendar,
+  type HolidayOverride,
+  type Opening,
+  observedHolidays,
+} from '../domain/calendar/index.js'
+
+type DeskRow = typeof desks.$inferSelect
+
+export async function findDeskByNumber(db: Queryable, number: string): Promise<DeskFacts | null> {
+  const [row] = await db
+    .select({ desk: desks })
+    .from(deskNumbers)
+    .innerJoin(desks, eq(desks.id, deskNumbers.deskId))
+    .where(and(eq(deskNumbers.number, number), eq(desks.active, true)))
+  return row ? deskFacts(db, row.desk) : null
+}
+
+export async function findDesk(db: Queryable, id: string): Promise<DeskFacts | null> {
+  const [row] = await db.select().from(desks).where(eq(desks.id, id))
+  return row ? deskFacts(db, row) : null
+}
+
+async function deskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
+  return {
+    id: desk.id,
+    name: desk.name,
+    language: desk.language,
+    timezone: desk.timezone,
+    calendar: await deskCalendar(db, desk),
+    options: desk.options,
+    templates: desk.templates,
+  }
+}
+
+/** The desk's calendar: the desk file's part, the shipped observed holidays, and managers' decisions. */
+async function deskCalendar(db: Queryable, desk: DeskRow): Promise<DeskCalendar> {
+  const [overrides, entries] = await Promise.all([
+    db.select().from(holidayOverrides).where(eq(holidayOverrides.deskId, desk.id)).orderBy(asc(holidayOverrides.id)),
+    db
+      .select()
+      .from(calendarEntries)
+      .where(and(eq(calendarEntries.deskId, desk.id), isNull(calendarEntries.removedAt)))
+      .orderBy(asc(calendarEntries.id)),
+  ])
+  const country = desk.country === 'DZ' || desk.country === 'FR' ? desk.country : null
+  return {
+    timezone: desk.timezone,
+    weekly: desk.weekly,
+    country,
+    holidayOverrides: [...(country ? observedHolidays[country] : []), ...overrides.map(toOverride)],
+    closures: [...desk.closures, ...entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure)],
+    openings: [...desk.openings, ...entries.filter((e) => e.kind === 'opening').map((e) => withRecord(e) as Opening)],
+    closedNow: desk.closedSince
+      ? { since: desk.closedSince.toISOString(), by: desk.closedBy ?? 'unknown', ...(desk.closedReason ? { reason: desk.closedReason } : {}) }
+      : null,
+  }
+}
+
+function toOverride(row: typeof holidayOverrides.$inferSelect): HolidayOverride {
+  return {
+    holidayId: row.holidayId,
+    action: row.action,
+    ...(row.start ? { start: row.start } : {}),
+    ...(row.days ? { days: row.days } : {}),
+    ...(row.name ? { name: row.name } : {}),
+    by: row.by,
+    at: row.at.toISOString(),
+  }
+}
+
+function withRecord(entry: typeof calendarEntries.$inferSelect): Closure | Opening {
+  return { ...entry.entry, id: String(entry.id), by: entry.by, at: entry.at.toISOString() }
+}
+
+/** The desk's agents on duty, in ringing order. */
+export async function agentsOnDuty(db: Queryable, deskId: string): Promise<AgentFacts[]> {
+  return db
+    .select({ id: agents.id, name: agents.name, number: agents.number })
+    .from(agentDesks)
+    .innerJoin(agents, eq(agents.id, agentDesks.agentId))
+    .where(and(eq(agentDesks.deskId, deskId), eq(agents.onDuty, true), eq(agents.active, true)))
+    .orderBy(asc(agentDesks.position), asc(agents.id))
+}
