@@ -12,7 +12,10 @@ import {
 import type { Database, DatabaseHandle } from '../db/client.js'
 import type { Config } from './config.js'
 import { loggerOptions } from './logging.js'
+import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
+import { callRoutes } from './routes/api/calls.js'
+import { usageRoutes } from './routes/api/usage.js'
 import { healthRoutes } from './routes/health.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
 
@@ -77,8 +80,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Then the app's own plugins, then the routes.
   await app.register(errorHandler, { webhookFallback: technicalDifficulty })
+  await app.register(auth, { adminToken: config.adminToken, adminFromLoopbackOnly: config.usingDevelopmentAdminToken })
   await app.register(healthRoutes)
   await app.register(twilioWebhooks)
+  await app.register(callRoutes)
+  await app.register(usageRoutes)
 
   return app
 }

@@ -1,0 +1,38 @@
+// Who may read and change what (model clause: exchanged information is confidential).
+import { createHash, randomBytes } from 'node:crypto'
+
+export const ROLES = ['admin', 'manager', 'client'] as const
+export type Role = (typeof ROLES)[number]
+
+/** The authenticated caller of the API. */
+export interface Principal {
+  /** the token's name, recorded as the actor of every change */
+  name: string
+  role: Role
+  /** the only client a client token can see */
+  clientId: string | null
+  tokenId: number | null
+}
+
+/**
+ * admin: configuration and tokens; manager: reads everything, manages callbacks, holidays and
+ * duty; client: reads its own calls and usage only.
+ */
+export function hasRole(principal: Principal, allowed: readonly Role[]): boolean {
+  return allowed.includes(principal.role)
+}
+
+/** The client whose data a principal is confined to, or null when it may see all clients. */
+export function clientScope(principal: Principal): string | null {
+  return principal.role === 'client' ? principal.clientId : null
+}
+
+/** A new bearer token: 256 random bits, prefixed so that it is recognisable in a leak scan. */
+export function newToken(): string {
+  return `sl_${randomBytes(32).toString('base64url')}`
+}
+
+/** Tokens are stored as SHA-256: enough for 256-bit random secrets, and fast on every request. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}

@@ -1,0 +1,158 @@
+// GET /api/calls (JSON pages or a streamed CSV) and GET /api/calls/{callSid} with its events.
+import { Readable } from 'node:stream'
+import { stringify } from 'csv-stringify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { clientScope } from '../../domain/access.js'
+import type { Outcome } from '../../domain/call.js'
+import { e164Schema } from '../../domain/phone.js'
+import { AppError, notFound } from '../../errors.js'
+import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../../store/call-log.js'
+import { authProblems, idParam, isoDate } from './schemas.js'
+
+const OUTCOMES = [
+  'answered', 'no_answer', 'voicemail', 'closed_hours', 'closed_holiday', 'unknown_caller',
+  'suspended', 'no_contract', 'quota_refused', 'abandoned', 'failed',
+] as const satisfies readonly Outcome[]
+
+const cursorSchema = z.string().transform((text, ctx): Cursor => {
+  const [at, callSid] = Buffer.from(text, 'base64url').toString('utf8').split('|')
+  const startedAt = new Date(at ?? '')
+  if (!callSid || Number.isNaN(startedAt.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
+    return z.NEVER
+  }
+  return { startedAt, callSid }
+})
+const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
+
+const callsQuery = z.object({
+  client: idParam.optional(),
+  desk: idParam.optional(),
+  agent: idParam.optional(),
+  outcome: z
+    .string()
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.enum(OUTCOMES)))
+    .optional()
+    .describe('one outcome or several, comma-separated'),
+  caller: e164Schema.optional().describe("the caller's number"),
+  from: isoDate.optional().describe("first day, in the desk's time zone"),
+  to: isoDate.optional().describe("last day (inclusive), in the desk's time zone"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: cursorSchema.optional().describe('nextCursor of the previous page'),
+})
+
+const callItem = z.object({
+  callSid: z.string(),
+  desk: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  clientId: z.string().nullable(),
+  contractId: z.number().nullable(),
+  outcome: z.enum(OUTCOMES).nullable().describe('null while the call is in progress'),
+  decision: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  talkSeconds: z.number(),
+  durationSeconds: z.number().nullable(),
+  agentId: z.string().nullable(),
+  onCall: z.boolean(),
+  overageAccepted: z.boolean(),
+  overageSeconds: z.number().describe("seconds of this call beyond the month's quota"),
+  recordingUrl: z.string().nullable(),
+})
+
+function serialise(item: CallLogItem): z.infer<typeof callItem> {
+  return { ...item, startedAt: item.startedAt.toISOString(), endedAt: item.endedAt?.toISOString() ?? null }
+}
+
+const CSV_COLUMNS = [
+  'callSid', 'desk', 'from', 'to', 'clientId', 'outcome', 'startedAt', 'endedAt', 'talkSeconds',
+  'overageSeconds', 'durationSeconds', 'agentId', 'onCall', 'overageAccepted', 'recordingUrl',
+] as const
+
+/** Accept: text/csv (alone or ranked above JSON) asks for CSV. */
+function prefersCsv(accept: string | undefined): boolean {
+  if (!accept) return false
+  const ranked = accept.split(',').map((part, index) => {
+    const [type, ...params] = part.trim().split(';')
+    const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1)
+    return { type: type?.trim().toLowerCase(), q: Number.isFinite(q) ? q : 0, index }
+  })
+  ranked.sort((a, b) => b.q - a.q || a.index - b.index)
+  const first = ranked.find((r) => r.type === 'text/csv' || r.type === 'application/json' || r.type === '*/*')
+  return first?.type === 'text/csv'
+}
+
+export const callRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/api/calls',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['calls'],
+        summary: 'The call log, newest first (Accept: text/csv streams every matching call as CSV)',
+        querystring: callsQuery,
+        response: { 200: z.object({ items: z.array(callItem), nextCursor: z.string().nullable() }), ...authProblems },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, ...query } = request.query
+      const scope = request.principal && clientScope(request.principal)
+      if (scope && query.client && query.client !== scope) {
+        throw new AppError(403, 'forbidden', 'A client token can only read its own calls')
+      }
+      const filter = {
+        clientId: scope ?? query.client,
+        deskId: query.desk,
+        agentId: query.agent,
+        outcomes: query.outcome,
+        caller: query.caller,
+        fromDate: query.from,
+        toDate: query.to,
+      }
+      if (prefersCsv(request.headers.accept)) {
+        // Streamed page by page: a year of calls never sits in memory.
+        const rows = Readable.from(eachCall(app.db, filter), { objectMode: true }).map((item: CallLogItem) => serialise(item))
+        const csv = rows.pipe(stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => (b ? 'true' : 'false') } }))
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="calls.csv"')
+          .send(csv as never) // a stream, which the JSON response schema does not describe
+      }
+      const page = await listCalls(app.db, filter, { limit, cursor })
+      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCursor(page.next) : null }
+    },
+  )
+
+  app.get(
+    '/api/calls/:callSid',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['calls'],
+        summary: 'One call, with every webhook it received and its counted talk',
+        params: z.object({ callSid: z.string().max(64) }),
+        response: {
+          200: callItem.extend({
+            events: z.array(z.object({ kind: z.string(), at: z.string(), params: z.record(z.string(), z.string()) })),
+            legs: z.array(z.object({ dialCallSid: z.string(), month: z.string(), talkSeconds: z.number(), countedSeconds: z.number(), includedSeconds: z.number(), overageSeconds: z.number(), onCall: z.boolean() })),
+          }),
+          ...authProblems,
+        },
+      },
+    },
+    async (request) => {
+      const scope = request.principal && clientScope(request.principal)
+      const call = await getCall(app.db, request.params.callSid, scope)
+      // A client asking for another client's call learns nothing, not even that it exists.
+      if (!call) throw notFound(`Call ${request.params.callSid}`)
+      return {
+        ...serialise(call),
+        events: call.events.map((event) => ({ ...event, at: event.at.toISOString() })),
+        legs: call.legs,
+      }
+    },
+  )
+}

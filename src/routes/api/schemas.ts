@@ -1,0 +1,19 @@
+// Shapes shared by the manager API's routes: ids, dates, months, problems.
+import { z } from 'zod'
+
+export const idParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be an id like "intercom"')
+export const isoDate = z.iso.date({ message: 'must be a date like 2026-11-26' })
+export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11')
+export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  code: z.string(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+})
+
+/** The error answers every authenticated route may give, for OpenAPI. */
+export const authProblems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema } as const

@@ -1,0 +1,67 @@
+// API tokens: created (the secret is shown once), listed, revoked; looked up by their hash.
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import type { Queryable } from '../../db/client.js'
+import { tokens } from '../../db/schema.js'
+import { type Principal, type Role, hashToken, newToken } from '../domain/access.js'
+import { writeAudit } from './audit.js'
+
+export interface TokenInfo {
+  id: number
+  name: string
+  role: Role
+  clientId: string | null
+  createdAt: Date
+  createdBy: string
+  revokedAt: Date | null
+  lastUsedAt: Date | null
+}
+
+const info = {
+  id: tokens.id,
+  name: tokens.name,
+  role: tokens.role,
+  clientId: tokens.clientId,
+  createdAt: tokens.createdAt,
+  createdBy: tokens.createdBy,
+  revokedAt: tokens.revokedAt,
+  lastUsedAt: tokens.lastUsedAt,
+}
+
+export async function createToken(
+  db: Queryable,
+  input: { name: string; role: Role; clientId: string | null; actor: string; now: Date },
+): Promise<{ token: string; info: TokenInfo }> {
+  const token = newToken()
+  const [row] = await db
+    .insert(tokens)
+    .values({ name: input.name, role: input.role, clientId: input.clientId, tokenHash: hashToken(token), createdAt: input.now, createdBy: input.actor })
+    .returning(info)
+  if (!row) throw new Error('token insert returned nothing')
+  await writeAudit(db, { at: input.now, actor: input.actor, action: 'token.create', entity: 'token', entityId: String(row.id), before: null, after: { name: row.name, role: row.role, clientId: row.clientId } })
+  return { token, info: row }
+}
+
+export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
+  return db.select(info).from(tokens).orderBy(asc(tokens.id))
+}
+
+/** Revokes a token; false when there is no such live token. */
+export async function revokeToken(db: Queryable, id: number, actor: string, now: Date): Promise<boolean> {
+  const revoked = await db
+    .update(tokens)
+    .set({ revokedAt: now })
+    .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
+    .returning({ id: tokens.id })
+  if (revoked.length === 0) return false
+  await writeAudit(db, { at: now, actor, action: 'token.revoke', entity: 'token', entityId: String(id), before: { revokedAt: null }, after: { revokedAt: now } })
+  return true
+}
+
+/** The principal a live token stands for, or null. */
+export async function principalForToken(db: Queryable, token: string): Promise<Principal | null> {
+  const [row] = await db
+    .select({ id: tokens.id, name: tokens.name, role: tokens.role, clientId: tokens.clientId })
+    .from(tokens)
+    .where(and(eq(tokens.tokenHash, hashToken(token)), isNull(tokens.revokedAt)))
+  return row ? { name: row.name, role: row.role, clientId: row.clientId, tokenId: row.id } : null
+}
