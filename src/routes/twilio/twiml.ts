@@ -22,13 +22,17 @@ function say(node: VoiceResponse | VoiceResponse.Gather, line: Say): void {
   node.say({ language: line.language as SayLanguage, ...(line.voice ? { voice: line.voice as SayVoice } : {}) }, line.text)
 }
 
+function sayAll(node: VoiceResponse | VoiceResponse.Gather, lines: Say[]): void {
+  for (const line of lines) say(node, line)
+}
+
 function record(response: VoiceResponse, step: VoicemailStep): void {
   say(response, step.prompt)
   // An explicit action: without one, Twilio would post the recording back to the voice URL and loop.
   response.record({ action: PATHS.recording, method: 'POST', maxLength: step.maxSeconds, playBeep: true, timeout: 5, finishOnKey: '#' })
 }
 
-export function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call' = 'agents'): void {
+function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
   const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}`
   const verb = response.dial({ action, method: 'POST', timeout: step.ringSeconds, answerOnBridge: true, callerId: step.callerId })
   for (const target of step.targets) {
@@ -38,74 +42,61 @@ export function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'o
   }
 }
 
-export function renderPlan(plan: Plan): string {
+function respond(build: (response: VoiceResponse) => void): string {
   const response = new VoiceResponse()
-  switch (plan.kind) {
-    case 'hangup':
-      plan.say.forEach((line) => say(response, line))
-      response.hangup()
-      break
-    case 'closed':
-      plan.say.forEach((line) => say(response, line))
-      if (plan.onCall) {
-        const gather = response.gather({ numDigits: 1, timeout: 5, action: PATHS.onCall, method: 'POST' })
-        say(gather, plan.onCall)
-      }
-      if (plan.voicemail) record(response, plan.voicemail)
-      response.hangup()
-      break
-    case 'ask_overage': {
-      // actionOnEmptyResult: silence is an answer too (no), so the call record says quota_refused.
-      const gather = response.gather({ numDigits: 1, timeout: 8, action: PATHS.overage, method: 'POST', actionOnEmptyResult: true })
-      plan.say.forEach((line) => say(gather, line))
-      break
-    }
-    case 'dial':
-      plan.say.forEach((line) => say(response, line))
-      dial(response, plan.dial)
-      break
-    case 'voicemail':
-      plan.say.forEach((line) => say(response, line))
-      record(response, plan.voicemail)
-      response.hangup()
-      break
-  }
+  build(response)
   return response.toString()
 }
 
-export function sayThenHangup(lines: Say[]): string {
-  const response = new VoiceResponse()
-  lines.forEach((line) => say(response, line))
-  response.hangup()
-  return response.toString()
-}
+export const sayThenHangup = (lines: Say[]): string =>
+  respond((r) => {
+    sayAll(r, lines)
+    r.hangup()
+  })
 
-export function voicemail(lines: Say[], step: VoicemailStep): string {
-  const response = new VoiceResponse()
-  lines.forEach((line) => say(response, line))
-  record(response, step)
-  response.hangup()
-  return response.toString()
-}
+export const voicemail = (lines: Say[], step: VoicemailStep): string =>
+  respond((r) => {
+    sayAll(r, lines)
+    record(r, step)
+    r.hangup()
+  })
 
-export function dialTwiml(lines: Say[], step: DialStep, leg: 'agents' | 'on-call' = 'agents'): string {
-  const response = new VoiceResponse()
-  lines.forEach((line) => say(response, line))
-  dial(response, step, leg)
-  return response.toString()
-}
-
-/** The agent's whisper: hear who calls, press 1 to take it; anything else ends the agent's leg. */
-export function whisperTwiml(line: Say, declined: Say): string {
-  const response = new VoiceResponse()
-  const gather = response.gather({ numDigits: 1, timeout: 6, action: PATHS.whisperAccept, method: 'POST' })
-  say(gather, line)
-  say(response, declined)
-  response.hangup()
-  return response.toString()
-}
+export const dialTwiml = (lines: Say[], step: DialStep, leg: 'agents' | 'on-call' = 'agents'): string =>
+  respond((r) => {
+    sayAll(r, lines)
+    dial(r, step, leg)
+  })
 
 /** Returning an empty response from the whisper bridges the agent to the caller. */
-export function emptyTwiml(): string {
-  return new VoiceResponse().toString()
+export const emptyTwiml = (): string => respond(() => {})
+
+/** The agent's whisper: hear who calls, press 1 to take it; anything else ends the agent's leg. */
+export const whisperTwiml = (line: Say, declined: Say): string =>
+  respond((r) => {
+    say(r.gather({ numDigits: 1, timeout: 6, action: PATHS.whisperAccept, method: 'POST' }), line)
+    say(r, declined)
+    r.hangup()
+  })
+
+export function renderPlan(plan: Plan): string {
+  switch (plan.kind) {
+    case 'hangup':
+      return sayThenHangup(plan.say)
+    case 'closed':
+      return respond((r) => {
+        sayAll(r, plan.say)
+        if (plan.onCall) say(r.gather({ numDigits: 1, timeout: 5, action: PATHS.onCall, method: 'POST' }), plan.onCall)
+        if (plan.voicemail) record(r, plan.voicemail)
+        r.hangup()
+      })
+    case 'ask_overage':
+      // actionOnEmptyResult: silence is an answer too (no), so the call record says quota_refused.
+      return respond((r) =>
+        sayAll(r.gather({ numDigits: 1, timeout: 8, action: PATHS.overage, method: 'POST', actionOnEmptyResult: true }), plan.say),
+      )
+    case 'dial':
+      return dialTwiml(plan.say, plan.dial)
+    case 'voicemail':
+      return voicemail(plan.say, plan.voicemail)
+  }
 }
