@@ -344,6 +344,16 @@ export const tokens = pgTable('tokens', {
   lastUsedAt: instant(),
 })
 
+/**
+ * One row, bumped in the same transaction as every configuration or calendar change, so that an
+ * instance holding configuration in memory can tell cheaply whether it is still current.
+ */
+export const configVersion = pgTable('config_version', {
+  id: integer().primaryKey().default(1),
+  version: integer().notNull().default(0),
+  changedAt: instant().notNull().defaultNow(),
+})
+
 /** Each desk file applied: an unchanged DESK_FILE is not re-applied at start. */
 export const appliedDeskFiles = pgTable('applied_desk_files', {
   id: serial().primaryKey(),

@@ -16,6 +16,7 @@ import {
 } from '../../db/schema.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import { writeAudit } from './audit.js'
+import { touchConfiguration } from './config-version.js'
 
 export interface ApplySummary {
   /** SHA-256 of the normalised file: the same file always has the same digest */
@@ -53,6 +54,7 @@ export async function applyDeskFile(db: Database, file: DeskFile, context: Apply
     await sync.desks(file)
     await sync.agents(file)
     await sync.clients(file)
+    if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
     await tx.insert(appliedDeskFiles).values({
       digest: summary.digest,
       appliedAt: context.now,

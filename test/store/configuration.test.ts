@@ -5,6 +5,7 @@ import t from 'tap'
 import { agents, auditLog, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import { type DeskFile, parseDeskFile } from '../../src/domain/desk-file.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
+import { currentConfigVersion } from '../../src/store/config-version.js'
 import { eachDatabase } from '../helpers/databases.js'
 
 const now = new Date('2026-11-26T10:00:00Z')
@@ -35,8 +36,10 @@ eachDatabase(t, async (t, { db }) => {
 
   t.test('applying the same file again changes nothing', async (t) => {
     const auditBefore = (await db.select().from(auditLog)).length
+    const versionBefore = await currentConfigVersion(db)
     const summary = await applyDeskFile(db, intercom, context)
     t.same(summary.changes, [], 'no change reported')
+    t.equal(await currentConfigVersion(db), versionBefore, 'the configuration version stays')
     t.equal((await db.select().from(auditLog)).length, auditBefore, 'nothing written to the audit log')
   })
 
@@ -45,6 +48,7 @@ eachDatabase(t, async (t, { db }) => {
     file.clients[0]!.name = 'ACME Algérie SARL'
     const summary = await applyDeskFile(db, file, { actor: 'admin@test', now })
     t.same(summary.changes, ['client acme: updated'])
+    t.ok((await currentConfigVersion(db)) > 1, 'a change bumps the configuration version')
     const [entry] = await db
       .select()
       .from(auditLog)
