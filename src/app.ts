@@ -16,6 +16,7 @@ import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
 import { callRoutes } from './routes/api/calls.js'
 import { usageRoutes } from './routes/api/usage.js'
+import { deskRoutes } from './routes/api/desks.js'
 import { healthRoutes } from './routes/health.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
 
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(twilioWebhooks)
   await app.register(callRoutes)
   await app.register(usageRoutes)
+  await app.register(deskRoutes)
 
   return app
 }

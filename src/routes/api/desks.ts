@@ -1,0 +1,293 @@
+// The desk calendar over HTTP: open or closed at an instant, the year's holidays, and the
+// managers' decisions (confirm or move a holiday, closures, openings, the closed-now switch).
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { DateTime } from 'luxon'
+import { z } from 'zod'
+import {
+  type Holiday,
+  closureSchema,
+  describeHours,
+  describeNextOpening,
+  deskStatus,
+  holidaysForYear,
+  isoDateSchema,
+  openingSchema,
+} from '../../domain/calendar/index.js'
+import type { DeskFacts } from '../../domain/call.js'
+import { AppError, notFound } from '../../errors.js'
+import { type EntryKind, addCalendarEntry, listCalendarEntries, recordHolidayOverride, removeCalendarEntry, setClosedNow } from '../../store/calendar.js'
+import { findDesk } from '../../store/desks.js'
+import { authProblems, idParam, instant } from './schemas.js'
+
+const MANAGE = ['admin', 'manager'] as const
+
+const deskParams = z.object({ id: idParam })
+const holidayParams = deskParams.extend({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a holiday id like eid-al-fitr-1446') })
+const entryParams = deskParams.extend({ entryId: z.coerce.number().int().positive() })
+
+const statusSchema = z.object({
+  desk: z.string(),
+  at: z.string().describe("the instant asked about, in the desk's time zone"),
+  timezone: z.string(),
+  open: z.boolean(),
+  reason: z.enum(['open', 'outside_hours', 'holiday', 'closure']),
+  holiday: z.string().optional().describe("the holiday's name when reason is holiday"),
+  closure: z.string().optional().describe("the closure's name when reason is closure"),
+  nextOpening: z.string().nullable().optional().describe('when closed: the next opening, or null when none is scheduled'),
+  closesAt: z.string().optional().describe('when open: the end of the current opening'),
+  message: z.string().describe('what a caller would hear about the hours'),
+})
+
+const holidaySchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  date: z.string(),
+  name: z.string(),
+  status: z.enum(['estimated', 'confirmed', 'manual']),
+  day: z.number().optional(),
+  of: z.number().optional(),
+  by: z.string().optional(),
+  at: z.string().optional(),
+  movedFrom: z.string().optional(),
+})
+
+const entrySchema = z.object({ id: z.number(), entry: z.record(z.string(), z.unknown()), by: z.string(), at: z.string() })
+
+const local = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISO() as string
+
+export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
+  async function deskOr404(id: string): Promise<DeskFacts> {
+    const desk = await findDesk(app.db, id)
+    if (!desk) throw notFound(`Desk ${id}`)
+    return desk
+  }
+  const actor = (request: FastifyRequest) => ({ name: request.principal?.name ?? 'unknown', now: app.clock() })
+
+  app.get(
+    '/api/desks/:id/status',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['calendar'],
+        summary: 'Open or closed at an instant (now by default), why, and the next opening',
+        params: deskParams,
+        querystring: z.object({ at: instant.optional() }),
+        response: { 200: statusSchema, ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      const at = request.query.at ? new Date(request.query.at) : app.clock()
+      const status = deskStatus(desk.calendar, at)
+      const zone = desk.timezone
+      return {
+        desk: desk.id,
+        at: local(at, zone),
+        timezone: zone,
+        open: status.open,
+        reason: status.reason,
+        ...(status.holiday ? { holiday: status.holiday } : {}),
+        ...(status.closure ? { closure: status.closure } : {}),
+        ...(status.open ? {} : { nextOpening: status.nextOpening ? local(status.nextOpening, zone) : null }),
+        ...(status.closesAt ? { closesAt: local(status.closesAt, zone) } : {}),
+        message: status.open
+          ? describeHours(desk.calendar.weekly, desk.language)
+          : `${describeHours(desk.calendar.weekly, desk.language)} ${describeNextOpening(at, status.nextOpening, zone, desk.language)}`,
+      }
+    },
+  )
+
+  app.get(
+    '/api/desks/:id/holidays',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['calendar'],
+        summary: "The year's public holidays, estimated, confirmed or added by hand",
+        params: deskParams,
+        querystring: z.object({ year: z.coerce.number().int().min(1900).max(2200).optional() }),
+        response: { 200: z.object({ items: z.array(holidaySchema) }), ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      const year = request.query.year ?? DateTime.fromJSDate(app.clock(), { zone: desk.timezone }).year
+      return { items: holidaysForYear(desk.calendar.country, year, desk.calendar.holidayOverrides) }
+    },
+  )
+
+  /** The occurrence a holiday id names, looked up around the year its id carries. */
+  function findOccurrence(desk: DeskFacts, holidayId: string): Holiday {
+    const year = Number(/(\d+)$/.exec(holidayId)?.[1])
+    // Lunar ids carry a Hijri year: about 0.97 Gregorian years each, from 622.
+    const gregorian = year < 1900 ? Math.round(year * 0.970229 + 621.5643) : year
+    for (const y of [gregorian - 1, gregorian, gregorian + 1]) {
+      const found = holidaysForYear(desk.calendar.country, y, desk.calendar.holidayOverrides).find((h) => h.id === holidayId)
+      if (found) return found
+    }
+    throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
+  }
+
+  const decided = z.object({ holidayId: z.string(), action: z.string(), start: z.string().optional(), days: z.number().optional(), by: z.string(), at: z.string() })
+
+  app.post(
+    '/api/desks/:id/holidays/:holidayId/confirm',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: { tags: ['calendar'], summary: 'Confirm an estimated holiday as it stands', params: holidayParams, response: { 200: decided, ...authProblems } },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      findOccurrence(desk, request.params.holidayId)
+      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'confirm' }, actor(request))
+    },
+  )
+
+  app.post(
+    '/api/desks/:id/holidays/:holidayId/move',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Move a holiday to the dates actually observed (it becomes confirmed)',
+        params: holidayParams,
+        body: z.object({ start: isoDateSchema, days: z.number().int().min(1).max(31).optional() }).strict(),
+        response: { 200: decided, ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      findOccurrence(desk, request.params.holidayId)
+      const { start, days } = request.body
+      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) }, actor(request))
+    },
+  )
+
+  app.delete(
+    '/api/desks/:id/holidays/:holidayId',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: { tags: ['calendar'], summary: 'The desk works on this holiday (it is removed)', params: holidayParams, response: { 200: decided, ...authProblems } },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      findOccurrence(desk, request.params.holidayId)
+      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'remove' }, actor(request))
+    },
+  )
+
+  app.post(
+    '/api/desks/:id/holidays',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Add a holiday by hand (a public holiday declared by decree, say)',
+        params: deskParams,
+        body: z.object({ name: z.string().min(1).max(200), start: isoDateSchema, days: z.number().int().min(1).max(31).default(1) }).strict(),
+        response: { 201: decided, ...authProblems },
+      },
+    },
+    async (request, reply) => {
+      const desk = await deskOr404(request.params.id)
+      const { name, start, days } = request.body
+      const holidayId = `manual-${start}-${name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`
+      const recorded = await recordHolidayOverride(app.db, desk.id, { holidayId, action: 'add', start, days, name }, actor(request))
+      return reply.code(201).send(recorded)
+    },
+  )
+
+  for (const kind of ['closure', 'opening'] as const satisfies readonly EntryKind[]) {
+    const path = `/api/desks/:id/${kind}s`
+    const body = kind === 'closure' ? closureSchema : openingSchema
+
+    app.get(
+      path,
+      {
+        preHandler: app.authenticate,
+        schema: { tags: ['calendar'], summary: `The ${kind}s managers added (the desk file's are in the configuration)`, params: deskParams, response: { 200: z.object({ items: z.array(entrySchema) }), ...authProblems } },
+      },
+      async (request) => {
+        const desk = await deskOr404(request.params.id)
+        const items = await listCalendarEntries(app.db, desk.id, kind)
+        return { items: items.map((item) => ({ id: item.id, entry: item.entry, by: item.by, at: item.at.toISOString() })) }
+      },
+    )
+
+    app.post(
+      path,
+      {
+        preHandler: app.authenticate,
+        config: { roles: MANAGE },
+        schema: {
+          tags: ['calendar'],
+          summary: kind === 'closure' ? 'Close the desk: a day, part of a day, a range, or every year' : 'Open the desk exceptionally (on a holiday, or outside hours)',
+          params: deskParams,
+          body,
+          response: { 201: entrySchema, ...authProblems },
+        },
+      },
+      async (request, reply) => {
+        const desk = await deskOr404(request.params.id)
+        const item = await addCalendarEntry(app.db, desk.id, kind, request.body, actor(request))
+        return reply.code(201).send({ id: item.id, entry: item.entry, by: item.by, at: item.at.toISOString() })
+      },
+    )
+
+    app.delete(
+      `${path}/:entryId`,
+      {
+        preHandler: app.authenticate,
+        config: { roles: MANAGE },
+        schema: { tags: ['calendar'], summary: `Remove a ${kind} managers added`, params: entryParams, response: { 204: z.null(), ...authProblems } },
+      },
+      async (request, reply) => {
+        const desk = await deskOr404(request.params.id)
+        if (!(await removeCalendarEntry(app.db, desk.id, kind, request.params.entryId, actor(request)))) {
+          throw notFound(`${kind} ${request.params.entryId} of desk ${desk.id}`)
+        }
+        return reply.code(204).send(null)
+      },
+    )
+  }
+
+  app.put(
+    '/api/desks/:id/closed-now',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Emergency switch: close the desk now, until reopened',
+        params: deskParams,
+        body: z.object({ reason: z.string().min(1, 'say why, callers hear it').max(300) }).strict(),
+        response: { 200: statusSchema.pick({ desk: true, open: true, reason: true, closure: true }), ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      await setClosedNow(app.db, desk.id, request.body.reason, actor(request))
+      return { desk: desk.id, open: false, reason: 'closure' as const, closure: request.body.reason }
+    },
+  )
+
+  app.delete(
+    '/api/desks/:id/closed-now',
+    {
+      preHandler: app.authenticate,
+      config: { roles: MANAGE },
+      schema: { tags: ['calendar'], summary: 'Lift the emergency closure', params: deskParams, response: { 204: z.null(), ...authProblems } },
+    },
+    async (request, reply) => {
+      const desk = await deskOr404(request.params.id)
+      if (!desk.calendar.closedNow) throw new AppError(409, 'not_closed', `Desk ${desk.id} is not closed by the switch`)
+      await setClosedNow(app.db, desk.id, null, actor(request))
+      return reply.code(204).send(null)
+    },
+  )
+}

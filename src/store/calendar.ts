@@ -1,0 +1,103 @@
+// Managers' calendar decisions: confirmed, moved, added or removed holidays, closures and
+// openings added through the API, and the closed-now switch. Each is audited and bumps the
+// configuration version in its transaction.
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import type { Database, Queryable } from '../../db/client.js'
+import { calendarEntries, desks, holidayOverrides } from '../../db/schema.js'
+import type { Closure, HolidayOverride, Opening } from '../domain/calendar/index.js'
+import { writeAudit } from './audit.js'
+import { touchConfiguration } from './config-version.js'
+
+export interface Actor {
+  name: string
+  now: Date
+}
+
+export async function recordHolidayOverride(
+  db: Database,
+  deskId: string,
+  override: Omit<HolidayOverride, 'by' | 'at'>,
+  actor: Actor,
+): Promise<HolidayOverride> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(holidayOverrides)
+      .values({
+        deskId,
+        holidayId: override.holidayId,
+        action: override.action,
+        start: override.start ?? null,
+        days: override.days ?? null,
+        name: override.name ?? null,
+        by: actor.name,
+        at: actor.now,
+      })
+      .returning({ id: holidayOverrides.id })
+    const recorded = { ...override, by: actor.name, at: actor.now.toISOString() }
+    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `holiday.${override.action}`, entity: 'holiday', entityId: `${deskId}/${override.holidayId}`, before: null, after: { id: row?.id, ...recorded } })
+    await touchConfiguration(tx, actor.now)
+    return recorded
+  })
+}
+
+export type EntryKind = 'closure' | 'opening'
+
+export interface CalendarEntry {
+  id: number
+  kind: EntryKind
+  entry: Closure | Opening
+  by: string
+  at: Date
+}
+
+export async function listCalendarEntries(db: Queryable, deskId: string, kind: EntryKind): Promise<CalendarEntry[]> {
+  return db
+    .select({ id: calendarEntries.id, kind: calendarEntries.kind, entry: calendarEntries.entry, by: calendarEntries.by, at: calendarEntries.at })
+    .from(calendarEntries)
+    .where(and(eq(calendarEntries.deskId, deskId), eq(calendarEntries.kind, kind), isNull(calendarEntries.removedAt)))
+    .orderBy(asc(calendarEntries.id))
+}
+
+export async function addCalendarEntry(db: Database, deskId: string, kind: EntryKind, entry: Closure | Opening, actor: Actor): Promise<CalendarEntry> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(calendarEntries)
+      .values({ deskId, kind, entry, by: actor.name, at: actor.now })
+      .returning({ id: calendarEntries.id, kind: calendarEntries.kind, entry: calendarEntries.entry, by: calendarEntries.by, at: calendarEntries.at })
+    if (!row) throw new Error('calendar entry insert returned nothing')
+    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `${kind}.create`, entity: kind, entityId: `${deskId}/${row.id}`, before: null, after: entry })
+    await touchConfiguration(tx, actor.now)
+    return row
+  })
+}
+
+/** Removes a closure or opening (kept with who removed it); false when there is no such live entry. */
+export async function removeCalendarEntry(db: Database, deskId: string, kind: EntryKind, id: number, actor: Actor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(calendarEntries)
+      .set({ removedAt: actor.now, removedBy: actor.name })
+      .where(and(eq(calendarEntries.id, id), eq(calendarEntries.deskId, deskId), eq(calendarEntries.kind, kind), isNull(calendarEntries.removedAt)))
+      .returning({ entry: calendarEntries.entry })
+    if (!row) return false
+    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `${kind}.remove`, entity: kind, entityId: `${deskId}/${id}`, before: row.entry, after: null })
+    await touchConfiguration(tx, actor.now)
+    return true
+  })
+}
+
+/** The emergency switch: closed from now with a reason, or open again (reason null). */
+export async function setClosedNow(db: Database, deskId: string, reason: string | null, actor: Actor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ since: desks.closedSince, reason: desks.closedReason }).from(desks).where(eq(desks.id, deskId))
+    if (!before) return false
+    const closing = reason !== null
+    await tx
+      .update(desks)
+      .set(closing ? { closedSince: actor.now, closedBy: actor.name, closedReason: reason } : { closedSince: null, closedBy: null, closedReason: null })
+      .where(eq(desks.id, deskId))
+    await writeAudit(tx, { at: actor.now, actor: actor.name, action: closing ? 'desk.close-now' : 'desk.reopen', entity: 'desk', entityId: deskId, before, after: closing ? { since: actor.now, reason } : { since: null } })
+    await touchConfiguration(tx, actor.now)
+    return true
+  })
+}
