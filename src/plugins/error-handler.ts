@@ -57,6 +57,12 @@ async function errorHandler(app: FastifyInstance, options: { webhookFallback?: W
     if (error instanceof AppError) {
       return sendProblem(reply, error.status, error.code, error.message, error.fields)
     }
+    // A signed webhook comes from Twilio with a caller on the line: whatever went wrong, they hear
+    // an apology rather than Twilio's "application error".
+    if (request.twilioSigned && options.webhookFallback) {
+      request.log.warn({ err: error }, 'signed webhook could not be handled; answered with the fallback')
+      return options.webhookFallback(request, reply, error)
+    }
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
       const fields = validationFields(error)
       const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ')
@@ -67,9 +73,6 @@ async function errorHandler(app: FastifyInstance, options: { webhookFallback?: W
       return sendProblem(reply, status, (error.code ?? 'bad_request').toLowerCase(), error.message)
     }
     request.log.error({ err: error }, 'request failed')
-    if (options.webhookFallback && request.url.startsWith('/webhooks/')) {
-      return options.webhookFallback(request, reply, error)
-    }
     // Internals (SQL, stack, driver messages) stay in the log.
     return sendProblem(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged.')
   })
