@@ -144,9 +144,9 @@ export function decide(facts: CallFacts, now: Date): Decision {
     const nextOpening = describeNextOpening(now, status.nextOpening, desk.timezone, language)
     const say =
       status.reason === 'holiday'
-        ? speak('closed_holiday', { ...client, holiday: status.holiday ?? '', nextOpening })
+        ? speak('closed_holiday', { ...client, holiday: status.holiday, nextOpening })
         : status.reason === 'closure'
-          ? speak('closed_closure', { ...client, closure: status.closure ?? '', nextOpening })
+          ? speak('closed_closure', { ...client, closure: status.closure, nextOpening })
           : speak('closed_hours', { ...client, hours: describeHours(desk.calendar.weekly, language), nextOpening })
     return {
       ...recorded,

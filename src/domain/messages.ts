@@ -98,7 +98,7 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
   },
 }
 
-export type MessageVars = Record<string, string | number>
+export type MessageVars = Record<string, string | number | undefined>
 
 /**
  * The text for `key` in `language`: the desk's template for that exact language, then for its

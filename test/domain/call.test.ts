@@ -1,0 +1,92 @@
+// decide(): every branch of the contract, with plain values, in DESIGN.md's order.
+import t from 'tap'
+import { type Decision, contractInForce, decide, dialStep, routeAfterAcceptance, whisperText } from '../../src/domain/call.js'
+import { SATURDAY_10H, acme, acmeContract, agents, facts, intercomDesk } from '../fixtures/call-facts.js'
+
+const text = (decision: Decision) => ('say' in decision.plan ? decision.plan.say.map((s) => s.text).join(' ') : '')
+
+type Case = [what: string, input: Parameters<typeof decide>[0], at: Date, expect: { kind: string; outcome?: string; says?: RegExp }]
+
+const THURSDAY = new Date('2026-11-26T10:00:00+01:00')
+const cases: Case[] = [
+  ['a registered caller in hours is dialled through', facts(), SATURDAY_10H, { kind: 'dial', says: /Nous vous mettons en relation/ }],
+  ['an unknown caller is told so, even when suspended clients exist', facts({ caller: null }), SATURDAY_10H, { kind: 'hangup', outcome: 'unknown_caller', says: /Assistance INTERcom/ }],
+  ['an unknown caller outside hours is still an unknown caller', facts({ caller: null }), THURSDAY, { kind: 'hangup', outcome: 'unknown_caller' }],
+  ['a suspended client is refused before anything else', facts({ caller: acme({ suspended: true }, []) }), THURSDAY, { kind: 'hangup', outcome: 'suspended' }],
+  ['no contract in force', facts({ caller: acme({}, [acmeContract({ terms: { start: '2027-01-01', months: 12, noticeMonths: 3 } })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'no_contract' }],
+  ['no contract at all', facts({ caller: acme({}, []) }), SATURDAY_10H, { kind: 'hangup', outcome: 'no_contract' }],
+  ['a holiday, named', facts(), new Date('2026-11-01T10:00:00+01:00'), { kind: 'closed', outcome: 'closed_holiday', says: /Révolution/ }],
+  ['a closure, named', facts(), new Date('2026-12-31T10:00:00+01:00'), { kind: 'closed', outcome: 'closed_holiday', says: /Inventaire/ }],
+  ['outside hours, with the hours and the next opening', facts(), THURSDAY, { kind: 'closed', outcome: 'closed_hours', says: /du samedi au mercredi.+samedi à 9 h 30/ }],
+  ['quota used up, bill', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_000 })]) }), SATURDAY_10H, { kind: 'dial', says: /facturé en dehors du forfait/ }],
+  ['quota used up, ask', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_001, overage: 'ask' })]) }), SATURDAY_10H, { kind: 'ask_overage', says: /appuyez sur 1/ }],
+  ['quota used up, refuse', facts({ caller: acme({}, [acmeContract({ usedSeconds: 20_000, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'quota_refused' }],
+  ['one second left is not used up', facts({ caller: acme({}, [acmeContract({ usedSeconds: 17_999, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'dial' }],
+  ['a zero quota with "refuse" refuses at once', facts({ caller: acme({}, [acmeContract({ quotaSeconds: 0, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'quota_refused' }],
+  ['no agent on duty: voicemail', facts({ agents: [] }), SATURDAY_10H, { kind: 'voicemail', says: /Aucun technicien/ }],
+  ['a number that is not a desk', facts({ desk: null }), SATURDAY_10H, { kind: 'hangup', outcome: 'failed', says: /difficulté technique/ }],
+  ['an English-speaking client hears English', facts({ caller: acme({ language: 'en-GB' }) }), SATURDAY_10H, { kind: 'dial', says: /Connecting you to a support engineer/ }],
+  ['a desk template replaces the default', facts({ desk: intercomDesk({}, { 'fr-FR': { connecting: 'Bonjour {client}, un technicien INTERcom arrive.' } }) }), SATURDAY_10H, { kind: 'dial', says: /^Bonjour ACME SARL, un technicien INTERcom arrive\.$/ }],
+]
+
+for (const [what, input, at, expect] of cases) {
+  t.test(what, async (t) => {
+    const decision = decide(input, at)
+    t.equal(decision.plan.kind, expect.kind, `the plan is ${expect.kind}`)
+    if (expect.outcome) t.equal('outcome' in decision.plan ? decision.plan.outcome : null, expect.outcome, `the outcome is ${expect.outcome}`)
+    if (expect.says) t.match(text(decision), expect.says, 'the caller hears it')
+  })
+}
+
+t.test('the decision records the desk, client, contract and month', async (t) => {
+  t.match(decide(facts(), SATURDAY_10H), { deskId: 'intercom', clientId: 'acme', contractId: 1, usageMonth: '2026-11', language: 'fr-FR' })
+  t.match(decide(facts({ caller: null }), SATURDAY_10H), { clientId: null, contractId: null, usageMonth: null })
+  // 31 December 23:30 UTC is already 1 January in Algiers: the call counts into January.
+  t.equal(decide(facts(), new Date('2027-01-02T09:00:00Z')).usageMonth, '2027-01')
+})
+
+t.test('simultaneous ringing dials every agent on duty with the whisper', async (t) => {
+  const { plan } = decide(facts(), SATURDAY_10H)
+  if (plan.kind !== 'dial') return t.fail('not a dial')
+  t.same(plan.dial.targets.map((a) => a.id), ['amina', 'karim'])
+  t.match(plan.dial, { ringSeconds: 20, whisper: true, callerId: '+213661000001', attempt: 1 })
+  t.equal(plan.billed, false, 'within the quota: not billed')
+})
+
+t.test('sequential ringing dials one agent per attempt', async (t) => {
+  const desk = intercomDesk({ ring: 'sequential' })
+  t.same(dialStep(desk, agents, '+213661000001', 1).targets.map((a) => a.id), ['amina'])
+  t.same(dialStep(desk, agents, '+213661000001', 2).targets.map((a) => a.id), ['karim'])
+})
+
+t.test('closed: the on-call line and the voicemail are offered only when configured', async (t) => {
+  const THU = new Date('2026-11-26T10:00:00+01:00')
+  const offered = decide(facts(), THU).plan
+  t.ok(offered.kind === 'closed' && offered.onCall && offered.voicemail, 'both offered by default with an on-call number')
+  const bare = decide(facts({ desk: intercomDesk({ onCall: null, voicemail: { maxSeconds: 60, whenClosed: false } }) }), THU).plan
+  t.ok(bare.kind === 'closed' && !bare.onCall && !bare.voicemail, 'neither when switched off')
+})
+
+t.test('after accepting the overage charge the call is routed, billed', async (t) => {
+  const plan = routeAfterAcceptance(facts())
+  t.equal(plan?.kind, 'dial')
+  t.equal(plan?.kind === 'dial' && plan.billed, true)
+  t.equal(routeAfterAcceptance(facts({ caller: null })), null, 'nothing for an unknown caller')
+  t.equal(routeAfterAcceptance(facts({ agents: [] }))?.kind, 'voicemail', 'voicemail when nobody is on duty')
+})
+
+t.test('the contract in force is the most recently signed one', async (t) => {
+  const old = acmeContract({ id: 1, terms: { start: '2025-01-15', months: 12, noticeMonths: 3 } })
+  const renewed = acmeContract({ id: 2, terms: { start: '2026-01-15', months: 12, noticeMonths: 3 } })
+  t.equal(contractInForce([old, renewed], '2026-11-28')?.id, 2)
+  t.equal(contractInForce([renewed, old], '2026-11-28')?.id, 2, 'whatever their order')
+  t.equal(contractInForce([old], '2024-12-31'), null, 'before the signature: none')
+})
+
+t.test('the whisper tells the agent who calls and what is left of the quota', async (t) => {
+  t.equal(
+    whisperText({ clientName: 'ACME SARL', quotaSeconds: 18_000, usedSeconds: 5_400, language: 'fr-FR', templates: {} }),
+    'Appel de ACME SARL. Reste du forfait ce mois-ci : 3 heures 30 minutes. Appuyez sur 1 pour prendre l’appel.',
+  )
+  t.match(whisperText({ clientName: 'ACME', quotaSeconds: 60, usedSeconds: 600, language: 'en-US', templates: {} }), /time left this month: less than a minute/)
+})

@@ -1,0 +1,38 @@
+// resolveOutcome(): the same facts give the same outcome, in whatever order they arrived.
+import t from 'tap'
+import { type CallState, resolveOutcome } from '../../src/domain/outcome.js'
+
+const state = (overrides: Partial<CallState>): CallState => ({
+  decision: 'dial',
+  outcome: null,
+  dialStatus: null,
+  talkSeconds: 0,
+  recordingUrl: null,
+  callStatus: null,
+  ...overrides,
+})
+
+const cases: [what: string, facts: Partial<CallState>, outcome: string | null][] = [
+  ['a call still ringing the agents', {}, null],
+  ['an answered leg with talk', { talkSeconds: 42, dialStatus: 'completed' }, 'answered'],
+  ['answered, then the status callback', { talkSeconds: 42, dialStatus: 'completed', callStatus: 'completed' }, 'answered'],
+  ['nobody answered, the caller left a message', { dialStatus: 'no-answer', recordingUrl: 'https://r' }, 'voicemail'],
+  ['nobody answered, the caller hung up', { dialStatus: 'no-answer', callStatus: 'completed' }, 'no_answer'],
+  ['busy agents, the caller hung up', { dialStatus: 'busy', callStatus: 'completed' }, 'no_answer'],
+  ['the caller hung up while it rang', { callStatus: 'completed' }, 'abandoned'],
+  ['the dial was canceled', { dialStatus: 'canceled', callStatus: 'completed' }, 'abandoned'],
+  ['the call failed', { callStatus: 'failed' }, 'failed'],
+  ['no agent, the caller hung up without a message', { decision: 'voicemail', callStatus: 'completed' }, 'no_answer'],
+  ['no agent, a message', { decision: 'voicemail', recordingUrl: 'https://r', callStatus: 'completed' }, 'voicemail'],
+  ['hung up during the overage question', { decision: 'ask_overage', callStatus: 'completed' }, 'abandoned'],
+  ['closed: stays closed, even with a message', { decision: 'closed', outcome: 'closed_hours', recordingUrl: 'https://r', callStatus: 'completed' }, 'closed_hours'],
+  ['closed, as decided', { decision: 'closed' }, 'closed_hours'],
+  ['closed on a holiday', { decision: 'closed', outcome: 'closed_holiday', callStatus: 'completed' }, 'closed_holiday'],
+  ['closed, the on-call line answered', { decision: 'closed', outcome: 'closed_hours', talkSeconds: 300, dialStatus: 'completed' }, 'answered'],
+  ['an unknown caller stays one', { decision: 'hangup', outcome: 'unknown_caller', callStatus: 'completed' }, 'unknown_caller'],
+  ['a declined overage stays refused', { decision: 'ask_overage', outcome: 'quota_refused', callStatus: 'completed' }, 'quota_refused'],
+]
+
+for (const [what, facts, outcome] of cases) {
+  t.equal(resolveOutcome(state(facts)), outcome, `${what}: ${outcome ?? 'in progress'}`)
+}
