@@ -1,0 +1,143 @@
+// A durable local journal: what could not be written to the database is appended here (one JSON
+// line per entry, fsync'd before the webhook is answered) and replayed into the database, in
+// order, once it is back. Replaying is exactly once because each entry's id is recorded in the
+// same transaction that applies it (see store/journal-applied.ts).
+import { randomUUID } from 'node:crypto'
+import { type FileHandle, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface JournalEntry<T = unknown> {
+  id: string
+  /** when it was journaled */
+  at: string
+  write: T
+}
+
+export interface ReplayResult {
+  applied: number
+  remaining: number
+  /** why the replay stopped early, when it did */
+  error?: unknown
+}
+
+const CURRENT = 'current.jsonl'
+const SEGMENT = /^segment-(\d+)\.jsonl$/
+
+/**
+ * Appends go to `current.jsonl`. A replay first renames it to a numbered segment (so appends made
+ * meanwhile go to a fresh file), then applies the segments in order and deletes each one once
+ * every entry in it is applied.
+ */
+export class Journal<T = unknown> {
+  private handle: FileHandle | null = null
+  private tail: Promise<unknown> = Promise.resolve()
+  private pendingCount = 0
+
+  private constructor(readonly dir: string) {}
+
+  static async open<T>(dir: string): Promise<Journal<T>> {
+    await mkdir(dir, { recursive: true })
+    const journal = new Journal<T>(dir)
+    journal.pendingCount = (await journal.readAll()).length
+    return journal
+  }
+
+  /** Entries journaled and not yet replayed (as far as this process knows). */
+  get pending(): number {
+    return this.pendingCount
+  }
+
+  /** Appends an entry and returns once it is on disk. Appends are serialised, in call order. */
+  append(write: T, at: Date): Promise<JournalEntry<T>> {
+    const entry: JournalEntry<T> = { id: randomUUID(), at: at.toISOString(), write }
+    const done = this.tail.then(async () => {
+      this.handle ??= await open(join(this.dir, CURRENT), 'a')
+      await this.handle.write(`${JSON.stringify(entry)}\n`)
+      await this.handle.datasync()
+      this.pendingCount++
+      return entry
+    })
+    this.tail = done.catch(() => {})
+    return done
+  }
+
+  /**
+   * Applies every journaled entry in order with `apply`; stops at the first failure (the database
+   * is still away) and leaves what remains for the next replay. Returns how many were applied.
+   */
+  replay(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
+    const done = this.tail.then(() => this.replaySegments(apply))
+    this.tail = done.catch(() => {})
+    return done
+  }
+
+  private async replaySegments(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
+    await this.rotate()
+    let applied = 0
+    for (const segment of await this.segments()) {
+      const entries = parseLines<T>(await readFile(join(this.dir, segment), 'utf8'))
+      for (const [index, entry] of entries.entries()) {
+        try {
+          await apply(entry)
+        } catch (error) {
+          // Keep the rest of this segment, in order, for the next attempt.
+          await this.rewrite(segment, entries.slice(index))
+          this.pendingCount = (await this.readAll()).length
+          return { applied, remaining: this.pendingCount, error }
+        }
+        applied++
+      }
+      await rm(join(this.dir, segment))
+    }
+    this.pendingCount = (await this.readAll()).length
+    return { applied, remaining: this.pendingCount }
+  }
+
+  async close(): Promise<void> {
+    await this.tail
+    await this.handle?.close()
+    this.handle = null
+  }
+
+  /** Moves current.jsonl aside as the next segment, so replay and appends never share a file. */
+  private async rotate(): Promise<void> {
+    await this.handle?.close()
+    this.handle = null
+    const numbers = (await this.segments()).map((name) => Number(SEGMENT.exec(name)?.[1]))
+    const next = Math.max(0, ...numbers) + 1
+    await rename(join(this.dir, CURRENT), join(this.dir, `segment-${String(next).padStart(9, '0')}.jsonl`)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    })
+  }
+
+  private async segments(): Promise<string[]> {
+    return (await readdir(this.dir)).filter((name) => SEGMENT.test(name)).sort()
+  }
+
+  private async rewrite(segment: string, entries: JournalEntry<T>[]): Promise<void> {
+    const temporary = join(this.dir, `${segment}.tmp`)
+    const handle = await open(temporary, 'w')
+    await handle.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''))
+    await handle.datasync()
+    await handle.close()
+    await rename(temporary, join(this.dir, segment))
+  }
+
+  private async readAll(): Promise<JournalEntry<T>[]> {
+    const files = [...(await this.segments()), CURRENT]
+    const texts = await Promise.all(files.map((file) => readFile(join(this.dir, file), 'utf8').catch(() => '')))
+    return texts.flatMap((text) => parseLines<T>(text))
+  }
+}
+
+/** Lines of JSON; a torn last line (a crash mid-append, never acknowledged) is dropped. */
+function parseLines<T>(text: string): JournalEntry<T>[] {
+  return text.split('\n').flatMap((line) => {
+    if (!line.trim()) return []
+    try {
+      return [JSON.parse(line) as JournalEntry<T>]
+    } catch {
+      return []
+    }
+  })
+}

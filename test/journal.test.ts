@@ -1,0 +1,66 @@
+// The local journal: durable appends, ordered replay, stopping at the first failure, and nothing
+// lost or applied twice across rotations and restarts.
+import { appendFile, readdir } from 'node:fs/promises'
+import t from 'tap'
+import { Journal } from '../src/journal.js'
+
+const at = new Date('2026-11-28T10:00:00Z')
+
+t.test('entries are replayed in the order they were appended, then the journal is empty', async (t) => {
+  const journal = await Journal.open<number>(t.testdir())
+  t.teardown(() => journal.close())
+  await Promise.all([1, 2, 3, 4, 5].map((n) => journal.append(n, at)))
+  t.equal(journal.pending, 5)
+  const seen: number[] = []
+  const result = await journal.replay(async (entry) => {
+    seen.push(entry.write)
+  })
+  t.same(seen, [1, 2, 3, 4, 5])
+  t.match(result, { applied: 5, remaining: 0 })
+  t.equal(journal.pending, 0)
+  t.same(await readdir(journal.dir), [], 'no file left behind')
+})
+
+t.test('a replay stops at the first failure and keeps the rest, in order, for the next one', async (t) => {
+  const journal = await Journal.open<number>(t.testdir())
+  t.teardown(() => journal.close())
+  for (const n of [1, 2, 3, 4]) await journal.append(n, at)
+  let down = true
+  const seen: number[] = []
+  const apply = async (entry: { write: number }) => {
+    if (down && entry.write === 3) throw new Error('database unreachable')
+    seen.push(entry.write)
+  }
+  const first = await journal.replay(apply)
+  t.match(first, { applied: 2, remaining: 2 })
+  await journal.append(5, at) // arrives while the database is still away
+  down = false
+  const second = await journal.replay(apply)
+  t.match(second, { applied: 3, remaining: 0 })
+  t.same(seen, [1, 2, 3, 4, 5], 'each entry once, in order')
+})
+
+t.test('a reopened journal still has what was not replayed, and drops a torn last line', async (t) => {
+  const dir = t.testdir()
+  const first = await Journal.open<string>(dir)
+  await first.append('kept', at)
+  await first.close()
+  await appendFile(`${dir}/current.jsonl`, '{"id":"torn","at":"2026-11-2') // a crash mid-append, never acknowledged
+  const reopened = await Journal.open<string>(dir)
+  t.teardown(() => reopened.close())
+  t.equal(reopened.pending, 1)
+  const seen: string[] = []
+  await reopened.replay(async (entry) => {
+    seen.push(entry.write)
+  })
+  t.same(seen, ['kept'])
+})
+
+t.test('entries carry a unique id, so the database can tell one it already applied', async (t) => {
+  const journal = await Journal.open<string>(t.testdir())
+  t.teardown(() => journal.close())
+  const a = await journal.append('a', at)
+  const b = await journal.append('b', at)
+  t.not(a.id, b.id)
+  t.equal(a.at, at.toISOString())
+})
