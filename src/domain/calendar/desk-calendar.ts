@@ -26,9 +26,17 @@ import { parseClock, parseTimeRange, WEEKDAYS, type Closure, type Country, type 
 /** How far ahead the next opening (and working time) is searched before answering "never". */
 export const SEARCH_DAYS = 400
 
+/** A change of the weekly hours from a local date on (model clause: revised with 30 days' notice). */
+export interface WeeklyChange {
+  from: string
+  weekly: WeeklySchedule
+}
+
 export interface DeskCalendar {
   timezone: string
   weekly: WeeklySchedule
+  /** later weekly hours, each in force from its date until the next change */
+  weeklyChanges?: readonly WeeklyChange[]
   country: Country | null
   /** shipped observed data + the desk's own, concatenated by the caller */
   holidayOverrides: readonly HolidayOverride[]
@@ -82,8 +90,8 @@ interface CompiledOpening {
 
 interface CompiledCalendar {
   local: LocalTime
-  /** per weekday (Monday first), the weekly minutes of a date: its own intervals and the previous day's tails */
-  weekly: Range[][]
+  /** the weekly hours in force from each date (the first from the beginning of time), latest last */
+  weeklies: { from: DayNumber; weekly: Range[][] }[]
   holidays: HolidayIndex
   /** closures as wall-clock minute stamps (day number × 1440 + minute) */
   closures: LabelledRange[]
@@ -148,15 +156,21 @@ function compile(calendar: DeskCalendar): CompiledCalendar {
   const since = calendar.closedNow ? Date.parse(calendar.closedNow.since) : Number.POSITIVE_INFINITY
   if (Number.isNaN(since)) throw new RangeError(`closedNow.since is not an instant: "${calendar.closedNow?.since}"`)
   const local = localTimeIn(calendar.timezone)
-  const weekly = compileWeekly(calendar.weekly)
+  const weeklies = [
+    { from: Number.NEGATIVE_INFINITY, weekly: compileWeekly(calendar.weekly) },
+    ...(calendar.weeklyChanges ?? [])
+      .map((change) => ({ from: dateOf(change.from), weekly: compileWeekly(change.weekly) }))
+      .sort((a, b) => a.from - b.from),
+  ]
   const openings = compileOpenings(calendar.openings)
   // so that a desk without hours, or closed now, answers "never" without walking the search bound
   const lastOpening = Math.max(Number.NEGATIVE_INFINITY, ...openings.map((opening) => opening.last + 1))
-  const lastByHours = weekly.some((ranges) => ranges.length > 0) ? Number.POSITIVE_INFINITY : lastOpening
+  const hasHours = weeklies.some(({ weekly }) => weekly.some((ranges) => ranges.length > 0))
+  const lastByHours = hasHours ? Number.POSITIVE_INFINITY : lastOpening
   const lastBySwitch = Number.isFinite(since) ? local.localAt(since).dayNumber : Number.POSITIVE_INFINITY
   return {
     local,
-    weekly,
+    weeklies,
     holidays: holidayIndexFor(calendar.country, calendar.holidayOverrides),
     ...compileClosures(calendar.closures),
     openings,
@@ -205,9 +219,26 @@ function openingsOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
   return ranges
 }
 
+/** The weekly hours in force on a date (a change's first date already follows it, tails included). */
+function weeklyOf(calendar: CompiledCalendar, day: DayNumber): Range[][] {
+  let weekly = calendar.weeklies[0]?.weekly as Range[][]
+  for (const change of calendar.weeklies) if (change.from <= day) weekly = change.weekly
+  return weekly
+}
+
+/** The weekly hours (as written) in force on a local date: for the sentence a caller hears. */
+export function weeklyOn(calendar: DeskCalendar, date: string): WeeklySchedule {
+  let weekly = calendar.weekly
+  let latest = ''
+  for (const change of calendar.weeklyChanges ?? []) {
+    if (change.from <= date && change.from >= latest) [weekly, latest] = [change.weekly, change.from]
+  }
+  return weekly
+}
+
 /** The open time within one local date (00:00–24:00 wall clock), as sorted, merged UTC millisecond ranges. */
 function openOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
-  const weekly = calendar.holidays.on(day).length > 0 ? [] : (calendar.weekly[weekdayIndexOf(day)] as Range[])
+  const weekly = calendar.holidays.on(day).length > 0 ? [] : (weeklyOf(calendar, day)[weekdayIndexOf(day)] as Range[])
   const extra = calendar.openings.length === 0 ? [] : openingsOn(calendar, day)
   let minutes = extra.length === 0 ? weekly : mergeRanges([...weekly, ...extra])
   if (minutes.length === 0) return []

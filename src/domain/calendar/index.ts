@@ -9,6 +9,7 @@ export {
   timeRangeSchema,
   timezoneSchema,
   weekdaySchema,
+  weeklyChangeSchema,
   weeklyScheduleSchema,
   WEEKDAYS,
   type Closure,
@@ -23,6 +24,8 @@ export { observedHolidays } from './observed-holidays.js'
 export {
   deskStatus,
   openWindows,
+  weeklyOn,
+  type WeeklyChange,
   SEARCH_DAYS,
   type ClosedReason,
   type DeskCalendar,

@@ -211,3 +211,6 @@ export const holidayOverrideSchema = z.strictObject({
   }
 })
 export type HolidayOverride = z.infer<typeof holidayOverrideSchema>
+
+/** New weekly hours from a local date on (model clause: the clause is revised with 30 days' notice). */
+export const weeklyChangeSchema = z.strictObject({ from: isoDateSchema, weekly: weeklyScheduleSchema })
