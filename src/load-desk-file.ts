@@ -38,7 +38,7 @@ export type ApplyOutcome = ({ skipped: false } & ApplySummary) | { skipped: true
 
 /**
  * Applies a desk file. With `onlyIfChanged` (DESK_FILE at start) a file identical to the last one
- * applied is skipped, so a restart never undoes what managers changed through the API since.
+ * the same actor applied is skipped, so a restart never undoes what managers changed through the API since.
  */
 export async function applyDeskFileFrom(
   db: Database,
@@ -47,6 +47,6 @@ export async function applyDeskFileFrom(
 ): Promise<ApplyOutcome> {
   const file = await readDeskFile(path)
   const digest = digestOf(file)
-  if (context.onlyIfChanged && (await lastAppliedDigest(db)) === digest) return { skipped: true, digest }
+  if (context.onlyIfChanged && (await lastAppliedDigest(db, context.actor)) === digest) return { skipped: true, digest }
   return { skipped: false, ...(await applyDeskFile(db, file, context)) }
 }

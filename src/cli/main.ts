@@ -2,16 +2,27 @@
 import { parseArgs } from 'node:util'
 import { DatabaseInUseError, type DatabaseHandle, openDatabase } from '../../db/client.js'
 import { ConfigError, loadConfig } from '../config.js'
+import { ROLES, type Role } from '../domain/access.js'
 import { DeskFileError, applyDeskFileFrom } from '../load-desk-file.js'
+import { type TokenInfo, issueToken, listTokens, revokeToken } from '../store/tokens.js'
 
 const USAGE = `usage: npm run cli -- <command>
 
   migrate                 apply the database migrations (also done at every start)
   apply <desk-file.json>  validate a desk file and apply it, in one transaction
+  token create --role admin|manager|client [--client <id>] --name <label>
+                          create an API token; its secret is printed once, here only
+  token list              every token (never their secrets)
+  token revoke <id>       revoke a token: it stops working at once
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data).`
 
+const OPTIONS = { role: { type: 'string' }, client: { type: 'string' }, name: { type: 'string' } } as const
+type Options = { role?: string | undefined; client?: string | undefined; name?: string | undefined }
+
 class UsageError extends Error {}
+/** A command that could not do what was asked: one line, exit 1. */
+class CommandError extends Error {}
 
 async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const config = loadConfig()
@@ -25,8 +36,9 @@ async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true })
+  const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
   const [command, ...rest] = positionals
+  if (command !== 'token' && Object.keys(values).length > 0) throw new UsageError(`${command ?? 'this command'} takes no options`)
   switch (command) {
     case 'migrate':
       await withDatabase(async () => {})
@@ -41,14 +53,57 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${file}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deactivated} deactivated`)
       return
     }
+    case 'token':
+      return token(rest, values)
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given')
   }
 }
 
+/** token create | list | revoke: the same rules as POST /api/tokens, on the database directly. */
+async function token([action, ...rest]: string[], options: Options): Promise<void> {
+  const now = new Date()
+  switch (action) {
+    case 'create': {
+      const { role, client, name } = options
+      if (rest.length > 0) throw new UsageError('token create takes options only')
+      if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
+      if (!name?.trim()) throw new UsageError('--name is required: who or what uses the token')
+      const issued = await withDatabase(({ db }) =>
+        db.transaction((tx) => issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, actor: 'cli', now })),
+      )
+      if (!issued.ok) throw new CommandError(`--client: ${issued.message}`)
+      console.log(`token ${issued.info.id} (${describe(issued.info)}) created; its secret, shown only now:`)
+      console.log(issued.token)
+      return
+    }
+    case 'list': {
+      if (rest.length > 0 || Object.keys(options).length > 0) throw new UsageError('token list takes no arguments')
+      const tokens = await withDatabase(({ db }) => listTokens(db))
+      if (tokens.length === 0) console.log('no tokens')
+      for (const info of tokens) console.log(`${info.id}\t${describe(info)}\t${info.revokedAt ? `revoked ${info.revokedAt.toISOString()}` : 'live'}`)
+      return
+    }
+    case 'revoke': {
+      const [id] = rest
+      if (!id || rest.length > 1 || !/^\d+$/.test(id) || Object.keys(options).length > 0) throw new UsageError('token revoke takes one token id')
+      const revoked = await withDatabase(({ db }) => db.transaction((tx) => revokeToken(tx, Number(id), 'cli', now)))
+      if (!revoked) throw new CommandError(`no live token ${id}`)
+      console.log(`token ${id} revoked`)
+      return
+    }
+    default:
+      throw new UsageError(action ? `unknown token command "${action}"` : 'token needs create, list or revoke')
+  }
+}
+
+function describe(info: TokenInfo): string {
+  return `${info.role}${info.clientId ? ` of client ${info.clientId}` : ''}, "${info.name}", created ${info.createdAt.toISOString()} by ${info.createdBy}`
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`)
-  else if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof DatabaseInUseError)
+  else if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof DatabaseInUseError || error instanceof CommandError)
     console.error(`supportline: ${error.message}`)
   else console.error(error)
   process.exit(error instanceof UsageError ? 2 : 1)

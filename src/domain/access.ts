@@ -36,3 +36,10 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
+
+/** A client token names the one client it reads; admin and manager tokens name none. Null when consistent. */
+export function tokenScopeProblem(role: Role, clientId: string | null | undefined): string | null {
+  if (role === 'client' && !clientId) return 'a client token must name its client'
+  if (role !== 'client' && clientId) return `only client tokens name a client (this one is ${role})`
+  return null
+}

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { formatPath } from '../domain/desk-file.js'
 import { AppError, type FieldProblem } from '../errors.js'
 
 export interface Problem {
@@ -44,12 +45,18 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
 /** Webhook routes answer errors with this so that a caller never hears Twilio's application error. */
 export type WebhookFallback = (request: FastifyRequest, reply: FastifyReply, error: unknown) => unknown
 
+/**
+ * Fields named as the desk file names them (body.clients[0].numbers[1].number, query.month); a key
+ * that has no business there is named itself (body.colour), not the object holding it.
+ */
 function validationFields(error: FastifyError): FieldProblem[] {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
-  return (error.validation ?? []).map((issue) => ({
-    field: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-    message: issue.message ?? 'is invalid',
-  }))
+  return (error.validation ?? []).flatMap((issue) => {
+    const path = issue.instancePath.split('/').filter(Boolean).map((key) => (/^\d+$/.test(key) ? Number(key) : key))
+    const unknownKeys = issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? issue.params.keys.map(String) : []
+    if (unknownKeys.length > 0) return unknownKeys.map((key) => ({ field: formatPath([where, ...path, key]), message: 'is not a known key' }))
+    return [{ field: formatPath([where, ...path]), message: issue.message ?? 'is invalid' }]
+  })
 }
 
 async function errorHandler(app: FastifyInstance, options: { webhookFallback?: WebhookFallback }) {

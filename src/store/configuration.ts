@@ -2,7 +2,7 @@
 // only what differs (so applying it twice changes nothing) and auditing each change.
 import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import {
   agentDesks,
@@ -28,20 +28,35 @@ export interface ApplySummary {
   changes: string[]
 }
 
-interface ApplyContext {
+export interface ApplyContext {
   actor: string
   now: Date
+  /** how the change came, for the audit log's action ("desk-file.update", "api.update") */
+  via?: 'desk-file' | 'api'
+}
+
+// An arbitrary constant: every configuration change takes this transaction-level lock first, so
+// two changes (an API edit, a desk file) never read the same state and overwrite each other.
+const CONFIGURATION_LOCK = 7_240_532
+
+/** Serialises configuration changes; call first in the transaction, released at its end. */
+export async function lockConfiguration(tx: Queryable): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CONFIGURATION_LOCK})`)
 }
 
 export function digestOf(file: DeskFile): string {
   return createHash('sha256').update(JSON.stringify(file)).digest('hex')
 }
 
-/** The digest of the last desk file applied, to skip re-applying an unchanged DESK_FILE at start. */
-export async function lastAppliedDigest(db: Queryable): Promise<string | null> {
+/**
+ * The digest of the last desk file `actor` applied: DESK_FILE at start compares with its own last
+ * file only, so changes made since through the API or the CLI survive a restart.
+ */
+export async function lastAppliedDigest(db: Queryable, actor: string): Promise<string | null> {
   const [row] = await db
     .select({ digest: appliedDeskFiles.digest })
     .from(appliedDeskFiles)
+    .where(eq(appliedDeskFiles.actor, actor))
     .orderBy(desc(appliedDeskFiles.id))
     .limit(1)
   return row?.digest ?? null
@@ -49,12 +64,8 @@ export async function lastAppliedDigest(db: Queryable): Promise<string | null> {
 
 export async function applyDeskFile(db: Database, file: DeskFile, context: ApplyContext): Promise<ApplySummary> {
   return db.transaction(async (tx) => {
-    const summary: ApplySummary = { digest: digestOf(file), created: 0, updated: 0, deactivated: 0, changes: [] }
-    const sync = new Sync(tx, context, summary)
-    await sync.desks(file)
-    await sync.agents(file)
-    await sync.clients(file)
-    if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
+    await lockConfiguration(tx)
+    const summary = await syncConfiguration(tx, file, context)
     await tx.insert(appliedDeskFiles).values({
       digest: summary.digest,
       appliedAt: context.now,
@@ -63,6 +74,20 @@ export async function applyDeskFile(db: Database, file: DeskFile, context: Apply
     })
     return summary
   })
+}
+
+/**
+ * Makes the configuration say what `file` says, inside the caller's transaction (which should hold
+ * lockConfiguration): writes only what differs, audits each change, bumps the version if any.
+ */
+export async function syncConfiguration(tx: Queryable, file: DeskFile, context: ApplyContext): Promise<ApplySummary> {
+  const summary: ApplySummary = { digest: digestOf(file), created: 0, updated: 0, deactivated: 0, changes: [] }
+  const sync = new Sync(tx, context, summary)
+  await sync.desks(file)
+  await sync.agents(file)
+  await sync.clients(file)
+  if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
+  return summary
 }
 
 /** Normalises a value as the database will give it back (jsonb drops undefined keys). */
@@ -84,7 +109,7 @@ class Sync {
     await writeAudit(this.tx, {
       at: this.context.now,
       actor: this.context.actor,
-      action: `desk-file.${action}`,
+      action: `${this.context.via ?? 'desk-file'}.${action}`,
       entity,
       entityId: id,
       before,

@@ -1,8 +1,8 @@
 // API tokens: created (the secret is shown once), listed, revoked; looked up by their hash.
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { tokens } from '../../db/schema.js'
-import { type Principal, type Role, hashToken, newToken } from '../domain/access.js'
+import { clients, tokens } from '../../db/schema.js'
+import { type Principal, type Role, hashToken, newToken, tokenScopeProblem } from '../domain/access.js'
 import { writeAudit } from './audit.js'
 
 export interface TokenInfo {
@@ -39,6 +39,29 @@ export async function createToken(
   if (!row) throw new Error('token insert returned nothing')
   await writeAudit(db, { at: input.now, actor: input.actor, action: 'token.create', entity: 'token', entityId: String(row.id), before: null, after: { name: row.name, role: row.role, clientId: row.clientId } })
   return { token, info: row }
+}
+
+export type IssueResult =
+  | { ok: true; token: string; info: TokenInfo }
+  /** the input field at fault ("clientId") and why */
+  | { ok: false; field: 'clientId'; message: string }
+
+/**
+ * Creates a token after checking its scope: a client token must name an active client. The one
+ * path used by the API and the CLI.
+ */
+export async function issueToken(
+  db: Queryable,
+  input: { name: string; role: Role; clientId?: string | null | undefined; actor: string; now: Date },
+): Promise<IssueResult> {
+  const clientId = input.clientId ?? null
+  const problem = tokenScopeProblem(input.role, clientId)
+  if (problem) return { ok: false, field: 'clientId', message: problem }
+  if (clientId) {
+    const [client] = await db.select({ id: clients.id }).from(clients).where(and(eq(clients.id, clientId), eq(clients.active, true)))
+    if (!client) return { ok: false, field: 'clientId', message: `there is no active client "${clientId}"` }
+  }
+  return { ok: true, ...(await createToken(db, { ...input, clientId })) }
 }
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {

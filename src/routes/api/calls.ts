@@ -1,6 +1,4 @@
 // GET /api/calls (JSON pages or a streamed CSV) and GET /api/calls/{callSid} with its events.
-import { Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
@@ -8,6 +6,7 @@ import type { Outcome } from '../../domain/call.js'
 import { e164Schema } from '../../domain/phone.js'
 import { AppError, notFound } from '../../errors.js'
 import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../../store/call-log.js'
+import { prefersCsv, sendCsv } from './csv.js'
 import { authProblems, idParam, isoDate } from './schemas.js'
 
 const OUTCOMES = [
@@ -15,7 +14,7 @@ const OUTCOMES = [
   'suspended', 'no_contract', 'quota_refused', 'abandoned', 'failed',
 ] as const satisfies readonly Outcome[]
 
-const cursorSchema = z.string().transform((text, ctx): Cursor => {
+export const cursorSchema = z.string().transform((text, ctx): Cursor => {
   const [at, callSid] = Buffer.from(text, 'base64url').toString('utf8').split('|')
   const startedAt = new Date(at ?? '')
   if (!callSid || Number.isNaN(startedAt.getTime())) {
@@ -24,7 +23,7 @@ const cursorSchema = z.string().transform((text, ctx): Cursor => {
   }
   return { startedAt, callSid }
 })
-const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
+export const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
 
 const callsQuery = z.object({
   client: idParam.optional(),
@@ -67,29 +66,20 @@ function serialise(item: CallLogItem): z.infer<typeof callItem> {
   return { ...item, startedAt: item.startedAt.toISOString(), endedAt: item.endedAt?.toISOString() ?? null }
 }
 
-const CSV_COLUMNS = [
+export async function* serialiseEach(items: AsyncIterable<CallLogItem>) {
+  for await (const item of items) yield serialise(item)
+}
+
+export const CSV_COLUMNS = [
   'callSid', 'desk', 'from', 'to', 'clientId', 'outcome', 'startedAt', 'endedAt', 'talkSeconds',
   'overageSeconds', 'durationSeconds', 'agentId', 'onCall', 'overageAccepted', 'recordingUrl',
 ] as const
-
-/** Accept: text/csv (alone or ranked above JSON) asks for CSV. */
-function prefersCsv(accept: string | undefined): boolean {
-  if (!accept) return false
-  const ranked = accept.split(',').map((part, index) => {
-    const [type, ...params] = part.trim().split(';')
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1)
-    return { type: type?.trim().toLowerCase(), q: Number.isFinite(q) ? q : 0, index }
-  })
-  ranked.sort((a, b) => b.q - a.q || a.index - b.index)
-  const first = ranked.find((r) => r.type === 'text/csv' || r.type === 'application/json' || r.type === '*/*')
-  return first?.type === 'text/csv'
-}
 
 export const callRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/calls',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['calls'],
         summary: 'The call log, newest first (Accept: text/csv streams every matching call as CSV)',
@@ -114,12 +104,7 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       if (prefersCsv(request.headers.accept)) {
         // Streamed page by page: a year of calls never sits in memory.
-        const rows = Readable.from(eachCall(app.db, filter), { objectMode: true }).map((item: CallLogItem) => serialise(item))
-        const csv = rows.pipe(stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => (b ? 'true' : 'false') } }))
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="calls.csv"')
-          .send(csv as never) // a stream, which the JSON response schema does not describe
+        return sendCsv(reply, 'calls.csv', CSV_COLUMNS, serialiseEach(eachCall(app.db, filter)))
       }
       const page = await listCalls(app.db, filter, { limit, cursor })
       return { items: page.items.map(serialise), nextCursor: page.next ? encodeCursor(page.next) : null }
@@ -129,7 +114,7 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/calls/:callSid',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['calls'],
         summary: 'One call, with every webhook it received and its counted talk',

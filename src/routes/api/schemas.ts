@@ -17,3 +17,19 @@ export const problemSchema = z.object({
 
 /** The error answers every authenticated route may give, for OpenAPI. */
 export const authProblems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema } as const
+
+/** Routes that can also refuse a change that conflicts with what exists (409). */
+export const conflictProblems = { ...authProblems, 409: problemSchema } as const
+
+export const MANAGE = ['admin', 'manager'] as const
+export const ADMIN = ['admin'] as const
+
+/** A page size: `limit` items, 50 unless asked. */
+export const limitParam = z.coerce.number().int().min(1).max(500).default(50)
+
+/**
+ * Serialiser for answers in desk-file shapes: their zod schemas transform what they read (E.164
+ * numbers, closures), which zod cannot run backwards to encode, yet they describe the answer in
+ * the OpenAPI document. The values come from the parsed desk file, so they already fit.
+ */
+export const serialiseAsIs = () => (data: unknown) => JSON.stringify(data)

@@ -25,7 +25,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/usage',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary: "Support time used per contract in a month (the desk's local month)",

@@ -1,0 +1,20 @@
+// Callback requests: due within the desk's working hours (model clause: 24 working hours), late once past.
+import { type DeskCalendar, addWorkingTime } from './calendar/index.js'
+
+export interface CallbackTiming {
+  status: 'open' | 'done'
+  dueAt: Date | null
+  doneAt: Date | null
+}
+
+/** Open and past due at `now`, or done after it was due. A request without a due time is never late. */
+export function isLate(callback: CallbackTiming, now: Date): boolean {
+  if (!callback.dueAt) return false
+  const settledAt = callback.status === 'done' && callback.doneAt ? callback.doneAt : now
+  return settledAt.getTime() > callback.dueAt.getTime()
+}
+
+/** When a request opened at `at` is due: the desk's callback delay counted in its working hours. */
+export function callbackDue(desk: { calendar: DeskCalendar; options: { callbackWithinWorkingHours: number } }, at: Date): Date | null {
+  return addWorkingTime(desk.calendar, at, desk.options.callbackWithinWorkingHours * 3_600_000)
+}

@@ -1,0 +1,86 @@
+// A client's monthly statement: every counted call with its included and billable seconds, per
+// contract (INTERcom: 5 hours a month, beyond billed case by case; outside the hours billed extra).
+
+/** One answered leg as counted in talk_legs. */
+export interface StatementLine {
+  contractId: number
+  callSid: string
+  dialCallSid: string
+  startedAt: Date
+  from: string
+  agentId: string | null
+  talkSeconds: number
+  /** after the contract's billing increment; on-call legs count here 0 (they are outside the quota) */
+  countedSeconds: number
+  includedSeconds: number
+  /** beyond the month's quota: billable */
+  overageSeconds: number
+  onCall: boolean
+  /** out-of-hours on-call seconds, billed apart */
+  onCallSeconds: number
+}
+
+/** A contract's month as the usage report gives it. */
+export interface ContractMonth {
+  contractId: number
+  desk: string
+  quotaSeconds: number
+}
+
+export interface StatementTotals {
+  /** all talk counted into the quota: included and overage together */
+  usedSeconds: number
+  includedSeconds: number
+  /** billable: beyond the quota */
+  overageSeconds: number
+  /** billable apart: out-of-hours on-call assistance */
+  onCallSeconds: number
+  /** counted legs, as the usage report counts calls */
+  calls: number
+}
+
+export interface ContractStatement extends ContractMonth {
+  totals: StatementTotals
+  /** answered in hours, counted into the month's quota */
+  calls: StatementLine[]
+  /** answered by the out-of-hours on-call line, billed apart */
+  onCallCalls: StatementLine[]
+}
+
+export interface Statement {
+  month: string
+  contracts: ContractStatement[]
+  /** all the client's contracts together */
+  totals: StatementTotals
+}
+
+/** Totals summed from the lines themselves, so that they can be checked against the usage figures. */
+export function totalsOf(lines: readonly StatementLine[]): StatementTotals {
+  return lines.reduce<StatementTotals>(
+    (sum, line) => ({
+      usedSeconds: sum.usedSeconds + line.countedSeconds,
+      includedSeconds: sum.includedSeconds + line.includedSeconds,
+      overageSeconds: sum.overageSeconds + line.overageSeconds,
+      onCallSeconds: sum.onCallSeconds + line.onCallSeconds,
+      calls: sum.calls + 1,
+    }),
+    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, onCallSeconds: 0, calls: 0 },
+  )
+}
+
+export function buildStatement(month: string, contracts: readonly ContractMonth[], lines: readonly StatementLine[]): Statement {
+  const byStart = [...lines].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.callSid.localeCompare(b.callSid))
+  const perContract = contracts.map(({ contractId, desk, quotaSeconds }): ContractStatement => {
+    const own = byStart.filter((line) => line.contractId === contractId)
+    return {
+      contractId,
+      desk,
+      quotaSeconds,
+      totals: totalsOf(own),
+      calls: own.filter((line) => !line.onCall),
+      onCallCalls: own.filter((line) => line.onCall),
+    }
+  })
+  const counted = new Set(contracts.map((c) => c.contractId))
+  return { month, contracts: perContract, totals: totalsOf(byStart.filter((line) => counted.has(line.contractId))) }
+}

@@ -1,0 +1,163 @@
+// The callback queue (model clause: requests answered within 24 working hours): open requests
+// first by due time, whether each is late, assigning one to an agent and closing it with a note.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { isLate } from '../../domain/callback.js'
+import { AppError, invalidField, notFound } from '../../errors.js'
+import {
+  type CallbackChange,
+  type CallbackCursor,
+  type CallbackItem,
+  assignCallback,
+  completeCallback,
+  findCallback,
+  listCallbacks,
+} from '../../store/callback-queue.js'
+import { actorOf } from './principal.js'
+import { MANAGE, authProblems, conflictProblems, idParam, limitParam } from './schemas.js'
+
+const cursorSchema = z.string().transform((text, ctx): CallbackCursor => {
+  try {
+    const { done, dueAt, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
+    const due = dueAt === null ? null : new Date(String(dueAt))
+    if (typeof done === 'boolean' && Number.isInteger(id) && (due === null || !Number.isNaN(due.getTime()))) return { done, dueAt: due, id: id as number }
+  } catch {
+    // fall through to the issue below
+  }
+  ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
+  return z.NEVER
+})
+const encodeCursor = (cursor: CallbackCursor) =>
+  Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString('base64url')
+
+const callbackItem = z.object({
+  id: z.number(),
+  callSid: z.string(),
+  desk: z.string(),
+  clientId: z.string().nullable(),
+  clientName: z.string().nullable(),
+  from: z.string(),
+  reason: z.enum(['no_answer', 'no_agent', 'closed_hours', 'closed_holiday']),
+  recordingUrl: z.string().nullable(),
+  recordingSeconds: z.number().nullable(),
+  createdAt: z.string(),
+  dueAt: z.string().nullable().describe('within the working hours the desk promises (24 by default)'),
+  late: z.boolean().describe('open past its due time, or done after it'),
+  status: z.enum(['open', 'done']),
+  assignedTo: z.string().nullable(),
+  assignedBy: z.string().nullable(),
+  assignedAt: z.string().nullable(),
+  doneAt: z.string().nullable(),
+  doneBy: z.string().nullable(),
+  note: z.string().nullable(),
+})
+
+const iso = (at: Date | null) => at?.toISOString() ?? null
+
+export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
+  function serialise(item: CallbackItem): z.infer<typeof callbackItem> {
+    return {
+      id: item.id,
+      callSid: item.callSid,
+      desk: item.deskId,
+      clientId: item.clientId,
+      clientName: item.clientName,
+      from: item.fromNumber,
+      reason: item.reason,
+      recordingUrl: item.recordingUrl,
+      recordingSeconds: item.recordingSeconds,
+      createdAt: item.createdAt.toISOString(),
+      dueAt: iso(item.dueAt),
+      late: isLate(item, app.clock()),
+      status: item.status,
+      assignedTo: item.assignedTo,
+      assignedBy: item.assignedBy,
+      assignedAt: iso(item.assignedAt),
+      doneAt: iso(item.doneAt),
+      doneBy: item.doneBy,
+      note: item.note,
+    }
+  }
+
+  /** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
+  function changed(change: CallbackChange, id: number) {
+    if (change.ok) return serialise(change.callback)
+    if (change.reason === 'not_found') throw notFound(`Callback ${id}`)
+    if (change.reason === 'already_done') throw new AppError(409, 'conflict', `Callback ${id} is already done`)
+    throw invalidField('body.agentId', 'there is no active agent with this id')
+  }
+
+  const callbackParams = z.object({ id: z.coerce.number().int().positive() })
+
+  app.get(
+    '/api/callbacks',
+    {
+      onRequest: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'Callback requests: open first, by due time, with whether each is late',
+        querystring: z.object({
+          status: z.enum(['open', 'done']).optional().describe('both when absent, open first'),
+          desk: idParam.optional(),
+          limit: limitParam,
+          cursor: cursorSchema.optional().describe('nextCursor of the previous page'),
+        }),
+        response: { 200: z.object({ items: z.array(callbackItem), nextCursor: z.string().nullable() }), ...authProblems },
+      },
+    },
+    async (request) => {
+      const { status, desk, limit, cursor } = request.query
+      const page = await listCallbacks(app.db, { status, deskId: desk }, { limit, cursor })
+      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCursor(page.next) : null }
+    },
+  )
+
+  app.get(
+    '/api/callbacks/:id',
+    {
+      onRequest: app.authenticate,
+      config: { roles: MANAGE },
+      schema: { tags: ['callbacks'], summary: 'One callback request', params: callbackParams, response: { 200: callbackItem, ...authProblems } },
+    },
+    async (request) => {
+      const item = await findCallback(app.db, request.params.id)
+      if (!item) throw notFound(`Callback ${request.params.id}`)
+      return serialise(item)
+    },
+  )
+
+  app.post(
+    '/api/callbacks/:id/assign',
+    {
+      onRequest: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'Give an open callback request to an agent (who assigned it, and when, is recorded)',
+        params: callbackParams,
+        body: z.object({ agentId: idParam }).strict(),
+        response: { 200: callbackItem, ...conflictProblems },
+      },
+    },
+    async (request) =>
+      changed(await assignCallback(app.db, request.params.id, request.body.agentId, actorOf(request, app.clock())), request.params.id),
+  )
+
+  app.post(
+    '/api/callbacks/:id/done',
+    {
+      onRequest: app.authenticate,
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'Close a callback request with a note of what was done (who and when are recorded)',
+        params: callbackParams,
+        body: z.object({ note: z.string().trim().min(1, 'say what was done').max(2000) }).strict(),
+        response: { 200: callbackItem, ...conflictProblems },
+      },
+    },
+    async (request) =>
+      changed(await completeCallback(app.db, request.params.id, request.body.note, actorOf(request, app.clock())), request.params.id),
+  )
+}

@@ -1,0 +1,21 @@
+// Configuration edits from a route: applied in the principal's name, and a refused edit turned into
+// its problem (404 unknown, 409 conflicting, 400 invalid) naming each field as the request sent it.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Edit, EditProblem } from '../../domain/config-edit.js'
+import { AppError } from '../../errors.js'
+import { type ChangeResult, changeConfiguration } from '../../store/admin-config.js'
+import { actorOf } from './principal.js'
+
+export function editProblem({ kind, message, errors }: EditProblem): AppError {
+  const fields = errors.map((e) => ({ field: e.path === '(root)' ? 'body' : `body.${e.path}`, message: e.message }))
+  const [status, code] = kind === 'not_found' ? [404, 'not_found'] : kind === 'conflict' ? [409, 'conflict'] : [400, 'validation_failed']
+  return new AppError(status, code, message, fields)
+}
+
+/** Applies the edit (audited in the principal's name at the app's clock), or throws its problem. */
+export async function applyEdit(app: FastifyInstance, request: FastifyRequest, edit: Edit): Promise<Extract<ChangeResult, { ok: true }>> {
+  const actor = actorOf(request, app.clock())
+  const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now }, edit)
+  if (!result.ok) throw editProblem(result.problem)
+  return result
+}

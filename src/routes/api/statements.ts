@@ -1,0 +1,147 @@
+// One client's month: its usage, and its statement (JSON or CSV): every counted call with its
+// included and billable seconds, what the vendor invoices (INTERcom: beyond 5 hours, case by case).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { monthOf } from '../../domain/quota.js'
+import { type Statement, type StatementLine, buildStatement } from '../../domain/statement.js'
+import { notFound } from '../../errors.js'
+import { findClient } from '../../store/clients.js'
+import { statementLines } from '../../store/statements.js'
+import { usageForMonth } from '../../store/usage-report.js'
+import { prefersCsv, sendCsv } from './csv.js'
+import { assertSeesClient } from './principal.js'
+import { authProblems, idParam, month } from './schemas.js'
+import { usageItem } from './usage.js'
+
+const totals = z.object({
+  usedSeconds: z.number().describe('talk counted into the quota: included and overage together'),
+  includedSeconds: z.number(),
+  overageSeconds: z.number().describe('beyond the quota: billable'),
+  onCallSeconds: z.number().describe('out-of-hours on-call talk: billed apart'),
+  calls: z.number(),
+})
+
+const line = z.object({
+  callSid: z.string(),
+  dialCallSid: z.string(),
+  startedAt: z.string(),
+  from: z.string(),
+  agentId: z.string().nullable(),
+  talkSeconds: z.number(),
+  countedSeconds: z.number().describe('after the billing increment'),
+  includedSeconds: z.number(),
+  overageSeconds: z.number().describe('billable'),
+  onCallSeconds: z.number().describe('billable apart'),
+})
+
+const statementSchema = z.object({
+  clientId: z.string(),
+  clientName: z.string(),
+  month: z.string(),
+  contracts: z.array(
+    z.object({
+      contractId: z.number(),
+      desk: z.string(),
+      quotaSeconds: z.number().describe('included in the month'),
+      totals,
+      calls: z.array(line).describe('answered in hours, counted into the quota'),
+      onCallCalls: z.array(line).describe('answered by the out-of-hours on-call line, billed apart'),
+    }),
+  ),
+  totals,
+})
+
+const clientParams = z.object({ id: idParam })
+
+function serialiseLine({ contractId: _, onCall: __, ...rest }: StatementLine): z.infer<typeof line> {
+  return { ...rest, startedAt: rest.startedAt.toISOString() }
+}
+
+const CSV_COLUMNS = [
+  'kind', 'contractId', 'desk', 'callSid', 'startedAt', 'from', 'agentId', 'talkSeconds', 'countedSeconds',
+  'includedSeconds', 'overageSeconds', 'onCallSeconds', 'quotaSeconds',
+] as const
+type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>
+
+/** A row per call (kind call or on_call), then each contract's total (kind total, with its quota). */
+function* csvRows(statement: Statement): Generator<CsvRow> {
+  for (const contract of statement.contracts) {
+    const base = { contractId: contract.contractId, desk: contract.desk }
+    for (const [kind, lines] of [['call', contract.calls], ['on_call', contract.onCallCalls]] as const) {
+      for (const item of lines) yield { kind, ...base, ...serialiseLine(item) }
+    }
+    const { totals } = contract
+    yield {
+      kind: 'total',
+      ...base,
+      countedSeconds: totals.usedSeconds,
+      includedSeconds: totals.includedSeconds,
+      overageSeconds: totals.overageSeconds,
+      onCallSeconds: totals.onCallSeconds,
+      quotaSeconds: contract.quotaSeconds,
+    }
+  }
+}
+
+export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
+  async function clientOr404(id: string) {
+    const client = await findClient(app.db, id)
+    if (!client) throw notFound(`Client ${id}`)
+    return client
+  }
+
+  app.get(
+    '/api/clients/:id/usage',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['usage'],
+        summary: "One client's support time in a month, per contract (a client token: its own only)",
+        params: clientParams,
+        querystring: z.object({ month: month.optional().describe('YYYY-MM; the current month when absent') }),
+        response: { 200: z.object({ items: z.array(usageItem) }), ...authProblems },
+      },
+    },
+    async (request) => {
+      assertSeesClient(request, request.params.id)
+      const client = await clientOr404(request.params.id)
+      return { items: await usageForMonth(app.db, request.query.month ?? monthOf(app.clock(), 'UTC'), client.id) }
+    },
+  )
+
+  app.get(
+    '/api/clients/:id/statements/:month',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['usage'],
+        summary: "A client's monthly statement: each counted call, the included time, the billable overage and on-call (Accept: text/csv for CSV)",
+        params: clientParams.extend({ month }),
+        response: { 200: statementSchema, ...authProblems },
+      },
+    },
+    async (request, reply) => {
+      assertSeesClient(request, request.params.id)
+      const client = await clientOr404(request.params.id)
+      const [usage, lines] = await Promise.all([
+        usageForMonth(app.db, request.params.month, client.id),
+        statementLines(app.db, client.id, request.params.month),
+      ])
+      const statement = buildStatement(request.params.month, usage, lines)
+      if (prefersCsv(request.headers.accept)) {
+        return sendCsv(reply, `statement-${client.id}-${statement.month}.csv`, CSV_COLUMNS, csvRows(statement))
+      }
+      return {
+        clientId: client.id,
+        clientName: client.name,
+        month: statement.month,
+        contracts: statement.contracts.map((contract) => ({
+          ...contract,
+          calls: contract.calls.map(serialiseLine),
+          onCallCalls: contract.onCallCalls.map(serialiseLine),
+        })),
+        totals: statement.totals,
+      }
+    },
+  )
+}
