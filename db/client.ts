@@ -43,7 +43,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max ?? 10) : openPglite(options.dataDir ?? './data')
+  return options.url ? openPostgres(options.url, options.max) : openPglite(options.dataDir ?? './data')
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
@@ -107,8 +107,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'supportline' } })
+async function openPostgres(url: string, max: number | undefined): Promise<DatabaseHandle> {
+  // Without `max`, postgres.js takes it from the URL (?max=4) or PGMAX, else 10.
+  const client = postgres(url, {
+    ...(max ? { max } : {}),
+    onnotice: () => {},
+    // A database that cannot be reached fails fast (the default waits 30 s), and no statement runs
+    // for ever: the webhook path answers within its own deadlines and journals what it could not write.
+    connect_timeout: 3,
+    connection: { application_name: 'supportline', statement_timeout: 10_000 },
+  })
   const db = drizzlePostgres({ client, ...drizzleConfig })
   return {
     db: db as unknown as Database,

@@ -1,19 +1,193 @@
-// Everything the incoming-call decision needs, in as few round trips as the data allows.
-import type { Queryable } from '../../db/client.js'
-import type { CallFacts } from '../domain/call.js'
+// Everything the incoming-call decision needs, in one round trip: the configuration (desks with
+// their calendars, callers with their contracts) from an in-memory snapshot, checked against
+// config_version by the same statement that reads what is never cached (the month's usage, the
+// agents on duty).
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Database, Queryable } from '../../db/client.js'
+import { agentDesks, agents, configVersion, usage } from '../../db/schema.js'
+import type { AgentFacts, CallFacts, DeskFacts } from '../domain/call.js'
+import { isUnavailable, withDeadline } from '../deadline.js'
 import { monthOf } from '../domain/quota.js'
-import { findCaller } from './clients.js'
-import { agentsOnDuty, findDeskByNumber } from './desks.js'
+import { type CallerConfig, findCaller, loadAllCallers } from './clients.js'
+import { currentConfigVersion } from './config-version.js'
+import { agentsOnDuty, findDeskByNumber, loadAllDesks } from './desks.js'
 
-export async function loadCallFacts(
-  db: Queryable,
-  call: { to: string; from: string | null; rawFrom: string; now: Date },
-): Promise<CallFacts> {
+export interface IncomingCallKey {
+  /** the number dialled (Twilio's To) */
+  to: string
+  /** the caller's number in E.164; null when withheld or unparsable */
+  from: string | null
+  /** From as Twilio gave it */
+  rawFrom: string
+  now: Date
+}
+
+/** Straight from the tables, no snapshot: for the rarer callbacks, and the fallback of the loader. */
+export async function loadCallFacts(db: Queryable, call: IncomingCallKey): Promise<CallFacts> {
   const desk = await findDeskByNumber(db, call.to)
   if (!desk) return { desk: null, caller: null, agents: [], from: call.rawFrom }
-  const [caller, agents] = await Promise.all([
+  const [caller, onDuty] = await Promise.all([
     call.from ? findCaller(db, call.from, desk.id, monthOf(call.now, desk.timezone)) : null,
     agentsOnDuty(db, desk.id),
   ])
-  return { desk, caller, agents, from: call.from ?? call.rawFrom }
+  return { desk, caller, agents: onDuty, from: call.from ?? call.rawFrom }
+}
+
+/** The configuration as of one config_version, read in one repeatable-read transaction. */
+export interface ConfigurationSnapshot {
+  version: number
+  desks: { byId: Map<string, DeskFacts>; byNumber: Map<string, DeskFacts> }
+  callers: Map<string, CallerConfig>
+}
+
+export async function loadConfigurationSnapshot(db: Database): Promise<ConfigurationSnapshot> {
+  // One snapshot of the database for every read: the version read first describes all the rest.
+  return db.transaction(
+    async (tx) => {
+      const version = await currentConfigVersion(tx)
+      const [desks, callers] = await Promise.all([loadAllDesks(tx), loadAllCallers(tx)])
+      return { version, desks, callers }
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  )
+}
+
+// A configuration that keeps changing while we reload it: after this many tries, read the tables.
+const MAX_RELOADS = 2
+
+/**
+ * Call facts against an in-memory configuration, one loader per app instance. Each call runs one
+ * statement that reads config_version along with the usage and the agents on duty; a version other
+ * than the snapshot's (a change by this instance or any other) reloads the snapshot before
+ * deciding, so a decision never uses configuration older than that statement.
+ */
+export class CallFactsLoader {
+  private snapshot: ConfigurationSnapshot | null = null
+  private loading: Promise<ConfigurationSnapshot> | null = null
+  private readonly live: ReturnType<typeof liveFactsQuery>
+
+  constructor(private readonly db: Database) {
+    this.live = liveFactsQuery(db)
+  }
+
+  async load(call: IncomingCallKey): Promise<CallFacts> {
+    let snapshot = this.snapshot ?? (await this.reload())
+    for (let reloads = 0; ; reloads++) {
+      const { version, facts } = await liveFacts(this.live, snapshot, call)
+      if (version === snapshot.version) return facts
+      if (reloads === MAX_RELOADS) return loadCallFacts(this.db, call)
+      snapshot = await this.reload()
+    }
+  }
+
+  /**
+   * The configuration this instance holds (loading it if it has none), for the callbacks that
+   * follow a call; null when it has none and the database cannot give it now.
+   */
+  async configuration(deadlineMs: number): Promise<ConfigurationSnapshot | null> {
+    if (this.snapshot) return this.snapshot
+    try {
+      return await withDeadline(this.reload(), deadlineMs, 'loading the configuration')
+    } catch (error) {
+      if (isUnavailable(error)) return null
+      throw error
+    }
+  }
+
+  /**
+   * The facts of a call with the database away, from the configuration in memory: the contract
+   * rules still apply (hours, holidays, suspension, contract in force) but the month's usage is
+   * unknown (the quota is not enforced; the talk is counted once the journal is replayed) and the
+   * desk's fallback numbers (with FALLBACK_NUMBERS) ring instead of the agents on duty.
+   */
+  degradedFacts(call: IncomingCallKey, fallbackNumbers: readonly string[]): CallFacts {
+    const desk = this.snapshot?.desks.byNumber.get(call.to) ?? null
+    const from = call.from ?? call.rawFrom
+    if (!desk) return { desk: null, caller: null, agents: [], from }
+    const caller = call.from ? (this.snapshot?.callers.get(call.from) ?? null) : null
+    const numbers = [...new Set([...desk.options.fallbackNumbers, ...fallbackNumbers])]
+    return {
+      desk,
+      caller: caller && {
+        client: caller.client,
+        contracts: caller.contracts.filter((c) => c.deskId === desk.id).map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: 0 })),
+      },
+      agents: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
+      from,
+    }
+  }
+
+  /** Loads the configuration once for every call waiting on it. */
+  private reload(): Promise<ConfigurationSnapshot> {
+    this.loading ??= loadConfigurationSnapshot(this.db)
+      .then((loaded) => {
+        // Versions only grow: never replace a snapshot with an older one.
+        if (!this.snapshot || loaded.version >= this.snapshot.version) this.snapshot = loaded
+        return loaded
+      })
+      .finally(() => {
+        this.loading = null
+      })
+    return this.loading
+  }
+}
+
+const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
+
+/**
+ * The one statement of each call: config_version, the month's usage of the caller's contracts
+ * with this desk, the desk's agents on duty. Built once per database (drizzle's query building
+ * costs more than the round trip).
+ */
+function liveFactsQuery(db: Database) {
+  return db
+    .select({
+      version: sql<number>`coalesce((select ${configVersion.version} from ${configVersion} where ${configVersion.id} = 1), 0)`,
+      // Usage changes with every answered call on any instance: always read, never cached.
+      used: sql`(select coalesce(json_agg(json_build_array(${usage.contractId}, ${usage.usedSeconds})), '[]')
+        from ${usage} where ${usage.month} = ${sql.placeholder('month')} and ${usage.contractId} = any(${sql.placeholder('contractIds')}::int[]))`.mapWith(
+        (value) => parseJson<[number, number][]>(value),
+      ),
+      // Agents switch duty all day: read live too, in ringing order.
+      agents: sql`(select coalesce(json_agg(json_build_object('id', ${agents.id}, 'name', ${agents.name}, 'number', ${agents.number})
+          order by ${asc(agentDesks.position)}, ${asc(agents.id)}), '[]')
+        from ${agentDesks} inner join ${agents} on ${eq(agents.id, agentDesks.agentId)}
+        where ${agentDesks.deskId} = ${sql.placeholder('deskId')} and ${and(eq(agents.onDuty, true), eq(agents.active, true))})`.mapWith(
+        (value) => parseJson<AgentFacts[]>(value),
+      ),
+    })
+    .from(sql`(select 1) as one`)
+    .prepare('call_facts_live')
+}
+
+/** The snapshot's facts for this call, with the live ones, and the configuration version they were read at. */
+async function liveFacts(
+  query: ReturnType<typeof liveFactsQuery>,
+  snapshot: ConfigurationSnapshot,
+  call: IncomingCallKey,
+): Promise<{ version: number; facts: CallFacts }> {
+  const desk = snapshot.desks.byNumber.get(call.to) ?? null
+  const caller = desk && call.from ? (snapshot.callers.get(call.from) ?? null) : null
+  const contracts = desk && caller ? caller.contracts.filter((contract) => contract.deskId === desk.id) : []
+  const [row] = await query.execute({
+    month: desk ? monthOf(call.now, desk.timezone) : '',
+    contractIds: contracts.map((contract) => contract.id),
+    deskId: desk?.id ?? '',
+  })
+  if (!row) throw new Error('the call facts statement returned no row')
+  const version = Number(row.version)
+  if (!desk) return { version, facts: { desk: null, caller: null, agents: [], from: call.rawFrom } }
+  const used = new Map(row.used)
+  return {
+    version,
+    facts: {
+      desk,
+      caller: caller && {
+        client: caller.client,
+        contracts: contracts.map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: used.get(contract.id) ?? 0 })),
+      },
+      agents: row.agents,
+      from: call.from ?? call.rawFrom,
+    },
+  }
 }

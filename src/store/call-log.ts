@@ -1,5 +1,6 @@
 // The call log: filtered, keyset-paginated (stable while calls keep arriving), newest first.
-import { type SQL, and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { type SQL, and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
+import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { callEvents, calls, desks, talkLegs } from '../../db/schema.js'
 import type { Outcome } from '../domain/call.js'
@@ -58,15 +59,35 @@ const columns = {
   agentId: calls.agentId,
   onCall: calls.onCall,
   overageAccepted: calls.overageAccepted,
-  overageSeconds: sql<number>`coalesce((select sum(${talkLegs.overageSeconds}) from ${talkLegs} where ${talkLegs.callSid} = ${calls.callSid}), 0)::int`,
+  // Spelled out with the table names: in a select list drizzle writes columns unqualified, and an
+  // unqualified "call_sid" inside the subquery is talk_legs' own (every leg of every call summed).
+  overageSeconds: sql<number>`coalesce((select sum(legs.overage_seconds) from ${talkLegs} as legs where legs.call_sid = ${calls}.call_sid), 0)::int`,
   recordingUrl: calls.recordingUrl,
 }
 
-// A time zone is at most 14 h from UTC: a sargable bound on started_at before the exact,
-// per-desk comparison (which an index cannot use).
-const WIDEST_OFFSET = "interval '14 hours'"
+interface DayBounds {
+  /** the earliest instant the first day starts in any desk's zone (or UTC) */
+  from?: Date
+  /** the latest instant the day after the last one starts in any desk's zone (or UTC) */
+  to?: Date
+}
 
-function conditions(filter: CallFilter): SQL[] {
+/**
+ * Local dates become a sargable range on started_at, from the desks' own zones (a few rows): the
+ * index scan then reads the month and little more, where a ±14 h slack read 14 hours of calls
+ * past the month's end for every page. The exact per-desk comparison stays as a filter.
+ */
+async function dayBounds(db: Queryable, filter: CallFilter): Promise<DayBounds> {
+  if (!filter.fromDate && !filter.toDate) return {}
+  const zones = ['UTC', ...(await db.selectDistinct({ zone: desks.timezone }).from(desks)).map((row) => row.zone)]
+  const starts = (date: string) => zones.map((zone) => DateTime.fromISO(date, { zone }).toMillis())
+  return {
+    ...(filter.fromDate ? { from: new Date(Math.min(...starts(filter.fromDate))) } : {}),
+    ...(filter.toDate ? { to: new Date(Math.max(...starts(DateTime.fromISO(filter.toDate).plus({ days: 1 }).toISODate() as string))) } : {}),
+  }
+}
+
+function conditions(filter: CallFilter, bounds: DayBounds): SQL[] {
   const where: SQL[] = []
   if (filter.clientId) where.push(eq(calls.clientId, filter.clientId))
   if (filter.deskId) where.push(eq(calls.deskId, filter.deskId))
@@ -74,12 +95,12 @@ function conditions(filter: CallFilter): SQL[] {
   if (filter.caller) where.push(eq(calls.fromNumber, filter.caller))
   if (filter.outcomes?.length) where.push(inArray(calls.outcome, filter.outcomes))
   const deskZone = sql`(select ${desks.timezone} from ${desks} where ${desks.id} = ${calls.deskId})`
-  if (filter.fromDate) {
-    where.push(sql`${calls.startedAt} >= ${filter.fromDate}::date - ${sql.raw(WIDEST_OFFSET)}`)
+  if (filter.fromDate && bounds.from) {
+    where.push(gte(calls.startedAt, bounds.from))
     where.push(sql`${calls.startedAt} >= (${filter.fromDate}::date)::timestamp at time zone coalesce(${deskZone}, 'UTC')`)
   }
-  if (filter.toDate) {
-    where.push(sql`${calls.startedAt} < ${filter.toDate}::date + 1 + ${sql.raw(WIDEST_OFFSET)}`)
+  if (filter.toDate && bounds.to) {
+    where.push(lt(calls.startedAt, bounds.to))
     where.push(sql`${calls.startedAt} < (${filter.toDate}::date + 1)::timestamp at time zone coalesce(${deskZone}, 'UTC')`)
   }
   return where
@@ -91,12 +112,12 @@ export async function listCalls(
   filter: CallFilter,
   page: { limit: number; cursor?: Cursor | undefined },
 ): Promise<{ items: CallLogItem[]; next: Cursor | null }> {
-  const where = conditions(filter)
+  const where = conditions(filter, await dayBounds(db, filter))
   const { cursor } = page
   if (cursor) {
-    where.push(
-      or(lt(calls.startedAt, cursor.startedAt), and(eq(calls.startedAt, cursor.startedAt), lt(calls.callSid, cursor.callSid))) as SQL,
-    )
+    // A row comparison, not (a < x or (a = x and b < y)): Postgres turns it into an index range on
+    // calls_started_idx and starts the scan at the cursor, where the OR form reads every newer row.
+    where.push(sql`(${calls.startedAt}, ${calls.callSid}) < (${sql.param(cursor.startedAt, calls.startedAt)}, ${cursor.callSid})`)
   }
   const rows = await db
     .select(columns)

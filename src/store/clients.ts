@@ -37,8 +37,43 @@ export async function contractsOf(db: Queryable, clientId: string, deskId: strin
     .from(contracts)
     .leftJoin(usage, and(eq(usage.contractId, contracts.id), eq(usage.month, month)))
     .where(and(eq(contracts.clientId, clientId), eq(contracts.deskId, deskId), eq(contracts.active, true)))
-  return rows.map(({ contract, usedSeconds }) => ({
+  return rows.map(({ contract, usedSeconds }) => ({ ...contractTerms(contract), usedSeconds: usedSeconds ?? 0 }))
+}
+
+/** A contract as configured: everything the decision needs but the month's usage, which is never cached. */
+export type ContractConfig = Omit<ContractFacts, 'usedSeconds'> & { deskId: string }
+
+export interface CallerConfig {
+  client: CallerFacts['client']
+  /** the client's active contracts, with every desk */
+  contracts: ContractConfig[]
+}
+
+/** Every registered number of an active client, with the client and its active contracts (for the in-memory configuration). */
+export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerConfig>> {
+  const [clientRows, numbers, contractRows] = await Promise.all([
+    tx.select().from(clients).where(eq(clients.active, true)),
+    tx.select({ number: clientNumbers.number, clientId: clientNumbers.clientId }).from(clientNumbers),
+    tx.select().from(contracts).where(eq(contracts.active, true)),
+  ])
+  const byClient = new Map<string, CallerConfig>()
+  for (const client of clientRows) {
+    const facts = { id: client.id, name: client.name, language: client.language, suspended: client.suspended, suspendedReason: client.suspendedReason }
+    byClient.set(client.id, { client: facts, contracts: [] })
+  }
+  for (const contract of contractRows) byClient.get(contract.clientId)?.contracts.push(contractTerms(contract))
+  const byNumber = new Map<string, CallerConfig>()
+  for (const { number, clientId } of numbers) {
+    const caller = byClient.get(clientId)
+    if (caller) byNumber.set(number, caller)
+  }
+  return byNumber
+}
+
+function contractTerms(contract: typeof contracts.$inferSelect): ContractConfig {
+  return {
     id: contract.id,
+    deskId: contract.deskId,
     terms: {
       start: contract.start,
       months: contract.months,
@@ -49,6 +84,5 @@ export async function contractsOf(db: Queryable, clientId: string, deskId: strin
     quotaSeconds: contract.monthlyQuotaSeconds,
     overage: contract.overage,
     billingIncrementSeconds: contract.billingIncrementSeconds,
-    usedSeconds: usedSeconds ?? 0,
-  }))
+  }
 }

@@ -29,19 +29,6 @@ export async function findDesk(db: Queryable, id: string): Promise<DeskFacts | n
 }
 
 async function deskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
-  return {
-    id: desk.id,
-    name: desk.name,
-    language: desk.language,
-    timezone: desk.timezone,
-    calendar: await deskCalendar(db, desk),
-    options: desk.options,
-    templates: desk.templates,
-  }
-}
-
-/** The desk's calendar: the desk file's part, the shipped observed holidays, and managers' decisions. */
-async function deskCalendar(db: Queryable, desk: DeskRow): Promise<DeskCalendar> {
   const [overrides, entries] = await Promise.all([
     db.select().from(holidayOverrides).where(eq(holidayOverrides.deskId, desk.id)).orderBy(asc(holidayOverrides.id)),
     db
@@ -50,8 +37,39 @@ async function deskCalendar(db: Queryable, desk: DeskRow): Promise<DeskCalendar>
       .where(and(eq(calendarEntries.deskId, desk.id), isNull(calendarEntries.removedAt)))
       .orderBy(asc(calendarEntries.id)),
   ])
+  return assembleDesk(desk, overrides, entries)
+}
+
+/** Every desk with its calendar, for the in-memory configuration: by id (all) and by number (active ones). */
+export async function loadAllDesks(tx: Queryable): Promise<{ byId: Map<string, DeskFacts>; byNumber: Map<string, DeskFacts> }> {
+  const [rows, numbers, overrides, entries] = await Promise.all([
+    tx.select().from(desks),
+    tx.select().from(deskNumbers),
+    tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
+    tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
+  ])
+  const byId = new Map<string, DeskFacts>()
+  for (const desk of rows) {
+    const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
+    byId.set(desk.id, assembleDesk(desk, own(overrides), own(entries)))
+  }
+  const active = new Set(rows.filter((desk) => desk.active).map((desk) => desk.id))
+  const byNumber = new Map<string, DeskFacts>()
+  for (const { number, deskId } of numbers) {
+    const desk = byId.get(deskId)
+    if (desk && active.has(deskId)) byNumber.set(number, desk)
+  }
+  return { byId, byNumber }
+}
+
+/** The desk's calendar: the desk file's part, the shipped observed holidays, and managers' decisions. */
+function assembleDesk(
+  desk: DeskRow,
+  overrides: (typeof holidayOverrides.$inferSelect)[],
+  entries: (typeof calendarEntries.$inferSelect)[],
+): DeskFacts {
   const country = desk.country === 'DZ' || desk.country === 'FR' ? desk.country : null
-  return {
+  const calendar: DeskCalendar = {
     timezone: desk.timezone,
     weekly: desk.weekly,
     country,
@@ -61,6 +79,15 @@ async function deskCalendar(db: Queryable, desk: DeskRow): Promise<DeskCalendar>
     closedNow: desk.closedSince
       ? { since: desk.closedSince.toISOString(), by: desk.closedBy ?? 'unknown', ...(desk.closedReason ? { reason: desk.closedReason } : {}) }
       : null,
+  }
+  return {
+    id: desk.id,
+    name: desk.name,
+    language: desk.language,
+    timezone: desk.timezone,
+    calendar,
+    options: desk.options,
+    templates: desk.templates,
   }
 }
 

@@ -1,0 +1,183 @@
+// Load with autocannon over loopback: a warm-up, then a measured run whose latencies are kept to
+// the microsecond (autocannon's own histogram rounds to whole milliseconds).
+import { Agent, request as httpRequest } from 'node:http'
+import autocannon from 'autocannon'
+import { type Service, cpuMs } from './service.js'
+
+export interface Measured {
+  requests: number
+  reqPerSec: number
+  p50Ms: number
+  p99Ms: number
+  non2xx: number
+  errors: number
+  peakRssMb: number
+  /** CPU time per request (µs): the service process, its database's backends, the load generator */
+  cpu?: { serviceUs: number; databaseUs: number | null; loadUs: number }
+}
+
+/** The processes whose CPU time is counted: the service's, and the database backends serving it. */
+export interface CpuProbe {
+  databasePids(): Promise<number[]>
+}
+
+export type Request = autocannon.Request
+
+export interface LoadOptions {
+  connections: number
+  seconds: number
+  warmupSeconds: number
+  /** the request sequence each connection plays in a loop */
+  requests: Request[]
+  headers?: Record<string, string>
+}
+
+export async function load(service: Service, options: LoadOptions, probe?: CpuProbe): Promise<Measured> {
+  if (options.warmupSeconds > 0) await run(service, { ...options, seconds: options.warmupSeconds })
+  await service.resetPeak()
+  const before = await cpuSnapshot(service, probe)
+  const measured = await run(service, options)
+  const after = await cpuSnapshot(service, probe, before.pids)
+  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, measured.requests)
+  const cpu = {
+    serviceUs: perRequest(after.service - before.service),
+    databaseUs: probe ? perRequest(after.database - before.database) : null,
+    loadUs: perRequest(after.load - before.load),
+  }
+  return { ...measured, peakRssMb: service.peakRssMb(), cpu }
+}
+
+async function cpuSnapshot(service: Service, probe: CpuProbe | undefined, knownPids?: number[]) {
+  const pids = knownPids ?? (probe ? await probe.databasePids() : [])
+  const usage = process.cpuUsage()
+  const database = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0)
+  return { pids, service: await cpuMs(service.pid), database, load: (usage.user + usage.system) / 1000 }
+}
+
+function run(service: Service, options: LoadOptions): Promise<Omit<Measured, 'peakRssMb'>> {
+  const latencies: number[] = []
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: service.url,
+        connections: options.connections,
+        duration: options.seconds,
+        requests: options.requests,
+        ...(options.headers ? { headers: options.headers } : {}),
+      },
+      (error, result) => {
+        if (error) return reject(error)
+        latencies.sort((a, b) => a - b)
+        resolve({
+          requests: latencies.length,
+          reqPerSec: latencies.length / options.seconds,
+          p50Ms: percentile(latencies, 0.5),
+          p99Ms: percentile(latencies, 0.99),
+          non2xx: result.non2xx,
+          errors: result.errors,
+        })
+      },
+    )
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime)
+    })
+  })
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN
+}
+
+/** Times single requests one after another (for what one manager asks: a month's report, an export). */
+export async function timeSerially(
+  service: Service,
+  count: number,
+  request: () => Promise<{ ok: boolean; bytes: number }>,
+): Promise<Measured & { bytes: number }> {
+  await service.resetPeak()
+  const times: number[] = []
+  let non2xx = 0
+  let bytes = 0
+  for (let i = 0; i < count; i++) {
+    const started = performance.now()
+    const response = await request()
+    times.push(performance.now() - started)
+    if (!response.ok) non2xx++
+    bytes = response.bytes
+  }
+  const total = times.reduce((a, b) => a + b, 0)
+  times.sort((a, b) => a - b)
+  return {
+    requests: count,
+    reqPerSec: count / (total / 1000),
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    non2xx,
+    errors: 0,
+    peakRssMb: service.peakRssMb(),
+    bytes,
+  }
+}
+
+/**
+ * Requests at an even pace (open loop: each leaves on time whether or not earlier ones came back),
+ * for the latency a caller gets below saturation. autocannon's own rate limit sends each second's
+ * quota in one burst at the start of the second, which measures a burst, not a pace.
+ */
+export async function paced(
+  service: Service,
+  options: { rate: number; seconds: number; warmupSeconds: number; request: Request },
+  probe?: CpuProbe,
+): Promise<Measured> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 })
+  const base = new URL(service.url)
+  const send = () =>
+    new Promise<{ ok: boolean; ms: number }>((resolve) => {
+      const setup = options.request.setupRequest
+      const built = typeof setup === 'function' ? setup({ ...options.request }, {}) : options.request
+      const started = performance.now()
+      const req = httpRequest(
+        { agent, host: base.hostname, port: base.port, method: built.method ?? 'GET', path: built.path ?? '/', headers: { ...built.headers } },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve({ ok: (res.statusCode ?? 500) < 300, ms: performance.now() - started }))
+        },
+      )
+      req.on('error', () => resolve({ ok: false, ms: performance.now() - started }))
+      req.end(built.body)
+    })
+  const run = async (seconds: number) => {
+    const results: Promise<{ ok: boolean; ms: number }>[] = []
+    const started = performance.now()
+    const total = Math.round(options.rate * seconds)
+    while (results.length < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate) + 1)
+      while (results.length < due) results.push(send())
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    return Promise.all(results)
+  }
+  if (options.warmupSeconds > 0) await run(options.warmupSeconds)
+  await service.resetPeak()
+  const before = await cpuSnapshot(service, probe)
+  const results = await run(options.seconds)
+  const after = await cpuSnapshot(service, probe, before.pids)
+  agent.destroy()
+  const times = results.map((r) => r.ms).sort((a, b) => a - b)
+  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, results.length)
+  return {
+    requests: results.length,
+    reqPerSec: results.length / options.seconds,
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    non2xx: results.filter((r) => !r.ok).length,
+    errors: 0,
+    peakRssMb: service.peakRssMb(),
+    cpu: {
+      serviceUs: perRequest(after.service - before.service),
+      databaseUs: probe ? perRequest(after.database - before.database) : null,
+      loadUs: perRequest(after.load - before.load),
+    },
+  }
+}

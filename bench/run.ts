@@ -1,0 +1,254 @@
+// npm run bench: bare Fastify, then the service on this machine's Postgres (1 M and 10 M calls) and
+// on PGlite, driven by autocannon over loopback; prints one table with every figure as a ratio
+// to bare Fastify. `--quick` for a short run, `--help` for the options.
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+import { CALLS_PER_MONTH, CLOCK_START, HISTORY_END, REPORT_MONTH, benchDeskFile } from './dataset.js'
+import { LARGE_DATABASE, MAIN_DATABASE, backendPids, dropDatabases, preparePglite, preparePostgres, serviceUrlOf } from './databases.js'
+import { type CpuProbe, type Measured, load, paced, timeSerially } from './load.js'
+import { type Row, printTable } from './report.js'
+import { callLogPages, incomingCall, wholeCall } from './scenarios.js'
+import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
+
+const HELP = `npm run bench [-- options]
+  --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
+  --only=LIST        some of: bare,postgres,heapcap,large,pglite (default all; heapcap needs postgres)
+  --parts=LIST       some of: voice,call,api (default all)
+  --seconds=N        seconds per measurement (default 10, quick 3)
+  --connections=N    connections for the webhooks (default 50)
+  --profile          run the service under node --cpu-prof (profiles in the work directory)
+  --keep             keep ${MAIN_DATABASE} after the run (it is dropped, and recreated by the next run)
+  --drop             drop the bench databases (${MAIN_DATABASE}, ${LARGE_DATABASE}) and exit`
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    parts: { type: 'string', default: 'voice,call,api' },
+    seconds: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
+    drop: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+})
+if (args.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+if (args.drop) {
+  await dropDatabases([MAIN_DATABASE, LARGE_DATABASE])
+  console.log(`dropped ${MAIN_DATABASE} and ${LARGE_DATABASE}`)
+  process.exit(0)
+}
+
+const quick = args.quick
+const groups = new Set((args.only ?? 'bare,postgres,heapcap,large,pglite').split(','))
+if (quick) groups.delete('large')
+const parts = new Set(args.parts.split(','))
+const seconds = Number(args.seconds ?? (quick ? 3 : 10))
+const warmupSeconds = quick ? 1 : 3
+const connections = Number(args.connections)
+const apiConnections = 10
+const FIXED_RATE = 500
+const HEAP_CAP = '--max-old-space-size=128'
+const months = { main: quick ? 1 : 12, large: 120, pglite: quick ? 1 : 12 }
+
+const AUTH_TOKEN = 'bench-twilio-auth-token'
+const ADMIN_TOKEN = 'bench-admin-token-0123456789'
+const workDir = join(tmpdir(), 'supportline-bench')
+const deskFilePath = join(workDir, 'desk-file.json')
+const rows: Row[] = []
+const log = (line: string) => console.log(line)
+
+await mkdir(workDir, { recursive: true })
+if (groups.has('postgres') || groups.has('large') || groups.has('pglite')) {
+  log(`compiling the service into ${BUILD_DIR}`)
+  await buildService()
+}
+await writeFile(deskFilePath, JSON.stringify(benchDeskFile()))
+log(`supportline bench${quick ? ' (quick)' : ''}: ${seconds} s per measurement after ${warmupSeconds} s of warm-up; work directory ${workDir}`)
+
+let port = 3900
+function serviceEnv(database: { url: string } | { dataDir: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    ADMIN_TOKEN,
+    DESK_FILE: deskFilePath,
+    CLOCK_START,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  }
+}
+
+// The service runs compiled, as deployed; bare Fastify runs through tsx (a loader that costs some
+// memory at start and nothing per request).
+const SERVICE = ['--enable-source-maps', `${BUILD_DIR}/src/server.js`]
+const BARE = ['--import', 'tsx', 'bench/bare-fastify.ts']
+
+async function withService<T>(name: string, serviceArgs: string[], env: Record<string, string>, body: (service: Service) => Promise<T>): Promise<T> {
+  const servicePort = port++
+  const service = await startService({
+    name,
+    args: serviceArgs,
+    port: servicePort,
+    env: { ...env, PUBLIC_URL: `http://127.0.0.1:${servicePort}` },
+    logFile: join(workDir, `${name}.log`),
+    profileDir: args.profile && serviceArgs !== BARE ? workDir : undefined,
+  })
+  try {
+    return await body(service)
+  } finally {
+    await service.stop()
+  }
+}
+
+function record(group: string, label: string, conns: number, measured: Measured, extra: Partial<Row> = {}) {
+  const row: Row = { group, label, connections: conns, ...measured, ...extra }
+  rows.push(row)
+  const errors = measured.non2xx + measured.errors
+  const cpu = measured.cpu ? `, CPU µs/request: service ${measured.cpu.serviceUs.toFixed(0)}${measured.cpu.databaseUs === null ? '' : `, database ${measured.cpu.databaseUs.toFixed(0)}`}, load generator ${measured.cpu.loadUs.toFixed(0)}` : ''
+  log(`  ${label} @${conns}: ${measured.reqPerSec.toFixed(0)} req/s, p50 ${measured.p50Ms.toFixed(2)} ms, p99 ${measured.p99Ms.toFixed(2)} ms, peak RSS ${measured.peakRssMb.toFixed(0)} MB${cpu}${errors ? `, ${errors} errors/non-2xx` : ''} (load average ${loadavg()[0]?.toFixed(2)})`)
+}
+
+/** The webhook runs: one incoming call after another, then whole calls. */
+async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { only?: 'voice' } = {}) {
+  const common = { connections, seconds, warmupSeconds }
+  if (parts.has('voice')) {
+    record(group, 'incoming-call webhook (signed, registered caller, in hours)', connections,
+      await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url)] }, probe), { baseline: 'webhook' })
+  }
+  if (parts.has('voice')) {
+    // Twilio's calls arrive at their own pace: the latency a caller gets below saturation.
+    record(group, `incoming-call webhook, paced at ${FIXED_RATE} req/s (open loop)`, 0,
+      await paced(service, { rate: FIXED_RATE, seconds, warmupSeconds, request: incomingCall(AUTH_TOKEN, service.url) }, probe), { baseline: 'webhook' })
+  }
+  if (!parts.has('call') || options.only) return
+  const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
+  record(group, 'whole call: voice + dial callback + status callback', connections, whole, { baseline: 'webhook', callsPerSec: whole.reqPerSec / 3 })
+}
+
+/** The manager's reads: call-log pages under load, a month's usage and a month's CSV one at a time. */
+async function managerApi(group: string, service: Service, history: number, probe?: CpuProbe) {
+  if (!parts.has('api')) return
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` }
+  for (const page of callLogPages(history)) {
+    record(group, page.label, apiConnections,
+      await load(service, { connections: apiConnections, seconds, warmupSeconds, requests: [page.request], headers }, probe), { baseline: 'api' })
+  }
+  // What one manager waits for, paging alone (the target), next to the pages under load above.
+  for (const page of callLogPages(history)) {
+    record(group, `${page.label}, one at a time`, 1, await timeSerially(service, quick ? 30 : 200, async () => {
+      const setup = page.request.setupRequest
+      const built = typeof setup === 'function' ? setup({ ...page.request }, {}) : page.request
+      const response = await fetch(service.url + built.path, { headers })
+      return { ok: response.ok, bytes: (await response.text()).length }
+    }), { baseline: 'serial' })
+  }
+  const get = async (path: string, accept = 'application/json') => {
+    const response = await fetch(service.url + path, { headers: { ...headers, accept } })
+    const body = await response.text()
+    return { ok: response.ok, bytes: body.length, body }
+  }
+  const usage = await get(`/api/usage?month=${REPORT_MONTH}`)
+  const items = (JSON.parse(usage.body) as { items: unknown[] }).items.length
+  await timeSerially(service, 3, () => get(`/api/usage?month=${REPORT_MONTH}`))
+  record(group, `GET /api/usage?month= (${items} contracts)`, 1,
+    await timeSerially(service, quick ? 10 : 30, () => get(`/api/usage?month=${REPORT_MONTH}`)), { baseline: 'serial' })
+  const [from, to] = [`${REPORT_MONTH}-01`, `${REPORT_MONTH}-31`]
+  const csv = await timeSerially(service, quick ? 1 : 3, () => get(`/api/calls?from=${from}&to=${to}`, 'text/csv'))
+  const csvRows = (await get(`/api/calls?from=${from}&to=${to}`, 'text/csv')).body.split('\n').filter(Boolean).length - 1
+  record(group, `CSV export of ${REPORT_MONTH} (${csvRows.toLocaleString('en')} calls, ${(csv.bytes / 1e6).toFixed(1)} MB)`, 1, csv, {
+    baseline: 'serial',
+    note: `${Math.round(csvRows / (csv.p50Ms / 1000)).toLocaleString('en')} rows/s`,
+  })
+}
+
+/** How many incoming calls the webhook runs recorded, by decision (each must have its record). */
+async function recordedCalls(url: string): Promise<string> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    const counts = await sql<{ decision: string; n: string }[]>`
+      select decision, count(*) as n from calls where started_at > ${HISTORY_END} group by decision order by 2 desc`
+    const events = await sql<{ n: string }[]>`select count(*) as n from call_events where at > ${HISTORY_END} and kind = 'voice'`
+    return `${counts.map((c) => `${c.decision} ${c.n}`).join(', ')}; voice events ${events[0]?.n}`
+  } finally {
+    await sql.end()
+  }
+}
+
+if (groups.has('bare')) {
+  log('\n== bare Fastify (constant TwiML)')
+  await withService('bare-fastify', BARE, {}, async (service) => {
+    record('bare Fastify', 'POST constant TwiML (same signed form body)', connections,
+      await load(service, { connections, seconds, warmupSeconds, requests: [incomingCall(AUTH_TOKEN, service.url)] }), { baseline: 'self-webhook' })
+    record('bare Fastify', 'GET constant TwiML', apiConnections,
+      await load(service, { connections: apiConnections, seconds, warmupSeconds, requests: [{ method: 'GET', path: '/api/calls' }] }), { baseline: 'self-api' })
+    record('bare Fastify', 'GET constant TwiML, one at a time', 1,
+      await timeSerially(service, 200, async () => {
+        const response = await fetch(`${service.url}/api/calls`)
+        return { ok: response.ok, bytes: (await response.text()).length }
+      }), { baseline: 'self-serial' })
+  })
+}
+
+if (groups.has('postgres')) {
+  const calls = months.main * CALLS_PER_MONTH
+  const group = `Postgres, ${(calls / 1e6).toFixed(calls < 1e6 ? 2 : 0)} M calls`
+  log(`\n== ${group}: preparing ${MAIN_DATABASE}`)
+  const url = await preparePostgres(MAIN_DATABASE, months.main, { reuse: false, log })
+  await withService('service-postgres', SERVICE, serviceEnv({ url }), async (service) => {
+    const probe = { databasePids: () => backendPids(MAIN_DATABASE) }
+    await webhooks(group, service, probe)
+    await managerApi(group, service, months.main, probe)
+  })
+  log(`  recorded by the webhook runs: ${await recordedCalls(url)}`)
+}
+
+if (groups.has('heapcap') && groups.has('postgres')) {
+  // The same service with V8's old space capped: RSS under load is mostly heap V8 has not
+  // collected yet, not live data (see docs/BENCHMARKS.md).
+  const group = `Postgres, ${HEAP_CAP}`
+  log(`\n== ${group}`)
+  const url = serviceUrlOf(MAIN_DATABASE)
+  await withService('service-postgres-heap-cap', SERVICE, { ...serviceEnv({ url }), NODE_OPTIONS: HEAP_CAP }, (service) =>
+    webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { only: 'voice' }))
+}
+
+if (groups.has('postgres') && !args.keep) {
+  // Recreated by every run: no need to keep its gigabyte.
+  await dropDatabases([MAIN_DATABASE])
+}
+
+if (groups.has('large')) {
+  const group = `Postgres, ${((months.large * CALLS_PER_MONTH) / 1e6).toFixed(0)} M calls`
+  log(`\n== ${group}: preparing ${LARGE_DATABASE} (kept between runs)`)
+  const url = await preparePostgres(LARGE_DATABASE, months.large, { reuse: true, log })
+  await withService('service-postgres-10m', SERVICE, serviceEnv({ url }), (service) =>
+    managerApi(group, service, months.large, { databasePids: () => backendPids(LARGE_DATABASE) }))
+}
+
+if (groups.has('pglite')) {
+  const calls = months.pglite * CALLS_PER_MONTH
+  const group = `PGlite, ${(calls / 1e6).toFixed(calls < 1e6 ? 2 : 0)} M calls`
+  const dataDir = join(workDir, 'pglite')
+  log(`\n== ${group}: preparing ${dataDir}`)
+  await preparePglite(dataDir, months.pglite, log)
+  await withService('service-pglite', SERVICE, serviceEnv({ dataDir }), async (service) => {
+    await webhooks(group, service)
+    await managerApi(group, service, months.pglite)
+  })
+  await rm(dataDir, { recursive: true, force: true })
+}
+
+printTable(rows)
+const resultsFile = join(ROOT, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`)
+await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
+await writeFile(resultsFile, JSON.stringify({ at: new Date().toISOString(), quick, seconds, connections, rows }, null, 2))
+log(`\nresults: ${resultsFile}${args.profile ? `; CPU profiles: ${workDir}/<service>/*.cpuprofile (npx tsx bench/profile-top.ts FILE)` : ''}`)
