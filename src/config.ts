@@ -1,5 +1,6 @@
 // The environment, parsed once with zod: the only reader of process.env.
 import { z } from 'zod'
+import { e164Schema } from './domain/phone.js'
 
 /** Signs webhooks outside production when TWILIO_AUTH_TOKEN is unset (the simulator uses it too). */
 export const DEVELOPMENT_AUTH_TOKEN = 'supportline-development-token'
@@ -28,6 +29,11 @@ const envSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     DESK_FILE: z.string().min(1).optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    FALLBACK_NUMBERS: z
+      .string()
+      .transform((text) => text.split(',').map((number) => number.trim()).filter(Boolean))
+      .pipe(z.array(e164Schema))
+      .optional(),
     CLOCK_START: z.iso
       .datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
       .optional(),
@@ -57,6 +63,8 @@ export interface Config {
   /** true when the development admin token stands in for ADMIN_TOKEN (loopback clients only) */
   usingDevelopmentAdminToken: boolean
   logLevel: string
+  /** rung when the database is away and no desk configuration is in memory (with each desk's own) */
+  fallbackNumbers: string[]
   /** outside production: the service's clock starts at this instant and runs on in real time */
   clockStart: Date | undefined
 }
@@ -95,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usingDevelopmentAdminToken: e.ADMIN_TOKEN === undefined && e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : undefined,
+    fallbackNumbers: e.FALLBACK_NUMBERS ?? [],
   }
 }

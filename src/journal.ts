@@ -21,6 +21,7 @@ export interface ReplayResult {
 }
 
 const CURRENT = 'current.jsonl'
+const REJECTED = 'rejected.jsonl'
 const SEGMENT = /^segment-(\d+)\.jsonl$/
 
 /**
@@ -30,49 +31,61 @@ const SEGMENT = /^segment-(\d+)\.jsonl$/
  */
 export class Journal<T = unknown> {
   private handle: FileHandle | null = null
-  private tail: Promise<unknown> = Promise.resolve()
-  private pendingCount = 0
+  /** appends (and rotations, which must not cut one in two), one after another */
+  private appends: Promise<unknown> = Promise.resolve()
+  /** replays, one after another; they never hold up an append */
+  private replays: Promise<unknown> = Promise.resolve()
+  private inCurrent = 0
+  private inSegments = 0
 
   private constructor(readonly dir: string) {}
 
   static async open<T>(dir: string): Promise<Journal<T>> {
     await mkdir(dir, { recursive: true })
     const journal = new Journal<T>(dir)
-    journal.pendingCount = (await journal.readAll()).length
+    journal.inCurrent = parseLines(await readFile(join(dir, CURRENT), 'utf8').catch(() => '')).length
+    for (const segment of await journal.segments()) journal.inSegments += parseLines(await readFile(join(dir, segment), 'utf8')).length
     return journal
   }
 
-  /** Entries journaled and not yet replayed (as far as this process knows). */
+  /** Entries journaled and not yet replayed. */
   get pending(): number {
-    return this.pendingCount
+    return this.inCurrent + this.inSegments
   }
 
   /** Appends an entry and returns once it is on disk. Appends are serialised, in call order. */
   append(write: T, at: Date): Promise<JournalEntry<T>> {
     const entry: JournalEntry<T> = { id: randomUUID(), at: at.toISOString(), write }
-    const done = this.tail.then(async () => {
+    return this.queueAppend(async () => {
       this.handle ??= await open(join(this.dir, CURRENT), 'a')
       await this.handle.write(`${JSON.stringify(entry)}\n`)
       await this.handle.datasync()
-      this.pendingCount++
+      this.inCurrent++
       return entry
     })
-    this.tail = done.catch(() => {})
+  }
+
+  private queueAppend<R>(work: () => Promise<R>): Promise<R> {
+    const done = this.appends.then(work)
+    this.appends = done.catch(() => {})
     return done
   }
 
   /**
    * Applies every journaled entry in order with `apply`; stops at the first failure (the database
-   * is still away) and leaves what remains for the next replay. Returns how many were applied.
+   * is still away) and leaves what remains for the next replay. Appends go on meanwhile, into a
+   * fresh file that the next replay takes.
    */
   replay(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
-    const done = this.tail.then(() => this.replaySegments(apply))
-    this.tail = done.catch(() => {})
+    const done = this.replays.then(async () => {
+      await this.queueAppend(() => this.rotate())
+      return this.replaySegments(apply)
+    })
+    this.replays = done.catch(() => {})
     return done
   }
 
   private async replaySegments(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
-    await this.rotate()
     let applied = 0
     for (const segment of await this.segments()) {
       const entries = parseLines<T>(await readFile(join(this.dir, segment), 'utf8'))
@@ -82,19 +95,32 @@ export class Journal<T = unknown> {
         } catch (error) {
           // Keep the rest of this segment, in order, for the next attempt.
           await this.rewrite(segment, entries.slice(index))
-          this.pendingCount = (await this.readAll()).length
-          return { applied, remaining: this.pendingCount, error }
+          return { applied, remaining: this.pending, error }
         }
         applied++
+        this.inSegments--
       }
       await rm(join(this.dir, segment))
     }
-    this.pendingCount = (await this.readAll()).length
-    return { applied, remaining: this.pendingCount }
+    return { applied, remaining: this.pending }
+  }
+
+  /**
+   * Sets aside an entry that can never be applied (a bug, not an outage), so that it does not hold
+   * back the entries behind it; it stays on disk, with the reason, for someone to look at.
+   */
+  async quarantine(entry: JournalEntry<T>, reason: string): Promise<void> {
+    const handle = await open(join(this.dir, REJECTED), 'a')
+    try {
+      await handle.write(`${JSON.stringify({ ...entry, rejected: reason })}\n`)
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
   }
 
   async close(): Promise<void> {
-    await this.tail
+    await Promise.all([this.appends, this.replays])
     await this.handle?.close()
     this.handle = null
   }
@@ -103,6 +129,8 @@ export class Journal<T = unknown> {
   private async rotate(): Promise<void> {
     await this.handle?.close()
     this.handle = null
+    this.inSegments += this.inCurrent
+    this.inCurrent = 0
     const numbers = (await this.segments()).map((name) => Number(SEGMENT.exec(name)?.[1]))
     const next = Math.max(0, ...numbers) + 1
     await rename(join(this.dir, CURRENT), join(this.dir, `segment-${String(next).padStart(9, '0')}.jsonl`)).catch((error: NodeJS.ErrnoException) => {
@@ -121,12 +149,6 @@ export class Journal<T = unknown> {
     await handle.datasync()
     await handle.close()
     await rename(temporary, join(this.dir, segment))
-  }
-
-  private async readAll(): Promise<JournalEntry<T>[]> {
-    const files = [...(await this.segments()), CURRENT]
-    const texts = await Promise.all(files.map((file) => readFile(join(this.dir, file), 'utf8').catch(() => '')))
-    return texts.flatMap((text) => parseLines<T>(text))
   }
 }
 

@@ -4,6 +4,7 @@ import { DatabaseInUseError, openDatabase } from '../db/client.js'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
+import { isStrayDriverWrite } from './process-faults.js'
 
 async function main() {
   const config = loadConfig()
@@ -11,12 +12,22 @@ async function main() {
   const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
   const log = app.log
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // Uncaught exceptions are handled below, so that the one the Postgres driver is known to throw
+  // on a dropped connection does not take down a process that is answering calls.
+  const { close } = closeWithGrace({ delay: 10_000, skip: ['uncaughtException'] }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'closing after an uncaught error')
     else log.info({ signal }, 'closing: finishing in-flight requests')
     // Fastify stops accepting, lets in-flight requests finish, then the database closes.
     await app.close()
     await database.close()
+  })
+  process.on('uncaughtException', (err) => {
+    if (isStrayDriverWrite(err)) {
+      log.warn({ err }, 'the Postgres driver wrote to a closed connection (a known driver fault); carrying on')
+      return
+    }
+    log.fatal({ err }, 'uncaught exception: closing')
+    close()
   })
 
   await database.migrate()

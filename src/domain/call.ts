@@ -81,6 +81,12 @@ export interface VoicemailStep {
   maxSeconds: number
 }
 
+/** Where an answered call's talk time counts: it travels in the dial callback's URL. */
+export interface CountInto {
+  contractId: number
+  month: string
+}
+
 export interface DialStep {
   targets: AgentFacts[]
   ringSeconds: number
@@ -89,6 +95,9 @@ export interface DialStep {
   callerId: string
   /** 1-based: which agent of the sequence rings (sequential ringing) */
   attempt: number
+  countInto: CountInto | null
+  /** the desk the agents answer for: the whisper names it, so it needs no database to know it */
+  deskId: string | null
 }
 
 export type Plan =
@@ -170,15 +179,18 @@ export function decide(facts: CallFacts, now: Date): Decision {
     billed = true
     greeting = speak('quota_bill', client)
   }
-  return { ...recorded, plan: routeToAgents(facts, desk, greeting, billed, speak) }
+  const countInto = { contractId: contract.id, month: recorded.usageMonth }
+  return { ...recorded, plan: routeToAgents(facts, desk, greeting, billed, speak, countInto) }
 }
 
 /** After the caller accepted the overage charge: route as an in-hours call, billed. */
-export function routeAfterAcceptance(facts: CallFacts): Plan | null {
+export function routeAfterAcceptance(facts: CallFacts, now: Date): Plan | null {
   const { desk, caller } = facts
   if (!desk || !caller) return null
   const speak = speaker(desk, caller.client.language ?? desk.language)
-  return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak)
+  const contract = contractInForce(caller.contracts, DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string)
+  const countInto = contract ? { contractId: contract.id, month: monthOf(now, desk.timezone) } : null
+  return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak, countInto)
 }
 
 type Speak = (key: MessageKey, vars?: MessageVars) => Say
@@ -192,14 +204,21 @@ export function speaker(desk: DeskFacts, language: string): Speak {
   })
 }
 
-function routeToAgents(facts: CallFacts, desk: DeskFacts, greeting: Say, billed: boolean, speak: Speak): Plan {
+function routeToAgents(
+  facts: CallFacts,
+  desk: DeskFacts,
+  greeting: Say,
+  billed: boolean,
+  speak: Speak,
+  countInto: CountInto | null,
+): Plan {
   if (facts.agents.length === 0) {
     return { kind: 'voicemail', say: [greeting, speak('no_agent')], voicemail: voicemailStep(desk, speak) }
   }
-  return { kind: 'dial', say: [greeting], dial: dialStep(desk, facts.agents, facts.from, 1), billed }
+  return { kind: 'dial', say: [greeting], dial: dialStep(desk, facts.agents, facts.from, 1, countInto), billed }
 }
 
-export function dialStep(desk: DeskFacts, agents: AgentFacts[], callerId: string, attempt: number): DialStep {
+export function dialStep(desk: DeskFacts, agents: AgentFacts[], callerId: string, attempt: number, countInto: CountInto | null): DialStep {
   const sequential = desk.options.ring === 'sequential'
   return {
     targets: sequential ? agents.slice(attempt - 1, attempt) : agents,
@@ -207,6 +226,8 @@ export function dialStep(desk: DeskFacts, agents: AgentFacts[], callerId: string
     whisper: desk.options.whisper,
     callerId,
     attempt,
+    countInto,
+    deskId: desk.id,
   }
 }
 
@@ -222,6 +243,29 @@ export function contractInForce(contracts: readonly ContractFacts[], localDate: 
   const inForce = contracts.filter((contract) => contractStanding(contract.terms, localDate).inForce)
   inForce.sort((a, b) => (a.terms.start < b.terms.start ? 1 : -1))
   return inForce[0] ?? null
+}
+
+/**
+ * With no desk configuration at hand (the database away since the process started), the
+ * numbers of FALLBACK_NUMBERS ring, so that a caller still reaches someone; nothing is counted.
+ */
+export function fallbackPlan(numbers: readonly string[], callerId: string): Plan | null {
+  if (numbers.length === 0) return null
+  const language = 'fr-FR'
+  return {
+    kind: 'dial',
+    say: [{ text: message('fallback_connecting', language), language }],
+    dial: {
+      targets: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
+      ringSeconds: 25,
+      whisper: true,
+      callerId,
+      attempt: 1,
+      countInto: null,
+      deskId: null,
+    },
+    billed: false,
+  }
 }
 
 /** What the agent who picks up hears before taking the call (the whisper). */

@@ -3,8 +3,8 @@
 import type { Outcome, Plan } from './call.js'
 
 export interface CallState {
-  /** what the voice webhook decided */
-  decision: Plan['kind']
+  /** what the voice webhook decided ('pending': its record has not reached the database yet) */
+  decision: Plan['kind'] | 'pending'
   /** the outcome so far (decided ones, like unknown_caller, are final) */
   outcome: Outcome | null
   /** DialCallStatus of the last <Dial> leg, if one ended */

@@ -1,49 +1,12 @@
 // Call records: created by the voice webhook, completed by the callbacks that follow, each fact
 // merged under a row lock so that duplicates and reordering always converge on the same record.
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { callEvents, calls } from '../../db/schema.js'
-import type { Decision, Outcome, Plan } from '../domain/call.js'
+import { calls } from '../../db/schema.js'
+import type { Outcome, Plan } from '../domain/call.js'
 import { resolveOutcome } from '../domain/outcome.js'
 
 export type CallRow = typeof calls.$inferSelect
-
-export interface IncomingCall {
-  callSid: string
-  from: string
-  to: string
-  decision: Decision
-  startedAt: Date
-}
-
-/** Inserts the call's record; a repeated voice webhook for the same CallSid leaves the first one. */
-export async function recordIncomingCall(tx: Queryable, call: IncomingCall): Promise<boolean> {
-  const { decision } = call
-  const inserted = await tx
-    .insert(calls)
-    .values({
-      callSid: call.callSid,
-      deskId: decision.deskId,
-      fromNumber: call.from,
-      toNumber: call.to,
-      clientId: decision.clientId,
-      contractId: decision.contractId,
-      startedAt: call.startedAt,
-      usageMonth: decision.usageMonth,
-      decision: decision.plan.kind,
-      outcome: 'outcome' in decision.plan ? decision.plan.outcome : null,
-    })
-    .onConflictDoNothing()
-    .returning({ callSid: calls.callSid })
-  return inserted.length > 0
-}
-
-export async function appendEvent(
-  tx: Queryable,
-  event: { callSid: string; kind: string; at: Date; params: Record<string, string> },
-): Promise<void> {
-  await tx.insert(callEvents).values(event)
-}
 
 export async function findCall(db: Queryable, callSid: string): Promise<CallRow | null> {
   const [row] = await db.select().from(calls).where(eq(calls.callSid, callSid))
@@ -83,7 +46,7 @@ export async function mergeCallFacts(tx: Queryable, callSid: string, patch: Call
   if (current.talkSeconds > 0 && patch.dialStatus !== undefined) merged.dialStatus = current.dialStatus
   if (current.agentId && patch.agentId === undefined) merged.agentId = current.agentId
   merged.outcome = resolveOutcome({
-    decision: merged.decision as Plan['kind'],
+    decision: merged.decision as Plan['kind'] | typeof PENDING,
     outcome: patch.outcome ?? current.outcome,
     dialStatus: merged.dialStatus,
     talkSeconds: merged.talkSeconds,
@@ -93,6 +56,47 @@ export async function mergeCallFacts(tx: Queryable, callSid: string, patch: Call
   const { callSid: _, ...changes } = merged
   const [row] = await tx.update(calls).set(changes).where(eq(calls.callSid, callSid)).returning()
   return row ?? null
+}
+
+/** What a call record holds once the voice webhook decided. */
+export type VoiceCallRow = Pick<
+  typeof calls.$inferInsert,
+  'callSid' | 'fromNumber' | 'toNumber' | 'startedAt' | 'deskId' | 'clientId' | 'contractId' | 'usageMonth' | 'decision' | 'outcome'
+>
+
+/**
+ * The voice webhook's record, applied late (from a journal): inserted, or completing the
+ * placeholder that callbacks applied before it created; the outcome is derived again from all facts.
+ */
+export async function upsertVoiceCall(tx: Queryable, row: VoiceCallRow): Promise<void> {
+  const { callSid: _, ...decided } = row
+  await tx
+    .insert(calls)
+    .values(row)
+    .onConflictDoUpdate({ target: calls.callSid, set: decided, setWhere: sql`${calls.decision} = ${PENDING}` })
+  await mergeCallFacts(tx, row.callSid, {})
+}
+
+/** The decision of a call whose voice webhook has not reached the database yet. */
+export const PENDING = 'pending'
+
+/**
+ * Merges facts into a call; when the call is not recorded yet (its voice webhook is still in
+ * another instance's journal), a placeholder record holds them until it is.
+ */
+export async function mergeOrCreateCall(
+  tx: Queryable,
+  callSid: string,
+  patch: CallFactsPatch,
+  placeholder: { from: string; to: string; at: Date },
+): Promise<CallRow | null> {
+  const merged = await mergeCallFacts(tx, callSid, patch)
+  if (merged) return merged
+  await tx
+    .insert(calls)
+    .values({ callSid, fromNumber: placeholder.from, toNumber: placeholder.to, startedAt: placeholder.at, decision: PENDING })
+    .onConflictDoNothing()
+  return mergeCallFacts(tx, callSid, patch)
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -55,6 +55,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       includedSeconds: split.includedSeconds,
       overageSeconds: split.overageSeconds,
       onCall: leg.onCall,
+      onCallSeconds: leg.onCall ? counted : 0,
       countedAt: leg.now,
     })
     .onConflictDoNothing()
@@ -83,4 +84,13 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       .onConflictDoNothing()
   }
   return { counted: true, countedSeconds: counted, split, thresholds }
+}
+
+/** Seconds a contract has used in a month (0 before its first counted call). */
+export async function usedSeconds(db: Queryable, contractId: number, month: string): Promise<number> {
+  const [row] = await db
+    .select({ usedSeconds: usage.usedSeconds })
+    .from(usage)
+    .where(and(eq(usage.contractId, contractId), eq(usage.month, month)))
+  return row?.usedSeconds ?? 0
 }

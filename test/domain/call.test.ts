@@ -49,14 +49,14 @@ t.test('simultaneous ringing dials every agent on duty with the whisper', async 
   const { plan } = decide(facts(), SATURDAY_10H)
   if (plan.kind !== 'dial') return t.fail('not a dial')
   t.same(plan.dial.targets.map((a) => a.id), ['amina', 'karim'])
-  t.match(plan.dial, { ringSeconds: 20, whisper: true, callerId: '+213661000001', attempt: 1 })
+  t.match(plan.dial, { ringSeconds: 20, whisper: true, callerId: '+213661000001', attempt: 1, countInto: { contractId: 1, month: '2026-11' } })
   t.equal(plan.billed, false, 'within the quota: not billed')
 })
 
 t.test('sequential ringing dials one agent per attempt', async (t) => {
   const desk = intercomDesk({ ring: 'sequential' })
-  t.same(dialStep(desk, agents, '+213661000001', 1).targets.map((a) => a.id), ['amina'])
-  t.same(dialStep(desk, agents, '+213661000001', 2).targets.map((a) => a.id), ['karim'])
+  t.same(dialStep(desk, agents, '+213661000001', 1, null).targets.map((a) => a.id), ['amina'])
+  t.same(dialStep(desk, agents, '+213661000001', 2, null).targets.map((a) => a.id), ['karim'])
 })
 
 t.test('closed: the on-call line and the voicemail are offered only when configured', async (t) => {
@@ -68,11 +68,12 @@ t.test('closed: the on-call line and the voicemail are offered only when configu
 })
 
 t.test('after accepting the overage charge the call is routed, billed', async (t) => {
-  const plan = routeAfterAcceptance(facts())
+  const plan = routeAfterAcceptance(facts(), SATURDAY_10H)
   t.equal(plan?.kind, 'dial')
   t.equal(plan?.kind === 'dial' && plan.billed, true)
-  t.equal(routeAfterAcceptance(facts({ caller: null })), null, 'nothing for an unknown caller')
-  t.equal(routeAfterAcceptance(facts({ agents: [] }))?.kind, 'voicemail', 'voicemail when nobody is on duty')
+  t.same(plan?.kind === 'dial' && plan.dial.countInto, { contractId: 1, month: '2026-11' }, 'counted into the contract and month')
+  t.equal(routeAfterAcceptance(facts({ caller: null }), SATURDAY_10H), null, 'nothing for an unknown caller')
+  t.equal(routeAfterAcceptance(facts({ agents: [] }), SATURDAY_10H)?.kind, 'voicemail', 'voicemail when nobody is on duty')
 })
 
 t.test('the contract in force is the most recently signed one', async (t) => {

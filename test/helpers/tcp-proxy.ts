@@ -6,6 +6,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net'
 export class TcpProxy {
   private server: Server | null = null
   private readonly sockets = new Set<Socket>()
+  private frozen = false
   port = 0
 
   constructor(
@@ -16,6 +17,13 @@ export class TcpProxy {
   /** Starts listening (on the same port as before, after a cut). */
   async start(): Promise<void> {
     const server = createServer((client) => {
+      if (this.frozen) {
+        // A database that accepts connections and never answers: the worst kind of away.
+        this.sockets.add(client)
+        client.on('close', () => this.sockets.delete(client))
+        client.on('error', () => client.destroy())
+        return
+      }
       const upstream = connect(this.targetPort, this.targetHost)
       for (const socket of [client, upstream]) {
         this.sockets.add(socket)
@@ -38,6 +46,18 @@ export class TcpProxy {
     this.server = null
     for (const socket of this.sockets) socket.destroy()
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  /** The database hangs: open connections stop carrying bytes, new ones are accepted and ignored. */
+  freeze(): void {
+    this.frozen = true
+    for (const socket of this.sockets) socket.pause()
+  }
+
+  /** Ends a freeze: hung connections are reset (their statements failed), new ones work again. */
+  thaw(): void {
+    this.frozen = false
+    for (const socket of this.sockets) socket.destroy()
   }
 
   /** A postgres:// URL that goes through the proxy to `database`. */

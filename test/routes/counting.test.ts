@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import { calls, talkLegs, usage } from '../../db/schema.js'
 import { Twilio, injectPost, newSid, type Params, payload } from '../../webhooks/index.js'
+import { readTwiml } from '../../webhooks/simulator.js'
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, testApp } from '../helpers/app.js'
 import { eachDatabase, freshDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
@@ -28,16 +29,20 @@ function answeredCall(talkSeconds: number): CallPlan {
     callSid: call.callSid,
     talkSeconds,
     callbacks: [
-      { path: '/webhooks/twilio/dial?leg=agents&attempt=1', params: payload('dial-completed', call, { DialCallSid: dialCallSid, DialCallDuration: String(talkSeconds) }) },
+      { path: '(the <Dial action> of the voice answer)', params: payload('dial-completed', call, { DialCallSid: dialCallSid, DialCallDuration: String(talkSeconds) }) },
       { path: '/webhooks/twilio/status', params: payload('status-completed', call, { CallDuration: String(talkSeconds + 15) }) },
       { path: '/webhooks/twilio/whisper/accept', params: payload('whisper', call, { CallSid: dialCallSid, To: '+213550000001', Digits: '1' }) },
     ],
   }
 }
 
+/** Posts the incoming call; its dial callback goes to the action URL the TwiML gave, as Twilio does. */
 async function voice(twilio: Twilio, plan: CallPlan) {
   const response = await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: plan.callSid, from: ACME, to: DESK }))
   if (response.status !== 200) throw new Error(`voice answered ${response.status}`)
+  const action = readTwiml(response.body).find((verb) => verb.name === 'Dial')?.attributes.action
+  if (!action) throw new Error(`no <Dial> in ${response.body}`)
+  plan.callbacks[0]!.path = action
 }
 
 eachDatabase(t, async (t, database) => {

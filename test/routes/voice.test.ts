@@ -37,7 +37,7 @@ eachDatabase(t, async (t, database) => {
     const dial = verbs.find((verb) => verb.name === 'Dial')
     t.match(dial?.attributes, { answerOnBridge: 'true', callerId: ACME, timeout: '20', action: '/webhooks/twilio/dial?leg=agents&attempt=1' })
     t.same(dial?.children.map((n) => n.text), ['+213550000001', '+213550000002'], 'amina and karim ring at once, yacine is off duty')
-    t.ok(dial?.children.every((n) => n.attributes.url === '/webhooks/twilio/whisper'), 'each agent hears the whisper first')
+    t.ok(dial?.children.every((n) => n.attributes.url === '/webhooks/twilio/whisper?desk=intercom'), 'each agent hears the whisper first')
     t.match(record, { deskId: 'intercom', clientId: 'acme', decision: 'dial', outcome: null, usageMonth: '2026-11' })
     t.ok(body.length < 64 * 1024, 'the TwiML is under 64 KB')
   })

@@ -29,7 +29,13 @@ export const dialParams = z.looseObject({
 export const dialQuery = z.object({
   leg: z.enum(['agents', 'on-call']).default('agents'),
   attempt: z.coerce.number().int().min(1).max(100).default(1),
+  /** the contract and month the talk counts into (absent: nothing to count, e.g. a fallback dial) */
+  contract: z.coerce.number().int().positive().optional(),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
 })
+
+/** The whisper's URL names the desk (absent for the FALLBACK_NUMBERS dial). */
+export const whisperQuery = z.object({ desk: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional() })
 
 /** <Gather action>: the key pressed (empty when nothing was). */
 export const gatherParams = z.looseObject({ ...callParams, Digits: z.string().max(32).default('') })

@@ -33,12 +33,16 @@ function record(response: VoiceResponse, step: VoicemailStep): void {
 }
 
 function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
-  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}`
+  // Where the talk counts travels in the URL (signed by Twilio with it), so counting never depends
+  // on reading the call's record first: it still works when that record is in a journal.
+  const count = step.countInto ? `&contract=${step.countInto.contractId}&month=${step.countInto.month}` : ''
+  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}`
   const verb = response.dial({ action, method: 'POST', timeout: step.ringSeconds, answerOnBridge: true, callerId: step.callerId })
   for (const target of step.targets) {
     // The whisper runs on the agent's leg when it picks up: a voicemail never presses 1, so it
     // never takes the call.
-    verb.number(step.whisper ? { url: PATHS.whisper, method: 'POST' } : {}, target.number)
+    const whisper = step.deskId ? `${PATHS.whisper}?desk=${step.deskId}` : PATHS.whisper
+    verb.number(step.whisper ? { url: whisper, method: 'POST' } : {}, target.number)
   }
 }
 

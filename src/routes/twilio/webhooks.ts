@@ -1,13 +1,18 @@
-// Twilio's voice webhooks: each handler loads what it needs, asks the domain, records what
-// happened in one transaction, and answers TwiML.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+// Twilio's voice webhooks: each handler reads what it needs (from the configuration in memory and,
+// live, from the database within a deadline), asks the domain, hands what must be written to the
+// writer (the database, or the journal when it is away), and answers TwiML. A caller never waits
+// on the database longer than the deadlines here, whatever it does.
+import { randomUUID } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { addWorkingTime } from '../../domain/calendar/index.js'
+import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
+  type CountInto,
   type DeskFacts,
   type Say,
   decide,
   dialStep,
+  fallbackPlan,
   routeAfterAcceptance,
   speaker,
   voicemailStep,
@@ -16,12 +21,12 @@ import {
 import { message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
-import { loadCallFacts } from '../../store/call-facts.js'
-import { type CallbackRequest, requestCallback } from '../../store/callbacks.js'
-import { type CallRow, appendEvent, findCall, mergeCallFacts, recordIncomingCall } from '../../store/calls.js'
-import { contractsOf, findClient } from '../../store/clients.js'
-import { agentsOnDuty, findDesk } from '../../store/desks.js'
-import { countTalk } from '../../store/usage.js'
+import { CallFactsLoader } from '../../store/call-facts.js'
+import { type CallRow, findCall } from '../../store/calls.js'
+import type { CallerConfig } from '../../store/clients.js'
+import { agentsOnDuty } from '../../store/desks.js'
+import { usedSeconds } from '../../store/usage.js'
+import type { WebhookWrite } from '../../store/webhook-writes.js'
 import {
   FINAL_CALL_STATUSES,
   dialParams,
@@ -31,41 +36,97 @@ import {
   statusParams,
   voiceParams,
   whisperParams,
+  whisperQuery,
 } from './params.js'
 import { dialTwiml, emptyTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
 
 const ANSWERED = new Set(['completed', 'answered'])
+const FRENCH = 'fr-FR'
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
 }
 
+const apology = (): Say => ({ text: message('technical_difficulty', FRENCH), language: FRENCH })
+
 /** A safe answer for any failure on a signed webhook: the caller hears an apology, never an error. */
 export function technicalDifficulty(_request: FastifyRequest, reply: FastifyReply) {
-  return twiml(reply, sayThenHangup([{ text: message('technical_difficulty', 'fr-FR'), language: 'fr-FR' }]))
+  return twiml(reply, sayThenHangup([apology()]))
 }
 
-export const twilioWebhooks: FastifyPluginAsyncZod = async (app) => {
+/** The parameters as Twilio sent them, for the call's event log. */
+function strings(params: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))
+}
+
+/** What every write of a webhook delivery shares. */
+function delivery(callSid: string, event: string, params: Record<string, unknown>, at: Date) {
+  return { id: randomUUID(), callSid, at: at.toISOString(), event, params: strings(params) }
+}
+
+interface CallContext {
+  /** the call's record; null when unknown, or the database is away */
+  call: CallRow | null
+  desk: DeskFacts | null
+  caller: CallerConfig | null
+  /** the language the caller hears */
+  language: string
+}
+
+export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> = async (app, { readDeadlineMs }) => {
   app.addHook('preValidation', twilioSignatureCheck(app.config.twilioAuthToken, app.config.publicUrl))
 
+  // This instance's copy of the configuration, checked against config_version on every call.
+  const callFacts = new CallFactsLoader(app.db)
+  const record = (write: WebhookWrite) => app.writer.record(write)
+
+  /** A database read within the deadline; null when the database is away. */
+  async function read<T>(work: () => Promise<T>, what: string): Promise<T | null> {
+    try {
+      return await withDeadline(work(), readDeadlineMs, what)
+    } catch (error) {
+      if (!isUnavailable(error)) throw error
+      app.log.warn({ err: error }, `${what}: the database is away; answering without it`)
+      return null
+    }
+  }
+
+  /** A call's record with its desk and client, for the callbacks that follow the voice webhook. */
+  async function callContext(callSid: string, params: { To?: string; From?: string }): Promise<CallContext> {
+    const [config, call] = await Promise.all([
+      callFacts.configuration(readDeadlineMs),
+      read(() => findCall(app.db, callSid), 'reading the call'),
+    ])
+    const desk = (call?.deskId ? config?.desks.byId.get(call.deskId) : config?.desks.byNumber.get(params.To ?? '')) ?? null
+    const callerNumber = normaliseCaller(call?.fromNumber ?? params.From)
+    const caller = (callerNumber && config?.callers.get(callerNumber)) || null
+    return { call, desk, caller, language: caller?.client.language ?? desk?.language ?? FRENCH }
+  }
+
+  // The caller hears silence until this answers: one statement to load the facts, one to record.
   app.post('/webhooks/twilio/voice', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
     const params = request.body
     const now = app.clock()
-    const facts = await loadCallFacts(app.db, {
-      to: params.To,
-      from: normaliseCaller(params.From),
-      rawFrom: params.From,
-      now,
-    })
+    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const live = await read(() => callFacts.load(key), 'loading the call facts')
+    const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
     const decision = decide(facts, now)
-    await app.db.transaction(async (tx) => {
-      const first = await recordIncomingCall(tx, { callSid: params.CallSid, from: params.From, to: params.To, decision, startedAt: now })
-      await appendEvent(tx, { callSid: params.CallSid, kind: 'voice', at: now, params: strings(params) })
-      if (first && decision.plan.kind === 'voicemail' && facts.desk) {
-        await requestCallback(tx, callbackFor(facts.desk, params.CallSid, params.From, decision.clientId, 'no_agent', now))
-      }
+    // With neither the database nor a configuration in memory, the FALLBACK_NUMBERS ring.
+    const plan = (!live && !facts.desk && fallbackPlan(app.config.fallbackNumbers, params.From)) || decision.plan
+    await record({
+      ...delivery(params.CallSid, 'voice', params, now),
+      kind: 'voice',
+      from: params.From,
+      to: params.To,
+      deskId: decision.deskId,
+      clientId: decision.clientId,
+      contractId: decision.contractId,
+      usageMonth: decision.usageMonth,
+      decision: plan.kind,
+      outcome: 'outcome' in plan ? plan.outcome : null,
+      callback: plan.kind === 'voicemail' ? 'no_agent' : null,
     })
-    return twiml(reply, renderPlan(decision.plan))
+    return twiml(reply, renderPlan(plan))
   })
 
   app.post(
@@ -74,89 +135,75 @@ export const twilioWebhooks: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const params = request.body
       const { leg, attempt } = request.query
+      const countInto: CountInto | null =
+        request.query.contract && request.query.month ? { contractId: request.query.contract, month: request.query.month } : null
       const now = app.clock()
-      const context = await callContext(app, params.CallSid)
       const talkSeconds = params.DialCallDuration ?? 0
       const answered = ANSWERED.has(params.DialCallStatus) && talkSeconds > 0
+      const write = {
+        ...delivery(params.CallSid, `dial:${leg}`, params, now),
+        kind: 'dial' as const,
+        leg,
+        // Twilio gives every dial leg its own SID; without one, the attempt number keys the leg.
+        dialCallSid: params.DialCallSid ?? `${leg}-${attempt}`,
+        dialStatus: params.DialCallStatus,
+        attempt,
+        talkSeconds: answered ? talkSeconds : 0,
+        contractId: countInto?.contractId ?? null,
+        usageMonth: countInto?.month ?? null,
+        callback: null,
+      }
+      if (answered) {
+        await record(write)
+        return twiml(reply, sayThenHangup([]))
+      }
 
-      await app.db.transaction(async (tx) => {
-        await appendEvent(tx, { callSid: params.CallSid, kind: `dial:${leg}`, at: now, params: strings(params) })
-        const call = context?.call
-        const contract = context?.contract
-        if (answered && call?.contractId && call.usageMonth && contract) {
-          await countTalk(tx, {
-            callSid: params.CallSid,
-            // Twilio gives every dial leg its own SID; without one, the attempt number keys the leg.
-            dialCallSid: params.DialCallSid ?? `${leg}-${attempt}`,
-            contractId: call.contractId,
-            month: call.usageMonth,
-            talkSeconds,
-            onCall: leg === 'on-call',
-            quotaSeconds: contract.quotaSeconds,
-            billingIncrementSeconds: contract.billingIncrementSeconds,
-            now,
-          })
-        }
-        await mergeCallFacts(tx, params.CallSid, {
-          dialStatus: params.DialCallStatus,
-          dialCallSid: params.DialCallSid,
-          dialAttempts: attempt,
-          ...(answered ? { talkSeconds } : {}),
-        })
-      })
-
-      if (!context?.desk) return twiml(reply, sayThenHangup([]))
-      const { desk, call } = context
-      const speak = speaker(desk, context.language)
-      if (answered) return twiml(reply, sayThenHangup([]))
-
+      const { desk, call, language } = await callContext(params.CallSid, params)
       // Sequential ringing: the next agent on duty, in order.
-      if (leg === 'agents' && desk.options.ring === 'sequential') {
-        const agents = await agentsOnDuty(app.db, desk.id)
-        if (attempt < agents.length) {
-          return twiml(reply, dialTwiml([], dialStep(desk, agents, call.fromNumber, attempt + 1)))
+      if (desk && leg === 'agents' && desk.options.ring === 'sequential') {
+        const agents = await read(() => agentsOnDuty(app.db, desk.id), 'reading the agents on duty')
+        if (agents && attempt < agents.length) {
+          await record(write)
+          return twiml(reply, dialTwiml([], dialStep(desk, agents, call?.fromNumber ?? params.From, attempt + 1, countInto)))
         }
       }
       // Nobody answered: the desk owes a call back, and the caller may leave a message.
-      await requestCallback(app.db, callbackFor(desk, call.callSid, call.fromNumber, call.clientId, 'no_answer', now))
+      await record({ ...write, callback: desk ? 'no_answer' : null })
+      if (!desk) return twiml(reply, sayThenHangup([apology()]))
+      const speak = speaker(desk, language)
       return twiml(reply, voicemail([speak('no_answer')], voicemailStep(desk, speak)))
     },
   )
 
-  app.post('/webhooks/twilio/whisper', { schema: { hide: true, body: whisperParams } }, async (request, reply) => {
+  app.post('/webhooks/twilio/whisper', { schema: { hide: true, body: whisperParams, querystring: whisperQuery } }, async (request, reply) => {
     const params = request.body
-    const context = await callContext(app, params.ParentCallSid)
-    await appendEvent(app.db, { callSid: params.ParentCallSid, kind: 'whisper', at: app.clock(), params: strings(params) })
-    if (!context?.desk || !context.client) return twiml(reply, emptyTwiml())
+    const now = app.clock()
+    // The agent's leg: From is the caller, To the agent, ParentCallSid the caller's call.
+    const context = await callContext(params.ParentCallSid, { From: params.From })
+    const { call, caller } = context
+    const desk = context.desk ?? (request.query.desk ? ((await callFacts.configuration(readDeadlineMs))?.desks.byId.get(request.query.desk) ?? null) : null)
+    await record({ ...delivery(params.ParentCallSid, 'whisper', params, now), kind: 'event' })
+    if (!desk || !caller) return twiml(reply, emptyTwiml())
     // The agent hears the desk's language, not the caller's.
-    const language = context.desk.language
-    const speak = speaker(context.desk, language)
-    const line: Say = {
-      text: whisperText({
-        clientName: context.client.name,
-        quotaSeconds: context.contract?.quotaSeconds ?? 0,
-        usedSeconds: context.contract?.usedSeconds ?? 0,
-        language,
-        templates: context.desk.templates,
-      }),
-      language,
-      voice: context.desk.options.voice,
-    }
+    const speak = speaker(desk, desk.language)
+    const contract = caller.contracts.find((c) => c.id === call?.contractId)
+    const used = contract && call?.usageMonth ? await read(() => usedSeconds(app.db, contract.id, call.usageMonth as string), 'reading the usage') : null
+    const line: Say =
+      contract && used !== null
+        ? {
+            text: whisperText({ clientName: caller.client.name, quotaSeconds: contract.quotaSeconds, usedSeconds: used, language: desk.language, templates: desk.templates }),
+            language: desk.language,
+            voice: desk.options.voice,
+          }
+        : speak('whisper_short', { client: caller.client.name })
     return twiml(reply, whisperTwiml(line, speak('whisper_declined')))
   })
 
   app.post('/webhooks/twilio/whisper/accept', { schema: { hide: true, body: whisperParams } }, async (request, reply) => {
     const params = request.body
-    const now = app.clock()
     const accepted = params.Digits === '1'
-    await app.db.transaction(async (tx) => {
-      await appendEvent(tx, { callSid: params.ParentCallSid, kind: accepted ? 'whisper:accepted' : 'whisper:declined', at: now, params: strings(params) })
-      if (!accepted) return
-      const call = await findCall(tx, params.ParentCallSid)
-      const agents = call?.deskId ? await agentsOnDuty(tx, call.deskId) : []
-      const agent = agents.find((a) => a.number === normaliseCaller(params.To))
-      await mergeCallFacts(tx, params.ParentCallSid, { agentId: agent?.id ?? null })
-    })
+    const base = delivery(params.ParentCallSid, accepted ? 'whisper:accepted' : 'whisper:declined', params, app.clock())
+    await record(accepted ? { ...base, kind: 'whisper-accepted', agentNumber: normaliseCaller(params.To) } : { ...base, kind: 'event' })
     // An empty response bridges the agent; hanging up leaves the caller to the other agents.
     return twiml(reply, accepted ? emptyTwiml() : sayThenHangup([]))
   })
@@ -165,120 +212,80 @@ export const twilioWebhooks: FastifyPluginAsyncZod = async (app) => {
     const params = request.body
     const now = app.clock()
     const accepted = params.Digits === '1'
-    const call = await findCall(app.db, params.CallSid)
-    const facts = call ? await loadCallFacts(app.db, { to: call.toNumber, from: normaliseCaller(call.fromNumber), rawFrom: call.fromNumber, now }) : null
-    const plan = accepted && facts ? routeAfterAcceptance(facts) : null
-    await app.db.transaction(async (tx) => {
-      await appendEvent(tx, { callSid: params.CallSid, kind: accepted ? 'overage:accepted' : 'overage:declined', at: now, params: strings(params) })
-      await mergeCallFacts(tx, params.CallSid, accepted ? { overageAccepted: true } : { outcome: 'quota_refused' })
-      if (plan?.kind === 'voicemail' && call && facts?.desk) {
-        await requestCallback(tx, callbackFor(facts.desk, call.callSid, call.fromNumber, call.clientId, 'no_agent', now))
-      }
+    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const facts = (await read(() => callFacts.load(key), 'loading the call facts')) ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const plan = accepted ? routeAfterAcceptance(facts, now) : null
+    await record({
+      ...delivery(params.CallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
+      kind: 'overage',
+      accepted,
+      callback: plan?.kind === 'voicemail' ? 'no_agent' : null,
     })
     if (plan) return twiml(reply, renderPlan(plan))
-    const desk = facts?.desk
-    const language = facts?.caller?.client.language ?? desk?.language ?? 'fr-FR'
-    const line = desk ? speaker(desk, language)('declined') : { text: message('declined', language), language }
+    const language = facts.caller?.client.language ?? facts.desk?.language ?? FRENCH
+    const line = facts.desk ? speaker(facts.desk, language)('declined') : { text: message('declined', language), language }
     return twiml(reply, sayThenHangup([line]))
   })
 
   app.post('/webhooks/twilio/on-call', { schema: { hide: true, body: gatherParams } }, async (request, reply) => {
     const params = request.body
     const now = app.clock()
-    const context = await callContext(app, params.CallSid)
-    const onCall = context?.desk?.options.onCall
+    const { call, desk, language } = await callContext(params.CallSid, params)
+    const onCall = desk?.options.onCall
     const accepted = params.Digits === '1' && Boolean(onCall)
-    await app.db.transaction(async (tx) => {
-      await appendEvent(tx, { callSid: params.CallSid, kind: accepted ? 'on-call:accepted' : 'on-call:declined', at: now, params: strings(params) })
-      if (accepted) await mergeCallFacts(tx, params.CallSid, { onCall: true, overageAccepted: true })
-    })
-    if (!context?.desk) return twiml(reply, sayThenHangup([]))
-    const speak = speaker(context.desk, context.language)
+    await record({ ...delivery(params.CallSid, accepted ? 'on-call:accepted' : 'on-call:declined', params, now), kind: 'on-call', accepted })
+    if (!desk) return twiml(reply, sayThenHangup([apology()]))
+    const speak = speaker(desk, language)
     if (accepted && onCall) {
-      const step = { targets: [{ id: 'on-call', name: onCall.name, number: onCall.number }], ringSeconds: context.desk.options.ringSeconds, whisper: context.desk.options.whisper, callerId: context.call.fromNumber, attempt: 1 }
+      const countInto = call?.contractId && call.usageMonth ? { contractId: call.contractId, month: call.usageMonth } : null
+      const step = {
+        targets: [{ id: 'on-call', name: onCall.name, number: onCall.number }],
+        ringSeconds: desk.options.ringSeconds,
+        whisper: desk.options.whisper,
+        callerId: call?.fromNumber ?? params.From,
+        attempt: 1,
+        countInto,
+        deskId: desk.id,
+      }
       return twiml(reply, dialTwiml([speak('on_call_connecting')], step, 'on-call'))
     }
-    if (context.desk.options.voicemail.whenClosed) return twiml(reply, voicemail([], voicemailStep(context.desk, speak)))
+    if (desk.options.voicemail.whenClosed) return twiml(reply, voicemail([], voicemailStep(desk, speak)))
     return twiml(reply, sayThenHangup([speak('goodbye')]))
   })
 
   app.post('/webhooks/twilio/recording', { schema: { hide: true, body: recordingParams } }, async (request, reply) => {
     const params = request.body
-    const now = app.clock()
-    const context = await callContext(app, params.CallSid)
-    await app.db.transaction(async (tx) => {
-      await appendEvent(tx, { callSid: params.CallSid, kind: 'recording', at: now, params: strings(params) })
-      if (!context?.desk || !params.RecordingUrl) return
-      const { call, desk } = context
-      await mergeCallFacts(tx, call.callSid, { recordingUrl: params.RecordingUrl })
-      const reason = call.decision === 'closed' ? (call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours')
-        : call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
-      await requestCallback(tx, {
-        ...callbackFor(desk, call.callSid, call.fromNumber, call.clientId, reason, now),
-        recordingUrl: params.RecordingUrl,
-        recordingSeconds: params.RecordingDuration,
-      })
-    })
-    const line = context?.desk ? speaker(context.desk, context.language)('voicemail_thanks') : null
-    return twiml(reply, sayThenHangup(line ? [line] : []))
+    const base = delivery(params.CallSid, 'recording', params, app.clock())
+    await record(
+      params.RecordingUrl
+        ? { ...base, kind: 'recording', recordingUrl: params.RecordingUrl, recordingSeconds: params.RecordingDuration ?? null }
+        : { ...base, kind: 'event' },
+    )
+    const { desk, language } = await callContext(params.CallSid, params)
+    return twiml(reply, sayThenHangup(desk ? [speaker(desk, language)('voicemail_thanks')] : []))
   })
 
   app.post('/webhooks/twilio/status', { schema: { hide: true, body: statusParams } }, async (request, reply) => {
     const params = request.body
-    const now = app.clock()
-    await app.db.transaction(async (tx) => {
-      await appendEvent(tx, { callSid: params.CallSid, kind: `status:${params.CallStatus}`, at: now, params: strings(params) })
-      if (!FINAL_CALL_STATUSES.has(params.CallStatus)) return
-      const merged = await mergeCallFacts(tx, params.CallSid, {
-        callStatus: params.CallStatus,
-        durationSeconds: params.CallDuration ?? null,
-        endedAt: now,
-      })
-      if (!merged) request.log.warn({ callSid: params.CallSid }, 'status callback for a call never recorded')
+    await record({
+      ...delivery(params.CallSid, `status:${params.CallStatus}`, params, app.clock()),
+      kind: 'status',
+      callStatus: params.CallStatus,
+      durationSeconds: params.CallDuration ?? null,
+      final: FINAL_CALL_STATUSES.has(params.CallStatus),
     })
     return twiml(reply, emptyTwiml())
   })
-}
 
-interface CallContext {
-  call: CallRow
-  desk: DeskFacts | null
-  client: { name: string } | null
-  contract: { quotaSeconds: number; usedSeconds: number; billingIncrementSeconds: number } | null
-  language: string
-}
-
-/** A recorded call with its desk, client and contract, for the callbacks that follow the voice webhook. */
-async function callContext(app: FastifyInstance, callSid: string): Promise<CallContext | null> {
-  const call = await findCall(app.db, callSid)
-  if (!call) return null
-  const desk = call.deskId ? await findDesk(app.db, call.deskId) : null
-  const contracts = call.clientId && desk && call.usageMonth ? await contractsOf(app.db, call.clientId, desk.id, call.usageMonth) : []
-  const contract = contracts.find((c) => c.id === call.contractId) ?? null
-  const client = call.clientId ? await findClient(app.db, call.clientId) : null
-  return {
-    call,
-    desk,
-    client: client ? { name: client.name } : null,
-    contract: contract ? { quotaSeconds: contract.quotaSeconds, usedSeconds: contract.usedSeconds, billingIncrementSeconds: contract.billingIncrementSeconds } : null,
-    language: client?.language ?? desk?.language ?? 'fr-FR',
-  }
-}
-
-function callbackFor(
-  desk: DeskFacts,
-  callSid: string,
-  fromNumber: string,
-  clientId: string | null,
-  reason: CallbackRequest['reason'],
-  now: Date,
-): CallbackRequest {
-  // Model clause: requests are answered within 24 working hours, counted in the desk's calendar.
-  const dueAt = addWorkingTime(desk.calendar, now, desk.options.callbackWithinWorkingHours * 3_600_000)
-  return { callSid, deskId: desk.id, clientId, fromNumber, reason, createdAt: now, dueAt }
-}
-
-/** The parameters as Twilio sent them, for the call's event log. */
-function strings(params: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))
+  // Twilio's Fallback URL: called when the voice URL failed. It touches no database: the desk's
+  // fallback numbers from the configuration in memory, or FALLBACK_NUMBERS, or an apology.
+  app.post('/webhooks/twilio/fallback', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
+    const params = request.body
+    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now: app.clock() }
+    const facts = callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const numbers = facts.agents.map((agent) => agent.number)
+    const plan = fallbackPlan(numbers.length > 0 ? numbers : app.config.fallbackNumbers, params.From)
+    request.log.warn({ errorCode: params.ErrorCode }, 'Twilio called the fallback URL')
+    return twiml(reply, plan ? renderPlan(plan) : sayThenHangup([apology()]))
+  })
 }

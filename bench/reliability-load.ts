@@ -1,0 +1,218 @@
+// npm run load: whole simulated calls against two running instances of the compiled service on
+// one real Postgres, each webhook sent to either instance (as Fly's proxy does), with the database
+// cut off for 30 s in the middle (a TCP proxy in front of Postgres). Reports errors, latency
+// percentiles and memory, then checks that the records and the quota totals are exactly those of
+// the calls made. `--help` for the options.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+import { openDatabase } from '../db/client.js'
+import { parseDeskFile } from '../src/domain/desk-file.js'
+import { applyDeskFile } from '../src/store/configuration.js'
+import { TcpProxy } from '../test/helpers/tcp-proxy.js'
+import { type Post, Twilio, httpPost } from '../webhooks/index.js'
+import { playCall, readTwiml } from '../webhooks/simulator.js'
+import { ADMIN_URL, urlOf } from './databases.js'
+import { percentile } from './load.js'
+import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
+
+const HELP = `npm run load [-- options]
+  --seconds=N       length of the load (default 90)
+  --callers=N       callers calling at once (default 16)
+  --outage=N        seconds the database is cut off, in the middle of the load (default 30; 0 for none)
+  --keep            keep the ${'supportline_load'} database afterwards`
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '90' },
+    callers: { type: 'string', default: '16' },
+    outage: { type: 'string', default: '30' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+})
+if (args.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+
+const SECONDS = Number(args.seconds)
+const CALLERS = Number(args.callers)
+const OUTAGE = Number(args.outage)
+const DATABASE = 'supportline_load'
+const AUTH_TOKEN = 'load-test-twilio-token-0123456789'
+const ADMIN_TOKEN = 'load-test-admin-token-0123456789'
+const PUBLIC_URL = 'https://supportline.example.com'
+const CLOCK_START = '2026-11-28T10:00:00+01:00' // a Saturday morning: the INTERcom desk is open
+const DESK = '+21321000000'
+// ACME's two contacts: its contract bills beyond the quota, so every call is put through.
+const CALLERS_NUMBERS = ['+213661000001', '+213661000002']
+const log = (line: string) => console.log(`[load] ${line}`)
+
+// A fresh database, migrated, with the INTERcom demo desk.
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+await admin.unsafe(`drop database if exists "${DATABASE}" with (force)`)
+await admin.unsafe(`create database "${DATABASE}"`)
+await admin.end()
+const direct = await openDatabase({ url: urlOf(DATABASE), max: 2 })
+await direct.migrate()
+const parsed = parseDeskFile(JSON.parse(await readFile(join(ROOT, 'db/desks/intercom.json'), 'utf8')))
+if (!parsed.ok) throw new Error('the demo desk file does not parse')
+await applyDeskFile(direct.db, parsed.file, { actor: 'load', now: new Date() })
+
+// Postgres behind a proxy the run controls, and two instances of the compiled service on it.
+const target = new URL(ADMIN_URL)
+const proxy = new TcpProxy(target.hostname, Number(target.port || 5432))
+await proxy.start()
+log('building the service')
+await buildService()
+const work = join(tmpdir(), `supportline-load-${process.pid}`)
+await mkdir(work, { recursive: true })
+const instances: Service[] = []
+for (const [index, port] of [3811, 3812].entries()) {
+  instances.push(
+    await startService({
+      name: `instance-${index + 1}`,
+      args: [`${BUILD_DIR}/src/server.js`],
+      port,
+      env: {
+        NODE_ENV: 'development',
+        DATABASE_URL: proxy.url(DATABASE),
+        DATA_DIR: join(work, `instance-${index + 1}`),
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        PUBLIC_URL,
+        ADMIN_TOKEN,
+        CLOCK_START,
+        LOG_LEVEL: 'warn',
+      },
+      logFile: join(work, `instance-${index + 1}.log`),
+    }),
+  )
+}
+log(`two instances on ${proxy.url(DATABASE)} (logs in ${work})`)
+
+// Each webhook goes to either instance, and is timed and checked: 200 and valid TwiML, always.
+const latencies: number[] = []
+const failures: string[] = []
+const post: Post = async (path, form, headers) => {
+  const instance = instances[Math.floor(Math.random() * instances.length)] as Service
+  const began = performance.now()
+  const response = await httpPost(instance.url)(path, form, headers)
+  latencies.push(performance.now() - began)
+  try {
+    if (response.status !== 200) throw new Error(`status ${response.status}`)
+    readTwiml(response.body)
+  } catch (error) {
+    failures.push(`${path} on ${instance.name}: ${(error as Error).message}: ${response.body.slice(0, 200)}`)
+  }
+  return response
+}
+const twilio = new Twilio(post, AUTH_TOKEN, PUBLIC_URL)
+
+const played: { callSid: string; talkSeconds: number }[] = []
+let running = true
+async function caller(index: number): Promise<void> {
+  for (let n = 0; running; n++) {
+    const talkSeconds = 30 + ((index * 37 + n * 11) % 600)
+    const from = CALLERS_NUMBERS[(index + n) % CALLERS_NUMBERS.length] as string
+    try {
+      const call = await playCall(twilio, { from, to: DESK, talkSeconds })
+      played.push({ callSid: call.callSid, talkSeconds })
+    } catch (error) {
+      failures.push(`a call from ${from}: ${(error as Error).message}`)
+    }
+  }
+}
+
+log(`${CALLERS} callers for ${SECONDS} s${OUTAGE ? `, the database cut off for ${OUTAGE} s from ${Math.round((SECONDS - OUTAGE) / 2)} s` : ''}`)
+const began = Date.now()
+const callers = Array.from({ length: CALLERS }, (_, i) => caller(i))
+const outage = (async () => {
+  if (!OUTAGE) return
+  await sleep(((SECONDS - OUTAGE) / 2) * 1000)
+  log('cutting the database off')
+  await proxy.cut()
+  await sleep(OUTAGE * 1000)
+  log('the database is back')
+  await proxy.start()
+})()
+await sleep(SECONDS * 1000)
+running = false
+await Promise.all([...callers, outage])
+const loadSeconds = (Date.now() - began) / 1000
+
+// Recovery: both journals replayed (each instance's /readyz says ready, nothing journaled).
+const recoveryBegan = Date.now()
+for (const instance of instances) {
+  for (;;) {
+    const ready = await fetch(`${instance.url}/readyz`).then((r) => r.json() as Promise<{ status: string; journaled: number }>)
+    if (ready.status === 'ready' && ready.journaled === 0) break
+    await sleep(250)
+  }
+}
+const recoverySeconds = (Date.now() - recoveryBegan) / 1000
+const peaks = instances.map((instance) => Math.round(instance.peakRssMb()))
+for (const instance of instances) await instance.stop()
+await proxy.cut()
+
+// The books: one record per call, every one answered, every talk second counted once.
+const talk = played.reduce((sum, call) => sum + call.talkSeconds, 0)
+const db = postgres(urlOf(DATABASE), { max: 1, onnotice: () => {} })
+const [records] = await db`select count(*)::int as calls, count(*) filter (where outcome = 'answered')::int as answered,
+  count(*) filter (where decision = 'pending')::int as pending from calls`
+const [legs] = await db`select count(*)::int as legs, coalesce(sum(talk_seconds), 0)::int as talk from talk_legs`
+const [used] = await db`select coalesce(sum(used_seconds), 0)::int as used, coalesce(sum(calls), 0)::int as calls from usage`
+await db.end()
+await direct.close()
+if (!args.keep) {
+  const dropper = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  await dropper.unsafe(`drop database if exists "${DATABASE}" with (force)`)
+  await dropper.end()
+}
+
+const sorted = [...latencies].sort((a, b) => a - b)
+const checks = {
+  'every webhook answered 200 with valid TwiML': failures.length === 0,
+  'one record per call made': records?.calls === played.length,
+  'every call answered': records?.answered === played.length && records?.pending === 0,
+  'one counted leg per call': legs?.legs === played.length,
+  'talk counted = talk made': legs?.talk === talk && used?.used === talk,
+}
+const result = {
+  at: new Date().toISOString(),
+  seconds: Math.round(loadSeconds),
+  callers: CALLERS,
+  outageSeconds: OUTAGE,
+  calls: played.length,
+  webhooks: latencies.length,
+  failures: failures.length,
+  latencyMs: { p50: round(percentile(sorted, 0.5)), p90: round(percentile(sorted, 0.9)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? 0) },
+  peakRssMb: peaks,
+  recoverySeconds: round(recoverySeconds),
+  talkSeconds: talk,
+  counted: { records, legs, usage: used },
+  checks,
+}
+await mkdir(join(ROOT, 'bench/results'), { recursive: true })
+await writeFile(join(ROOT, 'bench/results/load.json'), `${JSON.stringify(result, null, 2)}\n`)
+await rm(work, { recursive: true, force: true }).catch(() => {})
+
+console.log(`
+calls made            ${played.length} (${latencies.length} webhooks, ${(played.length / loadSeconds).toFixed(1)} calls/s)
+webhook failures      ${failures.length}${failures.length ? `\n  ${failures.slice(0, 5).join('\n  ')}` : ''}
+latency ms            p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}
+peak RSS MB           ${peaks.join(' / ')}
+journal replayed in   ${result.recoverySeconds} s after the load
+talk made / counted   ${talk} s / ${legs?.talk} s (usage ${used?.used} s)
+${Object.entries(checks).map(([what, ok]) => `${ok ? 'ok    ' : 'FAILED'} ${what}`).join('\n')}
+(bench/results/load.json)`)
+process.exit(Object.values(checks).every(Boolean) ? 0 : 1)
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+function round(n: number) {
+  return Math.round(n * 10) / 10
+}

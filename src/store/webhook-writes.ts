@@ -1,0 +1,249 @@
+// What each Twilio webhook writes, as data: built by the handler, then applied to the database at
+// once or, when the database is away, journaled and applied on its return. Applying a write is
+// idempotent: its id keys the call event it logs, in the same transaction as everything else it
+// writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
+import { and, eq, sql } from 'drizzle-orm'
+import type { Database, Queryable } from '../../db/client.js'
+import { agents, callEvents, calls, contracts, deskNumbers } from '../../db/schema.js'
+import type { Outcome, Plan } from '../domain/call.js'
+import { type CallbackRequest, requestCallback } from './callbacks.js'
+import { callbackDue } from '../domain/callback.js'
+import { type CallFactsPatch, findCall, mergeOrCreateCall, upsertVoiceCall } from './calls.js'
+import { findDesk } from './desks.js'
+import { countTalk } from './usage.js'
+
+/** A callback request owed by a write, and why (the rest is read from the call when applied). */
+export type CallbackReason = CallbackRequest['reason']
+
+interface Base {
+  /** unique per webhook delivery: the key that makes applying it exactly once */
+  id: string
+  callSid: string
+  /** when the webhook arrived (ISO) */
+  at: string
+  /** the call event logged with it, and Twilio's parameters as received */
+  event: string
+  params: Record<string, string>
+}
+
+export type WebhookWrite =
+  | (Base & {
+      kind: 'voice'
+      from: string
+      to: string
+      deskId: string | null
+      clientId: string | null
+      contractId: number | null
+      usageMonth: string | null
+      decision: Plan['kind']
+      outcome: Outcome | null
+      /** owed when nobody is on duty */
+      callback: CallbackReason | null
+    })
+  | (Base & {
+      kind: 'dial'
+      leg: 'agents' | 'on-call'
+      dialCallSid: string
+      dialStatus: string
+      attempt: number
+      /** answered talk time; 0 when nobody answered */
+      talkSeconds: number
+      /** where the talk counts, carried in the dial URL so it never depends on the call's record */
+      contractId: number | null
+      usageMonth: string | null
+      /** owed when nobody answered */
+      callback: CallbackReason | null
+    })
+  | (Base & { kind: 'event' })
+  | (Base & { kind: 'whisper-accepted'; agentNumber: string | null })
+  | (Base & { kind: 'overage'; accepted: boolean; callback: CallbackReason | null })
+  | (Base & { kind: 'on-call'; accepted: boolean })
+  | (Base & { kind: 'recording'; recordingUrl: string; recordingSeconds: number | null })
+  | (Base & { kind: 'status'; callStatus: string; durationSeconds: number | null; final: boolean })
+
+export type VoiceWrite = Extract<WebhookWrite, { kind: 'voice' }>
+
+/**
+ * Applies a write; false when it had been applied already. `live` (answering the webhook, not
+ * replaying a journal) lets the commonest write, an incoming call that owes no callback, take the
+ * one-statement path.
+ */
+export async function applyWebhookWrite(db: Database, write: WebhookWrite, options: { live: boolean }): Promise<boolean> {
+  if (options.live && write.kind === 'voice' && !write.callback) return recordVoiceCall(db, write)
+  return db.transaction(async (tx) => {
+    const at = new Date(write.at)
+    const logged = await tx
+      .insert(callEvents)
+      .values({ writeId: write.id, callSid: write.callSid, kind: write.event, at, params: write.params })
+      .onConflictDoNothing({ target: callEvents.writeId })
+      .returning({ id: callEvents.id })
+    if (logged.length === 0) return false
+    await applyFacts(tx, write, at)
+    return true
+  })
+}
+
+async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise<void> {
+  // A callback of a call whose voice webhook is not in the database yet (journaled on another
+  // instance) creates a placeholder record, which the voice write completes when it arrives.
+  const merge = (patch: CallFactsPatch) =>
+    mergeOrCreateCall(tx, write.callSid, patch, { from: write.params.From ?? '', to: write.params.To ?? '', at })
+
+  switch (write.kind) {
+    case 'voice':
+      await upsertVoiceCall(tx, {
+        callSid: write.callSid,
+        fromNumber: write.from,
+        toNumber: write.to,
+        startedAt: at,
+        deskId: write.deskId,
+        clientId: write.clientId,
+        contractId: write.contractId,
+        usageMonth: write.usageMonth,
+        decision: write.decision,
+        outcome: write.outcome,
+      })
+      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      return
+    case 'dial': {
+      const answered = write.talkSeconds > 0
+      if (answered && write.contractId !== null && write.usageMonth) {
+        const [terms] = await tx
+          .select({ quotaSeconds: contracts.monthlyQuotaSeconds, billingIncrementSeconds: contracts.billingIncrementSeconds })
+          .from(contracts)
+          .where(eq(contracts.id, write.contractId))
+        if (terms) {
+          await countTalk(tx, {
+            callSid: write.callSid,
+            dialCallSid: write.dialCallSid,
+            contractId: write.contractId,
+            month: write.usageMonth,
+            talkSeconds: write.talkSeconds,
+            onCall: write.leg === 'on-call',
+            quotaSeconds: terms.quotaSeconds,
+            billingIncrementSeconds: terms.billingIncrementSeconds,
+            now: at,
+          })
+        }
+      }
+      await merge({ dialStatus: write.dialStatus, dialCallSid: write.dialCallSid, dialAttempts: write.attempt, ...(answered ? { talkSeconds: write.talkSeconds } : {}) })
+      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      return
+    }
+    case 'event':
+      return
+    case 'whisper-accepted': {
+      const [agent] = write.agentNumber
+        ? await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.number, write.agentNumber), eq(agents.active, true)))
+        : []
+      await merge({ agentId: agent?.id ?? null })
+      return
+    }
+    case 'overage':
+      await merge(write.accepted ? { overageAccepted: true } : { outcome: 'quota_refused' })
+      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      return
+    case 'on-call':
+      if (write.accepted) await merge({ onCall: true, overageAccepted: true })
+      return
+    case 'recording': {
+      const call = await merge({ recordingUrl: write.recordingUrl })
+      if (call) await openCallback(tx, write.callSid, reasonFor(call), at, { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined })
+      return
+    }
+    case 'status':
+      if (write.final) await merge({ callStatus: write.callStatus, durationSeconds: write.durationSeconds, endedAt: at })
+      return
+  }
+}
+
+/** Why a voicemail was left, from what the voice webhook decided. */
+function reasonFor(call: { decision: string; outcome: string | null }): CallbackReason {
+  if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
+  return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
+}
+
+/**
+ * Opens (or completes, with a recording) the call's callback request, due within the desk's
+ * working hours (model clause: 24 working hours). A call whose desk is unknown owes none.
+ */
+async function openCallback(
+  tx: Queryable,
+  callSid: string,
+  reason: CallbackReason,
+  at: Date,
+  recording: { recordingUrl?: string; recordingSeconds?: number | undefined } = {},
+): Promise<void> {
+  const call = await findCall(tx, callSid)
+  const deskId = call?.deskId ?? (call ? await deskOfNumber(tx, call.toNumber) : null)
+  const desk = deskId ? await findDesk(tx, deskId) : null
+  if (!call || !desk) return
+  await requestCallback(tx, {
+    callSid,
+    deskId: desk.id,
+    clientId: call.clientId,
+    fromNumber: call.fromNumber,
+    reason,
+    createdAt: at,
+    dueAt: callbackDue(desk, at),
+    ...recording,
+  })
+}
+
+async function deskOfNumber(tx: Queryable, number: string): Promise<string | null> {
+  const [row] = await tx.select({ deskId: deskNumbers.deskId }).from(deskNumbers).where(eq(deskNumbers.number, number))
+  return row?.deskId ?? null
+}
+
+/**
+ * The incoming call's record and its event in one statement (data-modifying CTEs run exactly
+ * once, all or nothing): one round trip where a transaction takes four, on the path where the
+ * caller hears silence until it returns. Live only: a replayed voice write may have to complete a
+ * placeholder, which the transaction path does.
+ */
+async function recordVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
+  let insert = voiceInserts.get(db)
+  if (!insert) voiceInserts.set(db, (insert = voiceInsert(db)))
+  const rows = await insert.execute({
+    writeId: write.id,
+    callSid: write.callSid,
+    deskId: write.deskId,
+    fromNumber: write.from,
+    toNumber: write.to,
+    clientId: write.clientId,
+    contractId: write.contractId,
+    startedAt: new Date(write.at),
+    usageMonth: write.usageMonth,
+    decision: write.decision,
+    outcome: write.outcome,
+    eventKind: write.event,
+    eventParams: write.params,
+  })
+  return rows.length > 0
+}
+
+// Built once per database: drizzle's query building costs more than the round trip.
+const voiceInserts = new WeakMap<Database, ReturnType<typeof voiceInsert>>()
+
+function voiceInsert(db: Database) {
+  const p = (name: string) => sql.placeholder(name)
+  const record = db.$with('recorded_call').as(
+    db
+      .insert(calls)
+      .values({
+        callSid: p('callSid'), deskId: p('deskId'), fromNumber: p('fromNumber'), toNumber: p('toNumber'),
+        clientId: p('clientId'), contractId: p('contractId'), startedAt: p('startedAt'), usageMonth: p('usageMonth'),
+        decision: p('decision'), outcome: p('outcome'),
+      })
+      .onConflictDoNothing()
+      .returning({ callSid: calls.callSid }),
+  )
+  const logged = db.$with('logged_event').as(
+    db
+      .insert(callEvents)
+      .values({ writeId: p('writeId'), callSid: p('callSid'), kind: p('eventKind'), at: p('startedAt'), params: p('eventParams') })
+      .onConflictDoNothing({ target: callEvents.writeId })
+      .returning({ id: callEvents.id }),
+  )
+  return db.with(record, logged).select({ id: logged.id }).from(logged).prepare('record_voice_call')
+}

@@ -1,0 +1,123 @@
+// The database goes away in the middle of a stream of calls (a proxy the test controls cuts the
+// real Postgres off, or makes it hang): every webhook still gets valid TwiML in time, and once the
+// database is back every call has its record and every talk second is counted exactly once.
+import { eq } from 'drizzle-orm'
+import t from 'tap'
+import { openDatabase } from '../../db/client.js'
+import { calls, talkLegs, usage } from '../../db/schema.js'
+import { applyDeskFile } from '../../src/store/configuration.js'
+import { type Post, Twilio, injectPost, newSid, payload } from '../../webhooks/index.js'
+import { playCall, readTwiml } from '../../webhooks/simulator.js'
+import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, WEBHOOK_DEADLINES, testApp } from '../helpers/app.js'
+import { createPostgresDatabase } from '../helpers/databases.js'
+import { deskFile } from '../helpers/desk.js'
+import { TcpProxy } from '../helpers/tcp-proxy.js'
+
+const DESK = '+21321000000'
+const ACME = '+213661000001'
+const BUDGET_MS = 2_000
+
+t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_DATABASE_URL is not set' }, async (t) => {
+  const direct = await createPostgresDatabase(t)
+  const target = new URL(direct)
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432))
+  await proxy.start()
+  t.teardown(() => proxy.cut())
+  const database = await openDatabase({ url: proxy.url(target.pathname.slice(1)), max: 4 })
+  t.teardown(() => database.close())
+  await database.migrate()
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  // The production deadlines: this test is about them.
+  const { app, clock } = await testApp(t, database, { at: '2026-11-28T10:00:00+01:00', deadlines: WEBHOOK_DEADLINES })
+
+  // Every webhook is timed: none may take longer than the budget, whatever the database does.
+  const slowest: number[] = []
+  const timed: Post = async (path, form, headers) => {
+    const began = performance.now()
+    const response = await injectPost(app)(path, form, headers)
+    slowest.push(performance.now() - began)
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${response.body}`)
+    readTwiml(response.body) // valid TwiML, or this throws
+    return response
+  }
+  const twilio = new Twilio(timed, TEST_AUTH_TOKEN, TEST_PUBLIC_URL)
+
+  const talks: number[] = []
+  const callSids: string[] = []
+  const call = async (talkSeconds: number) => {
+    clock.advance(60_000)
+    const played = await playCall(twilio, { from: ACME, to: DESK, talkSeconds })
+    talks.push(talkSeconds)
+    callSids.push(played.callSid)
+    return played
+  }
+
+  for (let i = 0; i < 3; i++) await call(100 + i)
+
+  t.test('with the database cut off, calls go to the fallback number and everything is journaled', async (t) => {
+    await proxy.cut()
+    for (let i = 0; i < 4; i++) {
+      const played = await call(200 + i)
+      const dial = played.steps[0]?.verbs.find((v) => v.name === 'Dial')
+      t.same(dial?.children.map((n) => n.text), ['+213550000001'], 'the desk fallback number rings')
+      t.match(dial?.attributes.action, /contract=1&month=2026-11/, 'and the talk will count into ACME November')
+    }
+    t.ok(app.writer.degraded, 'the writer is journaling')
+    t.ok(app.writer.journal.pending >= 4 * 5, `${app.writer.journal.pending} writes journaled`)
+    t.equal((await app.inject('/readyz')).statusCode, 503, '/readyz says the database is away')
+  })
+
+  t.test('with the database hanging, webhooks still answer within the budget', async (t) => {
+    await proxy.start()
+    proxy.freeze()
+    const played = await call(300)
+    t.ok(played.steps.length >= 4, 'a whole call was played')
+    proxy.thaw()
+  })
+
+  t.test('once the database is back, the journal is replayed exactly once', async (t) => {
+    for (let i = 0; i < 100 && app.writer.degraded; i++) {
+      await app.writer.replay().catch(() => {})
+      if (app.writer.degraded) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    t.notOk(app.writer.degraded, 'the journal is empty')
+    for (let i = 0; i < 2; i++) await call(400 + i) // and new calls are written directly again
+    // A replay of what was already applied changes nothing.
+    await app.writer.replay()
+
+    const rows = await database.db.select().from(calls)
+    t.equal(rows.length, callSids.length, 'one record per call')
+    t.ok(rows.every((row) => row.outcome === 'answered'), 'every call answered')
+    const legs = await database.db.select().from(talkLegs)
+    t.equal(legs.length, callSids.length, 'one counted leg per call')
+    const [month] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
+    const total = talks.reduce((a, b) => a + b, 0)
+    t.match(month, { usedSeconds: total, calls: callSids.length }, `${total} s counted, once`)
+    t.equal((await app.inject('/readyz')).statusCode, 200, '/readyz is ready again')
+  })
+
+  t.test('no webhook took longer than the budget', async (t) => {
+    const worst = Math.max(...slowest)
+    t.ok(worst < BUDGET_MS, `the slowest webhook took ${Math.round(worst)} ms (budget ${BUDGET_MS} ms)`)
+  })
+})
+
+t.test('a status callback applied before its call is journaled elsewhere completes a placeholder', async (t) => {
+  const { freshDatabase } = await import('../helpers/databases.js')
+  const database = await freshDatabase(t, 'pglite')
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  const { app } = await testApp(t, database, { at: '2026-11-28T10:00:00+01:00' })
+  const twilio = new Twilio(injectPost(app), TEST_AUTH_TOKEN, TEST_PUBLIC_URL)
+  const callSid = newSid()
+  // The status callback reaches this instance first (its voice webhook sits in another's journal).
+  await twilio.webhook('/webhooks/twilio/status', payload('status-completed', { callSid, from: ACME, to: DESK }, { CallDuration: '30' }))
+  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], { decision: 'pending', callStatus: 'completed' })
+  // Then the other instance replays the voice webhook.
+  const { applyWebhookWrite } = await import('../../src/store/webhook-writes.js')
+  await applyWebhookWrite(
+    database.db,
+    { id: 'replayed-voice', callSid, at: '2026-11-28T09:00:00.000Z', event: 'voice', params: {}, kind: 'voice', from: ACME, to: DESK, deskId: 'intercom', clientId: 'acme', contractId: 1, usageMonth: '2026-11', decision: 'dial', outcome: null, callback: null },
+    { live: false },
+  )
+  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], { decision: 'dial', clientId: 'acme', callStatus: 'completed', outcome: 'abandoned' })
+})
