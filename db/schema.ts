@@ -224,10 +224,12 @@ export const calls = pgTable(
     durationSeconds: integer(),
     endedAt: instant(),
   },
+  // The call log's keyset order. NULLS FIRST is what ORDER BY … DESC means: drizzle's .desc()
+  // alone gives DESC NULLS LAST, which Postgres cannot use for that ORDER BY (a sort of every row).
   (t) => [
-    index('calls_started_idx').on(t.startedAt.desc(), t.callSid.desc()),
-    index('calls_client_started_idx').on(t.clientId, t.startedAt.desc(), t.callSid.desc()),
-    index('calls_desk_started_idx').on(t.deskId, t.startedAt.desc(), t.callSid.desc()),
+    index('calls_started_idx').on(t.startedAt.desc().nullsFirst(), t.callSid.desc().nullsFirst()),
+    index('calls_client_started_idx').on(t.clientId, t.startedAt.desc().nullsFirst(), t.callSid.desc().nullsFirst()),
+    index('calls_desk_started_idx').on(t.deskId, t.startedAt.desc().nullsFirst(), t.callSid.desc().nullsFirst()),
   ],
 )
 
@@ -236,6 +238,8 @@ export const callEvents = pgTable(
   'call_events',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
+    /** the webhook delivery that logged it: applying the same delivery twice logs (and writes) nothing */
+    writeId: text().unique(),
     callSid: text().notNull(),
     kind: text().notNull(),
     at: createdAt(),
@@ -263,6 +267,8 @@ export const talkLegs = pgTable(
     overageSeconds: integer().notNull(),
     /** out-of-hours on-call assistance, billed apart (INTERcom: outside hours billed extra) */
     onCall: boolean().notNull().default(false),
+    /** an on-call leg's seconds after the billing increment (outside the quota, so not in countedSeconds) */
+    onCallSeconds: integer().notNull().default(0),
     countedAt: createdAt(),
   },
   (t) => [
@@ -322,6 +328,8 @@ export const callbacks = pgTable(
       .notNull()
       .default('open'),
     assignedTo: text(),
+    assignedBy: text(),
+    assignedAt: instant(),
     doneAt: instant(),
     doneBy: text(),
     note: text(),
@@ -343,6 +351,28 @@ export const tokens = pgTable('tokens', {
   revokedAt: instant(),
   lastUsedAt: instant(),
 })
+
+/**
+ * Dashboard sessions: the browser holds a random secret in an HttpOnly cookie, the row its SHA-256.
+ * A session stands for the token it was opened with: revoking the token ends it at once.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text().primaryKey(),
+    /** the token signed in with; null for the bootstrap ADMIN_TOKEN, which is never stored */
+    tokenId: integer().references(() => tokens.id, { onDelete: 'cascade' }),
+    /** for ADMIN_TOKEN sessions: a 64-bit fingerprint, so that changing ADMIN_TOKEN ends them */
+    adminFingerprint: text(),
+    createdAt: createdAt(),
+    expiresAt: instant().notNull(),
+  },
+  (t) => [
+    index().on(t.tokenId),
+    index().on(t.expiresAt),
+    check('sessions_credential', sql`${t.tokenId} is not null or ${t.adminFingerprint} is not null`),
+  ],
+)
 
 /**
  * One row, bumped in the same transaction as every configuration or calendar change, so that an

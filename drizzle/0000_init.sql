@@ -46,10 +46,12 @@ CREATE TABLE "calendar_entries" (
 --> statement-breakpoint
 CREATE TABLE "call_events" (
 	"id" bigserial PRIMARY KEY NOT NULL,
+	"write_id" text,
 	"call_sid" text NOT NULL,
 	"kind" text NOT NULL,
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
-	"params" jsonb NOT NULL
+	"params" jsonb NOT NULL,
+	CONSTRAINT "call_events_writeId_unique" UNIQUE("write_id")
 );
 --> statement-breakpoint
 CREATE TABLE "callbacks" (
@@ -65,6 +67,8 @@ CREATE TABLE "callbacks" (
 	"due_at" timestamp with time zone,
 	"status" text DEFAULT 'open' NOT NULL,
 	"assigned_to" text,
+	"assigned_by" text,
+	"assigned_at" timestamp with time zone,
 	"done_at" timestamp with time zone,
 	"done_by" text,
 	"note" text,
@@ -169,6 +173,15 @@ CREATE TABLE "holiday_overrides" (
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "sessions" (
+	"id_hash" text PRIMARY KEY NOT NULL,
+	"token_id" integer,
+	"admin_fingerprint" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "sessions_credential" CHECK ("sessions"."token_id" is not null or "sessions"."admin_fingerprint" is not null)
+);
+--> statement-breakpoint
 CREATE TABLE "talk_legs" (
 	"call_sid" text NOT NULL,
 	"dial_call_sid" text NOT NULL,
@@ -179,6 +192,7 @@ CREATE TABLE "talk_legs" (
 	"included_seconds" integer NOT NULL,
 	"overage_seconds" integer NOT NULL,
 	"on_call" boolean DEFAULT false NOT NULL,
+	"on_call_seconds" integer DEFAULT 0 NOT NULL,
 	"counted_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "talk_legs_call_sid_dial_call_sid_pk" PRIMARY KEY("call_sid","dial_call_sid"),
 	CONSTRAINT "talk_legs_split" CHECK ("talk_legs"."included_seconds" + "talk_legs"."overage_seconds" = "talk_legs"."counted_seconds")
@@ -227,6 +241,7 @@ ALTER TABLE "contracts" ADD CONSTRAINT "contracts_client_id_clients_id_fk" FOREI
 ALTER TABLE "contracts" ADD CONSTRAINT "contracts_desk_id_desks_id_fk" FOREIGN KEY ("desk_id") REFERENCES "public"."desks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "desk_numbers" ADD CONSTRAINT "desk_numbers_desk_id_desks_id_fk" FOREIGN KEY ("desk_id") REFERENCES "public"."desks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "holiday_overrides" ADD CONSTRAINT "holiday_overrides_desk_id_desks_id_fk" FOREIGN KEY ("desk_id") REFERENCES "public"."desks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sessions" ADD CONSTRAINT "sessions_token_id_tokens_id_fk" FOREIGN KEY ("token_id") REFERENCES "public"."tokens"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tokens" ADD CONSTRAINT "tokens_client_id_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage" ADD CONSTRAINT "usage_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "agent_desks_desk_id_index" ON "agent_desks" USING btree ("desk_id");--> statement-breakpoint
@@ -234,12 +249,14 @@ CREATE INDEX "audit_log_entity_entity_id_index" ON "audit_log" USING btree ("ent
 CREATE INDEX "calendar_entries_desk_id_index" ON "calendar_entries" USING btree ("desk_id");--> statement-breakpoint
 CREATE INDEX "call_events_call_sid_id_index" ON "call_events" USING btree ("call_sid","id");--> statement-breakpoint
 CREATE INDEX "callbacks_status_due_at_index" ON "callbacks" USING btree ("status","due_at");--> statement-breakpoint
-CREATE INDEX "calls_started_idx" ON "calls" USING btree ("started_at" DESC NULLS LAST,"call_sid" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "calls_client_started_idx" ON "calls" USING btree ("client_id","started_at" DESC NULLS LAST,"call_sid" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "calls_desk_started_idx" ON "calls" USING btree ("desk_id","started_at" DESC NULLS LAST,"call_sid" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "calls_started_idx" ON "calls" USING btree ("started_at" DESC NULLS FIRST,"call_sid" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "calls_client_started_idx" ON "calls" USING btree ("client_id","started_at" DESC NULLS FIRST,"call_sid" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "calls_desk_started_idx" ON "calls" USING btree ("desk_id","started_at" DESC NULLS FIRST,"call_sid" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "client_numbers_client_id_index" ON "client_numbers" USING btree ("client_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "contracts_client_id_desk_id_start_index" ON "contracts" USING btree ("client_id","desk_id","start");--> statement-breakpoint
 CREATE INDEX "contracts_desk_id_index" ON "contracts" USING btree ("desk_id");--> statement-breakpoint
 CREATE INDEX "holiday_overrides_desk_id_holiday_id_index" ON "holiday_overrides" USING btree ("desk_id","holiday_id");--> statement-breakpoint
+CREATE INDEX "sessions_token_id_index" ON "sessions" USING btree ("token_id");--> statement-breakpoint
+CREATE INDEX "sessions_expires_at_index" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "talk_legs_contract_id_month_index" ON "talk_legs" USING btree ("contract_id","month");--> statement-breakpoint
 CREATE INDEX "usage_month_index" ON "usage" USING btree ("month");

@@ -14,18 +14,41 @@ import type { Config } from './config.js'
 import { loggerOptions } from './logging.js'
 import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
+import webhookWriter from './plugins/webhook-writer.js'
 import { callRoutes } from './routes/api/calls.js'
 import { usageRoutes } from './routes/api/usage.js'
 import { deskRoutes } from './routes/api/desks.js'
+import { agentRoutes } from './routes/api/agents.js'
+import { auditRoutes } from './routes/api/audit.js'
+import { callbackRoutes } from './routes/api/callbacks.js'
+import { clientRoutes } from './routes/api/clients.js'
+import { configRoutes, deskConfigRoutes } from './routes/api/config.js'
+import { contractRoutes } from './routes/api/contracts.js'
+import { statementRoutes } from './routes/api/statements.js'
+import { tokenRoutes } from './routes/api/tokens.js'
 import { healthRoutes } from './routes/health.js'
+import { dashboardPages, rootRedirect } from './routes/pages/dashboard.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
 
 /** Where "now" comes from: the wall clock in production, a fixed instant in tests. */
 export type Clock = () => Date
 
+/**
+ * How long the webhook path waits on the database before answering without it (reads) or
+ * journaling (writes). Well under Twilio's 15 s and the caller's patience; tests that are not about
+ * outages use longer ones, so that a loaded test machine never looks like a database outage.
+ */
+export interface WebhookDeadlines {
+  readMs: number
+  writeMs: number
+}
+
+export const WEBHOOK_DEADLINES: WebhookDeadlines = { readMs: 600, writeMs: 900 }
+
 export interface AppOptions {
   config: Config
   database: DatabaseHandle
+  deadlines?: WebhookDeadlines
   clock?: Clock
   /** pino options; false for silence (tests) */
   logger?: FastifyServerOptions['logger']
@@ -83,10 +106,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorHandler, { webhookFallback: technicalDifficulty })
   await app.register(auth, { adminToken: config.adminToken, adminFromLoopbackOnly: config.usingDevelopmentAdminToken })
   await app.register(healthRoutes)
-  await app.register(twilioWebhooks)
+  const deadlines = options.deadlines ?? WEBHOOK_DEADLINES
+  await app.register(webhookWriter, { journalDir: `${config.dataDir}/journal`, deadlineMs: deadlines.writeMs, retryMs: 1_000 })
+  await app.register(twilioWebhooks, { readDeadlineMs: deadlines.readMs })
   await app.register(callRoutes)
   await app.register(usageRoutes)
   await app.register(deskRoutes)
+  await app.register(statementRoutes)
+  await app.register(contractRoutes)
+  await app.register(callbackRoutes)
+  await app.register(configRoutes)
+  await app.register(deskConfigRoutes)
+  await app.register(agentRoutes)
+  await app.register(clientRoutes)
+  await app.register(tokenRoutes)
+  await app.register(auditRoutes)
+  // The manager dashboard: server-rendered pages with their own session cookie, headers and errors.
+  await app.register(dashboardPages, { prefix: '/dashboard' })
+  await app.register(rootRedirect)
 
   return app
 }

@@ -30,6 +30,7 @@ t.test('fly.toml is consistent with the app', async (t) => {
   t.equal(fly.http_service.auto_stop_machines, 'off', 'no machine is stopped while idle')
   t.ok(fly.http_service.min_machines_running >= 2, 'two machines at least')
   t.notOk('DATABASE_URL' in fly.env || 'TWILIO_AUTH_TOKEN' in fly.env, 'secrets are not in the file')
+  t.match(fly.env.NODE_OPTIONS, /--max-old-space-size=\d+/, 'the heap is capped (peak RSS target)')
 })
 
 t.test('the Dockerfile builds what fly.toml runs', async (t) => {
@@ -58,6 +59,10 @@ t.test('the compiled release command and server run', async (t) => {
     if (!healthy) await new Promise((resolve) => setTimeout(resolve, 100))
   }
   t.ok(healthy, 'the compiled server answers /healthz')
+  const signIn = await fetch(`http://127.0.0.1:${port}/dashboard/sign-in`)
+  t.equal(signIn.status, 200, 'and serves the dashboard')
+  const css = await fetch(new URL(/href="([^"]+\.css[^"]*)"/.exec(await signIn.text())?.[1] ?? '/missing', `http://127.0.0.1:${port}`))
+  t.equal(css.status, 200, 'with its stylesheet, copied next to the compiled code')
   server.kill('SIGTERM')
   const [code] = await once(server, 'exit')
   t.equal(code, 0, 'and stops cleanly on SIGTERM')

@@ -16,10 +16,21 @@ declare module 'fastify' {
     roles?: readonly Role[]
   }
   interface FastifyInstance {
-    /** preHandler: 401 without a valid token, 403 without an allowed role */
+    /**
+     * 401 without a valid token, 403 without an allowed role. Use it as the route's onRequest hook:
+     * before the body is read and validated, so a stranger learns nothing of what a valid request
+     * looks like and cannot make us parse a large body.
+     */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+    /**
+     * The principal a token stands for (ADMIN_TOKEN included), with the same brake on failures
+     * as the API: the dashboard's sign-in checks tokens through it.
+     */
+    checkToken: (token: string | null, request: FastifyRequest) => Promise<TokenCheck>
   }
 }
+
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: 'blocked' | 'invalid' }
 
 export interface AuthOptions {
   adminToken: string | undefined
@@ -34,20 +45,31 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
   const adminHash = options.adminToken ? Buffer.from(hashToken(options.adminToken), 'hex') : null
   const failures = new FailureCounter(options.maxFailures ?? 20, options.windowMs ?? 60_000)
 
-  app.decorateRequest('principal', null)
-  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+  async function checkToken(token: string | null, request: FastifyRequest): Promise<TokenCheck> {
     const now = app.clock().getTime()
-    if (failures.blocked(request.ip, now)) {
-      reply.header('retry-after', String(Math.ceil(failures.windowMs / 1000)))
-      return sendProblem(reply, 429, 'too_many_failures', 'Too many failed authentications from this address; try again later')
-    }
-    const token = bearerToken(request.headers.authorization)
+    if (failures.blocked(request.ip, now)) return { ok: false, reason: 'blocked' }
     const principal = token ? await resolve(token, request) : null
     if (!principal) {
       failures.add(request.ip, now)
+      return { ok: false, reason: 'invalid' }
+    }
+    return { ok: true, principal }
+  }
+
+  app.decorateRequest('principal', null)
+  app.decorate('checkToken', checkToken)
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerToken(request.headers.authorization)
+    const checked = await checkToken(token, request)
+    if (!checked.ok && checked.reason === 'blocked') {
+      reply.header('retry-after', String(Math.ceil(failures.windowMs / 1000)))
+      return sendProblem(reply, 429, 'too_many_failures', 'Too many failed authentications from this address; try again later')
+    }
+    if (!checked.ok) {
       reply.header('www-authenticate', 'Bearer realm="supportline"')
       return sendProblem(reply, 401, 'unauthorized', token ? 'The token is not valid (unknown or revoked)' : 'Authorization: Bearer <token> is required')
     }
+    const { principal } = checked
     request.principal = principal
     const roles = request.routeOptions.config.roles
     if (roles && !roles.includes(principal.role)) {
@@ -66,7 +88,8 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
   }
 }
 
-function isLoopback(address: string | undefined): boolean {
+/** The socket's peer is this machine (the development admin token is accepted from it only). */
+export function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1'
 }
 

@@ -1,0 +1,84 @@
+// Contracts: each one's period in force, quota and overage policy, and the notice deadlines coming
+// up (INTERcom: 12 months, renewed unless notice 3 months before the end), with a notice form.
+import type { ContractOverview } from '../domain/contracts.js'
+import type { ContractRecord } from '../store/contracts.js'
+import { addDays, daysBetween, formatDayShort, formatDuration } from './format.js'
+import { type Html, html } from './html.js'
+import { HOME, type PageContext, csrfField, layout } from './layout.js'
+
+export interface ContractRow {
+  record: ContractRecord
+  overview: ContractOverview
+}
+
+export interface ContractsView {
+  contracts: ContractRow[]
+  /** how far ahead deadlines are listed */
+  horizonDays: number
+}
+
+/** Contracts whose notice deadline falls between their today and `horizonDays` later, soonest first. */
+export function upcomingDeadlines(rows: readonly ContractRow[], horizonDays: number): ContractRow[] {
+  return rows
+    .filter(({ overview }) => {
+      const deadline = overview.noticeDeadline
+      return deadline !== null && deadline >= overview.today && deadline <= addDays(overview.today, horizonDays)
+    })
+    .sort((a, b) => (a.overview.noticeDeadline as string).localeCompare(b.overview.noticeDeadline as string))
+}
+
+function upcomingSection(ctx: PageContext, view: ContractsView): Html {
+  const t = ctx.t.contracts
+  const upcoming = upcomingDeadlines(view.contracts, view.horizonDays)
+  return html`<section class="card wide" aria-labelledby="upcoming-title">
+    <h2 id="upcoming-title">${t.upcoming}</h2>
+    ${upcoming.length
+      ? html`<ul class="deadlines">${upcoming.map(({ record, overview }) => {
+          const deadline = overview.noticeDeadline as string
+          const days = daysBetween(overview.today, deadline)
+          return html`<li class="${days <= 30 ? 'soon' : ''}"><strong>${formatDayShort(deadline, ctx.lang)}</strong> (${t.inDays(days)}) ·
+            ${record.clientName} <small class="muted">${record.deskId}</small> —
+            ${t.deadlineFor(record.clientName, formatDayShort(overview.period?.end ?? deadline, ctx.lang))}</li>`
+        })}</ul>`
+      : html`<p class="muted">${t.noneUpcoming}</p>`}
+  </section>`
+}
+
+function contractRow(ctx: PageContext, { record, overview }: ContractRow): Html {
+  const t = ctx.t.contracts
+  const day = (date: string | null) => (date ? formatDayShort(date, ctx.lang) : ctx.t.dash)
+  const period = overview.period ? `${day(overview.period.start)} – ${day(overview.period.lastDay)}` : t.notInForce
+  const notice = record.noticeGivenOn ? t.noticeBy(day(record.noticeGivenOn), record.noticeRecordedBy) : ctx.t.dash
+  return html`<tr data-contract="${record.id}">
+    <td>${record.clientName}<br><small class="muted">${record.deskId}</small></td>
+    <td>${day(record.start)}<br><small class="muted">${t.months(record.months)}</small></td>
+    <td>${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
+    <td class="num">${formatDuration(record.monthlyQuotaSeconds)}<br><small class="muted">${t.overagePolicy[record.overage]}</small></td>
+    <td>${overview.noticeDeadline ? day(overview.noticeDeadline) : ctx.t.dash}</td>
+    <td>${overview.endsOn ? day(overview.endsOn) : overview.inForce && record.renews ? html`<span class="muted">${t.renews}</span>` : ctx.t.dash}</td>
+    <td>${notice}
+      ${record.active && overview.inForce ? html`<details class="notice"><summary>${t.record}</summary>
+        <form method="post" action="${HOME}/contracts/${record.id}/notice" class="inline">
+          ${csrfField(ctx)}
+          <label for="notice-${record.id}">${t.recordNotice}</label>
+          <input id="notice-${record.id}" type="date" name="givenOn" max="${overview.today}" required>
+          <button type="submit">${t.record}</button>
+        </form></details>` : ''}
+    </td>
+  </tr>`
+}
+
+export function contractsPage(ctx: PageContext, view: ContractsView): Html {
+  const t = ctx.t.contracts
+  return layout(ctx, {
+    title: t.title,
+    active: 'contracts',
+    body: html`${upcomingSection(ctx, view)}
+    <section class="card wide">
+      <div class="table-wrap"><table class="contracts">
+        <thead><tr><th scope="col">${t.client}</th><th scope="col">${t.signed}</th><th scope="col">${t.period}</th><th scope="col">${t.quota}</th><th scope="col">${t.deadline}</th><th scope="col">${t.endsOn}</th><th scope="col">${t.notice}</th></tr></thead>
+        <tbody>${view.contracts.map((row) => contractRow(ctx, row))}</tbody>
+      </table></div>
+    </section>`,
+  })
+}

@@ -1,0 +1,113 @@
+// Usage: each contract's month as a bar (included, overage, the 80 % and 100 % marks), and for one
+// client the last twelve months and the month's statement (INTERcom: 5 h a month, beyond billed).
+import type { Statement, StatementLine } from '../domain/statement.js'
+import type { UsageItem } from '../store/usage-report.js'
+import { type MonthPoint, monthlyChart, usageBar, usedPercent } from './charts.js'
+import { formatDateTime, formatDuration, formatMonth, formatPercent, shiftMonth } from './format.js'
+import { type Html, html } from './html.js'
+import { HOME, type PageContext, href, layout } from './layout.js'
+
+export interface UsageView {
+  month: string
+  /** the month of the service's clock: no link beyond it */
+  currentMonth: string
+  items: UsageItem[]
+  /** one client's history and statement, when a client is chosen (always, for a client's session) */
+  selected: { clientId: string; clientName: string; history: MonthPoint[]; statement: Statement } | null
+  /** desk id → time zone, for the statement's dates */
+  zones: ReadonlyMap<string, string>
+  defaultZone: string
+  agents: ReadonlyMap<string, string>
+}
+
+function monthNav(ctx: PageContext, view: UsageView, client: string | null): Html {
+  const t = ctx.t.usage
+  const [previous, next] = [shiftMonth(view.month, -1), shiftMonth(view.month, 1)]
+  return html`<nav class="month-nav" aria-label="${t.month}">
+    <a href="${href(`${HOME}/usage`, { month: previous, client })}" rel="prev">← ${t.previous}</a>
+    <strong>${formatMonth(view.month, ctx.lang)}</strong>
+    ${next <= view.currentMonth ? html`<a href="${href(`${HOME}/usage`, { month: next, client })}" rel="next">${t.next} →</a>` : html`<span></span>`}
+  </nav>`
+}
+
+function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToClient: boolean): Html {
+  const t = ctx.t.usage
+  const percent = formatPercent(usedPercent(item), ctx.lang)
+  const label = t.barLabel(formatDuration(item.usedSeconds), formatDuration(item.quotaSeconds), percent)
+  return html`<article class="card usage" data-client="${item.clientId}">
+    <h2>${item.clientName} <small class="muted">${item.desk}</small></h2>
+    ${usageBar(item, ctx.lang, label)}
+    <dl class="figures">
+      <div><dt>${t.used}</dt><dd>${formatDuration(item.usedSeconds)} <small>(${percent})</small></dd></div>
+      <div><dt>${t.quota}</dt><dd>${formatDuration(item.quotaSeconds)}</dd></div>
+      <div><dt>${t.overage}</dt><dd class="${item.overageSeconds > 0 ? 'overage' : ''}">${item.overageSeconds > 0 ? formatDuration(item.overageSeconds) : ctx.t.dash}</dd></div>
+      <div><dt>${t.onCall}</dt><dd>${item.onCallSeconds > 0 ? formatDuration(item.onCallSeconds) : ctx.t.dash}</dd></div>
+      <div><dt>${t.calls}</dt><dd>${item.calls}</dd></div>
+    </dl>
+    ${item.thresholds.length ? html`<p class="warning">${t.crossed(item.thresholds.map((p) => formatPercent(p, ctx.lang)).join(', '))}</p>` : ''}
+    ${linkToClient ? html`<p><a href="${href(`${HOME}/usage`, { month: view.month, client: item.clientId })}#detail">${t.details}</a></p>` : ''}
+  </article>`
+}
+
+function lineRow(ctx: PageContext, view: UsageView, line: StatementLine, desk: string): Html {
+  const zone = view.zones.get(desk) ?? view.defaultZone
+  const seconds = (value: number) => (value > 0 ? formatDuration(value) : ctx.t.dash)
+  return html`<tr>
+    <td><a href="${HOME}/calls/${line.callSid}">${formatDateTime(line.startedAt, zone, ctx.lang)}</a></td>
+    <td class="num">${line.from}</td>
+    <td>${line.agentId ? (view.agents.get(line.agentId) ?? line.agentId) : ctx.t.dash}</td>
+    <td class="num">${formatDuration(line.talkSeconds)}</td>
+    <td class="num">${seconds(line.onCall ? line.onCallSeconds : line.countedSeconds)}</td>
+    <td class="num">${seconds(line.includedSeconds)}</td>
+    <td class="num${line.overageSeconds > 0 ? ' overage' : ''}">${seconds(line.overageSeconds)}</td>
+  </tr>`
+}
+
+function statementSection(ctx: PageContext, view: UsageView, statement: Statement): Html {
+  const t = ctx.t.usage
+  const head = html`<thead><tr><th scope="col">${ctx.t.calls.when}</th><th scope="col">${ctx.t.calls.caller}</th><th scope="col">${ctx.t.calls.agent}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>`
+  const lines = statement.contracts.flatMap((contract) => [...contract.calls, ...contract.onCallCalls])
+  if (lines.length === 0) return html`<p class="muted">${t.noStatement}</p>`
+  return html`${statement.contracts.map(
+    (contract) => html`<div class="table-wrap"><table class="statement">
+      <caption>${contract.desk} · ${t.quota} ${formatDuration(contract.quotaSeconds)}</caption>
+      ${head}
+      <tbody>${contract.calls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>
+      ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="7" scope="rowgroup">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
+      <tfoot><tr><th scope="row" colspan="4">${t.total} (${contract.totals.calls})</th>
+        <td class="num">${formatDuration(contract.totals.usedSeconds)}${contract.totals.onCallSeconds ? html` + ${formatDuration(contract.totals.onCallSeconds)}` : ''}</td>
+        <td class="num">${formatDuration(contract.totals.includedSeconds)}</td>
+        <td class="num overage">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td></tr></tfoot>
+    </table></div>`,
+  )}`
+}
+
+function historyTable(ctx: PageContext, history: readonly MonthPoint[]): Html {
+  const t = ctx.t.usage
+  return html`<details><summary>${t.historyTable}</summary><div class="table-wrap"><table>
+    <thead><tr><th scope="col">${t.month}</th><th scope="col">${t.used}</th><th scope="col">${t.quota}</th><th scope="col">${t.overage}</th></tr></thead>
+    <tbody>${history.map((point) => html`<tr><td>${formatMonth(point.month, ctx.lang)}</td><td class="num">${formatDuration(point.usedSeconds)}</td><td class="num">${formatDuration(point.quotaSeconds)}</td><td class="num">${point.overageSeconds ? formatDuration(point.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
+  </table></div></details>`
+}
+
+export function usagePage(ctx: PageContext, view: UsageView, options: { linkToClients: boolean }): Html {
+  const t = ctx.t.usage
+  const selected = view.selected
+  const shown = selected && !options.linkToClients ? view.items.filter((item) => item.clientId === selected.clientId) : view.items
+  const detail = selected
+    ? html`<section class="card wide" id="detail" aria-labelledby="detail-title">
+        <h2 id="detail-title">${selected.clientName} · ${t.history}</h2>
+        ${monthlyChart(selected.history, ctx.lang, t.chartLabel(selected.clientName), view.month)}
+        ${historyTable(ctx, selected.history)}
+        <h2>${t.statement(formatMonth(view.month, ctx.lang))}</h2>
+        ${statementSection(ctx, view, selected.statement)}
+      </section>`
+    : ''
+  return layout(ctx, {
+    title: t.title,
+    active: 'usage',
+    body: html`${monthNav(ctx, view, options.linkToClients ? (selected?.clientId ?? null) : null)}
+    ${shown.length ? html`<div class="grid">${shown.map((item) => contractRow(ctx, view, item, options.linkToClients))}</div>` : html`<p class="muted">${t.none}</p>`}
+    ${detail}`,
+  })
+}

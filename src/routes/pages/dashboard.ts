@@ -1,0 +1,179 @@
+// The manager dashboard under /dashboard: security headers and CSP, the session cookie and the
+// language, form tokens, HTML error pages, the assets, then the pages themselves.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import helmet from '@fastify/helmet'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { adminFingerprint, csrfTokenOf, sameSecret, sessionIdOf } from '../../domain/sessions.js'
+import { AppError, type FieldProblem } from '../../errors.js'
+import { parseCookies, serialiseCookie } from '../../pages/cookies.js'
+import { chooseLanguage, messagesFor } from '../../pages/i18n.js'
+import { HOME, href } from '../../pages/layout.js'
+import { errorPage } from '../../pages/error-page.js'
+import { isLoopback } from '../../plugins/auth.js'
+import { findLiveSession } from '../../store/sessions.js'
+import { callPages } from './calls.js'
+import { calendarPages } from './calendar.js'
+import { pageContext, sendHtml } from './context.js'
+import { contractPages } from './contracts.js'
+import { signInPages } from './sign-in.js'
+import { todayPages } from './today.js'
+import { usagePages } from './usage.js'
+
+export const LANG_COOKIE = 'sl_lang'
+
+/** The session cookie's name: `__Host-` when served over https (Secure, whole site, no Domain). */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-sl_session' : 'sl_session'
+}
+
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/
+
+function loadAsset(name: string): { body: string; version: string } {
+  const body = readFileSync(new URL(`../../pages/assets/${name}`, import.meta.url), 'utf8')
+  return { body, version: createHash('sha256').update(body).digest('hex').slice(0, 12) }
+}
+
+export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
+  const secure = app.config.publicUrl.startsWith('https://')
+  const cookieName = sessionCookieName(secure)
+  const publicOrigin = new URL(app.config.publicUrl).origin
+  const css = loadAsset('style.css')
+  const js = loadAsset('app.js')
+  app.decorate('dashboardAssets', { css: `${HOME}/assets/style.css?v=${css.version}`, js: `${HOME}/assets/app.js?v=${js.version}` })
+
+  // Security headers on every page. No inline script or style anywhere (the charts use SVG
+  // attributes, not style=), so the policy needs no hash and no 'unsafe-inline'.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        // Over plain http (a local demo) an upgrade would send the forms to an https that is not there.
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    // Never framed (clickjacking on the duty switch): the old header says what frame-ancestors says.
+    frameguard: { action: 'deny' },
+    crossOriginEmbedderPolicy: false,
+  })
+
+  app.decorateRequest('dashboard', null)
+  app.decorateRequest('lang', 'fr')
+
+  app.addHook('onRequest', async (request, reply) => {
+    const cookies = parseCookies(request.headers.cookie)
+    const asked = (request.query as Record<string, unknown> | undefined)?.lang
+    request.lang = chooseLanguage({ query: asked, cookie: cookies.get(LANG_COOKIE), acceptLanguage: request.headers['accept-language'] })
+    if (asked === request.lang && cookies.get(LANG_COOKIE) !== request.lang) {
+      reply.header('set-cookie', serialiseCookie(LANG_COOKIE, request.lang, { maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure }))
+    }
+    // Pages hold call data: never kept by a browser's or a proxy's cache.
+    reply.header('cache-control', 'no-store')
+
+    if (request.method === 'POST' && !sameOrigin(request)) {
+      throw new AppError(403, 'csrf', 'cross-site form post refused')
+    }
+    request.dashboard = await sessionFrom(request, cookies.get(cookieName))
+    if (request.routeOptions.config.dashboardPublic) return
+    if (!request.dashboard) {
+      const ended = cookies.has(cookieName)
+      if (ended) reply.header('set-cookie', serialiseCookie(cookieName, '', { maxAge: 0, sameSite: 'Strict', httpOnly: true, secure }))
+      const next = request.method === 'GET' ? request.url : undefined
+      return reply.redirect(href(`${HOME}/sign-in`, { next, ended: ended ? 1 : null }), 303)
+    }
+    const roles = request.routeOptions.config.roles
+    if (roles && !roles.includes(request.dashboard.principal.role)) throw new AppError(403, 'forbidden', 'role')
+  })
+
+  // Every form that changes something carries the session's token (SameSite=Strict is the first
+  // guard; the token is the second, for browsers or proxies that do not honour it).
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST' || !request.dashboard || request.routeOptions.config.dashboardPublic) return
+    const body = request.body as Record<string, unknown> | null | undefined
+    const given = typeof body?._csrf === 'string' ? body._csrf : ''
+    if (!sameSecret(given, request.dashboard.csrf)) throw new AppError(403, 'csrf', 'missing or wrong form token')
+  })
+
+  /** A browser's form post comes from our own pages: Sec-Fetch-Site and Origin say so when present. */
+  function sameOrigin(request: FastifyRequest): boolean {
+    const site = request.headers['sec-fetch-site']
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return false
+    const origin = request.headers.origin
+    if (origin === undefined) return true
+    return origin === publicOrigin || origin === `${request.protocol}://${request.host}`
+  }
+
+  async function sessionFrom(request: FastifyRequest, secret: string | undefined) {
+    if (!secret || !SECRET_SHAPE.test(secret)) return null
+    const idHash = sessionIdOf(secret)
+    const live = await findLiveSession(app.db, idHash, app.clock())
+    if (!live) return null
+    if (live.adminFingerprint !== null && !adminSessionHolds(live.adminFingerprint, request)) return null
+    return { principal: live.principal, csrf: csrfTokenOf(secret), idHash }
+  }
+
+  /** An ADMIN_TOKEN session lasts while that token is configured (and, for the development one, from this machine). */
+  function adminSessionHolds(fingerprint: string, request: FastifyRequest): boolean {
+    const token = app.config.adminToken
+    if (!token || !sameSecret(adminFingerprint(token), fingerprint)) return false
+    return !app.config.usingDevelopmentAdminToken || isLoopback(request.socket.remoteAddress)
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => renderError(app, request, reply, error))
+  app.setNotFoundHandler((request, reply) => renderError(app, request, reply, new AppError(404, 'not_found', 'no such page')))
+
+  for (const [name, asset, type] of [
+    ['style.css', css, 'text/css; charset=utf-8'],
+    ['app.js', js, 'text/javascript; charset=utf-8'],
+  ] as const) {
+    app.get(`/assets/${name}`, { config: { dashboardPublic: true }, schema: { hide: true } }, async (_request, reply) =>
+      // Versioned by content in the pages' links: cached for good, replaced by a new version.
+      reply.header('cache-control', 'public, max-age=31536000, immutable').type(type).send(asset.body),
+    )
+  }
+
+  await app.register(signInPages, { cookieName, secure })
+  await app.register(todayPages)
+  await app.register(callPages)
+  await app.register(usagePages)
+  await app.register(calendarPages)
+  await app.register(contractPages)
+}
+
+/** "/" is the dashboard's: a browser landing on the service's root finds it. */
+export const rootRedirect: FastifyPluginAsyncZod = async (app) => {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(HOME, 302))
+}
+
+function renderError(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error: FastifyError | AppError) {
+  const ctx = pageContext(app, request)
+  const t = messagesFor(request.lang).errors
+  if (error instanceof AppError) {
+    const message =
+      error.code === 'csrf' ? t.csrf : error.code === 'no_desk' ? t.noDesk : error.status === 404 ? t.notFound : error.status === 403 ? t.forbidden : error.message
+    return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
+  }
+  if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+    const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
+    const fields: FieldProblem[] = (error.validation ?? []).map((issue) => ({
+      field: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+      message: issue.message ?? 'is invalid',
+    }))
+    return sendHtml(reply, errorPage(ctx, { status: 400, message: t[400], fields }), 400)
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+  if (status >= 500) request.log.error({ err: error }, 'dashboard page failed')
+  return sendHtml(reply, errorPage(ctx, { status, message: status >= 500 ? t.server : error.message }), status)
+}

@@ -1,0 +1,63 @@
+// The usage page: every contract's month (a client's session: its own), and for one client the
+// last twelve months and the month's statement, from the same store functions as the API.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { buildStatement } from '../../domain/statement.js'
+import { notFound } from '../../errors.js'
+import type { MonthPoint } from '../../pages/charts.js'
+import { localMonthOf, monthsEnding } from '../../pages/format.js'
+import { usagePage } from '../../pages/usage-page.js'
+import { agentDirectory, clientDirectory, listActiveDesks } from '../../store/dashboard.js'
+import { statementLines } from '../../store/statements.js'
+import { type UsageItem, usageForMonth } from '../../store/usage-report.js'
+import { idParam, month as monthSchema } from '../api/schemas.js'
+import { optional, pageContext, scopeOf, sendHtml } from './context.js'
+
+/** A client's contracts summed into one month of the chart. */
+function pointOf(month: string, items: readonly UsageItem[]): MonthPoint {
+  return items.reduce<MonthPoint>(
+    (sum, item) => ({
+      month,
+      quotaSeconds: sum.quotaSeconds + item.quotaSeconds,
+      usedSeconds: sum.usedSeconds + item.usedSeconds,
+      overageSeconds: sum.overageSeconds + item.overageSeconds,
+    }),
+    { month, quotaSeconds: 0, usedSeconds: 0, overageSeconds: 0 },
+  )
+}
+
+export const usagePages: FastifyPluginAsyncZod = async (app) => {
+  app.get('/usage', { schema: { hide: true, querystring: z.object({ month: optional(monthSchema), client: optional(idParam) }) } }, async (request, reply) => {
+    const scope = scopeOf(request)
+    const desks = await listActiveDesks(app.db)
+    // Months are the desk's: the first desk's zone says which month "now" is in.
+    const zone = desks[0]?.timezone ?? 'UTC'
+    const currentMonth = localMonthOf(app.clock(), zone)
+    const month = request.query.month ?? currentMonth
+    const clientId = scope ?? request.query.client ?? null
+    const [items, agents, clients] = await Promise.all([usageForMonth(app.db, month, scope), agentDirectory(app.db), clientDirectory(app.db)])
+    let selected = null
+    if (clientId) {
+      const client = clients.find((c) => c.id === clientId)
+      if (!client) throw notFound(`Client ${clientId}`)
+      const months = monthsEnding(month, 12)
+      // The API's own monthly figures, month by month: twelve small reads, and no second definition of usage.
+      const [history, lines] = await Promise.all([
+        Promise.all(months.map(async (m) => pointOf(m, await usageForMonth(app.db, m, client.id)))),
+        statementLines(app.db, client.id, month),
+      ])
+      const own = items.filter((item) => item.clientId === client.id)
+      selected = { clientId: client.id, clientName: client.name, history, statement: buildStatement(month, own, lines) }
+    }
+    const view = {
+      month,
+      currentMonth,
+      items,
+      selected,
+      zones: new Map(desks.map((d) => [d.id, d.timezone])),
+      defaultZone: zone,
+      agents: new Map(agents.map((a) => [a.id, a.name])),
+    }
+    return sendHtml(reply, usagePage(pageContext(app, request), view, { linkToClients: scope === null }))
+  })
+}

@@ -1,0 +1,212 @@
+// The dashboard in a real browser: headless Chromium (Debian's package) against the real app on a
+// real port. A manager signs in, sees a simulated call appear, takes an agent off duty and hears
+// the next call route without them, confirms a holiday, exports the call log; screenshots of each
+// page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import t, { type Test } from 'tap'
+import type { DatabaseHandle } from '../../db/client.js'
+import { buildApp } from '../../src/app.js'
+import { applyDeskFile } from '../../src/store/configuration.js'
+import { createToken } from '../../src/store/tokens.js'
+import { Twilio, httpPost, injectPost } from '../../webhooks/index.js'
+import { playCall } from '../../webhooks/simulator.js'
+import { TEST_AUTH_TOKEN, TestClock, testConfig, TEST_DEADLINES } from '../helpers/app.js'
+import { CALLERS, DESK_NUMBER, seedDesk } from '../helpers/dashboard.js'
+import { type Kind, freshDatabase, kinds } from '../helpers/databases.js'
+import { deskFile } from '../helpers/desk.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const NOW = '2026-11-28T10:00:00+01:00'
+const AMINA = '+213550000001'
+const KARIM = '+213550000002'
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/screenshots/', import.meta.url).pathname : null
+
+// A browser run takes 10 to 20 s alone; under a full parallel `npm test`, give it room.
+t.setTimeout(150_000)
+
+if (!existsSync(CHROMIUM)) {
+  t.plan(0, `no headless Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`)
+} else {
+  // One browser run per database: PGlite always, the real Postgres too when TEST_DATABASE_URL is set.
+  for (const kind of kinds) t.test(kind, (t) => browserRun(t, kind))
+}
+
+/** A free port on this machine: the app's PUBLIC_URL must name it before the app is built. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+async function startApp(t: Test, database: DatabaseHandle) {
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const clock = new TestClock(NOW)
+  const app = await buildApp({ config: testConfig({ PUBLIC_URL: base }), database, clock: clock.now, logger: false, deadlines: TEST_DEADLINES })
+  t.teardown(() => app.close())
+  await app.listen({ port, host: '127.0.0.1' })
+  return { app, base, clock }
+}
+
+async function launch(t: Test): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), 'supportline-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 860 },
+    locale: 'fr-FR',
+    acceptDownloads: true,
+  })
+  // The page timers are the test's: the Today page's 30 s self-refresh must not reload it mid-step.
+  await context.clock.install()
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  })
+  return context
+}
+
+/** Every CSP violation or script error a page reports fails the test: the pages need none. */
+function watchConsole(t: Test, page: Page) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') t.fail(`browser console error: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => t.fail(`page error: ${error.message}`))
+}
+
+/** A PNG of the page; a long page (the call log) is cut at the window, to keep the files small. */
+async function shoot(page: Page, dir: string, name: string, fullPage = true) {
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage })
+}
+
+async function browserRun(t: Test, kind: Kind) {
+  const started = Date.now()
+  const database = await freshDatabase(t, kind)
+  const { base, clock, app } = await startApp(t, database)
+  const manager = await createToken(database.db, { name: 'Leila', role: 'manager', clientId: null, actor: 'test', now: new Date() })
+  // A year of calls played in process (fast), then the calls under test over the real port.
+  const { inProgress } = await seedDesk(new Twilio(injectPost(app), TEST_AUTH_TOKEN, base), clock, database.db, NOW)
+  const twilio = new Twilio(httpPost(base), TEST_AUTH_TOKEN, base)
+  const shots = SCREENSHOTS && kind === 'pglite' ? SCREENSHOTS : t.testdir()
+  mkdirSync(shots, { recursive: true })
+
+  const context = await launch(t)
+  const page = await context.newPage()
+  watchConsole(t, page)
+
+  await t.test('a manager signs in with a token; the session is an HttpOnly, SameSite=Strict cookie', async (t) => {
+    await page.goto(`${base}/dashboard`)
+    t.match(page.url(), /\/dashboard\/sign-in\?next=/, 'a stranger is sent to the sign-in page')
+    await shoot(page, shots, 'sign-in')
+    await page.fill('#token', manager.token)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${base}/dashboard`)
+    t.match(await page.textContent('h1'), /Aujourd'hui/, 'the Today page, in French')
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'sl_session')
+    t.match(session, { httpOnly: true, sameSite: 'Strict', secure: false }, 'not Secure over plain http, HttpOnly and Strict')
+    t.equal(await page.evaluate('document.cookie.includes("sl_session")'), false, 'scripts cannot read it')
+  })
+
+  await t.test('Today shows the desk open, the agents, the call in progress and the late callback', async (t) => {
+    t.equal(await page.getAttribute('[data-status]', 'data-status'), 'open', 'Saturday 10:00 in Algiers: open')
+    t.match(await page.textContent('.status .next'), /Ferme à 12:00/)
+    t.equal(await page.getAttribute('li[data-agent="karim"] [data-duty]', 'data-duty'), 'on')
+    t.ok(await page.isVisible(`#live-title ~ .table-wrap tr[data-call="${inProgress}"]`), 'the call that is ringing is in progress')
+    t.match(await page.textContent('#callbacks-title'), /Rappels en retard\s*1/, 'one late callback')
+    await shoot(page, shots, 'today')
+  })
+
+  let first = ''
+  await t.test('a call made by the simulator appears on the page', async (t) => {
+    const played = await playCall(twilio, { from: CALLERS.acme, to: DESK_NUMBER, talkSeconds: 420 })
+    first = played.callSid
+    const dial = played.steps[0]?.verbs.find((verb) => verb.name === 'Dial')
+    t.same(dial?.children.map((number) => number.text), [AMINA, KARIM], 'both agents on duty are rung')
+    await page.reload()
+    const row = page.locator(`#calls-title ~ .table-wrap tr[data-call="${first}"]`)
+    t.match(await row.textContent(), /ACME SARL[\s\S]*Répondu[\s\S]*7\u00a0min/, 'ACME, answered, 7 min of talk')
+  })
+
+  await t.test('switching an agent off duty: the next call rings the others only', async (t) => {
+    await page.click('li[data-agent="karim"] button')
+    await page.waitForURL(/done=duty-off/)
+    t.equal(await page.getAttribute('li[data-agent="karim"] [data-duty]', 'data-duty'), 'off', 'Karim is off duty')
+    t.match(await page.textContent('.flash'), /retiré de la permanence/)
+    const played = await playCall(twilio, { from: CALLERS.acme2, to: DESK_NUMBER, talkSeconds: 90 })
+    const dial = played.steps[0]?.verbs.find((verb) => verb.name === 'Dial')
+    t.same(dial?.children.map((number) => number.text), [AMINA], 'the TwiML the simulator got dials Amina alone')
+    await page.reload()
+    t.ok(await page.isVisible(`tr[data-call="${played.callSid}"]`), 'and that call shows up too')
+  })
+
+  await t.test('confirming an estimated holiday changes its status', async (t) => {
+    await page.click('nav.nav a[href="/dashboard/calendar"]')
+    const estimated = page.locator('tr[data-holiday]:has([data-status="estimated"])').first()
+    const id = await estimated.getAttribute('data-holiday')
+    t.ok(id, `an estimated holiday: ${id}`)
+    await shoot(page, shots, 'calendar')
+    await estimated.locator('button', { hasText: 'Confirmer' }).click()
+    await page.waitForURL(/done=holiday-confirmed/)
+    t.equal(await page.getAttribute(`tr[data-holiday="${id}"] [data-status]`, 'data-status'), 'confirmed')
+    t.match(await page.textContent(`tr[data-holiday="${id}"]`), /Confirmé[\s\S]*par Leila/, 'confirmed, by whom')
+  })
+
+  await t.test('the call log exports as CSV', async (t) => {
+    await page.click('nav.nav a[href="/dashboard/calls"]')
+    await shoot(page, shots, 'calls', false)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href^="/dashboard/calls.csv"]')])
+    const path = await download.path()
+    const csv = readFileSync(path, 'utf8')
+    t.match(csv.split('\n')[0], /^callSid,desk,from,to,clientId,outcome,startedAt/, 'the API\'s columns')
+    t.match(csv, new RegExp(`${first},intercom,\\+213661000001,\\+21321000000,acme,answered`), 'the simulated call is in it')
+    await page.click(`tr[data-call="${first}"] a`)
+    t.match(await page.textContent('h1'), /Détail d'un appel/)
+    t.ok(await page.isVisible('text=dial'), 'its webhooks are listed')
+    await shoot(page, shots, 'call')
+  })
+
+  await t.test('usage, contracts and the English switch', async (t) => {
+    await page.goto(`${base}/dashboard/usage?client=acme`)
+    t.ok(await page.isVisible('article[data-client="acme"] svg.usage-bar'), 'a bar per contract')
+    t.equal(await page.locator('svg.usage-chart g.chart-month').count(), 12, 'twelve months of ACME')
+    await shoot(page, shots, 'usage')
+    await page.click('nav.nav a[href="/dashboard/contracts"]')
+    t.ok(await page.isVisible('tr[data-contract]'), 'contracts are listed')
+    await shoot(page, shots, 'contracts')
+    await page.click('a.lang')
+    t.match(await page.textContent('h1'), /Contracts/, 'in English, remembered for the next pages')
+    await page.click('nav.nav a[href="/dashboard"]')
+    t.match(await page.textContent('h1'), /Today/)
+    await page.click('a.lang')
+  })
+
+  await t.test('on a phone-width screen', async (t) => {
+    const phone = await context.newPage()
+    watchConsole(t, phone)
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await phone.goto(`${base}/dashboard`)
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'))
+    t.ok(overflow <= 0, `the page fits the width (overflow ${overflow}px)`)
+    await shoot(phone, shots, 'today-phone')
+    await phone.goto(`${base}/dashboard/usage?client=acme`)
+    await shoot(phone, shots, 'usage-phone')
+    await phone.close()
+  })
+
+  await t.test('signing out ends the session', async (t) => {
+    await page.click('form.sign-out button')
+    await page.waitForURL(/\/dashboard\/sign-in\?out=1/)
+    await page.goto(`${base}/dashboard`)
+    t.match(page.url(), /\/dashboard\/sign-in/, 'back to the sign-in page')
+  })
+
+  t.comment(`${kind}: browser run took ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
