@@ -17,7 +17,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
-import type { Closure, HolidayOverride, Opening, WeeklySchedule } from '../src/domain/calendar/index.js'
+import type { Closure, HolidayOverride, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
+import type { ContractChange } from '../src/domain/contract-terms.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' })
@@ -33,6 +34,8 @@ export const desks = pgTable('desks', {
   language: text().notNull().default('fr-FR'),
   /** weekly hours, local wall-clock ("09:30-12:00"), end exclusive */
   weekly: jsonb().$type<WeeklySchedule>().notNull(),
+  /** later weekly hours, each from a local date (model clause: revised with 30 days' notice) */
+  weeklyChanges: jsonb().$type<WeeklyChange[]>().notNull().default([]),
   /** country whose public holidays close the desk (DZ, FR), or none */
   country: text(),
   /** closures and exceptional openings declared in the desk file (managers' own live in calendar_entries) */
@@ -131,6 +134,8 @@ export const contracts = pgTable(
     overage: text({ enum: ['bill', 'ask', 'refuse'] }).notNull(),
     /** each answered call is rounded up to a multiple of this many seconds (1 = to the second) */
     billingIncrementSeconds: integer().notNull().default(1),
+    /** revised terms, each from a local date (model clause: revised with 30 days' notice) */
+    changes: jsonb().$type<ContractChange[]>().notNull().default([]),
     /** the client's notice of non-renewal, and who recorded it */
     noticeGivenOn: date({ mode: 'string' }),
     noticeRecordedBy: text(),

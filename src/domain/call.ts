@@ -9,7 +9,9 @@ import {
   describeHours,
   describeNextOpening,
   deskStatus,
+  weeklyOn,
 } from './calendar/index.js'
+import { type ContractChange, termsOn } from './contract-terms.js'
 import type { DeskOptions, Templates } from './desk.js'
 import { type MessageKey, type MessageVars, message, speakDuration } from './messages.js'
 import { monthOf, quotaLeft, quotaUsedUp } from './quota.js'
@@ -30,6 +32,8 @@ export interface ContractFacts {
   quotaSeconds: number
   overage: 'bill' | 'ask' | 'refuse'
   billingIncrementSeconds: number
+  /** revised terms from their dates on */
+  changes: ContractChange[]
   /** talk time already counted into the month of this call */
   usedSeconds: number
 }
@@ -156,7 +160,7 @@ export function decide(facts: CallFacts, now: Date): Decision {
         ? speak('closed_holiday', { ...client, holiday: status.holiday, nextOpening })
         : status.reason === 'closure'
           ? speak('closed_closure', { ...client, closure: status.closure, nextOpening })
-          : speak('closed_hours', { ...client, hours: describeHours(desk.calendar.weekly, language), nextOpening })
+          : speak('closed_hours', { ...client, hours: describeHours(weeklyOn(desk.calendar, localDate), language), nextOpening })
     return {
       ...recorded,
       plan: {
@@ -172,10 +176,11 @@ export function decide(facts: CallFacts, now: Date): Decision {
 
   let billed = false
   let greeting = speak('connecting', client)
-  if (quotaUsedUp(contract.quotaSeconds, contract.usedSeconds)) {
+  const terms = termsOn(contract, contract.changes, localDate)
+  if (quotaUsedUp(terms.quotaSeconds, contract.usedSeconds)) {
     // INTERcom: beyond the monthly hours, assistance is billed case by case.
-    if (contract.overage === 'refuse') return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
-    if (contract.overage === 'ask') return { ...recorded, plan: { kind: 'ask_overage', say: [speak('quota_ask', client)] } }
+    if (terms.overage === 'refuse') return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
+    if (terms.overage === 'ask') return { ...recorded, plan: { kind: 'ask_overage', say: [speak('quota_ask', client)] } }
     billed = true
     greeting = speak('quota_bill', client)
   }

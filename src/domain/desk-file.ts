@@ -6,8 +6,10 @@ import {
   countrySchema,
   openingSchema,
   timezoneSchema,
+  weeklyChangeSchema,
   weeklyScheduleSchema,
 } from './calendar/index.js'
+import { contractChangeSchema } from './contract-terms.js'
 import { deskOptionsSchema } from './desk.js'
 import { MESSAGE_KEYS } from './messages.js'
 import { e164Schema } from './phone.js'
@@ -33,6 +35,8 @@ export const deskSchema = z
     schedule: z
       .object({
         weekly: weeklyScheduleSchema,
+        /** new weekly hours from a date on (model clause: revised with 30 days' notice) */
+        changes: z.array(weeklyChangeSchema).default([]),
         holidays: z
           .object({
             country: countrySchema.nullable().default(null),
@@ -73,6 +77,8 @@ export const contractSchema = z
     /** what happens once the month's quota is used up */
     overage: z.enum(['bill', 'ask', 'refuse']).default('bill'),
     billingIncrementSeconds: z.number().int().min(1).max(3600).default(1),
+    /** revised terms from a date on (model clause: revised with 30 days' written notice) */
+    changes: z.array(contractChangeSchema).default([]),
     noticeGivenOn: dateSchema.optional(),
   })
   .strict()

@@ -40,6 +40,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
       language: desk.language,
       schedule: {
         weekly: desk.weekly,
+        changes: desk.weeklyChanges,
         // stored as text; the parse below refuses anything but a known country
         holidays: { country: desk.country as Country | null, closures: desk.closures, openings: desk.openings },
       },
@@ -67,6 +68,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
             renews: c.renews,
             overage: c.overage,
             billingIncrementSeconds: c.billingIncrementSeconds,
+            changes: c.changes,
             noticeGivenOn: c.noticeGivenOn,
           }),
         ),

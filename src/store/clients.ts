@@ -84,5 +84,6 @@ function contractTerms(contract: typeof contracts.$inferSelect): ContractConfig 
     quotaSeconds: contract.monthlyQuotaSeconds,
     overage: contract.overage,
     billingIncrementSeconds: contract.billingIncrementSeconds,
+    changes: contract.changes,
   }
 }

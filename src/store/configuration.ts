@@ -159,6 +159,7 @@ class Sync {
           timezone: desk.timezone,
           language: desk.language,
           weekly: desk.schedule.weekly,
+          weeklyChanges: desk.schedule.changes,
           country: desk.schedule.holidays.country,
           closures: desk.schedule.holidays.closures,
           openings: desk.schedule.holidays.openings,
@@ -333,6 +334,7 @@ class Sync {
           monthlyQuotaSeconds: contract.monthlyQuotaMinutes * 60,
           overage: contract.overage,
           billingIncrementSeconds: contract.billingIncrementSeconds,
+          changes: contract.changes,
           // A notice recorded through the API stays unless the file states one.
           ...(contract.noticeGivenOn ? { noticeGivenOn: contract.noticeGivenOn } : {}),
           active: true,

@@ -72,6 +72,7 @@ function assembleDesk(
   const calendar: DeskCalendar = {
     timezone: desk.timezone,
     weekly: desk.weekly,
+    weeklyChanges: desk.weeklyChanges,
     country,
     holidayOverrides: [...(country ? observedHolidays[country] : []), ...overrides.map(toOverride)],
     closures: [...desk.closures, ...entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure)],

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { clients, contracts, usage, usageThresholds } from '../../db/schema.js'
 import { contractStanding } from '../domain/calendar/index.js'
+import { termsOn } from '../domain/contract-terms.js'
 
 export interface UsageItem {
   contractId: number
@@ -46,7 +47,8 @@ export async function usageForMonth(db: Queryable, month: string, clientId: stri
     clientName,
     desk: contract.deskId,
     month,
-    quotaSeconds: used?.quotaSeconds ?? contract.monthlyQuotaSeconds,
+    // A month without calls: the quota in force on its first day (terms may be revised).
+    quotaSeconds: used?.quotaSeconds ?? termsOn({ ...contract, quotaSeconds: contract.monthlyQuotaSeconds }, contract.changes, `${month}-01`).quotaSeconds,
     usedSeconds: used?.usedSeconds ?? 0,
     includedSeconds: used?.includedSeconds ?? 0,
     overageSeconds: used?.overageSeconds ?? 0,

@@ -4,10 +4,12 @@
 // writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
-import { agents, callEvents, calls, contracts, deskNumbers } from '../../db/schema.js'
+import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Outcome, Plan } from '../domain/call.js'
 import { type CallbackRequest, requestCallback } from './callbacks.js'
+import { DateTime } from 'luxon'
 import { callbackDue } from '../domain/callback.js'
+import { termsOn } from '../domain/contract-terms.js'
 import { type CallFactsPatch, findCall, mergeOrCreateCall, upsertVoiceCall } from './calls.js'
 import { findDesk } from './desks.js'
 import { countTalk } from './usage.js'
@@ -108,10 +110,19 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     case 'dial': {
       const answered = write.talkSeconds > 0
       if (answered && write.contractId !== null && write.usageMonth) {
-        const [terms] = await tx
-          .select({ quotaSeconds: contracts.monthlyQuotaSeconds, billingIncrementSeconds: contracts.billingIncrementSeconds })
+        const [contract] = await tx
+          .select({
+            quotaSeconds: contracts.monthlyQuotaSeconds,
+            overage: contracts.overage,
+            billingIncrementSeconds: contracts.billingIncrementSeconds,
+            changes: contracts.changes,
+            timezone: desks.timezone,
+          })
           .from(contracts)
+          .innerJoin(desks, eq(desks.id, contracts.deskId))
           .where(eq(contracts.id, write.contractId))
+        // The terms in force on the call's local date (a revision may have changed the quota).
+        const terms = contract && termsOn(contract, contract.changes, DateTime.fromJSDate(at, { zone: contract.timezone }).toISODate() as string)
         if (terms) {
           await countTalk(tx, {
             callSid: write.callSid,

@@ -60,7 +60,7 @@ t.test('suspension carries its reason, and lifting it drops the reason', async (
 
 t.test('contracts are named by desk and signature date, which do not change', async (t) => {
   const key = { clientId: 'acme', desk: 'intercom', start: '2026-01-15' }
-  const terms = { desk: 'intercom', start: '2026-01-15', months: 12, monthlyQuotaMinutes: 600, noticeMonths: 3, renews: true, overage: 'bill' as const, billingIncrementSeconds: 1 }
+  const terms = { desk: 'intercom', start: '2026-01-15', months: 12, monthlyQuotaMinutes: 600, noticeMonths: 3, renews: true, overage: 'bill' as const, billingIncrementSeconds: 1, changes: [] }
   const noticed = replaceContract(file, key, { ...terms, noticeGivenOn: '2026-09-30' })
   if (!noticed.ok) throw new Error('the notice is recorded')
   const changed = replaceContract(noticed.file, key, terms)

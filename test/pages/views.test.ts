@@ -141,7 +141,7 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
   const record = {
     id, clientId: clientName.toLowerCase(), clientName, deskId: 'intercom', timezone: 'Africa/Algiers', start: '2026-03-01', months: 12,
     noticeMonths: 3, renews: true, monthlyQuotaSeconds: 7200, overage: 'refuse', billingIncrementSeconds: 1, noticeGivenOn: null,
-    noticeRecordedBy: null, active: true, updatedAt: NOW,
+    noticeRecordedBy: null, active: true, updatedAt: NOW, changes: [],
   } satisfies ContractRecord
   return { record, overview: { today: '2026-11-28', inForce: true, period: null, endsOn: null, noticeDeadline: null, ...overview } }
 }

@@ -31,6 +31,10 @@ const MODEL: Case[] = [
   ['2026-11-27T18:00:00+01:00', false, 'outside_hours', { nextOpening: '2026-11-30T09:00:00.000+01:00' }], // Friday → Monday
   ['2026-11-11T10:00:00+01:00', false, 'holiday', { holiday: 'Armistice 1918' }],
   ['2026-03-27T18:30:00+01:00', false, 'outside_hours', { nextOpening: '2026-03-30T09:00:00.000+02:00' }], // across the spring DST change
+  // The hours revised from 4 January 2027 (model clause: revised with 30 days' notice).
+  ['2026-12-31T17:45:00+01:00', true, 'open'],
+  ['2027-01-05T12:45:00+01:00', false, 'outside_hours', { nextOpening: '2027-01-05T13:30:00.000+01:00' }],
+  ['2027-01-05T17:45:00+01:00', false, 'outside_hours', { message: /du lundi au vendredi, de 8 h 30 à 12 h 30 et de 13 h 30 à 17 h 30/ }],
 ]
 
 eachDatabase(t, async (t, database) => {

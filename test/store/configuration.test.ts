@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm'
 import t from 'tap'
 import { agents, auditLog, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import { type DeskFile, parseDeskFile } from '../../src/domain/desk-file.js'
+import { exportDeskFile } from '../../src/store/admin-config.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import { currentConfigVersion } from '../../src/store/config-version.js'
 import { eachDatabase } from '../helpers/databases.js'
@@ -101,6 +102,17 @@ eachDatabase(t, async (t, { db }) => {
     const [desk] = await db.select().from(desks).where(eq(desks.id, 'intercom'))
     t.equal(desk?.name, 'Assistance INTERcom', 'the desk change before the failure was rolled back')
     t.same(await db.select().from(agents).where(eq(agents.id, 'ghost')), [], 'no agent was added')
+  })
+
+  t.test('revised hours and terms are stored and exported as they were given', async (t) => {
+    const model = load('model-clause.json')
+    await applyDeskFile(db, model, context)
+    const exported = await exportDeskFile(db)
+    const desk = exported.desks.find((d) => d.id === 'model')
+    t.same(desk?.schedule.changes, model.desks[0]?.schedule.changes, 'the weekly hours from 4 January 2027')
+    const durand = exported.clients.find((c) => c.id === 'durand')
+    t.same(durand?.contracts[0]?.changes, [{ from: '2027-01-01', monthlyQuotaMinutes: 900 }], "Durand's quota revised from January")
+    t.same((await applyDeskFile(db, exported, context)).changes, [], 're-applying the export changes nothing')
   })
 
   t.test('another whole configuration replaces this one', async (t) => {

@@ -13,6 +13,7 @@ import {
   holidaysForYear,
   isoDateSchema,
   openingSchema,
+  weeklyOn,
 } from '../../domain/calendar/index.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { AppError, notFound } from '../../errors.js'
@@ -81,6 +82,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
       const at = request.query.at ? new Date(request.query.at) : app.clock()
       const status = deskStatus(desk.calendar, at)
       const zone = desk.timezone
+      const hours = describeHours(weeklyOn(desk.calendar, DateTime.fromJSDate(at, { zone }).toISODate() as string), desk.language)
       return {
         desk: desk.id,
         at: local(at, zone),
@@ -91,9 +93,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         ...(status.closure ? { closure: status.closure } : {}),
         ...(status.open ? {} : { nextOpening: status.nextOpening ? local(status.nextOpening, zone) : null }),
         ...(status.closesAt ? { closesAt: local(status.closesAt, zone) } : {}),
-        message: status.open
-          ? describeHours(desk.calendar.weekly, desk.language)
-          : `${describeHours(desk.calendar.weekly, desk.language)} ${describeNextOpening(at, status.nextOpening, zone, desk.language)}`,
+        message: status.open ? hours : `${hours} ${describeNextOpening(at, status.nextOpening, zone, desk.language)}`,
       }
     },
   )

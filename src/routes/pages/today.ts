@@ -2,7 +2,7 @@
 // late callback with a note.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { describeHours, deskStatus } from '../../domain/calendar/index.js'
+import { describeHours, deskStatus, weeklyOn } from '../../domain/calendar/index.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDateOf } from '../../pages/format.js'
 import { HOME } from '../../pages/layout.js'
@@ -42,7 +42,7 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       desk,
       today,
       status: deskStatus(facts.calendar, now),
-      hours: describeHours(facts.calendar.weekly, request.lang),
+      hours: describeHours(weeklyOn(facts.calendar, today), request.lang),
       closedNow: facts.calendar.closedNow ?? null,
       agents,
       calls: calls.items,

@@ -4,6 +4,7 @@
 // on the database longer than the deadlines here, whatever it does.
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { DateTime } from 'luxon'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
@@ -18,6 +19,7 @@ import {
   voicemailStep,
   whisperText,
 } from '../../domain/call.js'
+import { termsOn } from '../../domain/contract-terms.js'
 import { message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
@@ -191,7 +193,13 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const line: Say =
       contract && used !== null
         ? {
-            text: whisperText({ clientName: caller.client.name, quotaSeconds: contract.quotaSeconds, usedSeconds: used, language: desk.language, templates: desk.templates }),
+            text: whisperText({
+              clientName: caller.client.name,
+              quotaSeconds: termsOn(contract, contract.changes, DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string).quotaSeconds,
+              usedSeconds: used,
+              language: desk.language,
+              templates: desk.templates,
+            }),
             language: desk.language,
             voice: desk.options.voice,
           }

@@ -137,7 +137,7 @@ eachDatabase(t, async (t, database) => {
         name: `Client numéro ${i}, une raison sociale un peu longue SARL`,
         suspended: false,
         numbers: [{ number: `+2136620${String(i).padStart(5, '0')}`, contact: 'Service informatique' }, { number: `+2136630${String(i).padStart(5, '0')}`, contact: 'Direction' }],
-        contracts: [{ desk: 'intercom', start: '2026-01-01', months: 12, monthlyQuotaMinutes: 300, noticeMonths: 3, renews: true, overage: 'bill', billingIncrementSeconds: 60 }],
+        contracts: [{ desk: 'intercom', start: '2026-01-01', months: 12, monthlyQuotaMinutes: 300, noticeMonths: 3, renews: true, overage: 'bill', billingIncrementSeconds: 60, changes: [] }],
       })
     }
     const body = JSON.stringify(exported)

@@ -1,0 +1,35 @@
+// A contract's terms on a date: the signed ones, revised from an effective date on (model clause:
+// the clause is revised with 30 days' written notice).
+import { z } from 'zod'
+import { isoDateSchema } from './calendar/index.js'
+
+export const contractChangeSchema = z
+  .object({
+    /** the local date the revised terms apply from */
+    from: isoDateSchema,
+    monthlyQuotaMinutes: z.number().int().min(0).max(100_000).optional(),
+    overage: z.enum(['bill', 'ask', 'refuse']).optional(),
+    billingIncrementSeconds: z.number().int().min(1).max(3600).optional(),
+  })
+  .strict()
+  .refine((change) => Object.keys(change).length > 1, { message: 'a change revises at least one term' })
+
+export type ContractChange = z.output<typeof contractChangeSchema>
+
+export interface ContractTermsOnDate {
+  quotaSeconds: number
+  overage: 'bill' | 'ask' | 'refuse'
+  billingIncrementSeconds: number
+}
+
+/** The terms in force on a local date: each change from its date on, the later over the earlier. */
+export function termsOn(signed: ContractTermsOnDate, changes: readonly ContractChange[], date: string): ContractTermsOnDate {
+  const terms = { ...signed }
+  for (const change of [...changes].sort((a, b) => (a.from < b.from ? -1 : 1))) {
+    if (change.from > date) break
+    if (change.monthlyQuotaMinutes !== undefined) terms.quotaSeconds = change.monthlyQuotaMinutes * 60
+    if (change.overage !== undefined) terms.overage = change.overage
+    if (change.billingIncrementSeconds !== undefined) terms.billingIncrementSeconds = change.billingIncrementSeconds
+  }
+  return terms
+}

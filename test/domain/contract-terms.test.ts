@@ -1,0 +1,25 @@
+// A contract's terms on a date: revisions apply from their effective dates, the later over the earlier.
+import t from 'tap'
+import { type ContractTermsOnDate, contractChangeSchema, termsOn } from '../../src/domain/contract-terms.js'
+
+const signed: ContractTermsOnDate = { quotaSeconds: 18_000, overage: 'bill', billingIncrementSeconds: 1 }
+const changes = [
+  { from: '2027-01-01', monthlyQuotaMinutes: 600 },
+  { from: '2026-12-01', overage: 'ask' as const },
+  { from: '2027-03-01', overage: 'refuse' as const, billingIncrementSeconds: 60 },
+]
+
+const cases: [date: string, expected: ContractTermsOnDate][] = [
+  ['2026-11-30', signed],
+  ['2026-12-01', { ...signed, overage: 'ask' }],
+  ['2027-01-01', { quotaSeconds: 36_000, overage: 'ask', billingIncrementSeconds: 1 }],
+  ['2027-03-15', { quotaSeconds: 36_000, overage: 'refuse', billingIncrementSeconds: 60 }],
+]
+for (const [date, expected] of cases) {
+  t.same(termsOn(signed, changes, date), expected, `the terms in force on ${date}`)
+}
+t.same(termsOn(signed, [], '2030-01-01'), signed, 'no revision: the signed terms')
+
+t.notOk(contractChangeSchema.safeParse({ from: '2027-01-01' }).success, 'a revision must revise something')
+t.notOk(contractChangeSchema.safeParse({ from: '2027-13-01', overage: 'bill' }).success, 'a bad date is refused')
+t.notOk(contractChangeSchema.safeParse({ from: '2027-01-01', quota: 5 }).success, 'an unknown term is refused')
