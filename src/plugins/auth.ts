@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Principal, type Role, hashToken } from '../domain/access.js'
-import { principalForToken } from '../store/tokens.js'
+import { markTokenUsed, principalForToken } from '../store/tokens.js'
 import { sendProblem } from './error-handler.js'
 
 declare module 'fastify' {
@@ -84,7 +84,12 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
       if (options.adminFromLoopbackOnly && !isLoopback(request.socket.remoteAddress)) return null
       return { name: 'ADMIN_TOKEN', role: 'admin', clientId: null, tokenId: null }
     }
-    return principalForToken(app.db, token)
+    const principal = await principalForToken(app.db, token)
+    if (principal?.tokenId) {
+      // Bookkeeping, not worth failing (or slowing) the request for.
+      markTokenUsed(app.db, principal.tokenId, app.clock()).catch((err: unknown) => request.log.warn({ err }, 'could not record the token use'))
+    }
+    return principal
   }
 }
 

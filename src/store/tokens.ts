@@ -1,5 +1,5 @@
 // API tokens: created (the secret is shown once), listed, revoked; looked up by their hash.
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull, lt, or } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { clients, tokens } from '../../db/schema.js'
 import { type Principal, type Role, hashToken, newToken, tokenScopeProblem } from '../domain/access.js'
@@ -80,11 +80,24 @@ export async function revokeToken(db: Queryable, id: number, actor: string, now:
   return true
 }
 
-/** The principal a live token stands for, or null. */
+/**
+ * The principal a live token stands for, or null: unknown, revoked, or a client token whose
+ * client is no longer in the configuration (its history stays confidential to managers).
+ */
 export async function principalForToken(db: Queryable, token: string): Promise<Principal | null> {
   const [row] = await db
-    .select({ id: tokens.id, name: tokens.name, role: tokens.role, clientId: tokens.clientId })
+    .select({ id: tokens.id, name: tokens.name, role: tokens.role, clientId: tokens.clientId, clientActive: clients.active })
     .from(tokens)
+    .leftJoin(clients, eq(clients.id, tokens.clientId))
     .where(and(eq(tokens.tokenHash, hashToken(token)), isNull(tokens.revokedAt)))
-  return row ? { name: row.name, role: row.role, clientId: row.clientId, tokenId: row.id } : null
+  if (!row || (row.role === 'client' && row.clientActive !== true)) return null
+  return { name: row.name, role: row.role, clientId: row.clientId, tokenId: row.id }
+}
+
+/** Records that a token was used, at most once a minute (so reading it costs no write per request). */
+export async function markTokenUsed(db: Queryable, id: number, now: Date): Promise<void> {
+  await db
+    .update(tokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(tokens.id, id), or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, new Date(now.getTime() - 60_000)))))
 }

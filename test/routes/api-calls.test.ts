@@ -1,10 +1,13 @@
 // The call log and usage over HTTP: tokens, client scope, filters, keyset pages, CSV.
+import { eq } from 'drizzle-orm'
 import t from 'tap'
+import { tokens } from '../../db/schema.js'
+import { applyDeskFile } from '../../src/store/configuration.js'
 import { createToken, revokeToken } from '../../src/store/tokens.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
-import { deskApp } from '../helpers/desk.js'
+import { deskApp, deskFile } from '../helpers/desk.js'
 
 const DESK = '+21321000000'
 const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
@@ -102,6 +105,12 @@ eachDatabase(t, async (t, database) => {
     t.notOk(items.some((u: { clientId: string }) => u.clientId === 'oasis'), 'a contract that ended is not')
   })
 
+  t.test("a token's last use is recorded", async (t) => {
+    await get('/api/usage', acmeToken)
+    const [row] = await database.db.select({ lastUsedAt: tokens.lastUsedAt }).from(tokens).where(eq(tokens.name, 'acme portal'))
+    t.ok(row?.lastUsedAt, 'last used is set')
+  })
+
   t.test('CSV export streams every matching call', async (t) => {
     const response = await get('/api/calls?client=acme', TEST_ADMIN_TOKEN, 'text/csv')
     t.equal(response.statusCode, 200)
@@ -109,5 +118,12 @@ eachDatabase(t, async (t, database) => {
     const lines = response.body.trim().split('\n')
     t.match(lines[0], /^callSid,desk,from,to,clientId,outcome,startedAt/)
     t.equal(lines.length, 1 + 6, 'a header and the six ACME calls')
+  })
+
+  t.test("a client dropped from the configuration: its token reads nothing more", async (t) => {
+    const file = deskFile('intercom')
+    file.clients = file.clients.filter((client) => client.id !== 'atlas')
+    await applyDeskFile(database.db, file, { actor: 'test', now: new Date() })
+    t.equal((await get('/api/calls', atlasToken)).statusCode, 401)
   })
 })
