@@ -16,13 +16,9 @@ export interface Principal {
 
 /**
  * admin: configuration and tokens; manager: reads everything, manages callbacks, holidays and
- * duty; client: reads its own calls and usage only.
- */
-export function hasRole(principal: Principal, allowed: readonly Role[]): boolean {
-  return allowed.includes(principal.role)
-}
-
-/** The client whose data a principal is confined to, or null when it may see all clients. */
+ * duty; client: reads its own calls and usage only. The roles each route allows are in its
+ * config (`roles`); this says which client a principal is confined to.
+ * The client whose data a principal is confined to, or null when it may see all clients. */
 export function clientScope(principal: Principal): string | null {
   return principal.role === 'client' ? principal.clientId : null
 }

@@ -94,3 +94,19 @@ t.test('the whisper tells the agent who calls and what is left of the quota', as
   )
   t.match(whisperText({ clientName: 'ACME', quotaSeconds: 60, usedSeconds: 600, language: 'en-US', templates: {} }), /time left this month: less than a minute/)
 })
+
+t.test('with no configuration at hand, FALLBACK_NUMBERS ring, and nothing is counted', async (t) => {
+  const { fallbackPlan } = await import('../../src/domain/call.js')
+  t.equal(fallbackPlan([], '+213661000001'), null, 'no numbers: no plan')
+  const plan = fallbackPlan(['+213550000001', '+213550000002'], '+213661000001')
+  t.equal(plan?.kind, 'dial')
+  if (plan?.kind !== 'dial') return
+  t.same(plan.dial.targets.map((target) => target.number), ['+213550000001', '+213550000002'])
+  t.match(plan.dial, { whisper: true, countInto: null, deskId: null, callerId: '+213661000001' })
+  t.match(plan.say[0]?.text, /difficulté technique/)
+})
+
+t.test('accepting the overage charge without a contract in force routes the call, counted nowhere', async (t) => {
+  const plan = routeAfterAcceptance(facts({ caller: acme({}, []) }), SATURDAY_10H)
+  t.equal(plan?.kind === 'dial' && plan.dial.countInto, null)
+})

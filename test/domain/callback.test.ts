@@ -15,3 +15,11 @@ for (const [why, callback, late] of LATE) {
     t.equal(isLate(callback, new Date('2026-11-28T09:00:00Z')), late)
   })
 }
+
+t.test('a callback is due after the desk callback delay counted in its working hours', async (t) => {
+  const { callbackDue } = await import('../../src/domain/callback.js')
+  const { intercomDesk } = await import('../fixtures/call-facts.js')
+  // Thursday evening: Saturday to Tuesday give 21 h of INTERcom hours, Wednesday's 3 h end at 13:45.
+  t.equal(callbackDue(intercomDesk(), new Date('2026-11-26T20:00:00+01:00'))?.toISOString(), '2026-12-02T12:45:00.000Z')
+  t.equal(callbackDue(intercomDesk({ callbackWithinWorkingHours: 1 }), new Date('2026-11-28T10:00:00+01:00'))?.toISOString(), '2026-11-28T10:00:00.000Z', 'one working hour after 10:00 is 11:00 Algiers')
+})

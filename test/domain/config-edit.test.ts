@@ -97,3 +97,61 @@ for (const [why, agents, order] of ORDERS) {
     t.same(agentsInFileOrder(agents), order)
   })
 }
+
+t.test('an entity is found by its id', async (t) => {
+  const { findEntity } = await import('../../src/domain/config-edit.js')
+  t.equal(findEntity(file, 'clients', 'acme')?.name, 'ACME SARL')
+  t.equal(findEntity(file, 'agents', 'nobody'), undefined)
+})
+
+t.test("every edit of an unknown client's entries is not found", async (t) => {
+  const contract = file.clients[0]!.contracts[0]!
+  const key = { clientId: 'nobody', desk: 'intercom', start: '2026-01-15' }
+  const edits: [string, ReturnType<typeof putEntity>][] = [
+    ['a number added', addClientNumber(file, 'nobody', { number: '+213661999999' })],
+    ['a number removed', removeClientNumber(file, 'nobody', '+213661000001')],
+    ['a suspension', setSuspension(file, 'nobody', { suspended: true, reason: 'x' })],
+    ['a contract added', addContract(file, 'nobody', contract)],
+    ['a contract replaced', replaceContract(file, key, contract)],
+    ['a contract removed', removeContract(file, key)],
+    ['an unknown contract of a known client replaced', replaceContract(file, { ...key, clientId: 'acme', start: '2020-01-01' }, { ...contract, start: '2020-01-01' })],
+  ]
+  for (const [what, result] of edits) t.match(problemOf(result), { kind: 'not_found' }, `${what}: not found`)
+})
+
+t.test('a new contract keeps a notice only when one is given', async (t) => {
+  const key = { clientId: 'acme', desk: 'intercom', start: '2026-01-15' }
+  const terms = { ...file.clients[0]!.contracts[0]!, noticeGivenOn: undefined }
+  const replaced = replaceContract(file, key, terms)
+  t.equal(replaced.ok ? replaced.file.clients[0]!.contracts[0]?.noticeGivenOn : 'refused', undefined, 'no notice given, none recorded')
+  t.ok(addClientNumber(file, 'acme', { number: '+213661000005' }).ok, 'a new number for a known client')
+})
+
+t.test('agents whose positions tie, or contradict each other, still come out in one order', async (t) => {
+  t.same(agentsInFileOrder([
+    { id: 'b', positions: [{ deskId: 'd', position: 0 }] },
+    { id: 'a', positions: [{ deskId: 'd', position: 0 }] },
+  ]), ['a', 'b'], 'a tie goes by id')
+  t.same(agentsInFileOrder([
+    { id: 'a', positions: [{ deskId: 'd1', position: 0 }, { deskId: 'd2', position: 1 }] },
+    { id: 'b', positions: [{ deskId: 'd1', position: 1 }, { deskId: 'd2', position: 0 }] },
+  ]), ['a', 'b'], 'a contradiction falls back to ids')
+  t.same(agentsInFileOrder([
+    { id: 'a', positions: [{ deskId: 'd1', position: 0 }, { deskId: 'd2', position: 0 }] },
+    { id: 'b', positions: [{ deskId: 'd1', position: 1 }, { deskId: 'd2', position: 1 }] },
+  ]), ['a', 'b'], 'the same order on two desks is counted once')
+})
+
+t.test('numbers: already registered (here or elsewhere), unknown, removed', async (t) => {
+  t.match(problemOf(addClientNumber(file, 'acme', { number: '+213661000001' })), { kind: 'conflict', message: /already registered to this client/ })
+  t.match(problemOf(addClientNumber(file, 'acme', { number: '+213770000001' })), { kind: 'conflict', message: /already registered to client atlas/ })
+  t.match(problemOf(removeClientNumber(file, 'acme', '+213661999999')), { kind: 'not_found' })
+  const removed = removeClientNumber(file, 'acme', '+213661000002')
+  t.same(removed.ok && removed.file.clients[0]?.numbers.map((n) => n.number), ['+213661000001'])
+})
+
+t.test('a contract replaced with a notice keeps the one it states', async (t) => {
+  const key = { clientId: 'acme', desk: 'intercom', start: '2026-01-15' }
+  const replaced = replaceContract(file, key, { ...file.clients[0]!.contracts[0]!, noticeGivenOn: '2026-10-01' })
+  t.equal(replaced.ok && replaced.file.clients[0]?.contracts[0]?.noticeGivenOn, '2026-10-01')
+})

@@ -75,3 +75,8 @@ t.test('every wrong value is reported, not just the first', async (t) => {
     f.agents[1]!.number = 'not a number'
   }
 })
+
+t.test('a file that is not an object is reported at the root', async (t) => {
+  const parsed = parseDeskFile(null)
+  t.same(parsed.ok ? [] : parsed.errors.map((e) => e.path), ['(root)'])
+})
