@@ -133,23 +133,31 @@ export async function generateHistory(db: Database, months: number, log: (line: 
   await db.execute(sql`set work_mem = '256MB'`)
 
   // Every (registered number, contract) pair a call can come from, numbered 0..n-1.
-  await run('callers', sql`
+  await run(
+    'callers',
+    sql`
     create temp table bench_callers as
     select (row_number() over (order by cn.number, c.id) - 1)::int as k, cn.number as from_number,
            c.id as contract_id, c.client_id, c.desk_id, d.timezone,
            (select min(dn.number) from desk_numbers dn where dn.desk_id = d.id) as to_number
     from client_numbers cn
     join contracts c on c.client_id = cn.client_id
-    join desks d on d.id = c.desk_id`)
-  await run('agents', sql`
+    join desks d on d.id = c.desk_id`,
+  )
+  await run(
+    'agents',
+    sql`
     create temp table bench_agents as
-    select ad.desk_id, array_agg(ad.agent_id order by ad.agent_id) as ids from agent_desks ad group by ad.desk_id`)
+    select ad.desk_id, array_agg(ad.agent_id order by ad.agent_id) as ids from agent_desks ad group by ad.desk_id`,
+  )
 
   const saved = await savedIndexes(db, ['calls', 'talk_legs'])
   for (const index of saved) await db.execute(sql.raw(index.drop))
 
   // Calls in time order, one every (span / total); the outcome mix of a busy desk.
-  await run(`calls: ${total.toLocaleString('en')} rows`, sql`
+  await run(
+    `calls: ${total.toLocaleString('en')} rows`,
+    sql`
     insert into calls (call_sid, desk_id, from_number, to_number, client_id, contract_id, started_at,
                        usage_month, decision, outcome, agent_id, dial_call_sid, dial_status, dial_attempts,
                        talk_seconds, call_status, duration_seconds, ended_at)
@@ -174,10 +182,13 @@ export async function generateHistory(db: Database, months: number, log: (line: 
       from generate_series(1, ${total}::bigint) g
     ) s
     join bench_callers p on p.k = s.k
-    join bench_agents a on a.desk_id = p.desk_id`)
+    join bench_agents a on a.desk_id = p.desk_id`,
+  )
 
   // Answered talk, split at each contract's monthly quota line as countTalk would have split it.
-  await run('talk_legs', sql`
+  await run(
+    'talk_legs',
+    sql`
     insert into talk_legs (call_sid, dial_call_sid, contract_id, month, talk_seconds, counted_seconds,
                            included_seconds, overage_seconds, counted_at)
     select call_sid, dial_call_sid, contract_id, usage_month, talk_seconds, talk_seconds,
@@ -190,20 +201,27 @@ export async function generateHistory(db: Database, months: number, log: (line: 
              sum(c.talk_seconds) over (partition by c.contract_id, c.usage_month order by c.started_at, c.call_sid) as running
       from calls c join contracts k on k.id = c.contract_id
       where c.outcome = 'answered'
-    ) s`)
+    ) s`,
+  )
 
   for (const index of saved) await run(`index ${index.name}`, sql.raw(index.create))
 
-  await run('usage', sql`
+  await run(
+    'usage',
+    sql`
     insert into usage (contract_id, month, quota_seconds, used_seconds, included_seconds, overage_seconds, calls, updated_at)
     select l.contract_id, l.month, k.monthly_quota_seconds, sum(l.counted_seconds), sum(l.included_seconds),
            sum(l.overage_seconds), count(*), max(l.counted_at)
     from talk_legs l join contracts k on k.id = l.contract_id
-    group by l.contract_id, l.month, k.monthly_quota_seconds`)
-  await run('usage_thresholds', sql`
+    group by l.contract_id, l.month, k.monthly_quota_seconds`,
+  )
+  await run(
+    'usage_thresholds',
+    sql`
     insert into usage_thresholds (contract_id, month, percent, call_sid, crossed_at)
     select contract_id, month, p, 'generated', updated_at from usage, (values (80), (100)) v(p)
-    where used_seconds * 100 >= quota_seconds * p`)
+    where used_seconds * 100 >= quota_seconds * p`,
+  )
   await run('analyze', sql`analyze`)
 }
 
@@ -222,7 +240,10 @@ async function savedIndexes(db: Database, tables: string[]): Promise<SavedIndex[
     join pg_class i on i.oid = x.indexrelid
     join pg_class t on t.oid = x.indrelid
     left join pg_constraint con on con.conindid = i.oid
-    where t.relname in (${sql.join(tables.map((table) => sql`${table}`), sql`, `)}) and t.relnamespace = 'public'::regnamespace`)
+    where t.relname in (${sql.join(
+      tables.map((table) => sql`${table}`),
+      sql`, `,
+    )}) and t.relnamespace = 'public'::regnamespace`)
   return rowsOf(rows).map((row) => {
     const table = String(row.table)
     if (row.constraint_name) {

@@ -138,7 +138,14 @@ export async function paced(
       const built = typeof setup === 'function' ? setup({ ...options.request }, {}) : options.request
       const started = performance.now()
       const req = httpRequest(
-        { agent, host: base.hostname, port: base.port, method: built.method ?? 'GET', path: built.path ?? '/', headers: { ...built.headers } },
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          method: built.method ?? 'GET',
+          path: built.path ?? '/',
+          headers: { ...built.headers },
+        },
         (res) => {
           res.resume()
           res.on('end', () => resolve({ ok: (res.statusCode ?? 500) < 300, ms: performance.now() - started }))

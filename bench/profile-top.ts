@@ -46,8 +46,15 @@ function top(key: (node: ProfileNode) => string) {
 
 const print = (title: string, rows: [string, number][]) => {
   console.log(`\n${title}`)
-  for (const [name, time] of rows) console.log(`${((100 * time) / total).toFixed(1).padStart(5)} %  ${(time / 1000).toFixed(0).padStart(7)} ms  ${name}`)
+  for (const [name, time] of rows)
+    console.log(`${((100 * time) / total).toFixed(1).padStart(5)} %  ${(time / 1000).toFixed(0).padStart(7)} ms  ${name}`)
 }
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`)
-print('self time by package or file', top((node) => where(node.callFrame.url)))
-print('self time by function', top((node) => `${node.callFrame.functionName || '(anonymous)'}  ${where(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`))
+print(
+  'self time by package or file',
+  top((node) => where(node.callFrame.url)),
+)
+print(
+  'self time by function',
+  top((node) => `${node.callFrame.functionName || '(anonymous)'}  ${where(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`),
+)

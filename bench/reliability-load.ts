@@ -126,7 +126,9 @@ async function caller(index: number): Promise<void> {
   }
 }
 
-log(`${CALLERS} callers for ${SECONDS} s${OUTAGE ? `, the database cut off for ${OUTAGE} s from ${Math.round((SECONDS - OUTAGE) / 2)} s` : ''}`)
+log(
+  `${CALLERS} callers for ${SECONDS} s${OUTAGE ? `, the database cut off for ${OUTAGE} s from ${Math.round((SECONDS - OUTAGE) / 2)} s` : ''}`,
+)
 const began = Date.now()
 const callers = Array.from({ length: CALLERS }, (_, i) => caller(i))
 const outage = (async () => {
@@ -188,7 +190,12 @@ const result = {
   calls: played.length,
   webhooks: latencies.length,
   failures: failures.length,
-  latencyMs: { p50: round(percentile(sorted, 0.5)), p90: round(percentile(sorted, 0.9)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? 0) },
+  latencyMs: {
+    p50: round(percentile(sorted, 0.5)),
+    p90: round(percentile(sorted, 0.9)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted.at(-1) ?? 0),
+  },
   peakRssMb: peaks,
   recoverySeconds: round(recoverySeconds),
   talkSeconds: talk,
@@ -206,7 +213,9 @@ latency ms            p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  
 peak RSS MB           ${peaks.join(' / ')}
 journal replayed in   ${result.recoverySeconds} s after the load
 talk made / counted   ${talk} s / ${legs?.talk} s (usage ${used?.used} s)
-${Object.entries(checks).map(([what, ok]) => `${ok ? 'ok    ' : 'FAILED'} ${what}`).join('\n')}
+${Object.entries(checks)
+  .map(([what, ok]) => `${ok ? 'ok    ' : 'FAILED'} ${what}`)
+  .join('\n')}
 (bench/results/load.json)`)
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1)
 

@@ -18,7 +18,20 @@ const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value
 
 export function printTable(rows: readonly Row[]): void {
   const bare = (kind: 'webhook' | 'api' | 'serial') => rows.find((row) => row.baseline === `self-${kind}`)
-  const header = ['database', 'scenario', 'conns', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'p99 × bare', 'peak RSS MB', 'CPU µs/req: service / db / load', 'errors', 'note']
+  const header = [
+    'database',
+    'scenario',
+    'conns',
+    'req/s',
+    '× bare',
+    'p50 ms',
+    'p99 ms',
+    'p99 × bare',
+    'peak RSS MB',
+    'CPU µs/req: service / db / load',
+    'errors',
+    'note',
+  ]
   const lines = rows.map((row) => {
     const kind = row.baseline?.replace('self-', '') as 'webhook' | 'api' | 'serial' | undefined
     const base = kind ? bare(kind) : undefined

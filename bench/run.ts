@@ -7,7 +7,15 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { CALLS_PER_MONTH, CLOCK_START, HISTORY_END, REPORT_MONTH, benchDeskFile } from './dataset.js'
-import { LARGE_DATABASE, MAIN_DATABASE, backendPids, dropDatabases, preparePglite, preparePostgres, serviceUrlOf } from './databases.js'
+import {
+  LARGE_DATABASE,
+  MAIN_DATABASE,
+  backendPids,
+  dropDatabases,
+  preparePglite,
+  preparePostgres,
+  serviceUrlOf,
+} from './databases.js'
 import { type CpuProbe, type Measured, load, paced, timeSerially } from './load.js'
 import { type Row, printTable } from './report.js'
 import { callLogPages, incomingCall, wholeCall } from './scenarios.js'
@@ -71,7 +79,9 @@ if (groups.has('postgres') || groups.has('large') || groups.has('pglite')) {
   await buildService()
 }
 await writeFile(deskFilePath, JSON.stringify(benchDeskFile()))
-log(`supportline bench${quick ? ' (quick)' : ''}: ${seconds} s per measurement after ${warmupSeconds} s of warm-up; work directory ${workDir}`)
+log(
+  `supportline bench${quick ? ' (quick)' : ''}: ${seconds} s per measurement after ${warmupSeconds} s of warm-up; work directory ${workDir}`,
+)
 
 let port = 3900
 function serviceEnv(database: { url: string } | { dataDir: string }): Record<string, string> {
@@ -92,7 +102,12 @@ function serviceEnv(database: { url: string } | { dataDir: string }): Record<str
 const SERVICE = ['--enable-source-maps', `${BUILD_DIR}/src/server.js`]
 const BARE = ['--import', 'tsx', 'bench/bare-fastify.ts']
 
-async function withService<T>(name: string, serviceArgs: string[], env: Record<string, string>, body: (service: Service) => Promise<T>): Promise<T> {
+async function withService<T>(
+  name: string,
+  serviceArgs: string[],
+  env: Record<string, string>,
+  body: (service: Service) => Promise<T>,
+): Promise<T> {
   const servicePort = port++
   const service = await startService({
     name,
@@ -113,25 +128,42 @@ function record(group: string, label: string, conns: number, measured: Measured,
   const row: Row = { group, label, connections: conns, ...measured, ...extra }
   rows.push(row)
   const errors = measured.non2xx + measured.errors
-  const cpu = measured.cpu ? `, CPU µs/request: service ${measured.cpu.serviceUs.toFixed(0)}${measured.cpu.databaseUs === null ? '' : `, database ${measured.cpu.databaseUs.toFixed(0)}`}, load generator ${measured.cpu.loadUs.toFixed(0)}` : ''
-  log(`  ${label} @${conns}: ${measured.reqPerSec.toFixed(0)} req/s, p50 ${measured.p50Ms.toFixed(2)} ms, p99 ${measured.p99Ms.toFixed(2)} ms, peak RSS ${measured.peakRssMb.toFixed(0)} MB${cpu}${errors ? `, ${errors} errors/non-2xx` : ''} (load average ${loadavg()[0]?.toFixed(2)})`)
+  const cpu = measured.cpu
+    ? `, CPU µs/request: service ${measured.cpu.serviceUs.toFixed(0)}${measured.cpu.databaseUs === null ? '' : `, database ${measured.cpu.databaseUs.toFixed(0)}`}, load generator ${measured.cpu.loadUs.toFixed(0)}`
+    : ''
+  log(
+    `  ${label} @${conns}: ${measured.reqPerSec.toFixed(0)} req/s, p50 ${measured.p50Ms.toFixed(2)} ms, p99 ${measured.p99Ms.toFixed(2)} ms, peak RSS ${measured.peakRssMb.toFixed(0)} MB${cpu}${errors ? `, ${errors} errors/non-2xx` : ''} (load average ${loadavg()[0]?.toFixed(2)})`,
+  )
 }
 
 /** The webhook runs: one incoming call after another, then whole calls. */
 async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { only?: 'voice' } = {}) {
   const common = { connections, seconds, warmupSeconds }
   if (parts.has('voice')) {
-    record(group, 'incoming-call webhook (signed, registered caller, in hours)', connections,
-      await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url)] }, probe), { baseline: 'webhook' })
+    record(
+      group,
+      'incoming-call webhook (signed, registered caller, in hours)',
+      connections,
+      await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url)] }, probe),
+      { baseline: 'webhook' },
+    )
   }
   if (parts.has('voice')) {
     // Twilio's calls arrive at their own pace: the latency a caller gets below saturation.
-    record(group, `incoming-call webhook, paced at ${FIXED_RATE} req/s (open loop)`, 0,
-      await paced(service, { rate: FIXED_RATE, seconds, warmupSeconds, request: incomingCall(AUTH_TOKEN, service.url) }, probe), { baseline: 'webhook' })
+    record(
+      group,
+      `incoming-call webhook, paced at ${FIXED_RATE} req/s (open loop)`,
+      0,
+      await paced(service, { rate: FIXED_RATE, seconds, warmupSeconds, request: incomingCall(AUTH_TOKEN, service.url) }, probe),
+      { baseline: 'webhook' },
+    )
   }
   if (!parts.has('call') || options.only) return
   const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
-  record(group, 'whole call: voice + dial callback + status callback', connections, whole, { baseline: 'webhook', callsPerSec: whole.reqPerSec / 3 })
+  record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
+    baseline: 'webhook',
+    callsPerSec: whole.reqPerSec / 3,
+  })
 }
 
 /** The manager's reads: call-log pages under load, a month's usage and a month's CSV one at a time. */
@@ -139,17 +171,28 @@ async function managerApi(group: string, service: Service, history: number, prob
   if (!parts.has('api')) return
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}` }
   for (const page of callLogPages(history)) {
-    record(group, page.label, apiConnections,
-      await load(service, { connections: apiConnections, seconds, warmupSeconds, requests: [page.request], headers }, probe), { baseline: 'api' })
+    record(
+      group,
+      page.label,
+      apiConnections,
+      await load(service, { connections: apiConnections, seconds, warmupSeconds, requests: [page.request], headers }, probe),
+      { baseline: 'api' },
+    )
   }
   // What one manager waits for, paging alone (the target), next to the pages under load above.
   for (const page of callLogPages(history)) {
-    record(group, `${page.label}, one at a time`, 1, await timeSerially(service, quick ? 30 : 200, async () => {
-      const setup = page.request.setupRequest
-      const built = typeof setup === 'function' ? setup({ ...page.request }, {}) : page.request
-      const response = await fetch(service.url + built.path, { headers })
-      return { ok: response.ok, bytes: (await response.text()).length }
-    }), { baseline: 'serial' })
+    record(
+      group,
+      `${page.label}, one at a time`,
+      1,
+      await timeSerially(service, quick ? 30 : 200, async () => {
+        const setup = page.request.setupRequest
+        const built = typeof setup === 'function' ? setup({ ...page.request }, {}) : page.request
+        const response = await fetch(service.url + built.path, { headers })
+        return { ok: response.ok, bytes: (await response.text()).length }
+      }),
+      { baseline: 'serial' },
+    )
   }
   const get = async (path: string, accept = 'application/json') => {
     const response = await fetch(service.url + path, { headers: { ...headers, accept } })
@@ -159,15 +202,26 @@ async function managerApi(group: string, service: Service, history: number, prob
   const usage = await get(`/api/usage?month=${REPORT_MONTH}`)
   const items = (JSON.parse(usage.body) as { items: unknown[] }).items.length
   await timeSerially(service, 3, () => get(`/api/usage?month=${REPORT_MONTH}`))
-  record(group, `GET /api/usage?month= (${items} contracts)`, 1,
-    await timeSerially(service, quick ? 10 : 30, () => get(`/api/usage?month=${REPORT_MONTH}`)), { baseline: 'serial' })
+  record(
+    group,
+    `GET /api/usage?month= (${items} contracts)`,
+    1,
+    await timeSerially(service, quick ? 10 : 30, () => get(`/api/usage?month=${REPORT_MONTH}`)),
+    { baseline: 'serial' },
+  )
   const [from, to] = [`${REPORT_MONTH}-01`, `${REPORT_MONTH}-31`]
   const csv = await timeSerially(service, quick ? 1 : 3, () => get(`/api/calls?from=${from}&to=${to}`, 'text/csv'))
   const csvRows = (await get(`/api/calls?from=${from}&to=${to}`, 'text/csv')).body.split('\n').filter(Boolean).length - 1
-  record(group, `CSV export of ${REPORT_MONTH} (${csvRows.toLocaleString('en')} calls, ${(csv.bytes / 1e6).toFixed(1)} MB)`, 1, csv, {
-    baseline: 'serial',
-    note: `${Math.round(csvRows / (csv.p50Ms / 1000)).toLocaleString('en')} rows/s`,
-  })
+  record(
+    group,
+    `CSV export of ${REPORT_MONTH} (${csvRows.toLocaleString('en')} calls, ${(csv.bytes / 1e6).toFixed(1)} MB)`,
+    1,
+    csv,
+    {
+      baseline: 'serial',
+      note: `${Math.round(csvRows / (csv.p50Ms / 1000)).toLocaleString('en')} rows/s`,
+    },
+  )
 }
 
 /** How many incoming calls the webhook runs recorded, by decision (each must have its record). */
@@ -186,15 +240,35 @@ async function recordedCalls(url: string): Promise<string> {
 if (groups.has('bare')) {
   log('\n== bare Fastify (constant TwiML)')
   await withService('bare-fastify', BARE, {}, async (service) => {
-    record('bare Fastify', 'POST constant TwiML (same signed form body)', connections,
-      await load(service, { connections, seconds, warmupSeconds, requests: [incomingCall(AUTH_TOKEN, service.url)] }), { baseline: 'self-webhook' })
-    record('bare Fastify', 'GET constant TwiML', apiConnections,
-      await load(service, { connections: apiConnections, seconds, warmupSeconds, requests: [{ method: 'GET', path: '/api/calls' }] }), { baseline: 'self-api' })
-    record('bare Fastify', 'GET constant TwiML, one at a time', 1,
+    record(
+      'bare Fastify',
+      'POST constant TwiML (same signed form body)',
+      connections,
+      await load(service, { connections, seconds, warmupSeconds, requests: [incomingCall(AUTH_TOKEN, service.url)] }),
+      { baseline: 'self-webhook' },
+    )
+    record(
+      'bare Fastify',
+      'GET constant TwiML',
+      apiConnections,
+      await load(service, {
+        connections: apiConnections,
+        seconds,
+        warmupSeconds,
+        requests: [{ method: 'GET', path: '/api/calls' }],
+      }),
+      { baseline: 'self-api' },
+    )
+    record(
+      'bare Fastify',
+      'GET constant TwiML, one at a time',
+      1,
       await timeSerially(service, 200, async () => {
         const response = await fetch(`${service.url}/api/calls`)
         return { ok: response.ok, bytes: (await response.text()).length }
-      }), { baseline: 'self-serial' })
+      }),
+      { baseline: 'self-serial' },
+    )
   })
 }
 
@@ -218,7 +292,8 @@ if (groups.has('heapcap') && groups.has('postgres')) {
   log(`\n== ${group}`)
   const url = serviceUrlOf(MAIN_DATABASE)
   await withService('service-postgres-heap-cap', SERVICE, { ...serviceEnv({ url }), NODE_OPTIONS: HEAP_CAP }, (service) =>
-    webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { only: 'voice' }))
+    webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { only: 'voice' }),
+  )
 }
 
 if (groups.has('postgres') && !args.keep) {
@@ -231,7 +306,8 @@ if (groups.has('large')) {
   log(`\n== ${group}: preparing ${LARGE_DATABASE} (kept between runs)`)
   const url = await preparePostgres(LARGE_DATABASE, months.large, { reuse: true, log })
   await withService('service-postgres-10m', SERVICE, serviceEnv({ url }), (service) =>
-    managerApi(group, service, months.large, { databasePids: () => backendPids(LARGE_DATABASE) }))
+    managerApi(group, service, months.large, { databasePids: () => backendPids(LARGE_DATABASE) }),
+  )
 }
 
 if (groups.has('pglite')) {
@@ -251,4 +327,6 @@ printTable(rows)
 const resultsFile = join(ROOT, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`)
 await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
 await writeFile(resultsFile, JSON.stringify({ at: new Date().toISOString(), quick, seconds, connections, rows }, null, 2))
-log(`\nresults: ${resultsFile}${args.profile ? `; CPU profiles: ${workDir}/<service>/*.cpuprofile (npx tsx bench/profile-top.ts FILE)` : ''}`)
+log(
+  `\nresults: ${resultsFile}${args.profile ? `; CPU profiles: ${workDir}/<service>/*.cpuprofile (npx tsx bench/profile-top.ts FILE)` : ''}`,
+)

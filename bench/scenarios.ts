@@ -85,7 +85,13 @@ export function callLogPages(months: number): ApiScenario[] {
     { label: 'GET /api/calls newest page', request: get(() => '/api/calls?limit=50') },
     { label: 'GET /api/calls page at a random cursor', request: get(() => `/api/calls?limit=50&cursor=${randomCursor(months)}`) },
     { label: 'GET /api/calls?client= (random client)', request: get(() => `/api/calls?client=${client()}&limit=50`) },
-    { label: 'GET /api/calls?desk=&outcome=no_answer,voicemail', request: get(() => '/api/calls?desk=erp&outcome=no_answer,voicemail&limit=50') },
-    { label: 'GET /api/calls?from=&to= (a month)', request: get(() => `/api/calls?from=2026-10-01&to=2026-10-31&limit=50&cursor=${randomCursor(1)}`) },
+    {
+      label: 'GET /api/calls?desk=&outcome=no_answer,voicemail',
+      request: get(() => '/api/calls?desk=erp&outcome=no_answer,voicemail&limit=50'),
+    },
+    {
+      label: 'GET /api/calls?from=&to= (a month)',
+      request: get(() => `/api/calls?from=2026-10-01&to=2026-10-31&limit=50&cursor=${randomCursor(1)}`),
+    },
   ]
 }

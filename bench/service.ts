@@ -19,8 +19,11 @@ export const BUILD_DIR = 'dist/bench'
 export async function buildService(): Promise<void> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   const build = pkg.scripts.build
-  if (!build?.includes('tsconfig.build.json')) throw new Error('package.json has no "build" script running tsc -p tsconfig.build.json')
-  const script = build.replaceAll('dist/', `${BUILD_DIR}/`).replace('tsconfig.build.json', `tsconfig.build.json --outDir ${BUILD_DIR}`)
+  if (!build?.includes('tsconfig.build.json'))
+    throw new Error('package.json has no "build" script running tsc -p tsconfig.build.json')
+  const script = build
+    .replaceAll('dist/', `${BUILD_DIR}/`)
+    .replace('tsconfig.build.json', `tsconfig.build.json --outDir ${BUILD_DIR}`)
   await rm(join(ROOT, BUILD_DIR), { recursive: true, force: true })
   const child = spawn('sh', ['-c', script], {
     cwd: ROOT,
@@ -54,11 +57,20 @@ export interface StartOptions {
 
 export async function startService(options: StartOptions): Promise<Service> {
   // One profile per thread (tsx's loader runs on a thread of its own): the main thread's is the largest.
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${options.name}`] : []), ...options.args]
+  const args = [
+    ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${options.name}`] : []),
+    ...options.args,
+  ]
   const log = createWriteStream(options.logFile)
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...options.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.pipe(log)
@@ -95,7 +107,8 @@ export async function startService(options: StartOptions): Promise<Service> {
 async function waitUntilReady(child: ChildProcess, url: string, options: StartOptions): Promise<void> {
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode} while starting: see ${options.logFile}`)
+    if (child.exitCode !== null)
+      throw new Error(`${options.name} exited with ${child.exitCode} while starting: see ${options.logFile}`)
     try {
       const response = await fetch(`${url}/healthz`)
       if (response.ok) return

@@ -16,9 +16,7 @@ const port = z.coerce
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
-    DATABASE_URL: z
-      .url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// or postgresql:// URL' })
-      .optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// or postgresql:// URL' }).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     TWILIO_AUTH_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
     PUBLIC_URL: z
@@ -31,7 +29,12 @@ const envSchema = z
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     FALLBACK_NUMBERS: z
       .string()
-      .transform((text) => text.split(',').map((number) => number.trim()).filter(Boolean))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((number) => number.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(e164Schema))
       .optional(),
     CLOCK_START: z.iso
@@ -41,7 +44,8 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return
-    if (env.CLOCK_START) ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
+    if (env.CLOCK_START)
+      ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
     for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' })
     }

@@ -44,7 +44,8 @@ export class Journal<T = unknown> {
     await mkdir(dir, { recursive: true })
     const journal = new Journal<T>(dir)
     journal.inCurrent = parseLines(await readFile(join(dir, CURRENT), 'utf8').catch(() => '')).length
-    for (const segment of await journal.segments()) journal.inSegments += parseLines(await readFile(join(dir, segment), 'utf8')).length
+    for (const segment of await journal.segments())
+      journal.inSegments += parseLines(await readFile(join(dir, segment), 'utf8')).length
     return journal
   }
 
@@ -133,9 +134,11 @@ export class Journal<T = unknown> {
     this.inCurrent = 0
     const numbers = (await this.segments()).map((name) => Number(SEGMENT.exec(name)?.[1]))
     const next = Math.max(0, ...numbers) + 1
-    await rename(join(this.dir, CURRENT), join(this.dir, `segment-${String(next).padStart(9, '0')}.jsonl`)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error
-    })
+    await rename(join(this.dir, CURRENT), join(this.dir, `segment-${String(next).padStart(9, '0')}.jsonl`)).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+      },
+    )
   }
 
   private async segments(): Promise<string[]> {

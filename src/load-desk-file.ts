@@ -30,7 +30,11 @@ export async function readDeskFile(path: string): Promise<DeskFile> {
     throw new DeskFileError(path, [`is not valid JSON: ${(error as Error).message}`])
   }
   const parsed = parseDeskFile(json)
-  if (!parsed.ok) throw new DeskFileError(path, parsed.errors.map((e) => `${e.path}: ${e.message}`))
+  if (!parsed.ok)
+    throw new DeskFileError(
+      path,
+      parsed.errors.map((e) => `${e.path}: ${e.message}`),
+    )
   return parsed.file
 }
 

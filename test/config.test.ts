@@ -42,7 +42,10 @@ const wrong: [env: Record<string, string>, says: RegExp][] = [
   [{ PORT: 'abc' }, /^invalid configuration: PORT must be a number \(got "abc"\)$/],
   [{ PORT: '70000' }, /^invalid configuration: PORT must be between 1 and 65535/],
   [{ PORT: '3000.5' }, /PORT must be an integer/],
-  [{ DATABASE_URL: 'mysql://root@localhost/db' }, /^invalid configuration: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/],
+  [
+    { DATABASE_URL: 'mysql://root@localhost/db' },
+    /^invalid configuration: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+  ],
   [{ PUBLIC_URL: 'support.example.com' }, /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/],
   [{ NODE_ENV: 'prod' }, /NODE_ENV/],
   [{ NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.com' }, /TWILIO_AUTH_TOKEN is required in production/],

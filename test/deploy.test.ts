@@ -25,7 +25,11 @@ t.test('fly.toml is consistent with the app', async (t) => {
   t.match(fly.env.PUBLIC_URL, /^https:\/\//, 'PUBLIC_URL is the public https URL')
   t.equal(fly.kill_signal, 'SIGTERM', 'machines are stopped with SIGTERM, which the app handles')
   t.ok(fly.kill_timeout > 10, 'longer than the 10 s the app gives in-flight requests')
-  t.same(fly.http_service.checks.map((c) => c.path), ['/healthz'], 'routing follows liveness')
+  t.same(
+    fly.http_service.checks.map((c) => c.path),
+    ['/healthz'],
+    'routing follows liveness',
+  )
   t.equal(fly.checks.ready?.path, '/readyz', 'readiness is a separate check')
   t.equal(fly.http_service.auto_stop_machines, 'off', 'no machine is stopped while idle')
   t.ok(fly.http_service.min_machines_running >= 2, 'two machines at least')
@@ -44,24 +48,38 @@ t.test('the compiled release command and server run', async (t) => {
   // tap hooks every child process through NODE_OPTIONS; the compiler must run without its loaders.
   await run('sh', ['-c', 'unset NODE_OPTIONS; npm run build'], { cwd: root })
   const dataDir = t.testdir()
-  const env = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'x'.repeat(32), PUBLIC_URL: 'https://supportline.fly.dev' }
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+    PUBLIC_URL: 'https://supportline.fly.dev',
+  }
   const release = await run('node', fly.deploy.release_command.split(' ').slice(1), { cwd: root, env })
   t.match(release.stdout, /migrations applied/, 'the release command applies the migrations')
 
   const port = 38_000 + (process.pid % 1000)
-  const server = spawn('node', ['dist/src/server.js'], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' } })
+  const server = spawn('node', ['dist/src/server.js'], {
+    cwd: root,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  })
   t.teardown(() => {
     server.kill('SIGKILL')
   })
   let healthy = false
   for (let i = 0; i < 100 && !healthy; i++) {
-    healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)
+    healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (!healthy) await new Promise((resolve) => setTimeout(resolve, 100))
   }
   t.ok(healthy, 'the compiled server answers /healthz')
   const signIn = await fetch(`http://127.0.0.1:${port}/dashboard/sign-in`)
   t.equal(signIn.status, 200, 'and serves the dashboard')
-  const css = await fetch(new URL(/href="([^"]+\.css[^"]*)"/.exec(await signIn.text())?.[1] ?? '/missing', `http://127.0.0.1:${port}`))
+  const css = await fetch(
+    new URL(/href="([^"]+\.css[^"]*)"/.exec(await signIn.text())?.[1] ?? '/missing', `http://127.0.0.1:${port}`),
+  )
   t.equal(css.status, 200, 'with its stylesheet, copied next to the compiled code')
   server.kill('SIGTERM')
   const [code] = await once(server, 'exit')

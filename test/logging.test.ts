@@ -20,16 +20,27 @@ t.test('phone numbers and tokens are masked in the logs', async (t) => {
     },
   })
   const clock = new TestClock('2026-11-28T10:00:00+01:00')
-  const app = await buildApp({ config: testConfig(), database, clock: clock.now, logger: { ...(loggerOptions('debug') as object), stream } })
+  const app = await buildApp({
+    config: testConfig(),
+    database,
+    clock: clock.now,
+    logger: { ...(loggerOptions('debug') as object), stream },
+  })
   t.teardown(() => app.close())
   const twilio = new Twilio(injectPost(app), TEST_AUTH_TOKEN, TEST_PUBLIC_URL)
-  await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321000000' }))
+  await twilio.webhook(
+    '/webhooks/twilio/voice',
+    payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321000000' }),
+  )
   await app.inject({ url: '/api/calls?caller=%2B213661000001', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
   app.log.info({ from: '+213661000002', call: { To: '+21321000000' } }, 'a line with numbers')
 
   const log = lines.join('')
   t.ok(lines.length > 3, `${lines.length} log lines`)
-  t.ok(lines.every((line) => JSON.parse(line).level !== undefined), 'every line is JSON')
+  t.ok(
+    lines.every((line) => JSON.parse(line).level !== undefined),
+    'every line is JSON',
+  )
   t.notMatch(log, /213661000001|213661000002|21321000000/, 'no full phone number')
   t.match(log, /\+213\*+001/, 'masked numbers keep enough to tell them apart')
   t.notMatch(log, new RegExp(TEST_ADMIN_TOKEN), 'no token')

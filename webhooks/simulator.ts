@@ -38,7 +38,10 @@ function toVerbs(nodes: Node[]): Verb[] {
       return {
         name,
         attributes: node[':@'] ?? {},
-        text: children.filter((child) => '#text' in child).map((child) => String(child['#text'])).join(''),
+        text: children
+          .filter((child) => '#text' in child)
+          .map((child) => String(child['#text']))
+          .join(''),
         children: toVerbs(children),
       }
     })

@@ -22,7 +22,9 @@ Signs with TWILIO_AUTH_TOKEN (or the development token) over PUBLIC_URL, like th
 
 function describe(verbs: Verb[], indent = '  '): string[] {
   return verbs.flatMap((verb) => {
-    const attributes = Object.entries(verb.attributes).map(([k, v]) => `${k}=${v}`).join(' ')
+    const attributes = Object.entries(verb.attributes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')
     const head = `${indent}<${verb.name}${attributes ? ` ${attributes}` : ''}>${verb.text ? ` ${verb.text}` : ''}`
     return [head, ...describe(verb.children, `${indent}  `)]
   })
@@ -63,7 +65,9 @@ async function main() {
   })
   for (const step of played.steps) {
     const interesting = Object.entries(step.params).filter(([key]) =>
-      ['From', 'To', 'Digits', 'DialCallStatus', 'DialCallDuration', 'CallStatus', 'CallDuration', 'RecordingDuration'].includes(key),
+      ['From', 'To', 'Digits', 'DialCallStatus', 'DialCallDuration', 'CallStatus', 'CallDuration', 'RecordingDuration'].includes(
+        key,
+      ),
     )
     console.log(`\nPOST ${step.path}  ${interesting.map(([k, v]) => `${k}=${v}`).join(' ')}`)
     console.log(`← ${step.response.status}`)

@@ -81,12 +81,14 @@ async function token([action, ...rest]: string[], options: Options): Promise<voi
       if (rest.length > 0 || Object.keys(options).length > 0) throw new UsageError('token list takes no arguments')
       const tokens = await withDatabase(({ db }) => listTokens(db))
       if (tokens.length === 0) console.log('no tokens')
-      for (const info of tokens) console.log(`${info.id}\t${describe(info)}\t${info.revokedAt ? `revoked ${info.revokedAt.toISOString()}` : 'live'}`)
+      for (const info of tokens)
+        console.log(`${info.id}\t${describe(info)}\t${info.revokedAt ? `revoked ${info.revokedAt.toISOString()}` : 'live'}`)
       return
     }
     case 'revoke': {
       const [id] = rest
-      if (!id || rest.length > 1 || !/^\d+$/.test(id) || Object.keys(options).length > 0) throw new UsageError('token revoke takes one token id')
+      if (!id || rest.length > 1 || !/^\d+$/.test(id) || Object.keys(options).length > 0)
+        throw new UsageError('token revoke takes one token id')
       const revoked = await withDatabase(({ db }) => db.transaction((tx) => revokeToken(tx, Number(id), 'cli', now)))
       if (!revoked) throw new CommandError(`no live token ${id}`)
       console.log(`token ${id} revoked`)
@@ -103,7 +105,12 @@ function describe(info: TokenInfo): string {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`)
-  else if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof DatabaseInUseError || error instanceof CommandError)
+  else if (
+    error instanceof ConfigError ||
+    error instanceof DeskFileError ||
+    error instanceof DatabaseInUseError ||
+    error instanceof CommandError
+  )
     console.error(`supportline: ${error.message}`)
   else console.error(error)
   process.exit(error instanceof UsageError ? 2 : 1)

@@ -108,7 +108,13 @@ export type Plan =
   /** say something, then hang up: the call ends here with its outcome */
   | { kind: 'hangup'; outcome: Outcome; say: Say[] }
   /** the desk is closed: say why and when it opens, offer the on-call line and a voicemail */
-  | { kind: 'closed'; outcome: 'closed_hours' | 'closed_holiday'; say: Say[]; onCall: Say | null; voicemail: VoicemailStep | null }
+  | {
+      kind: 'closed'
+      outcome: 'closed_hours' | 'closed_holiday'
+      say: Say[]
+      onCall: Say | null
+      voicemail: VoicemailStep | null
+    }
   /** quota used up under the "ask" policy: the caller presses 1 to accept billing */
   | { kind: 'ask_overage'; say: Say[] }
   /** ring the agents on duty */
@@ -133,7 +139,14 @@ export function decide(facts: CallFacts, now: Date): Decision {
   const { desk, caller } = facts
   if (!desk) {
     const say = [{ text: message('technical_difficulty', 'fr-FR'), language: 'fr-FR' }]
-    return { plan: { kind: 'hangup', outcome: 'failed', say }, deskId: null, clientId: null, contractId: null, usageMonth: null, language: 'fr-FR' }
+    return {
+      plan: { kind: 'hangup', outcome: 'failed', say },
+      deskId: null,
+      clientId: null,
+      contractId: null,
+      usageMonth: null,
+      language: 'fr-FR',
+    }
   }
   const language = caller?.client.language ?? desk.language
   const speak = speaker(desk, language)
@@ -179,7 +192,8 @@ export function decide(facts: CallFacts, now: Date): Decision {
   const terms = termsOn(contract, contract.changes, localDate)
   if (quotaUsedUp(terms.quotaSeconds, contract.usedSeconds)) {
     // INTERcom: beyond the monthly hours, assistance is billed case by case.
-    if (terms.overage === 'refuse') return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
+    if (terms.overage === 'refuse')
+      return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
     if (terms.overage === 'ask') return { ...recorded, plan: { kind: 'ask_overage', say: [speak('quota_ask', client)] } }
     billed = true
     greeting = speak('quota_bill', client)
@@ -223,7 +237,13 @@ function routeToAgents(
   return { kind: 'dial', say: [greeting], dial: dialStep(desk, facts.agents, facts.from, 1, countInto), billed }
 }
 
-export function dialStep(desk: DeskFacts, agents: AgentFacts[], callerId: string, attempt: number, countInto: CountInto | null): DialStep {
+export function dialStep(
+  desk: DeskFacts,
+  agents: AgentFacts[],
+  callerId: string,
+  attempt: number,
+  countInto: CountInto | null,
+): DialStep {
   const sequential = desk.options.ring === 'sequential'
   return {
     targets: sequential ? agents.slice(attempt - 1, attempt) : agents,

@@ -15,6 +15,9 @@ export function isLate(callback: CallbackTiming, now: Date): boolean {
 }
 
 /** When a request opened at `at` is due: the desk's callback delay counted in its working hours. */
-export function callbackDue(desk: { calendar: DeskCalendar; options: { callbackWithinWorkingHours: number } }, at: Date): Date | null {
+export function callbackDue(
+  desk: { calendar: DeskCalendar; options: { callbackWithinWorkingHours: number } },
+  at: Date,
+): Date | null {
   return addWorkingTime(desk.calendar, at, desk.options.callbackWithinWorkingHours * 3_600_000)
 }

@@ -37,11 +37,19 @@ const fail = (kind: EditProblem['kind'], message: string, errors: FieldError[] =
 })
 
 /** Creates (`create`) or replaces (`replace`) a desk, an agent or a client. */
-export function putEntity<S extends Section>(file: DeskFile, section: S, entity: EntityOf<S>, mode: 'create' | 'replace'): EditResult {
+export function putEntity<S extends Section>(
+  file: DeskFile,
+  section: S,
+  entity: EntityOf<S>,
+  mode: 'create' | 'replace',
+): EditResult {
   const list = file[section] as EntityOf<S>[]
   const index = list.findIndex((item) => item.id === entity.id)
   const noun = NOUN[section]
-  if (mode === 'create' && index >= 0) return fail('conflict', `${noun} "${entity.id}" already exists`, [{ path: 'id', message: `${noun} "${entity.id}" already exists` }])
+  if (mode === 'create' && index >= 0)
+    return fail('conflict', `${noun} "${entity.id}" already exists`, [
+      { path: 'id', message: `${noun} "${entity.id}" already exists` },
+    ])
   if (mode === 'replace' && index < 0) return fail('not_found', `${noun} ${entity.id} not found`)
   const taken = numberConflicts(file, section, entity)
   if (taken.length > 0) return fail('conflict', taken.map((e) => e.message).join('; '), taken)
@@ -103,7 +111,9 @@ function checked(file: DeskFile, entityPath: (string | number)[] | null): EditRe
   const parsed = parseDeskFile(file)
   if (parsed.ok) return { ok: true, file: parsed.file }
   const prefix = entityPath ? formatPath(entityPath) : null
-  const inside = parsed.errors.filter((e) => prefix !== null && (e.path === prefix || e.path.startsWith(`${prefix}.`) || e.path.startsWith(`${prefix}[`)))
+  const inside = parsed.errors.filter(
+    (e) => prefix !== null && (e.path === prefix || e.path.startsWith(`${prefix}.`) || e.path.startsWith(`${prefix}[`)),
+  )
   if (inside.length === parsed.errors.length && prefix !== null) {
     const errors = inside.map((e) => ({ path: e.path.slice(prefix.length).replace(/^\./, '') || '(root)', message: e.message }))
     return fail('invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
@@ -112,10 +122,15 @@ function checked(file: DeskFile, entityPath: (string | number)[] | null): EditRe
 }
 
 /** The client's index and entry, or a not-found problem. */
-function findClient(file: DeskFile, clientId: string): { index: number; client: ClientConfig } | { ok: false; problem: EditProblem } {
+function findClient(
+  file: DeskFile,
+  clientId: string,
+): { index: number; client: ClientConfig } | { ok: false; problem: EditProblem } {
   const index = file.clients.findIndex((client) => client.id === clientId)
   const client = file.clients[index]
-  return client ? { index, client } : { ok: false, problem: { kind: 'not_found', message: `client ${clientId} not found`, errors: [] } }
+  return client
+    ? { index, client }
+    : { ok: false, problem: { kind: 'not_found', message: `client ${clientId} not found`, errors: [] } }
 }
 
 /** The file with one client replaced, checked with `within` (a path in the client) as the entity sent. */
@@ -141,12 +156,17 @@ export function removeClientNumber(file: DeskFile, clientId: string, number: str
   const found = findClient(file, clientId)
   if ('ok' in found) return found
   const { index, client } = found
-  if (!client.numbers.some((n) => n.number === number)) return fail('not_found', `number ${number} of client ${clientId} not found`)
+  if (!client.numbers.some((n) => n.number === number))
+    return fail('not_found', `number ${number} of client ${clientId} not found`)
   return withClient(file, index, { ...client, numbers: client.numbers.filter((n) => n.number !== number) })
 }
 
 /** Suspends a client for breach (model clause), with the reason, or lifts the suspension. */
-export function setSuspension(file: DeskFile, clientId: string, suspension: { suspended: boolean; reason?: string | undefined }): EditResult {
+export function setSuspension(
+  file: DeskFile,
+  clientId: string,
+  suspension: { suspended: boolean; reason?: string | undefined },
+): EditResult {
   const found = findClient(file, clientId)
   if ('ok' in found) return found
   const { suspendedReason: _, ...client } = found.client
@@ -165,7 +185,10 @@ export function addContract(file: DeskFile, clientId: string, contract: Contract
     const message = `client ${clientId} already has a contract with desk "${contract.desk}" signed ${contract.start}`
     return fail('conflict', message, [{ path: 'start', message }])
   }
-  return withClient(file, index, { ...client, contracts: [...client.contracts, contract] }, ['contracts', client.contracts.length])
+  return withClient(file, index, { ...client, contracts: [...client.contracts, contract] }, [
+    'contracts',
+    client.contracts.length,
+  ])
 }
 
 /**
@@ -175,7 +198,10 @@ export function addContract(file: DeskFile, clientId: string, contract: Contract
 export function replaceContract(file: DeskFile, key: ContractKey, contract: ContractConfig): EditResult {
   const fixed = (['desk', 'start'] as const).filter((field) => contract[field] !== key[field])
   if (fixed.length > 0) {
-    const errors = fixed.map((field) => ({ path: field, message: `is ${key[field]} for this contract and cannot change (create another contract instead)` }))
+    const errors = fixed.map((field) => ({
+      path: field,
+      message: `is ${key[field]} for this contract and cannot change (create another contract instead)`,
+    }))
     return fail('invalid', errors.map((e) => `${e.path} ${e.message}`).join('; '), errors)
   }
   const found = findClient(file, key.clientId)
@@ -194,7 +220,8 @@ export function removeContract(file: DeskFile, key: ContractKey): EditResult {
   const found = findClient(file, key.clientId)
   if ('ok' in found) return found
   const { index, client } = found
-  if (!client.contracts.some(sameContract(key))) return fail('not_found', `contract ${key.clientId}/${key.desk}/${key.start} not found`)
+  if (!client.contracts.some(sameContract(key)))
+    return fail('not_found', `contract ${key.clientId}/${key.desk}/${key.start} not found`)
   return withClient(file, index, { ...client, contracts: client.contracts.filter((c) => !sameContract(key)(c)) })
 }
 
@@ -219,7 +246,8 @@ export function agentsInFileOrder(agents: readonly AgentPositions[]): string[] {
   const before = new Map<string, number>(agents.map((agent) => [agent.id, 0]))
   const byDesk = new Map<string, { id: string; position: number }[]>()
   for (const agent of agents) {
-    for (const { deskId, position } of agent.positions) byDesk.set(deskId, [...(byDesk.get(deskId) ?? []), { id: agent.id, position }])
+    for (const { deskId, position } of agent.positions)
+      byDesk.set(deskId, [...(byDesk.get(deskId) ?? []), { id: agent.id, position }])
   }
   for (const ring of byDesk.values()) {
     ring.sort((a, b) => a.position - b.position || a.id.localeCompare(b.id))
@@ -243,6 +271,9 @@ export function agentsInFileOrder(agents: readonly AgentPositions[]): string[] {
     }
   }
   // Positions that contradict each other (a hand-edited database) cannot all hold: the rest by id.
-  const rest = agents.map((a) => a.id).filter((id) => !order.includes(id)).sort((a, b) => a.localeCompare(b))
+  const rest = agents
+    .map((a) => a.id)
+    .filter((id) => !order.includes(id))
+    .sort((a, b) => a.localeCompare(b))
   return [...order, ...rest]
 }

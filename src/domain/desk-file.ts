@@ -14,16 +14,11 @@ import { deskOptionsSchema } from './desk.js'
 import { MESSAGE_KEYS } from './messages.js'
 import { e164Schema } from './phone.js'
 
-const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
 const dateSchema = z.iso.date({ message: 'must be a date like 2026-01-15' })
 const languageSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like fr-FR or en-US')
 
-const templatesSchema = z.record(
-  languageSchema,
-  z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)),
-)
+const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)))
 
 export const deskSchema = z
   .object({
@@ -90,9 +85,7 @@ export const clientSchema = z
     language: languageSchema.optional(),
     suspended: z.boolean().default(false),
     suspendedReason: z.string().min(1).max(500).optional(),
-    numbers: z
-      .array(z.object({ number: e164Schema, contact: z.string().max(200).optional() }).strict())
-      .default([]),
+    numbers: z.array(z.object({ number: e164Schema, contact: z.string().max(200).optional() }).strict()).default([]),
     contracts: z.array(contractSchema).default([]),
   })
   .strict()
@@ -143,8 +136,11 @@ function checkReferences(file: DeskFile, ctx: z.RefinementCtx): void {
     )
     client.contracts.forEach((contract, k) => {
       if (!deskIds.has(contract.desk)) duplicate(['clients', c, 'contracts', k, 'desk'], `unknown desk "${contract.desk}"`)
-      claim(`contract:${client.id}:${contract.desk}:${contract.start}`, ['clients', c, 'contracts', k, 'start'],
-        `a contract with desk "${contract.desk}" starting ${contract.start}`)
+      claim(
+        `contract:${client.id}:${contract.desk}:${contract.start}`,
+        ['clients', c, 'contracts', k, 'start'],
+        `a contract with desk "${contract.desk}" starting ${contract.start}`,
+      )
     })
   })
 }

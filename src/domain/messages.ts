@@ -44,8 +44,7 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
     no_contract:
       "Bonjour. Nous ne trouvons pas de contrat d'assistance en vigueur pour {client}. Merci de contacter notre service commercial. Au revoir.",
     closed_hours: 'Bonjour {client}. {hours} {nextOpening}',
-    closed_holiday:
-      "Bonjour {client}. Le service d'assistance est fermé aujourd'hui pour {holiday}. {nextOpening}",
+    closed_holiday: "Bonjour {client}. Le service d'assistance est fermé aujourd'hui pour {holiday}. {nextOpening}",
     closed_closure: "Bonjour {client}. Le service d'assistance est exceptionnellement fermé : {closure}. {nextOpening}",
     voicemail_prompt:
       'Vous pouvez laisser un message après le bip, puis raccrocher. Nous vous rappellerons dans les {within} heures ouvrées.',
@@ -68,28 +67,24 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
     whisper_declined: 'Appel non pris. Au revoir.',
     fallback_connecting: 'Nous rencontrons une difficulté technique. Nous vous mettons en relation avec un technicien.',
     goodbye: 'Merci de votre appel, au revoir.',
-    technical_difficulty:
-      'Nous rencontrons une difficulté technique. Merci de rappeler dans quelques minutes. Au revoir.',
+    technical_difficulty: 'Nous rencontrons une difficulté technique. Merci de rappeler dans quelques minutes. Au revoir.',
   },
   en: {
     unknown_caller:
-      "Hello. This is the {desk} support line, reserved for the technical contacts of our clients under contract. Your number is not registered. Please contact your account manager. Goodbye.",
+      'Hello. This is the {desk} support line, reserved for the technical contacts of our clients under contract. Your number is not registered. Please contact your account manager. Goodbye.',
     suspended: 'Hello. Support for {client} is currently suspended. Please contact our sales team. Goodbye.',
-    no_contract:
-      'Hello. We cannot find a support contract in force for {client}. Please contact our sales team. Goodbye.',
+    no_contract: 'Hello. We cannot find a support contract in force for {client}. Please contact our sales team. Goodbye.',
     closed_hours: 'Hello {client}. {hours} {nextOpening}',
     closed_holiday: 'Hello {client}. The support desk is closed today for {holiday}. {nextOpening}',
     closed_closure: 'Hello {client}. The support desk is exceptionally closed: {closure}. {nextOpening}',
     voicemail_prompt:
       'You may leave a message after the tone, then hang up. We will call you back within {within} working hours.',
     voicemail_thanks: 'Thank you, your message has been recorded. Goodbye.',
-    on_call_offer:
-      'To reach the on-call engineer, billed outside your contract, press 1. To leave a message, stay on the line.',
+    on_call_offer: 'To reach the on-call engineer, billed outside your contract, press 1. To leave a message, stay on the line.',
     on_call_connecting: 'Connecting you to the on-call engineer.',
     quota_bill:
       "Hello {client}. This month's support hours are used up: this call will be billed beyond your contract. Connecting you now.",
-    quota_ask:
-      "Hello {client}. This month's support hours are used up. To be connected, billed beyond your contract, press 1.",
+    quota_ask: "Hello {client}. This month's support hours are used up. To be connected, billed beyond your contract, press 1.",
     quota_refused: "Hello {client}. This month's support hours are used up. Please contact our sales team. Goodbye.",
     declined: 'Very well. Thank you for calling, goodbye.',
     connecting: 'Hello {client}. Connecting you to a support engineer.',

@@ -71,18 +71,23 @@ function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence
   const past = occurrence.last < view.today
   const action = (verb: 'confirm' | 'move') => `${HOME}/calendar/holidays/${occurrence.id}/${verb}`
   const hidden = html`${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}">`
-  const decided = occurrence.by && occurrence.at ? html`<br><small class="muted">${t.decidedBy(occurrence.by, formatDateTime(new Date(occurrence.at), zone, ctx.lang))}</small>` : ''
+  const decided =
+    occurrence.by && occurrence.at
+      ? html`<br><small class="muted">${t.decidedBy(occurrence.by, formatDateTime(new Date(occurrence.at), zone, ctx.lang))}</small>`
+      : ''
   const actions = view.canManage
     ? html`<td><div class="row-actions">
         ${occurrence.status === 'estimated' ? html`<form method="post" action="${action('confirm')}" class="inline">${hidden}<button type="submit">${t.confirm}</button></form>` : ''}
-        ${occurrence.status !== 'manual'
-          ? html`<details class="move"><summary>${t.move}</summary>
+        ${
+          occurrence.status !== 'manual'
+            ? html`<details class="move"><summary>${t.move}</summary>
             <form method="post" action="${action('move')}" class="inline">${hidden}
               <label>${t.moveStart}<input type="date" name="start" value="${occurrence.first}" required></label>
               <label>${t.moveDays}<input type="number" name="days" value="${occurrence.days}" min="1" max="31" required></label>
               <button type="submit">${t.move}</button>
             </form></details>`
-          : ''}
+            : ''
+        }
       </div></td>`
     : ''
   return html`<tr class="${past ? 'past' : ''}" data-holiday="${occurrence.id}">
@@ -107,9 +112,11 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
       <td>${closureWhen(ctx, row.closure)}</td>
       <td>${row.closure.name}</td>
       <td>${row.entryId === null ? html`<span class="muted">${t.fromFile}</span>` : row.by && row.at ? t.decidedBy(row.by, formatDateTime(row.at, view.desk.timezone, ctx.lang)) : ''}</td>
-      ${view.canManage
-        ? html`<td>${row.entryId === null ? '' : html`<form method="post" action="${HOME}/calendar/closures/${row.entryId}/remove" class="inline">${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}"><button type="submit" class="secondary">${t.remove}</button></form>`}</td>`
-        : ''}
+      ${
+        view.canManage
+          ? html`<td>${row.entryId === null ? '' : html`<form method="post" action="${HOME}/calendar/closures/${row.entryId}/remove" class="inline">${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}"><button type="submit" class="secondary">${t.remove}</button></form>`}</td>`
+          : ''
+      }
     </tr>`,
   )
   const form = view.canManage
@@ -126,9 +133,11 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
     : ''
   return html`<section class="card wide" aria-labelledby="closures-title">
     <h2 id="closures-title">${t.closures}</h2>
-    ${view.closures.length
-      ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.closureWhen}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
-      : html`<p class="muted">${t.noClosures}</p>`}
+    ${
+      view.closures.length
+        ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.closureWhen}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+        : html`<p class="muted">${t.noClosures}</p>`
+    }
     ${form}
   </section>`
 }
@@ -149,12 +158,14 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
         <a href="${href(path, { desk, year: view.year + 1 })}" rel="next">${t.nextYear} →</a>
       </nav>
       ${occurrences.some((o) => o.status === 'estimated') ? html`<p class="help">${t.estimatedHelp}</p>` : ''}
-      ${occurrences.length
-        ? html`<div class="table-wrap"><table class="holidays">
+      ${
+        occurrences.length
+          ? html`<div class="table-wrap"><table class="holidays">
           <thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.name}</th><th scope="col">${t.status}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead>
           <tbody>${occurrences.map((occurrence) => holidayRow(ctx, view, occurrence))}</tbody>
         </table></div>`
-        : html`<p class="muted">${t.none}</p>`}
+          : html`<p class="muted">${t.none}</p>`
+      }
     </section>
     ${closuresSection(ctx, view)}`,
   })

@@ -8,8 +8,17 @@ import { HOME, type PageContext, href, layout } from './layout.js'
 import { type Directory, callTable, outcomeBadge, zoneOf } from './parts.js'
 
 export const OUTCOMES = [
-  'answered', 'no_answer', 'voicemail', 'closed_hours', 'closed_holiday', 'unknown_caller',
-  'suspended', 'no_contract', 'quota_refused', 'abandoned', 'failed',
+  'answered',
+  'no_answer',
+  'voicemail',
+  'closed_hours',
+  'closed_holiday',
+  'unknown_caller',
+  'suspended',
+  'no_contract',
+  'quota_refused',
+  'abandoned',
+  'failed',
 ] as const satisfies readonly Outcome[]
 
 export interface CallFilters {
@@ -40,12 +49,16 @@ function filterForm(ctx: PageContext, view: CallsView): Html {
   const t = ctx.t.calls
   const { filters } = view
   return html`<form method="get" action="${HOME}/calls" class="filters">
-    ${view.clients
-      ? html`<label>${t.client}<select name="client">${option('', t.allClients, !filters.client)}${view.clients.map((client) => option(client.id, client.name, client.id === filters.client))}</select></label>`
-      : ''}
-    ${view.desks.length > 1
-      ? html`<label>${ctx.t.desk}<select name="desk">${option('', t.allDesks, !filters.desk)}${view.desks.map((desk) => option(desk.id, desk.name, desk.id === filters.desk))}</select></label>`
-      : ''}
+    ${
+      view.clients
+        ? html`<label>${t.client}<select name="client">${option('', t.allClients, !filters.client)}${view.clients.map((client) => option(client.id, client.name, client.id === filters.client))}</select></label>`
+        : ''
+    }
+    ${
+      view.desks.length > 1
+        ? html`<label>${ctx.t.desk}<select name="desk">${option('', t.allDesks, !filters.desk)}${view.desks.map((desk) => option(desk.id, desk.name, desk.id === filters.desk))}</select></label>`
+        : ''
+    }
     <label>${t.outcome}<select name="outcome">${option('', t.allOutcomes, !filters.outcome)}${OUTCOMES.map((outcome) => option(outcome, ctx.t.outcome[outcome], outcome === filters.outcome))}</select></label>
     <label>${t.from}<input type="date" name="from" value="${filters.from ?? ''}"></label>
     <label>${t.to}<input type="date" name="to" value="${filters.to ?? ''}"></label>
@@ -77,11 +90,29 @@ export function callsPage(ctx: PageContext, view: CallsView): Html {
 
 export interface CallDetail extends CallLogItem {
   events: { kind: string; at: Date; params: Record<string, string> }[]
-  legs: { dialCallSid: string; month: string; talkSeconds: number; countedSeconds: number; includedSeconds: number; overageSeconds: number; onCall: boolean }[]
+  legs: {
+    dialCallSid: string
+    month: string
+    talkSeconds: number
+    countedSeconds: number
+    includedSeconds: number
+    overageSeconds: number
+    onCall: boolean
+  }[]
 }
 
 /** The parameters worth reading in a webhook, in this order; the rest are Twilio's bookkeeping. */
-const TELLING = ['CallStatus', 'DialCallStatus', 'DialCallDuration', 'CallDuration', 'Digits', 'RecordingDuration', 'AnsweredBy', 'To', 'Called']
+const TELLING = [
+  'CallStatus',
+  'DialCallStatus',
+  'DialCallDuration',
+  'CallDuration',
+  'Digits',
+  'RecordingDuration',
+  'AnsweredBy',
+  'To',
+  'Called',
+]
 
 function eventDetails(params: Record<string, string>): string {
   return TELLING.filter((key) => params[key] !== undefined && params[key] !== '')
@@ -124,12 +155,14 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
     </section>
     <section class="card">
       <h2>${t.legs}</h2>
-      ${call.legs.length
-        ? html`<div class="table-wrap"><table>
+      ${
+        call.legs.length
+          ? html`<div class="table-wrap"><table>
           <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>
           <tbody>${call.legs.map((leg) => html`<tr><td>${leg.month}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num">${formatDuration(leg.talkSeconds)}</td><td class="num">${formatDuration(leg.countedSeconds)}</td><td class="num">${formatDuration(leg.includedSeconds)}</td><td class="num">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
         </table></div>`
-        : html`<p class="muted">${t.noLegs}</p>`}
+          : html`<p class="muted">${t.noLegs}</p>`
+      }
     </section>`,
   })
 }

@@ -36,7 +36,9 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
   const marks =
     quota > 0
       ? [80, 100].map(
-          (percent) => html`<line class="bar-mark bar-mark-${percent}" x1="${at((quota * percent) / 100)}" x2="${at((quota * percent) / 100)}" y1="2" y2="30"></line>
+          (
+            percent,
+          ) => html`<line class="bar-mark bar-mark-${percent}" x1="${at((quota * percent) / 100)}" x2="${at((quota * percent) / 100)}" y1="2" y2="30"></line>
       <text class="bar-mark-label" x="${at((quota * percent) / 100)}" y="44" text-anchor="middle">${formatPercent(percent, lang)}</text>`,
         )
       : []
@@ -77,7 +79,10 @@ export function monthlyChart(points: readonly MonthPoint[], lang: Lang, label: s
   const topSeconds = Math.ceil((peak * 1.05) / (stepHours * 3600)) * stepHours * 3600
   const y = (seconds: number) => Number((CHART.bottom - (seconds / topSeconds) * (CHART.bottom - CHART.top)).toFixed(1))
   const slot = 100 / Math.max(points.length, 1)
-  const grid = Array.from({ length: Math.round(topSeconds / (stepHours * 3600)) + 1 }, (_, index) => index * stepHours * 3600).map(
+  const grid = Array.from(
+    { length: Math.round(topSeconds / (stepHours * 3600)) + 1 },
+    (_, index) => index * stepHours * 3600,
+  ).map(
     (seconds) => html`<line class="chart-grid" x1="0" x2="100%" y1="${y(seconds)}" y2="${y(seconds)}"></line>
       <text class="chart-axis" x="0" y="${y(seconds) - 3}">${seconds === 0 ? '0' : formatDuration(seconds)}</text>`,
   )

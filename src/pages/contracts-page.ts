@@ -32,15 +32,17 @@ function upcomingSection(ctx: PageContext, view: ContractsView): Html {
   const upcoming = upcomingDeadlines(view.contracts, view.horizonDays)
   return html`<section class="card wide" aria-labelledby="upcoming-title">
     <h2 id="upcoming-title">${t.upcoming}</h2>
-    ${upcoming.length
-      ? html`<ul class="deadlines">${upcoming.map(({ record, overview }) => {
-          const deadline = overview.noticeDeadline as string
-          const days = daysBetween(overview.today, deadline)
-          return html`<li class="${days <= 30 ? 'soon' : ''}"><strong>${formatDayShort(deadline, ctx.lang)}</strong> (${t.inDays(days)}) ·
+    ${
+      upcoming.length
+        ? html`<ul class="deadlines">${upcoming.map(({ record, overview }) => {
+            const deadline = overview.noticeDeadline as string
+            const days = daysBetween(overview.today, deadline)
+            return html`<li class="${days <= 30 ? 'soon' : ''}"><strong>${formatDayShort(deadline, ctx.lang)}</strong> (${t.inDays(days)}) ·
             ${record.clientName} <small class="muted">${record.deskId}</small> —
             ${t.deadlineFor(record.clientName, formatDayShort(overview.period?.end ?? deadline, ctx.lang))}</li>`
-        })}</ul>`
-      : html`<p class="muted">${t.noneUpcoming}</p>`}
+          })}</ul>`
+        : html`<p class="muted">${t.noneUpcoming}</p>`
+    }
   </section>`
 }
 
@@ -57,13 +59,17 @@ function contractRow(ctx: PageContext, { record, overview }: ContractRow): Html 
     <td>${overview.noticeDeadline ? day(overview.noticeDeadline) : ctx.t.dash}</td>
     <td>${overview.endsOn ? day(overview.endsOn) : overview.inForce && record.renews ? html`<span class="muted">${t.renews}</span>` : ctx.t.dash}</td>
     <td>${notice}
-      ${record.active && overview.inForce ? html`<details class="notice"><summary>${t.record}</summary>
+      ${
+        record.active && overview.inForce
+          ? html`<details class="notice"><summary>${t.record}</summary>
         <form method="post" action="${HOME}/contracts/${record.id}/notice" class="inline">
           ${csrfField(ctx)}
           <label for="notice-${record.id}">${t.recordNotice}</label>
           <input id="notice-${record.id}" type="date" name="givenOn" max="${overview.today}" required>
           <button type="submit">${t.record}</button>
-        </form></details>` : ''}
+        </form></details>`
+          : ''
+      }
     </td>
   </tr>`
 }

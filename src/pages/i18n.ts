@@ -30,7 +30,8 @@ const fr = {
     blocked: "Trop d'essais manqués depuis cette adresse ; réessayez dans une minute.",
     signedOut: 'Vous êtes déconnecté.',
     expired: 'Votre session a pris fin ; reconnectez-vous.',
-    devHint: "ADMIN_TOKEN n'est pas défini : le jeton de développement « supportline-development-admin » est accepté depuis cette machine.",
+    devHint:
+      "ADMIN_TOKEN n'est pas défini : le jeton de développement « supportline-development-admin » est accepté depuis cette machine.",
   },
 
   outcome: {
@@ -83,12 +84,18 @@ const fr = {
     allCalls: 'Tout le journal du jour',
     callbacksTitle: 'Rappels en retard',
     noLateCallbacks: 'Aucun rappel en retard.',
-    openCallbacks: (count: number) => `${count} ${plural(count, 'demande de rappel ouverte', 'demandes de rappel ouvertes')} au total.`,
+    openCallbacks: (count: number) =>
+      `${count} ${plural(count, 'demande de rappel ouverte', 'demandes de rappel ouvertes')} au total.`,
     due: 'Échéance',
     reason: 'Motif',
     markDone: 'Marquer traité',
     note: 'Note (ce qui a été fait)',
-    callbackReason: { no_answer: 'sans réponse', no_agent: 'aucun agent', closed_hours: 'hors horaires', closed_holiday: 'férié ou fermeture' },
+    callbackReason: {
+      no_answer: 'sans réponse',
+      no_agent: 'aucun agent',
+      closed_hours: 'hors horaires',
+      closed_holiday: 'férié ou fermeture',
+    },
     late: (by: string) => `en retard de ${by}`,
   },
 
@@ -134,7 +141,7 @@ const fr = {
     month: 'Mois',
     counted: 'Compté',
     included: 'Inclus',
-    noLegs: "Aucun temps compté pour cet appel.",
+    noLegs: 'Aucun temps compté pour cet appel.',
     yes: 'oui',
   },
 
@@ -240,7 +247,7 @@ const fr = {
     404: 'Page introuvable',
     409: 'Action impossible',
     500: 'Erreur',
-    forbidden: "Votre jeton ne donne pas accès à cette page.",
+    forbidden: 'Votre jeton ne donne pas accès à cette page.',
     csrf: 'Ce formulaire a expiré ou ne vient pas du tableau de bord ; rechargez la page et recommencez.',
     notFound: "Cette page n'existe pas, ou vous n'y avez pas accès.",
     noDesk: "Aucun service n'est configuré : appliquez d'abord un fichier de configuration (npm run cli -- apply …).",
@@ -322,7 +329,8 @@ const en: Messages = {
     noneInProgress: 'No call in progress.',
     callsTitle: "Today's calls",
     noCalls: 'No call today.',
-    summary: (calls, answered, talk) => `${calls} ${plural(calls, 'call', 'calls')}, ${answered} answered, ${formatDuration(talk)} of talk.`,
+    summary: (calls, answered, talk) =>
+      `${calls} ${plural(calls, 'call', 'calls')}, ${answered} answered, ${formatDuration(talk)} of talk.`,
     allCalls: "Today's full log",
     callbacksTitle: 'Late callbacks',
     noLateCallbacks: 'No late callback.',
@@ -331,7 +339,12 @@ const en: Messages = {
     reason: 'Reason',
     markDone: 'Mark done',
     note: 'Note (what was done)',
-    callbackReason: { no_answer: 'no answer', no_agent: 'no agent', closed_hours: 'outside hours', closed_holiday: 'holiday or closure' },
+    callbackReason: {
+      no_answer: 'no answer',
+      no_agent: 'no agent',
+      closed_hours: 'outside hours',
+      closed_holiday: 'holiday or closure',
+    },
     late: (by) => `late by ${by}`,
   },
 
@@ -510,7 +523,11 @@ export function isFlashKey(value: unknown): value is FlashKey {
 }
 
 /** The language of a request: ?lang= first (the switch), then the remembered cookie, then the browser's preference, else French. */
-export function chooseLanguage(input: { query?: unknown; cookie?: string | undefined; acceptLanguage?: string | undefined }): Lang {
+export function chooseLanguage(input: {
+  query?: unknown
+  cookie?: string | undefined
+  acceptLanguage?: string | undefined
+}): Lang {
   if (isLang(input.query)) return input.query
   if (isLang(input.cookie)) return input.cookie
   return fromAcceptLanguage(input.acceptLanguage) ?? 'fr'
@@ -523,7 +540,12 @@ export function fromAcceptLanguage(header: string | undefined): Lang | null {
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';')
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1)
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      )
       return { lang: tag.trim().toLowerCase().split('-')[0], q: Number.isFinite(q) ? q : 0, index }
     })
     .filter((entry) => entry.q > 0)

@@ -59,7 +59,8 @@ function navigation(ctx: PageContext, active: Section | null): Html {
   return html`<nav class="nav" aria-label="${ctx.t.product}">
     <ul>
       ${items.map(
-        (item) => html`<li><a href="${item.path}"${attrs({ 'aria-current': item.section === active ? 'page' : null })}>${ctx.t.nav[item.section]}</a></li>`,
+        (item) =>
+          html`<li><a href="${item.path}"${attrs({ 'aria-current': item.section === active ? 'page' : null })}>${ctx.t.nav[item.section]}</a></li>`,
       )}
     </ul>
   </nav>`

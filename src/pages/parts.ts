@@ -38,12 +38,19 @@ export function zoneOf(directory: Directory, deskId: string | null): string {
 }
 
 /** The calls as a table; `timeOnly` for a page about one day. */
-export function callTable(ctx: PageContext, calls: readonly CallLogItem[], directory: Directory, options: { timeOnly?: boolean; compact?: boolean } = {}): Html {
+export function callTable(
+  ctx: PageContext,
+  calls: readonly CallLogItem[],
+  directory: Directory,
+  options: { timeOnly?: boolean; compact?: boolean } = {},
+): Html {
   const t = ctx.t.calls
   const rows = calls.map((call) => {
     const zone = zoneOf(directory, call.desk)
     const when = options.timeOnly ? formatTime(call.startedAt, zone) : formatDateTime(call.startedAt, zone, ctx.lang)
-    const client = call.clientId ? (directory.clients.get(call.clientId) ?? call.clientId) : html`<span class="muted">${t.unknownClient}</span>`
+    const client = call.clientId
+      ? (directory.clients.get(call.clientId) ?? call.clientId)
+      : html`<span class="muted">${t.unknownClient}</span>`
     const agent = call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ''
     return html`<tr${attrs({ 'data-call': call.callSid })}>
       <td><a href="${HOME}/calls/${call.callSid}" title="${t.details}">${when}</a></td>
@@ -60,7 +67,13 @@ export function callTable(ctx: PageContext, calls: readonly CallLogItem[], direc
 }
 
 /** Links to switch desk, when there is more than one. */
-export function deskPicker(ctx: PageContext, desks: readonly { id: string; name: string }[], current: string, path: string, query: Record<string, string> = {}): Html | string {
+export function deskPicker(
+  ctx: PageContext,
+  desks: readonly { id: string; name: string }[],
+  current: string,
+  path: string,
+  query: Record<string, string> = {},
+): Html | string {
   if (desks.length < 2) return ''
   return html`<nav class="picker" aria-label="${ctx.t.desk}">
     ${desks.map((desk) => html`<a href="${href(path, { ...query, desk: desk.id })}"${attrs({ 'aria-current': desk.id === current ? 'true' : null })}>${desk.name}</a>`)}

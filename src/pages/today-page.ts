@@ -115,10 +115,12 @@ function callsCards(ctx: PageContext, view: TodayView): Html {
   </section>
   <section class="card wide" aria-labelledby="calls-title">
     <h2 id="calls-title">${t.callsTitle}</h2>
-    ${view.calls.length
-      ? html`<p>${t.summary(view.calls.length, answered, talk)}</p>${callTable(ctx, view.calls, view.directory, { timeOnly: true })}
+    ${
+      view.calls.length
+        ? html`<p>${t.summary(view.calls.length, answered, talk)}</p>${callTable(ctx, view.calls, view.directory, { timeOnly: true })}
         <p><a href="${log}">${t.allCalls}</a></p>`
-      : html`<p class="muted">${t.noCalls}</p>`}
+        : html`<p class="muted">${t.noCalls}</p>`
+    }
   </section>`
 }
 
@@ -142,9 +144,11 @@ function callbacksCard(ctx: PageContext, view: TodayView, open: CallbackItem[]):
   )
   return html`<section class="card wide" aria-labelledby="callbacks-title">
     <h2 id="callbacks-title">${t.callbacksTitle} <span class="count${late.length ? ' count-bad' : ''}">${late.length}</span></h2>
-    ${late.length
-      ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
-      : html`<p class="muted">${t.noLateCallbacks}</p>`}
+    ${
+      late.length
+        ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
+        : html`<p class="muted">${t.noLateCallbacks}</p>`
+    }
     <p class="muted">${t.openCallbacks(open.length)}</p>
   </section>`
 }

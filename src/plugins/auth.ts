@@ -67,7 +67,12 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
     }
     if (!checked.ok) {
       reply.header('www-authenticate', 'Bearer realm="supportline"')
-      return sendProblem(reply, 401, 'unauthorized', token ? 'The token is not valid (unknown or revoked)' : 'Authorization: Bearer <token> is required')
+      return sendProblem(
+        reply,
+        401,
+        'unauthorized',
+        token ? 'The token is not valid (unknown or revoked)' : 'Authorization: Bearer <token> is required',
+      )
     }
     const { principal } = checked
     request.principal = principal
@@ -87,7 +92,9 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
     const principal = await principalForToken(app.db, token)
     if (principal?.tokenId) {
       // Bookkeeping, not worth failing (or slowing) the request for.
-      markTokenUsed(app.db, principal.tokenId, app.clock()).catch((err: unknown) => request.log.warn({ err }, 'could not record the token use'))
+      markTokenUsed(app.db, principal.tokenId, app.clock()).catch((err: unknown) =>
+        request.log.warn({ err }, 'could not record the token use'),
+      )
     }
     return principal
   }

@@ -52,9 +52,14 @@ export type WebhookFallback = (request: FastifyRequest, reply: FastifyReply, err
 function validationFields(error: FastifyError): FieldProblem[] {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
   return (error.validation ?? []).flatMap((issue) => {
-    const path = issue.instancePath.split('/').filter(Boolean).map((key) => (/^\d+$/.test(key) ? Number(key) : key))
-    const unknownKeys = issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? issue.params.keys.map(String) : []
-    if (unknownKeys.length > 0) return unknownKeys.map((key) => ({ field: formatPath([where, ...path, key]), message: 'is not a known key' }))
+    const path = issue.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((key) => (/^\d+$/.test(key) ? Number(key) : key))
+    const unknownKeys =
+      issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? issue.params.keys.map(String) : []
+    if (unknownKeys.length > 0)
+      return unknownKeys.map((key) => ({ field: formatPath([where, ...path, key]), message: 'is not a known key' }))
     return [{ field: formatPath([where, ...path]), message: issue.message ?? 'is invalid' }]
   })
 }

@@ -81,12 +81,19 @@ export class WebhookWriter {
 
   private async applyJournaled(entry: JournalEntry<WebhookWrite>): Promise<void> {
     try {
-      await withDeadline(applyWebhookWrite(this.db, entry.write, { live: false }), this.options.deadlineMs * 5, 'replaying a write')
+      await withDeadline(
+        applyWebhookWrite(this.db, entry.write, { live: false }),
+        this.options.deadlineMs * 5,
+        'replaying a write',
+      )
     } catch (error) {
       // The database still away: stop here, keep the order, try again later.
       if (isUnavailable(error)) throw error
       // Anything else will fail the same way every time: set it aside rather than block the rest.
-      this.log.error({ err: error, write: entry.write.event, callSid: entry.write.callSid }, 'journaled write rejected by the database; quarantined')
+      this.log.error(
+        { err: error, write: entry.write.event, callSid: entry.write.callSid },
+        'journaled write rejected by the database; quarantined',
+      )
       await this.journal.quarantine(entry, errorMessage(error))
     }
   }

@@ -7,11 +7,9 @@ import { DeadlineError, withDeadline } from '../deadline.js'
 const READY_DEADLINE_MS = 2000
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/healthz',
-    { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
-    async () => ({ status: 'ok' as const }),
-  )
+  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }))
 
   app.get(
     '/readyz',
@@ -30,7 +28,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         await withDeadline(app.database.ping(), READY_DEADLINE_MS)
         if (journaled === 0) return { status: 'ready' as const, database: app.database.kind, journaled }
-        return reply.code(503).send({ status: 'unavailable' as const, database: app.database.kind, detail: 'replaying the journal', journaled })
+        return reply
+          .code(503)
+          .send({ status: 'unavailable' as const, database: app.database.kind, detail: 'replaying the journal', journaled })
       } catch (error) {
         const detail = error instanceof DeadlineError ? 'the database did not answer in time' : 'the database is unreachable'
         return reply.code(503).send({ status: 'unavailable' as const, database: app.database.kind, detail, journaled })
@@ -38,4 +38,3 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   )
 }
-

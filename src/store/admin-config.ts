@@ -54,7 +54,13 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
       return [{ id, name: agent.name, number: agent.number, desks: own, onDuty: agent.onDuty }]
     }),
     clients: clientRows.map((client) => ({
-      ...present({ id: client.id, name: client.name, language: client.language, suspended: client.suspended, suspendedReason: client.suspendedReason }),
+      ...present({
+        id: client.id,
+        name: client.name,
+        language: client.language,
+        suspended: client.suspended,
+        suspendedReason: client.suspendedReason,
+      }),
       numbers: registered.filter((n) => n.clientId === client.id).map((n) => present({ number: n.number, contact: n.contact })),
       contracts: contractRows
         .filter((c) => c.clientId === client.id)
@@ -76,7 +82,10 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
   }
   const parsed = parseDeskFile(file)
   // Only a database changed by hand could fail here: say where, rather than export a wrong file.
-  if (!parsed.ok) throw new Error(`the configuration is not a valid desk file: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`)
+  if (!parsed.ok)
+    throw new Error(
+      `the configuration is not a valid desk file: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    )
   return parsed.file
 }
 

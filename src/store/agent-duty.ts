@@ -23,7 +23,15 @@ export async function setAgentDuty(db: Database, agentId: string, onDuty: boolea
     if (!agent) return null
     if (agent.onDuty === onDuty) return agent
     await tx.update(agents).set({ onDuty, updatedAt: actor.now }).where(eq(agents.id, agentId))
-    await writeAudit(tx, { at: actor.now, actor: actor.name, action: 'api.duty', entity: 'agent', entityId: agentId, before: { onDuty: agent.onDuty }, after: { onDuty } })
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: 'api.duty',
+      entity: 'agent',
+      entityId: agentId,
+      before: { onDuty: agent.onDuty },
+      after: { onDuty },
+    })
     // Who is on duty decides who rings: a cached configuration must see it at once.
     await touchConfiguration(tx, actor.now)
     return { ...agent, onDuty }

@@ -34,7 +34,15 @@ export async function recordHolidayOverride(
       })
       .returning({ id: holidayOverrides.id })
     const recorded = { ...override, by: actor.name, at: actor.now.toISOString() }
-    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `holiday.${override.action}`, entity: 'holiday', entityId: `${deskId}/${override.holidayId}`, before: null, after: { id: row?.id, ...recorded } })
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: `holiday.${override.action}`,
+      entity: 'holiday',
+      entityId: `${deskId}/${override.holidayId}`,
+      before: null,
+      after: { id: row?.id, ...recorded },
+    })
     await touchConfiguration(tx, actor.now)
     return recorded
   })
@@ -52,35 +60,82 @@ export interface CalendarEntry {
 
 export async function listCalendarEntries(db: Queryable, deskId: string, kind: EntryKind): Promise<CalendarEntry[]> {
   return db
-    .select({ id: calendarEntries.id, kind: calendarEntries.kind, entry: calendarEntries.entry, by: calendarEntries.by, at: calendarEntries.at })
+    .select({
+      id: calendarEntries.id,
+      kind: calendarEntries.kind,
+      entry: calendarEntries.entry,
+      by: calendarEntries.by,
+      at: calendarEntries.at,
+    })
     .from(calendarEntries)
     .where(and(eq(calendarEntries.deskId, deskId), eq(calendarEntries.kind, kind), isNull(calendarEntries.removedAt)))
     .orderBy(asc(calendarEntries.id))
 }
 
-export async function addCalendarEntry(db: Database, deskId: string, kind: EntryKind, entry: Closure | Opening, actor: Actor): Promise<CalendarEntry> {
+export async function addCalendarEntry(
+  db: Database,
+  deskId: string,
+  kind: EntryKind,
+  entry: Closure | Opening,
+  actor: Actor,
+): Promise<CalendarEntry> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(calendarEntries)
       .values({ deskId, kind, entry, by: actor.name, at: actor.now })
-      .returning({ id: calendarEntries.id, kind: calendarEntries.kind, entry: calendarEntries.entry, by: calendarEntries.by, at: calendarEntries.at })
+      .returning({
+        id: calendarEntries.id,
+        kind: calendarEntries.kind,
+        entry: calendarEntries.entry,
+        by: calendarEntries.by,
+        at: calendarEntries.at,
+      })
     if (!row) throw new Error('calendar entry insert returned nothing')
-    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `${kind}.create`, entity: kind, entityId: `${deskId}/${row.id}`, before: null, after: entry })
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: `${kind}.create`,
+      entity: kind,
+      entityId: `${deskId}/${row.id}`,
+      before: null,
+      after: entry,
+    })
     await touchConfiguration(tx, actor.now)
     return row
   })
 }
 
 /** Removes a closure or opening (kept with who removed it); false when there is no such live entry. */
-export async function removeCalendarEntry(db: Database, deskId: string, kind: EntryKind, id: number, actor: Actor): Promise<boolean> {
+export async function removeCalendarEntry(
+  db: Database,
+  deskId: string,
+  kind: EntryKind,
+  id: number,
+  actor: Actor,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(calendarEntries)
       .set({ removedAt: actor.now, removedBy: actor.name })
-      .where(and(eq(calendarEntries.id, id), eq(calendarEntries.deskId, deskId), eq(calendarEntries.kind, kind), isNull(calendarEntries.removedAt)))
+      .where(
+        and(
+          eq(calendarEntries.id, id),
+          eq(calendarEntries.deskId, deskId),
+          eq(calendarEntries.kind, kind),
+          isNull(calendarEntries.removedAt),
+        ),
+      )
       .returning({ entry: calendarEntries.entry })
     if (!row) return false
-    await writeAudit(tx, { at: actor.now, actor: actor.name, action: `${kind}.remove`, entity: kind, entityId: `${deskId}/${id}`, before: row.entry, after: null })
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: `${kind}.remove`,
+      entity: kind,
+      entityId: `${deskId}/${id}`,
+      before: row.entry,
+      after: null,
+    })
     await touchConfiguration(tx, actor.now)
     return true
   })
@@ -89,14 +144,29 @@ export async function removeCalendarEntry(db: Database, deskId: string, kind: En
 /** The emergency switch: closed from now with a reason, or open again (reason null). */
 export async function setClosedNow(db: Database, deskId: string, reason: string | null, actor: Actor): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ since: desks.closedSince, reason: desks.closedReason }).from(desks).where(eq(desks.id, deskId))
+    const [before] = await tx
+      .select({ since: desks.closedSince, reason: desks.closedReason })
+      .from(desks)
+      .where(eq(desks.id, deskId))
     if (!before) return false
     const closing = reason !== null
     await tx
       .update(desks)
-      .set(closing ? { closedSince: actor.now, closedBy: actor.name, closedReason: reason } : { closedSince: null, closedBy: null, closedReason: null })
+      .set(
+        closing
+          ? { closedSince: actor.now, closedBy: actor.name, closedReason: reason }
+          : { closedSince: null, closedBy: null, closedReason: null },
+      )
       .where(eq(desks.id, deskId))
-    await writeAudit(tx, { at: actor.now, actor: actor.name, action: closing ? 'desk.close-now' : 'desk.reopen', entity: 'desk', entityId: deskId, before, after: closing ? { since: actor.now, reason } : { since: null } })
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: closing ? 'desk.close-now' : 'desk.reopen',
+      entity: 'desk',
+      entityId: deskId,
+      before,
+      after: closing ? { since: actor.now, reason } : { since: null },
+    })
     await touchConfiguration(tx, actor.now)
     return true
   })

@@ -110,7 +110,9 @@ export class CallFactsLoader {
       desk,
       caller: caller && {
         client: caller.client,
-        contracts: caller.contracts.filter((c) => c.deskId === desk.id).map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: 0 })),
+        contracts: caller.contracts
+          .filter((c) => c.deskId === desk.id)
+          .map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: 0 })),
       },
       agents: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
       from,
@@ -149,12 +151,13 @@ function liveFactsQuery(db: Database) {
         (value) => parseJson<[number, number][]>(value),
       ),
       // Agents switch duty all day: read live too, in ringing order.
-      agents: sql`(select coalesce(json_agg(json_build_object('id', ${agents.id}, 'name', ${agents.name}, 'number', ${agents.number})
+      agents:
+        sql`(select coalesce(json_agg(json_build_object('id', ${agents.id}, 'name', ${agents.name}, 'number', ${agents.number})
           order by ${asc(agentDesks.position)}, ${asc(agents.id)}), '[]')
         from ${agentDesks} inner join ${agents} on ${eq(agents.id, agentDesks.agentId)}
         where ${agentDesks.deskId} = ${sql.placeholder('deskId')} and ${and(eq(agents.onDuty, true), eq(agents.active, true))})`.mapWith(
-        (value) => parseJson<AgentFacts[]>(value),
-      ),
+          (value) => parseJson<AgentFacts[]>(value),
+        ),
     })
     .from(sql`(select 1) as one`)
     .prepare('call_facts_live')

@@ -83,7 +83,9 @@ async function dayBounds(db: Queryable, filter: CallFilter): Promise<DayBounds> 
   const starts = (date: string) => zones.map((zone) => DateTime.fromISO(date, { zone }).toMillis())
   return {
     ...(filter.fromDate ? { from: new Date(Math.min(...starts(filter.fromDate))) } : {}),
-    ...(filter.toDate ? { to: new Date(Math.max(...starts(DateTime.fromISO(filter.toDate).plus({ days: 1 }).toISODate() as string))) } : {}),
+    ...(filter.toDate
+      ? { to: new Date(Math.max(...starts(DateTime.fromISO(filter.toDate).plus({ days: 1 }).toISODate() as string))) }
+      : {}),
   }
 }
 
@@ -155,4 +157,3 @@ export async function getCall(db: Queryable, callSid: string, clientId: string |
   const legs = await db.select().from(talkLegs).where(eq(talkLegs.callSid, callSid))
   return { ...(call as CallLogItem), events, legs }
 }
-

@@ -73,9 +73,15 @@ export async function assignCallback(db: Database, id: number, agentId: string, 
     const [current] = await tx.select({ status: callbacks.status }).from(callbacks).where(eq(callbacks.id, id)).for('update')
     if (!current) return { ok: false, reason: 'not_found' }
     if (current.status === 'done') return { ok: false, reason: 'already_done' }
-    const [agent] = await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.id, agentId), eq(agents.active, true)))
+    const [agent] = await tx
+      .select({ id: agents.id })
+      .from(agents)
+      .where(and(eq(agents.id, agentId), eq(agents.active, true)))
     if (!agent) return { ok: false, reason: 'unknown_agent' }
-    await tx.update(callbacks).set({ assignedTo: agentId, assignedBy: actor.name, assignedAt: actor.now }).where(eq(callbacks.id, id))
+    await tx
+      .update(callbacks)
+      .set({ assignedTo: agentId, assignedBy: actor.name, assignedAt: actor.now })
+      .where(eq(callbacks.id, id))
     return { ok: true, callback: (await findCallback(tx, id)) as CallbackItem }
   })
 }

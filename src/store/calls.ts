@@ -61,7 +61,16 @@ export async function mergeCallFacts(tx: Queryable, callSid: string, patch: Call
 /** What a call record holds once the voice webhook decided. */
 export type VoiceCallRow = Pick<
   typeof calls.$inferInsert,
-  'callSid' | 'fromNumber' | 'toNumber' | 'startedAt' | 'deskId' | 'clientId' | 'contractId' | 'usageMonth' | 'decision' | 'outcome'
+  | 'callSid'
+  | 'fromNumber'
+  | 'toNumber'
+  | 'startedAt'
+  | 'deskId'
+  | 'clientId'
+  | 'contractId'
+  | 'usageMonth'
+  | 'decision'
+  | 'outcome'
 >
 
 /**

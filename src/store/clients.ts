@@ -58,7 +58,13 @@ export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerC
   ])
   const byClient = new Map<string, CallerConfig>()
   for (const client of clientRows) {
-    const facts = { id: client.id, name: client.name, language: client.language, suspended: client.suspended, suspendedReason: client.suspendedReason }
+    const facts = {
+      id: client.id,
+      name: client.name,
+      language: client.language,
+      suspended: client.suspended,
+      suspendedReason: client.suspendedReason,
+    }
     byClient.set(client.id, { client: facts, contracts: [] })
   }
   for (const contract of contractRows) byClient.get(contract.clientId)?.contracts.push(contractTerms(contract))

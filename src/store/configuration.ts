@@ -4,16 +4,7 @@ import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
-import {
-  agentDesks,
-  agents,
-  appliedDeskFiles,
-  clientNumbers,
-  clients,
-  contracts,
-  deskNumbers,
-  desks,
-} from '../../db/schema.js'
+import { agentDesks, agents, appliedDeskFiles, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
@@ -229,7 +220,13 @@ class Sync {
     // An agent removed from the file goes off duty; their calls stay in the history.
     for (const agent of missing.filter((agent) => agent.active)) {
       await tx.update(agents).set({ active: false, onDuty: false, updatedAt: context.now }).where(eq(agents.id, agent.id))
-      await this.changed('agent', agent.id, 'deactivate', { active: true, onDuty: agent.onDuty }, { active: false, onDuty: false })
+      await this.changed(
+        'agent',
+        agent.id,
+        'deactivate',
+        { active: true, onDuty: agent.onDuty },
+        { active: false, onDuty: false },
+      )
     }
 
     const wanted = file.agents.flatMap((agent) =>
@@ -357,9 +354,20 @@ class Sync {
     await tx
       .update(contracts)
       .set({ active: false, updatedAt: context.now })
-      .where(inArray(contracts.id, gone.map((contract) => contract.id)))
+      .where(
+        inArray(
+          contracts.id,
+          gone.map((contract) => contract.id),
+        ),
+      )
     for (const contract of gone) {
-      await this.changed('contract', `${contract.clientId}/${contract.deskId}/${contract.start}`, 'deactivate', { active: true }, { active: false })
+      await this.changed(
+        'contract',
+        `${contract.clientId}/${contract.deskId}/${contract.start}`,
+        'deactivate',
+        { active: true },
+        { active: false },
+      )
     }
   }
 }
@@ -368,4 +376,3 @@ class Sync {
 function positionIn(file: DeskFile, deskId: string, agentId: string): number {
   return file.agents.filter((agent) => agent.desks.includes(deskId)).findIndex((agent) => agent.id === agentId)
 }
-

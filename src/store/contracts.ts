@@ -54,15 +54,30 @@ export async function contractIdOf(db: Queryable, key: ContractKey): Promise<num
  */
 export async function recordNotice(db: Database, id: number, givenOn: string, actor: Actor): Promise<ContractRecord | null> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(contracts).where(and(eq(contracts.id, id), eq(contracts.active, true))).for('update')
+    const [current] = await tx
+      .select()
+      .from(contracts)
+      .where(and(eq(contracts.id, id), eq(contracts.active, true)))
+      .for('update')
     if (!current) return null
     if (current.noticeGivenOn !== givenOn) {
       const before = { noticeGivenOn: current.noticeGivenOn, noticeRecordedBy: current.noticeRecordedBy }
       const after = { noticeGivenOn: givenOn, noticeRecordedBy: actor.name }
-      await tx.update(contracts).set({ ...after, updatedAt: actor.now }).where(eq(contracts.id, id))
+      await tx
+        .update(contracts)
+        .set({ ...after, updatedAt: actor.now })
+        .where(eq(contracts.id, id))
       // Named as the desk file's changes name contracts, so one contract's history reads as one.
       const entityId = `${current.clientId}/${current.deskId}/${current.start}`
-      await writeAudit(tx, { at: actor.now, actor: actor.name, action: 'api.notice', entity: 'contract', entityId, before, after })
+      await writeAudit(tx, {
+        at: actor.now,
+        actor: actor.name,
+        action: 'api.notice',
+        entity: 'contract',
+        entityId,
+        before,
+        after,
+      })
       // Notice fixes when the contract ends, which decides whether calls are served.
       await touchConfiguration(tx, actor.now)
     }

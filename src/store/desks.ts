@@ -78,7 +78,11 @@ function assembleDesk(
     closures: [...desk.closures, ...entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure)],
     openings: [...desk.openings, ...entries.filter((e) => e.kind === 'opening').map((e) => withRecord(e) as Opening)],
     closedNow: desk.closedSince
-      ? { since: desk.closedSince.toISOString(), by: desk.closedBy ?? 'unknown', ...(desk.closedReason ? { reason: desk.closedReason } : {}) }
+      ? {
+          since: desk.closedSince.toISOString(),
+          by: desk.closedBy ?? 'unknown',
+          ...(desk.closedReason ? { reason: desk.closedReason } : {}),
+        }
       : null,
   }
   return {

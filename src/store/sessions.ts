@@ -50,16 +50,14 @@ export async function findLiveSession(db: Queryable, idHash: string, now: Date):
     })
     .from(sessions)
     .leftJoin(tokens, eq(tokens.id, sessions.tokenId))
-    .where(
-      and(
-        eq(sessions.idHash, idHash),
-        gt(sessions.expiresAt, now),
-        or(isNull(sessions.tokenId), isNull(tokens.revokedAt)),
-      ),
-    )
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), or(isNull(sessions.tokenId), isNull(tokens.revokedAt))))
   if (!row) return null
   if (row.tokenId === null) {
-    return { principal: { name: 'ADMIN_TOKEN', role: 'admin', clientId: null, tokenId: null }, adminFingerprint: row.adminFingerprint, expiresAt: row.expiresAt }
+    return {
+      principal: { name: 'ADMIN_TOKEN', role: 'admin', clientId: null, tokenId: null },
+      adminFingerprint: row.adminFingerprint,
+      expiresAt: row.expiresAt,
+    }
   }
   if (!row.name || !row.role) return null
   return {

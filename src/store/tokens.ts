@@ -34,10 +34,25 @@ export async function createToken(
   const token = newToken()
   const [row] = await db
     .insert(tokens)
-    .values({ name: input.name, role: input.role, clientId: input.clientId, tokenHash: hashToken(token), createdAt: input.now, createdBy: input.actor })
+    .values({
+      name: input.name,
+      role: input.role,
+      clientId: input.clientId,
+      tokenHash: hashToken(token),
+      createdAt: input.now,
+      createdBy: input.actor,
+    })
     .returning(info)
   if (!row) throw new Error('token insert returned nothing')
-  await writeAudit(db, { at: input.now, actor: input.actor, action: 'token.create', entity: 'token', entityId: String(row.id), before: null, after: { name: row.name, role: row.role, clientId: row.clientId } })
+  await writeAudit(db, {
+    at: input.now,
+    actor: input.actor,
+    action: 'token.create',
+    entity: 'token',
+    entityId: String(row.id),
+    before: null,
+    after: { name: row.name, role: row.role, clientId: row.clientId },
+  })
   return { token, info: row }
 }
 
@@ -58,7 +73,10 @@ export async function issueToken(
   const problem = tokenScopeProblem(input.role, clientId)
   if (problem) return { ok: false, field: 'clientId', message: problem }
   if (clientId) {
-    const [client] = await db.select({ id: clients.id }).from(clients).where(and(eq(clients.id, clientId), eq(clients.active, true)))
+    const [client] = await db
+      .select({ id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.id, clientId), eq(clients.active, true)))
     if (!client) return { ok: false, field: 'clientId', message: `there is no active client "${clientId}"` }
   }
   return { ok: true, ...(await createToken(db, { ...input, clientId })) }
@@ -76,7 +94,15 @@ export async function revokeToken(db: Queryable, id: number, actor: string, now:
     .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
     .returning({ id: tokens.id })
   if (revoked.length === 0) return false
-  await writeAudit(db, { at: now, actor, action: 'token.revoke', entity: 'token', entityId: String(id), before: { revokedAt: null }, after: { revokedAt: now } })
+  await writeAudit(db, {
+    at: now,
+    actor,
+    action: 'token.revoke',
+    entity: 'token',
+    entityId: String(id),
+    before: { revokedAt: null },
+    after: { revokedAt: now },
+  })
   return true
 }
 

@@ -39,7 +39,15 @@ export async function usageForMonth(db: Queryable, month: string, clientId: stri
     ? await db
         .select()
         .from(usageThresholds)
-        .where(and(eq(usageThresholds.month, month), inArray(usageThresholds.contractId, kept.map((row) => row.contract.id))))
+        .where(
+          and(
+            eq(usageThresholds.month, month),
+            inArray(
+              usageThresholds.contractId,
+              kept.map((row) => row.contract.id),
+            ),
+          ),
+        )
     : []
   return kept.map(({ contract, clientName, usage: used }) => ({
     contractId: contract.id,
@@ -48,13 +56,18 @@ export async function usageForMonth(db: Queryable, month: string, clientId: stri
     desk: contract.deskId,
     month,
     // A month without calls: the quota in force on its first day (terms may be revised).
-    quotaSeconds: used?.quotaSeconds ?? termsOn({ ...contract, quotaSeconds: contract.monthlyQuotaSeconds }, contract.changes, `${month}-01`).quotaSeconds,
+    quotaSeconds:
+      used?.quotaSeconds ??
+      termsOn({ ...contract, quotaSeconds: contract.monthlyQuotaSeconds }, contract.changes, `${month}-01`).quotaSeconds,
     usedSeconds: used?.usedSeconds ?? 0,
     includedSeconds: used?.includedSeconds ?? 0,
     overageSeconds: used?.overageSeconds ?? 0,
     onCallSeconds: used?.onCallSeconds ?? 0,
     calls: used?.calls ?? 0,
-    thresholds: crossed.filter((t) => t.contractId === contract.id).map((t) => t.percent).sort((a, b) => a - b),
+    thresholds: crossed
+      .filter((t) => t.contractId === contract.id)
+      .map((t) => t.percent)
+      .sort((a, b) => a - b),
   }))
 }
 
@@ -62,6 +75,12 @@ function inForceDuring(contract: typeof contracts.$inferSelect, month: string): 
   const first = DateTime.fromISO(`${month}-01`)
   const days = [first, first.endOf('month')].map((day) => day.toISODate() as string)
   if (contract.start.startsWith(month)) days.push(contract.start)
-  const terms = { start: contract.start, months: contract.months, noticeMonths: contract.noticeMonths, renews: contract.renews, noticeGivenOn: contract.noticeGivenOn }
+  const terms = {
+    start: contract.start,
+    months: contract.months,
+    noticeMonths: contract.noticeMonths,
+    renews: contract.renews,
+    noticeGivenOn: contract.noticeGivenOn,
+  }
   return days.some((day) => contractStanding(terms, day).inForce)
 }

@@ -80,7 +80,15 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
   if (thresholds.length > 0) {
     await tx
       .insert(usageThresholds)
-      .values(thresholds.map((percent) => ({ contractId: leg.contractId, month: leg.month, percent, callSid: leg.callSid, crossedAt: leg.now })))
+      .values(
+        thresholds.map((percent) => ({
+          contractId: leg.contractId,
+          month: leg.month,
+          percent,
+          callSid: leg.callSid,
+          crossedAt: leg.now,
+        })),
+      )
       .onConflictDoNothing()
   }
   return { counted: true, countedSeconds: counted, split, thresholds }

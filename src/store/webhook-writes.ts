@@ -122,7 +122,9 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
           .innerJoin(desks, eq(desks.id, contracts.deskId))
           .where(eq(contracts.id, write.contractId))
         // The terms in force on the call's local date (a revision may have changed the quota).
-        const terms = contract && termsOn(contract, contract.changes, DateTime.fromJSDate(at, { zone: contract.timezone }).toISODate() as string)
+        const terms =
+          contract &&
+          termsOn(contract, contract.changes, DateTime.fromJSDate(at, { zone: contract.timezone }).toISODate() as string)
         if (terms) {
           await countTalk(tx, {
             callSid: write.callSid,
@@ -137,7 +139,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
           })
         }
       }
-      await merge({ dialStatus: write.dialStatus, dialCallSid: write.dialCallSid, dialAttempts: write.attempt, ...(answered ? { talkSeconds: write.talkSeconds } : {}) })
+      await merge({
+        dialStatus: write.dialStatus,
+        dialCallSid: write.dialCallSid,
+        dialAttempts: write.attempt,
+        ...(answered ? { talkSeconds: write.talkSeconds } : {}),
+      })
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
       return
     }
@@ -145,7 +152,10 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       return
     case 'whisper-accepted': {
       const [agent] = write.agentNumber
-        ? await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.number, write.agentNumber), eq(agents.active, true)))
+        ? await tx
+            .select({ id: agents.id })
+            .from(agents)
+            .where(and(eq(agents.number, write.agentNumber), eq(agents.active, true)))
         : []
       await merge({ agentId: agent?.id ?? null })
       return
@@ -159,7 +169,11 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       return
     case 'recording': {
       const call = await merge({ recordingUrl: write.recordingUrl })
-      if (call) await openCallback(tx, write.callSid, reasonFor(call), at, { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined })
+      if (call)
+        await openCallback(tx, write.callSid, reasonFor(call), at, {
+          recordingUrl: write.recordingUrl,
+          recordingSeconds: write.recordingSeconds ?? undefined,
+        })
       return
     }
     case 'status':
@@ -242,9 +256,16 @@ function voiceInsert(db: Database) {
     db
       .insert(calls)
       .values({
-        callSid: p('callSid'), deskId: p('deskId'), fromNumber: p('fromNumber'), toNumber: p('toNumber'),
-        clientId: p('clientId'), contractId: p('contractId'), startedAt: p('startedAt'), usageMonth: p('usageMonth'),
-        decision: p('decision'), outcome: p('outcome'),
+        callSid: p('callSid'),
+        deskId: p('deskId'),
+        fromNumber: p('fromNumber'),
+        toNumber: p('toNumber'),
+        clientId: p('clientId'),
+        contractId: p('contractId'),
+        startedAt: p('startedAt'),
+        usageMonth: p('usageMonth'),
+        decision: p('decision'),
+        outcome: p('outcome'),
       })
       .onConflictDoNothing()
       .returning({ callSid: calls.callSid }),
@@ -252,7 +273,13 @@ function voiceInsert(db: Database) {
   const logged = db.$with('logged_event').as(
     db
       .insert(callEvents)
-      .values({ writeId: p('writeId'), callSid: p('callSid'), kind: p('eventKind'), at: p('startedAt'), params: p('eventParams') })
+      .values({
+        writeId: p('writeId'),
+        callSid: p('callSid'),
+        kind: p('eventKind'),
+        at: p('startedAt'),
+        params: p('eventParams'),
+      })
       .onConflictDoNothing({ target: callEvents.writeId })
       .returning({ id: callEvents.id }),
   )

@@ -24,7 +24,10 @@ for (const kind of kinds) {
     if (kind === 'postgres') env.DATABASE_URL = await createPostgresDatabase(t)
     const cli = async (...args: string[]) => {
       try {
-        const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env })
+        const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+          cwd: root,
+          env,
+        })
         return { code: 0, stdout, stderr }
       } catch (error) {
         const failed = error as { code: number; stdout: string; stderr: string }
@@ -45,7 +48,11 @@ for (const kind of kinds) {
     t.equal(created.code, 0, `token create succeeds (${created.stderr})`)
     const secret = created.stdout.match(/sl_[A-Za-z0-9_-]{43}/)?.[0] ?? ''
     t.ok(secret, 'and prints the secret')
-    t.match(await lookUp(secret), { role: 'client', clientId: 'acme', name: 'ACME portal' }, 'which stands for a client token of ACME')
+    t.match(
+      await lookUp(secret),
+      { role: 'client', clientId: 'acme', name: 'ACME portal' },
+      'which stands for a client token of ACME',
+    )
 
     const unknown = await cli('token', 'create', '--role', 'client', '--client', 'ghost', '--name', 'x')
     t.equal(unknown.code, 1, 'a client token for a client that does not exist is refused')

@@ -5,44 +5,164 @@ import { SATURDAY_10H, acme, acmeContract, agents, facts, intercomDesk } from '.
 
 const text = (decision: Decision) => ('say' in decision.plan ? decision.plan.say.map((s) => s.text).join(' ') : '')
 
-type Case = [what: string, input: Parameters<typeof decide>[0], at: Date, expect: { kind: string; outcome?: string; says?: RegExp }]
+type Case = [
+  what: string,
+  input: Parameters<typeof decide>[0],
+  at: Date,
+  expect: { kind: string; outcome?: string; says?: RegExp },
+]
 
 const THURSDAY = new Date('2026-11-26T10:00:00+01:00')
 const cases: Case[] = [
-  ['a registered caller in hours is dialled through', facts(), SATURDAY_10H, { kind: 'dial', says: /Nous vous mettons en relation/ }],
-  ['an unknown caller is told so, even when suspended clients exist', facts({ caller: null }), SATURDAY_10H, { kind: 'hangup', outcome: 'unknown_caller', says: /Assistance INTERcom/ }],
-  ['an unknown caller outside hours is still an unknown caller', facts({ caller: null }), THURSDAY, { kind: 'hangup', outcome: 'unknown_caller' }],
-  ['a suspended client is refused before anything else', facts({ caller: acme({ suspended: true }, []) }), THURSDAY, { kind: 'hangup', outcome: 'suspended' }],
-  ['no contract in force', facts({ caller: acme({}, [acmeContract({ terms: { start: '2027-01-01', months: 12, noticeMonths: 3 } })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'no_contract' }],
+  [
+    'a registered caller in hours is dialled through',
+    facts(),
+    SATURDAY_10H,
+    { kind: 'dial', says: /Nous vous mettons en relation/ },
+  ],
+  [
+    'an unknown caller is told so, even when suspended clients exist',
+    facts({ caller: null }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'unknown_caller', says: /Assistance INTERcom/ },
+  ],
+  [
+    'an unknown caller outside hours is still an unknown caller',
+    facts({ caller: null }),
+    THURSDAY,
+    { kind: 'hangup', outcome: 'unknown_caller' },
+  ],
+  [
+    'a suspended client is refused before anything else',
+    facts({ caller: acme({ suspended: true }, []) }),
+    THURSDAY,
+    { kind: 'hangup', outcome: 'suspended' },
+  ],
+  [
+    'no contract in force',
+    facts({ caller: acme({}, [acmeContract({ terms: { start: '2027-01-01', months: 12, noticeMonths: 3 } })]) }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'no_contract' },
+  ],
   ['no contract at all', facts({ caller: acme({}, []) }), SATURDAY_10H, { kind: 'hangup', outcome: 'no_contract' }],
-  ['a holiday, named', facts(), new Date('2026-11-01T10:00:00+01:00'), { kind: 'closed', outcome: 'closed_holiday', says: /Révolution/ }],
-  ['a closure, named', facts(), new Date('2026-12-31T10:00:00+01:00'), { kind: 'closed', outcome: 'closed_holiday', says: /Inventaire/ }],
-  ['outside hours, with the hours and the next opening', facts(), THURSDAY, { kind: 'closed', outcome: 'closed_hours', says: /du samedi au mercredi.+samedi à 9 h 30/ }],
-  ['outside hours, the hours in force that day', facts({ desk: { ...intercomDesk(), calendar: { ...intercomDesk().calendar, weeklyChanges: [{ from: '2026-11-01', weekly: { sat: ['08:00-12:00'] } }] } } }), THURSDAY, { kind: 'closed', says: /ouvert le samedi, de 8 h à 12 h/ }],
-  ['quota used up, bill', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_000 })]) }), SATURDAY_10H, { kind: 'dial', says: /facturé en dehors du forfait/ }],
-  ['quota used up, ask', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_001, overage: 'ask' })]) }), SATURDAY_10H, { kind: 'ask_overage', says: /appuyez sur 1/ }],
-  ['quota used up, refuse', facts({ caller: acme({}, [acmeContract({ usedSeconds: 20_000, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'quota_refused' }],
-  ['one second left is not used up', facts({ caller: acme({}, [acmeContract({ usedSeconds: 17_999, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'dial' }],
-  ['a revised quota applies from its date', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_000, overage: 'refuse', changes: [{ from: '2026-11-01', monthlyQuotaMinutes: 600 }] })]) }), SATURDAY_10H, { kind: 'dial' }],
-  ['a revision not yet in force does not', facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_000, overage: 'refuse', changes: [{ from: '2026-12-01', monthlyQuotaMinutes: 600 }] })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'quota_refused' }],
-  ['a zero quota with "refuse" refuses at once', facts({ caller: acme({}, [acmeContract({ quotaSeconds: 0, overage: 'refuse' })]) }), SATURDAY_10H, { kind: 'hangup', outcome: 'quota_refused' }],
+  [
+    'a holiday, named',
+    facts(),
+    new Date('2026-11-01T10:00:00+01:00'),
+    { kind: 'closed', outcome: 'closed_holiday', says: /Révolution/ },
+  ],
+  [
+    'a closure, named',
+    facts(),
+    new Date('2026-12-31T10:00:00+01:00'),
+    { kind: 'closed', outcome: 'closed_holiday', says: /Inventaire/ },
+  ],
+  [
+    'outside hours, with the hours and the next opening',
+    facts(),
+    THURSDAY,
+    { kind: 'closed', outcome: 'closed_hours', says: /du samedi au mercredi.+samedi à 9 h 30/ },
+  ],
+  [
+    'outside hours, the hours in force that day',
+    facts({
+      desk: {
+        ...intercomDesk(),
+        calendar: { ...intercomDesk().calendar, weeklyChanges: [{ from: '2026-11-01', weekly: { sat: ['08:00-12:00'] } }] },
+      },
+    }),
+    THURSDAY,
+    { kind: 'closed', says: /ouvert le samedi, de 8 h à 12 h/ },
+  ],
+  [
+    'quota used up, bill',
+    facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_000 })]) }),
+    SATURDAY_10H,
+    { kind: 'dial', says: /facturé en dehors du forfait/ },
+  ],
+  [
+    'quota used up, ask',
+    facts({ caller: acme({}, [acmeContract({ usedSeconds: 18_001, overage: 'ask' })]) }),
+    SATURDAY_10H,
+    { kind: 'ask_overage', says: /appuyez sur 1/ },
+  ],
+  [
+    'quota used up, refuse',
+    facts({ caller: acme({}, [acmeContract({ usedSeconds: 20_000, overage: 'refuse' })]) }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'quota_refused' },
+  ],
+  [
+    'one second left is not used up',
+    facts({ caller: acme({}, [acmeContract({ usedSeconds: 17_999, overage: 'refuse' })]) }),
+    SATURDAY_10H,
+    { kind: 'dial' },
+  ],
+  [
+    'a revised quota applies from its date',
+    facts({
+      caller: acme({}, [
+        acmeContract({ usedSeconds: 18_000, overage: 'refuse', changes: [{ from: '2026-11-01', monthlyQuotaMinutes: 600 }] }),
+      ]),
+    }),
+    SATURDAY_10H,
+    { kind: 'dial' },
+  ],
+  [
+    'a revision not yet in force does not',
+    facts({
+      caller: acme({}, [
+        acmeContract({ usedSeconds: 18_000, overage: 'refuse', changes: [{ from: '2026-12-01', monthlyQuotaMinutes: 600 }] }),
+      ]),
+    }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'quota_refused' },
+  ],
+  [
+    'a zero quota with "refuse" refuses at once',
+    facts({ caller: acme({}, [acmeContract({ quotaSeconds: 0, overage: 'refuse' })]) }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'quota_refused' },
+  ],
   ['no agent on duty: voicemail', facts({ agents: [] }), SATURDAY_10H, { kind: 'voicemail', says: /Aucun technicien/ }],
-  ['a number that is not a desk', facts({ desk: null }), SATURDAY_10H, { kind: 'hangup', outcome: 'failed', says: /difficulté technique/ }],
-  ['an English-speaking client hears English', facts({ caller: acme({ language: 'en-GB' }) }), SATURDAY_10H, { kind: 'dial', says: /Connecting you to a support engineer/ }],
-  ['a desk template replaces the default', facts({ desk: intercomDesk({}, { 'fr-FR': { connecting: 'Bonjour {client}, un technicien INTERcom arrive.' } }) }), SATURDAY_10H, { kind: 'dial', says: /^Bonjour ACME SARL, un technicien INTERcom arrive\.$/ }],
+  [
+    'a number that is not a desk',
+    facts({ desk: null }),
+    SATURDAY_10H,
+    { kind: 'hangup', outcome: 'failed', says: /difficulté technique/ },
+  ],
+  [
+    'an English-speaking client hears English',
+    facts({ caller: acme({ language: 'en-GB' }) }),
+    SATURDAY_10H,
+    { kind: 'dial', says: /Connecting you to a support engineer/ },
+  ],
+  [
+    'a desk template replaces the default',
+    facts({ desk: intercomDesk({}, { 'fr-FR': { connecting: 'Bonjour {client}, un technicien INTERcom arrive.' } }) }),
+    SATURDAY_10H,
+    { kind: 'dial', says: /^Bonjour ACME SARL, un technicien INTERcom arrive\.$/ },
+  ],
 ]
 
 for (const [what, input, at, expect] of cases) {
   t.test(what, async (t) => {
     const decision = decide(input, at)
     t.equal(decision.plan.kind, expect.kind, `the plan is ${expect.kind}`)
-    if (expect.outcome) t.equal('outcome' in decision.plan ? decision.plan.outcome : null, expect.outcome, `the outcome is ${expect.outcome}`)
+    if (expect.outcome)
+      t.equal('outcome' in decision.plan ? decision.plan.outcome : null, expect.outcome, `the outcome is ${expect.outcome}`)
     if (expect.says) t.match(text(decision), expect.says, 'the caller hears it')
   })
 }
 
 t.test('the decision records the desk, client, contract and month', async (t) => {
-  t.match(decide(facts(), SATURDAY_10H), { deskId: 'intercom', clientId: 'acme', contractId: 1, usageMonth: '2026-11', language: 'fr-FR' })
+  t.match(decide(facts(), SATURDAY_10H), {
+    deskId: 'intercom',
+    clientId: 'acme',
+    contractId: 1,
+    usageMonth: '2026-11',
+    language: 'fr-FR',
+  })
   t.match(decide(facts({ caller: null }), SATURDAY_10H), { clientId: null, contractId: null, usageMonth: null })
   // 31 December 23:30 UTC is already 1 January in Algiers: the call counts into January.
   t.equal(decide(facts(), new Date('2027-01-02T09:00:00Z')).usageMonth, '2027-01')
@@ -51,15 +171,30 @@ t.test('the decision records the desk, client, contract and month', async (t) =>
 t.test('simultaneous ringing dials every agent on duty with the whisper', async (t) => {
   const { plan } = decide(facts(), SATURDAY_10H)
   if (plan.kind !== 'dial') return t.fail('not a dial')
-  t.same(plan.dial.targets.map((a) => a.id), ['amina', 'karim'])
-  t.match(plan.dial, { ringSeconds: 20, whisper: true, callerId: '+213661000001', attempt: 1, countInto: { contractId: 1, month: '2026-11' } })
+  t.same(
+    plan.dial.targets.map((a) => a.id),
+    ['amina', 'karim'],
+  )
+  t.match(plan.dial, {
+    ringSeconds: 20,
+    whisper: true,
+    callerId: '+213661000001',
+    attempt: 1,
+    countInto: { contractId: 1, month: '2026-11' },
+  })
   t.equal(plan.billed, false, 'within the quota: not billed')
 })
 
 t.test('sequential ringing dials one agent per attempt', async (t) => {
   const desk = intercomDesk({ ring: 'sequential' })
-  t.same(dialStep(desk, agents, '+213661000001', 1, null).targets.map((a) => a.id), ['amina'])
-  t.same(dialStep(desk, agents, '+213661000001', 2, null).targets.map((a) => a.id), ['karim'])
+  t.same(
+    dialStep(desk, agents, '+213661000001', 1, null).targets.map((a) => a.id),
+    ['amina'],
+  )
+  t.same(
+    dialStep(desk, agents, '+213661000001', 2, null).targets.map((a) => a.id),
+    ['karim'],
+  )
 })
 
 t.test('closed: the on-call line and the voicemail are offered only when configured', async (t) => {
@@ -92,7 +227,10 @@ t.test('the whisper tells the agent who calls and what is left of the quota', as
     whisperText({ clientName: 'ACME SARL', quotaSeconds: 18_000, usedSeconds: 5_400, language: 'fr-FR', templates: {} }),
     'Appel de ACME SARL. Reste du forfait ce mois-ci : 3 heures 30 minutes. Appuyez sur 1 pour prendre l’appel.',
   )
-  t.match(whisperText({ clientName: 'ACME', quotaSeconds: 60, usedSeconds: 600, language: 'en-US', templates: {} }), /time left this month: less than a minute/)
+  t.match(
+    whisperText({ clientName: 'ACME', quotaSeconds: 60, usedSeconds: 600, language: 'en-US', templates: {} }),
+    /time left this month: less than a minute/,
+  )
 })
 
 t.test('with no configuration at hand, FALLBACK_NUMBERS ring, and nothing is counted', async (t) => {
@@ -101,7 +239,10 @@ t.test('with no configuration at hand, FALLBACK_NUMBERS ring, and nothing is cou
   const plan = fallbackPlan(['+213550000001', '+213550000002'], '+213661000001')
   t.equal(plan?.kind, 'dial')
   if (plan?.kind !== 'dial') return
-  t.same(plan.dial.targets.map((target) => target.number), ['+213550000001', '+213550000002'])
+  t.same(
+    plan.dial.targets.map((target) => target.number),
+    ['+213550000001', '+213550000002'],
+  )
   t.match(plan.dial, { whisper: true, countInto: null, deskId: null, callerId: '+213661000001' })
   t.match(plan.say[0]?.text, /difficulté technique/)
 })

@@ -5,8 +5,16 @@ import { isLate } from '../../src/domain/callback.js'
 const LATE: [why: string, callback: Parameters<typeof isLate>[0], late: boolean][] = [
   ['open before its due time', { status: 'open', dueAt: new Date('2026-12-02T10:00:00Z'), doneAt: null }, false],
   ['open after its due time', { status: 'open', dueAt: new Date('2026-11-28T08:00:00Z'), doneAt: null }, true],
-  ['done in time, now past due', { status: 'done', dueAt: new Date('2026-11-28T08:00:00Z'), doneAt: new Date('2026-11-28T07:00:00Z') }, false],
-  ['done after its due time', { status: 'done', dueAt: new Date('2026-11-28T08:00:00Z'), doneAt: new Date('2026-11-28T08:30:00Z') }, true],
+  [
+    'done in time, now past due',
+    { status: 'done', dueAt: new Date('2026-11-28T08:00:00Z'), doneAt: new Date('2026-11-28T07:00:00Z') },
+    false,
+  ],
+  [
+    'done after its due time',
+    { status: 'done', dueAt: new Date('2026-11-28T08:00:00Z'), doneAt: new Date('2026-11-28T08:30:00Z') },
+    true,
+  ],
   ['without a due time', { status: 'open', dueAt: null, doneAt: null }, false],
 ]
 
@@ -21,5 +29,9 @@ t.test('a callback is due after the desk callback delay counted in its working h
   const { intercomDesk } = await import('../fixtures/call-facts.js')
   // Thursday evening: Saturday to Tuesday give 21 h of INTERcom hours, Wednesday's 3 h end at 13:45.
   t.equal(callbackDue(intercomDesk(), new Date('2026-11-26T20:00:00+01:00'))?.toISOString(), '2026-12-02T12:45:00.000Z')
-  t.equal(callbackDue(intercomDesk({ callbackWithinWorkingHours: 1 }), new Date('2026-11-28T10:00:00+01:00'))?.toISOString(), '2026-11-28T10:00:00.000Z', 'one working hour after 10:00 is 11:00 Algiers')
+  t.equal(
+    callbackDue(intercomDesk({ callbackWithinWorkingHours: 1 }), new Date('2026-11-28T10:00:00+01:00'))?.toISOString(),
+    '2026-11-28T10:00:00.000Z',
+    'one working hour after 10:00 is 11:00 Algiers',
+  )
 })

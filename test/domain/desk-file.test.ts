@@ -23,7 +23,13 @@ t.test('defaults fill what a desk file leaves out', async (t) => {
     schedule: { holidays: { country: null, closures: [], openings: [] } },
     options: { ring: 'simultaneous', ringSeconds: 20, whisper: true, onCall: null, callbackWithinWorkingHours: 24 },
   })
-  t.match(parsed.file.clients[0]?.contracts[0], { months: 12, noticeMonths: 3, overage: 'bill', renews: true, billingIncrementSeconds: 1 })
+  t.match(parsed.file.clients[0]?.contracts[0], {
+    months: 12,
+    noticeMonths: 3,
+    overage: 'bill',
+    renews: true,
+    billingIncrementSeconds: 1,
+  })
   t.same(parsed.file.agents, [], 'no agents')
 })
 
@@ -34,23 +40,126 @@ t.test('numbers are normalised to E.164', async (t) => {
   t.same(parsed.ok && parsed.file.desks[0]?.numbers, ['+21321000000'])
 })
 
-const base = () => shipped('intercom.json') as { desks: Record<string, unknown>[]; agents: Record<string, unknown>[]; clients: Record<string, unknown>[] }
+const base = () =>
+  shipped('intercom.json') as {
+    desks: Record<string, unknown>[]
+    agents: Record<string, unknown>[]
+    clients: Record<string, unknown>[]
+  }
 
 const wrongFiles: [what: string, mutate: (file: ReturnType<typeof base>) => void, path: string, message: RegExp][] = [
-  ['a number that is not E.164', (f) => { (f.clients[0]!.numbers as { number: string }[])[1]!.number = '0661000002' }, 'clients[0].numbers[1].number', /not a valid E\.164/],
-  ['an unknown time zone', (f) => { f.desks[0]!.timezone = 'Africa/Alger' }, 'desks[0].timezone', /IANA time zone/],
-  ['a malformed interval', (f) => { (f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.mon = ['9h30-12h'] }, 'desks[0].schedule.weekly.mon[0]', /HH:MM-HH:MM/],
-  ['overlapping intervals', (f) => { (f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.sun = ['09:30-12:00', '11:00-16:00'] }, 'desks[0].schedule.weekly.sun', /overlaps/],
-  ['an unknown weekday', (f) => { (f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.thursday = ['09:00-10:00'] }, 'desks[0].schedule.weekly', /./],
-  ['an unknown key (a typo)', (f) => { f.desks[0]!.timzone = 'Africa/Algiers' }, 'desks[0]', /timzone/],
-  ['a negative quota', (f) => { (f.clients[0]!.contracts as Record<string, unknown>[])[0]!.monthlyQuotaMinutes = -5 }, 'clients[0].contracts[0].monthlyQuotaMinutes', /./],
-  ['an unknown overage policy', (f) => { (f.clients[0]!.contracts as Record<string, unknown>[])[0]!.overage = 'maybe' }, 'clients[0].contracts[0].overage', /./],
-  ['a contract on an unknown desk', (f) => { (f.clients[0]!.contracts as Record<string, unknown>[])[0]!.desk = 'nowhere' }, 'clients[0].contracts[0].desk', /unknown desk "nowhere"/],
-  ['an agent on an unknown desk', (f) => { f.agents[0]!.desks = ['nowhere'] }, 'agents[0].desks[0]', /unknown desk/],
-  ['a number registered by two clients', (f) => { (f.clients[1]!.numbers as { number: string }[])[0]!.number = '+213661000001' }, 'clients[1].numbers[0].number', /already used at clients\[0\]\.numbers\[0\]\.number/],
-  ['two clients with one id', (f) => { f.clients[1]!.id = 'acme' }, 'clients[1].id', /already used/],
-  ['a bad signature date', (f) => { (f.clients[0]!.contracts as Record<string, unknown>[])[0]!.start = '2026-02-30' }, 'clients[0].contracts[0].start', /date/],
-  ['an id with spaces', (f) => { f.agents[0]!.id = 'Amina B' }, 'agents[0].id', /lowercase/],
+  [
+    'a number that is not E.164',
+    (f) => {
+      ;(f.clients[0]!.numbers as { number: string }[])[1]!.number = '0661000002'
+    },
+    'clients[0].numbers[1].number',
+    /not a valid E\.164/,
+  ],
+  [
+    'an unknown time zone',
+    (f) => {
+      f.desks[0]!.timezone = 'Africa/Alger'
+    },
+    'desks[0].timezone',
+    /IANA time zone/,
+  ],
+  [
+    'a malformed interval',
+    (f) => {
+      ;(f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.mon = ['9h30-12h']
+    },
+    'desks[0].schedule.weekly.mon[0]',
+    /HH:MM-HH:MM/,
+  ],
+  [
+    'overlapping intervals',
+    (f) => {
+      ;(f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.sun = ['09:30-12:00', '11:00-16:00']
+    },
+    'desks[0].schedule.weekly.sun',
+    /overlaps/,
+  ],
+  [
+    'an unknown weekday',
+    (f) => {
+      ;(f.desks[0]!.schedule as { weekly: Record<string, string[]> }).weekly.thursday = ['09:00-10:00']
+    },
+    'desks[0].schedule.weekly',
+    /./,
+  ],
+  [
+    'an unknown key (a typo)',
+    (f) => {
+      f.desks[0]!.timzone = 'Africa/Algiers'
+    },
+    'desks[0]',
+    /timzone/,
+  ],
+  [
+    'a negative quota',
+    (f) => {
+      ;(f.clients[0]!.contracts as Record<string, unknown>[])[0]!.monthlyQuotaMinutes = -5
+    },
+    'clients[0].contracts[0].monthlyQuotaMinutes',
+    /./,
+  ],
+  [
+    'an unknown overage policy',
+    (f) => {
+      ;(f.clients[0]!.contracts as Record<string, unknown>[])[0]!.overage = 'maybe'
+    },
+    'clients[0].contracts[0].overage',
+    /./,
+  ],
+  [
+    'a contract on an unknown desk',
+    (f) => {
+      ;(f.clients[0]!.contracts as Record<string, unknown>[])[0]!.desk = 'nowhere'
+    },
+    'clients[0].contracts[0].desk',
+    /unknown desk "nowhere"/,
+  ],
+  [
+    'an agent on an unknown desk',
+    (f) => {
+      f.agents[0]!.desks = ['nowhere']
+    },
+    'agents[0].desks[0]',
+    /unknown desk/,
+  ],
+  [
+    'a number registered by two clients',
+    (f) => {
+      ;(f.clients[1]!.numbers as { number: string }[])[0]!.number = '+213661000001'
+    },
+    'clients[1].numbers[0].number',
+    /already used at clients\[0\]\.numbers\[0\]\.number/,
+  ],
+  [
+    'two clients with one id',
+    (f) => {
+      f.clients[1]!.id = 'acme'
+    },
+    'clients[1].id',
+    /already used/,
+  ],
+  [
+    'a bad signature date',
+    (f) => {
+      ;(f.clients[0]!.contracts as Record<string, unknown>[])[0]!.start = '2026-02-30'
+    },
+    'clients[0].contracts[0].start',
+    /date/,
+  ],
+  [
+    'an id with spaces',
+    (f) => {
+      f.agents[0]!.id = 'Amina B'
+    },
+    'agents[0].id',
+    /lowercase/,
+  ],
 ]
 
 for (const [what, mutate, path, message] of wrongFiles) {

@@ -8,16 +8,44 @@ t.equal(speechOf('en-GB'), 'en')
 t.equal(speechOf('ar-DZ'), 'fr', 'languages we do not speak fall back to French')
 t.match(message('goodbye', 'fr-FR'), /Merci de votre appel/)
 t.match(message('goodbye', 'en-US'), /Thank you for calling/)
-t.equal(message('connecting', 'fr-FR', { client: 'ACME' }, { fr: { connecting: 'Salut {client}' } }), 'Salut ACME', 'a template by speech')
-t.equal(message('connecting', 'fr-FR', { client: 'ACME' }, { 'fr-FR': { connecting: 'Exact {client}' }, fr: { connecting: 'Salut' } }), 'Exact ACME', 'the exact language wins')
-t.equal(message('connecting', 'fr-FR', {}, { fr: { connecting: 'Bonjour {client}, {unknown}!' } }), 'Bonjour , !', 'unknown placeholders are left out, not read aloud')
+t.equal(
+  message('connecting', 'fr-FR', { client: 'ACME' }, { fr: { connecting: 'Salut {client}' } }),
+  'Salut ACME',
+  'a template by speech',
+)
+t.equal(
+  message('connecting', 'fr-FR', { client: 'ACME' }, { 'fr-FR': { connecting: 'Exact {client}' }, fr: { connecting: 'Salut' } }),
+  'Exact ACME',
+  'the exact language wins',
+)
+t.equal(
+  message('connecting', 'fr-FR', {}, { fr: { connecting: 'Bonjour {client}, {unknown}!' } }),
+  'Bonjour , !',
+  'unknown placeholders are left out, not read aloud',
+)
 
-for (const [seconds, fr, en] of [[0, "moins d'une minute", 'less than a minute'], [59, "moins d'une minute", 'less than a minute'], [60, '1 minute', '1 minute'], [3600, '1 heure', '1 hour'], [12_600, '3 heures 30 minutes', '3 hours 30 minutes'], [18_000, '5 heures', '5 hours']] as const) {
+for (const [seconds, fr, en] of [
+  [0, "moins d'une minute", 'less than a minute'],
+  [59, "moins d'une minute", 'less than a minute'],
+  [60, '1 minute', '1 minute'],
+  [3600, '1 heure', '1 hour'],
+  [12_600, '3 heures 30 minutes', '3 hours 30 minutes'],
+  [18_000, '5 heures', '5 hours'],
+] as const) {
   t.equal(speakDuration(seconds, 'fr-FR'), fr, `${seconds} s: ${fr}`)
   t.equal(speakDuration(seconds, 'en'), en, `${seconds} s: ${en}`)
 }
 
-for (const [raw, number] of [['+213661000001', '+213661000001'], ['anonymous', null], ['client:alice', null], ['', null], [undefined, null], ['+', null], ['0661000001', null], ['+2136610000011111111111111111111111111', null]] as const) {
+for (const [raw, number] of [
+  ['+213661000001', '+213661000001'],
+  ['anonymous', null],
+  ['client:alice', null],
+  ['', null],
+  [undefined, null],
+  ['+', null],
+  ['0661000001', null],
+  ['+2136610000011111111111111111111111111', null],
+] as const) {
   t.equal(normaliseCaller(raw), number, `caller "${raw}" is ${number ?? 'unknown'}`)
 }
 t.equal(maskNumber('+213661000001'), '+213******001')

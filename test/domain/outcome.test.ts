@@ -25,12 +25,24 @@ const cases: [what: string, facts: Partial<CallState>, outcome: string | null][]
   ['no agent, the caller hung up without a message', { decision: 'voicemail', callStatus: 'completed' }, 'no_answer'],
   ['no agent, a message', { decision: 'voicemail', recordingUrl: 'https://r', callStatus: 'completed' }, 'voicemail'],
   ['hung up during the overage question', { decision: 'ask_overage', callStatus: 'completed' }, 'abandoned'],
-  ['closed: stays closed, even with a message', { decision: 'closed', outcome: 'closed_hours', recordingUrl: 'https://r', callStatus: 'completed' }, 'closed_hours'],
+  [
+    'closed: stays closed, even with a message',
+    { decision: 'closed', outcome: 'closed_hours', recordingUrl: 'https://r', callStatus: 'completed' },
+    'closed_hours',
+  ],
   ['closed, as decided', { decision: 'closed' }, 'closed_hours'],
   ['closed on a holiday', { decision: 'closed', outcome: 'closed_holiday', callStatus: 'completed' }, 'closed_holiday'],
-  ['closed, the on-call line answered', { decision: 'closed', outcome: 'closed_hours', talkSeconds: 300, dialStatus: 'completed' }, 'answered'],
+  [
+    'closed, the on-call line answered',
+    { decision: 'closed', outcome: 'closed_hours', talkSeconds: 300, dialStatus: 'completed' },
+    'answered',
+  ],
   ['an unknown caller stays one', { decision: 'hangup', outcome: 'unknown_caller', callStatus: 'completed' }, 'unknown_caller'],
-  ['a declined overage stays refused', { decision: 'ask_overage', outcome: 'quota_refused', callStatus: 'completed' }, 'quota_refused'],
+  [
+    'a declined overage stays refused',
+    { decision: 'ask_overage', outcome: 'quota_refused', callStatus: 'completed' },
+    'quota_refused',
+  ],
 ]
 
 for (const [what, facts, outcome] of cases) {

@@ -5,7 +5,15 @@ import { countedSeconds, monthOf, quotaLeft, quotaUsedUp, splitAtQuota, threshol
 t.equal(monthOf(new Date('2026-11-30T23:30:00Z'), 'Africa/Algiers'), '2026-12', '23:30 UTC on 30 November is December in Algiers')
 t.equal(monthOf(new Date('2026-11-30T23:30:00Z'), 'UTC'), '2026-11', 'and still November in UTC')
 
-for (const [talk, increment, counted] of [[0, 60, 0], [1, 60, 60], [60, 60, 60], [61, 60, 120], [125, 1, 125], [125, 30, 150], [10, 0, 10]] as const) {
+for (const [talk, increment, counted] of [
+  [0, 60, 0],
+  [1, 60, 60],
+  [60, 60, 60],
+  [61, 60, 120],
+  [125, 1, 125],
+  [125, 30, 150],
+  [10, 0, 10],
+] as const) {
   t.equal(countedSeconds(talk, increment), counted, `${talk} s at ${increment} s increments counts ${counted} s`)
 }
 

@@ -1,7 +1,16 @@
 // Dashboard sessions with plain values: what is stored, the form token, expiry, and where a sign-in may lead.
 import t from 'tap'
 import { hashToken } from '../../src/domain/access.js'
-import { SESSION_HOURS, adminFingerprint, csrfTokenOf, newSessionSecret, safeNextPath, sameSecret, sessionExpiry, sessionIdOf } from '../../src/domain/sessions.js'
+import {
+  SESSION_HOURS,
+  adminFingerprint,
+  csrfTokenOf,
+  newSessionSecret,
+  safeNextPath,
+  sameSecret,
+  sessionExpiry,
+  sessionIdOf,
+} from '../../src/domain/sessions.js'
 
 t.test('a session secret is random; the database keeps its hash', async (t) => {
   const [a, b] = [newSessionSecret(), newSessionSecret()]

@@ -49,7 +49,13 @@ async function startApp(t: Test, database: DatabaseHandle) {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const clock = new TestClock(NOW)
-  const app = await buildApp({ config: testConfig({ PUBLIC_URL: base }), database, clock: clock.now, logger: false, deadlines: TEST_DEADLINES })
+  const app = await buildApp({
+    config: testConfig({ PUBLIC_URL: base }),
+    database,
+    clock: clock.now,
+    logger: false,
+    deadlines: TEST_DEADLINES,
+  })
   t.teardown(() => app.close())
   await app.listen({ port, host: '127.0.0.1' })
   return { app, base, clock }
@@ -60,7 +66,16 @@ async function launch(t: Test): Promise<BrowserContext> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 860 },
     locale: 'fr-FR',
     acceptDownloads: true,
@@ -91,7 +106,13 @@ async function browserRun(t: Test, kind: Kind) {
   const started = Date.now()
   const database = await freshDatabase(t, kind)
   const { base, clock, app } = await startApp(t, database)
-  const manager = await createToken(database.db, { name: 'Leila', role: 'manager', clientId: null, actor: 'test', now: new Date() })
+  const manager = await createToken(database.db, {
+    name: 'Leila',
+    role: 'manager',
+    clientId: null,
+    actor: 'test',
+    now: new Date(),
+  })
   // A year of calls played in process (fast), then the calls under test over the real port.
   const { inProgress } = await seedDesk(new Twilio(injectPost(app), TEST_AUTH_TOKEN, base), clock, database.db, NOW)
   const twilio = new Twilio(httpPost(base), TEST_AUTH_TOKEN, base)
@@ -119,7 +140,10 @@ async function browserRun(t: Test, kind: Kind) {
     t.equal(await page.getAttribute('[data-status]', 'data-status'), 'open', 'Saturday 10:00 in Algiers: open')
     t.match(await page.textContent('.status .next'), /Ferme à 12:00/)
     t.equal(await page.getAttribute('li[data-agent="karim"] [data-duty]', 'data-duty'), 'on')
-    t.ok(await page.isVisible(`#live-title ~ .table-wrap tr[data-call="${inProgress}"]`), 'the call that is ringing is in progress')
+    t.ok(
+      await page.isVisible(`#live-title ~ .table-wrap tr[data-call="${inProgress}"]`),
+      'the call that is ringing is in progress',
+    )
     t.match(await page.textContent('#callbacks-title'), /Rappels en retard\s*1/, 'one late callback')
     await shoot(page, shots, 'today')
   })
@@ -129,7 +153,11 @@ async function browserRun(t: Test, kind: Kind) {
     const played = await playCall(twilio, { from: CALLERS.acme, to: DESK_NUMBER, talkSeconds: 420 })
     first = played.callSid
     const dial = played.steps[0]?.verbs.find((verb) => verb.name === 'Dial')
-    t.same(dial?.children.map((number) => number.text), [AMINA, KARIM], 'both agents on duty are rung')
+    t.same(
+      dial?.children.map((number) => number.text),
+      [AMINA, KARIM],
+      'both agents on duty are rung',
+    )
     await page.reload()
     const row = page.locator(`#calls-title ~ .table-wrap tr[data-call="${first}"]`)
     t.match(await row.textContent(), /ACME SARL[\s\S]*Répondu[\s\S]*7\u00a0min/, 'ACME, answered, 7 min of talk')
@@ -142,7 +170,11 @@ async function browserRun(t: Test, kind: Kind) {
     t.match(await page.textContent('.flash'), /retiré de la permanence/)
     const played = await playCall(twilio, { from: CALLERS.acme2, to: DESK_NUMBER, talkSeconds: 90 })
     const dial = played.steps[0]?.verbs.find((verb) => verb.name === 'Dial')
-    t.same(dial?.children.map((number) => number.text), [AMINA], 'the TwiML the simulator got dials Amina alone')
+    t.same(
+      dial?.children.map((number) => number.text),
+      [AMINA],
+      'the TwiML the simulator got dials Amina alone',
+    )
     await page.reload()
     t.ok(await page.isVisible(`tr[data-call="${played.callSid}"]`), 'and that call shows up too')
   })
@@ -165,7 +197,7 @@ async function browserRun(t: Test, kind: Kind) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href^="/dashboard/calls.csv"]')])
     const path = await download.path()
     const csv = readFileSync(path, 'utf8')
-    t.match(csv.split('\n')[0], /^callSid,desk,from,to,clientId,outcome,startedAt/, 'the API\'s columns')
+    t.match(csv.split('\n')[0], /^callSid,desk,from,to,clientId,outcome,startedAt/, "the API's columns")
     t.match(csv, new RegExp(`${first},intercom,\\+213661000001,\\+21321000000,acme,answered`), 'the simulated call is in it')
     await page.click(`tr[data-call="${first}"] a`)
     t.match(await page.textContent('h1'), /Détail d'un appel/)

@@ -64,7 +64,14 @@ export async function apiApp(t: Test, database: DatabaseHandle, options: { file?
   return {
     ...desk,
     send: sender(desk.app),
-    tokens: { none: null, wrong: 'sl_not-a-token-at-all', revoked: revoked.token, admin: admin.token, manager: manager.token, client: acme.token },
+    tokens: {
+      none: null,
+      wrong: 'sl_not-a-token-at-all',
+      revoked: revoked.token,
+      admin: admin.token,
+      manager: manager.token,
+      client: acme.token,
+    },
     atlasToken: atlas.token,
   }
 }

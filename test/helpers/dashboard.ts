@@ -30,7 +30,8 @@ export async function signIn(app: FastifyInstance, token: string): Promise<Signe
   const response = await app.inject({ method: 'POST', url: '/dashboard/sign-in', payload: { token } })
   const setCookie = [response.headers['set-cookie'] ?? []].flat().map(String)
   const session = setCookie.find((line) => /sl_session=[^;]+/.test(line))
-  if (response.statusCode !== 303 || !session) throw new Error(`sign-in failed: ${response.statusCode} ${response.body.slice(0, 200)}`)
+  if (response.statusCode !== 303 || !session)
+    throw new Error(`sign-in failed: ${response.statusCode} ${response.body.slice(0, 200)}`)
   const cookie = session.split(';')[0] as string
   const page = await app.inject({ method: 'GET', url: '/dashboard', headers: { cookie } })
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1]
@@ -60,7 +61,19 @@ const ACME_HISTORY = [3.2, 4.1, 5.6, 2.4, 4.8, 3.9, 1.5, 4.4, 6.2, 4.0, 3.1]
 export async function seedDesk(twilio: Twilio, clock: TestClock, db: Database, now: string): Promise<{ inProgress: string }> {
   const call = (from: string, talkSeconds: number, extra: Partial<CallScript> = {}) =>
     playCall(twilio, { from, to: DESK_NUMBER, talkSeconds, ...extra })
-  const months = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']
+  const months = [
+    '2025-12',
+    '2026-01',
+    '2026-02',
+    '2026-03',
+    '2026-04',
+    '2026-05',
+    '2026-06',
+    '2026-07',
+    '2026-08',
+    '2026-09',
+    '2026-10',
+  ]
   for (const [index, month] of months.entries()) {
     // ACME signed on 15 January: its December and early-January calls find no contract.
     clock.set(await openMorning(db, month, month === '2026-01' ? 17 : 10))
@@ -86,7 +99,10 @@ export async function seedDesk(twilio: Twilio, clock: TestClock, db: Database, n
   // A call that has only rung: Twilio has posted the incoming call, nothing else yet.
   clock.set(new Date(new Date(now).getTime() - 60_000))
   const inProgress = newSid()
-  await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: inProgress, from: CALLERS.acme2, to: DESK_NUMBER }))
+  await twilio.webhook(
+    '/webhooks/twilio/voice',
+    payload('incoming-call', { callSid: inProgress, from: CALLERS.acme2, to: DESK_NUMBER }),
+  )
   clock.set(now)
   return { inProgress }
 }

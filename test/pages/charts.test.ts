@@ -2,7 +2,8 @@
 import t from 'tap'
 import { gridStepHours, monthlyChart, usageBar, usageLevel, usedPercent } from '../../src/pages/charts.js'
 
-const xs = (svg: string, cls: string) => [...svg.matchAll(new RegExp(`class="${cls}[^"]*" x1="([\\d.]+)%"`, 'g'))].map((m) => Number(m[1]))
+const xs = (svg: string, cls: string) =>
+  [...svg.matchAll(new RegExp(`class="${cls}[^"]*" x1="([\\d.]+)%"`, 'g'))].map((m) => Number(m[1]))
 
 t.test('the bar: included up to the quota, overage beyond, marks at 80 % and 100 %', async (t) => {
   // 5 h quota, 4 h used: the scale runs to 125 % of the quota, so 100 % sits at 80 % of the width.
@@ -34,7 +35,20 @@ t.test('levels', async (t) => {
 })
 
 t.test('twelve months: a bar each, overage stacked, the quota as a tick, the current month marked', async (t) => {
-  const months = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']
+  const months = [
+    '2025-12',
+    '2026-01',
+    '2026-02',
+    '2026-03',
+    '2026-04',
+    '2026-05',
+    '2026-06',
+    '2026-07',
+    '2026-08',
+    '2026-09',
+    '2026-10',
+    '2026-11',
+  ]
   const points = months.map((month, index) => ({
     month,
     quotaSeconds: index === 0 ? 0 : 18_000,

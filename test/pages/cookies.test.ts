@@ -17,7 +17,11 @@ t.test('Set-Cookie', async (t) => {
     '__Host-sl_session=abc; Path=/; Max-Age=43200; HttpOnly; Secure; SameSite=Strict',
   )
   t.equal(serialiseCookie('sl_lang', 'en', { sameSite: 'Lax' }), 'sl_lang=en; Path=/; SameSite=Lax')
-  t.equal(serialiseCookie('sl_session', '', { maxAge: -1, sameSite: 'Strict' }), 'sl_session=; Path=/; Max-Age=0; SameSite=Strict', 'deleting')
+  t.equal(
+    serialiseCookie('sl_session', '', { maxAge: -1, sameSite: 'Strict' }),
+    'sl_session=; Path=/; Max-Age=0; SameSite=Strict',
+    'deleting',
+  )
   t.throws(() => serialiseCookie('bad name', 'x', { sameSite: 'Lax' }), RangeError)
   t.throws(() => serialiseCookie('x', 'a;b', { sameSite: 'Lax' }), RangeError, 'a value cannot smuggle attributes')
 })

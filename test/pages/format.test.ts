@@ -29,7 +29,8 @@ t.test('durations read as French managers write them', async (t) => {
 })
 
 t.test('delays count days from a day on', async (t) => {
-  for (const { seconds, lang, text } of delayCases) t.equal(formatDelay(seconds, lang), text, `${seconds} s in ${lang} is "${plain(text)}"`)
+  for (const { seconds, lang, text } of delayCases)
+    t.equal(formatDelay(seconds, lang), text, `${seconds} s in ${lang} is "${plain(text)}"`)
 })
 
 t.test("instants are shown in the desk's time zone", async (t) => {

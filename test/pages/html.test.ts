@@ -4,7 +4,10 @@ import { Html, attrs, escapeHtml, html, unsafeRaw } from '../../src/pages/html.j
 
 t.test('text is escaped, in elements and in quoted attributes', async (t) => {
   const name = `<script>alert("x")</script> & 'co'`
-  t.equal(html`<p title="${name}">${name}</p>`.value, '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p>')
+  t.equal(
+    html`<p title="${name}">${name}</p>`.value,
+    '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p>',
+  )
   t.equal(escapeHtml('a"b'), 'a&quot;b')
 })
 
@@ -18,5 +21,8 @@ t.test('markup made by html is kept; lists are joined; nothing shows nothing', a
 })
 
 t.test('attributes present or not', async (t) => {
-  t.equal(attrs({ selected: true, disabled: false, 'aria-current': null, value: 'a"b', n: 3 }).value, ' selected value="a&quot;b" n="3"')
+  t.equal(
+    attrs({ selected: true, disabled: false, 'aria-current': null, value: 'a"b', n: 3 }).value,
+    ' selected value="a&quot;b" n="3"',
+  )
 })

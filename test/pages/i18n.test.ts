@@ -23,14 +23,23 @@ t.test('Accept-Language by weight', async (t) => {
 function leaves(value: unknown, path = ''): [string, string][] {
   if (typeof value === 'string') return [[path, value]]
   if (typeof value === 'function') return [[path, String((value as (...args: unknown[]) => unknown)('x', 'y', 'z'))]]
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, inner]) => leaves(inner, `${path}.${key}`))
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([key, inner]) => leaves(inner, `${path}.${key}`))
   return []
 }
 
 t.test('English has every French entry, none empty, and they differ where words do', async (t) => {
   const [fr, en] = [leaves(messagesFor('fr')), leaves(messagesFor('en'))]
-  t.same(en.map(([path]) => path), fr.map(([path]) => path), 'the same entries in the same order')
-  t.same(en.filter(([, text]) => text.trim() === ''), [], 'no empty English text')
+  t.same(
+    en.map(([path]) => path),
+    fr.map(([path]) => path),
+    'the same entries in the same order',
+  )
+  t.same(
+    en.filter(([, text]) => text.trim() === ''),
+    [],
+    'no empty English text',
+  )
   t.equal(messagesFor('fr').nav.usage, 'Consommation')
   t.equal(messagesFor('en').nav.usage, 'Usage')
   t.equal(messagesFor('fr').today.summary(1, 1, 8100), '1 appel, 1 répondu, 2\u00a0h 15\u00a0min de conversation.')

@@ -35,9 +35,23 @@ function context(role: Role | null, lang: Lang = 'fr'): PageContext {
 
 function call(overrides: Partial<CallLogItem>): CallLogItem {
   return {
-    callSid: 'CA1', desk: 'intercom', from: '+213661000001', to: '+21321000000', clientId: 'acme', contractId: 1,
-    outcome: 'answered', decision: 'dial', startedAt: new Date('2026-11-28T08:35:00Z'), endedAt: null, talkSeconds: 750,
-    durationSeconds: null, agentId: 'amina', onCall: false, overageAccepted: false, overageSeconds: 0, recordingUrl: null,
+    callSid: 'CA1',
+    desk: 'intercom',
+    from: '+213661000001',
+    to: '+21321000000',
+    clientId: 'acme',
+    contractId: 1,
+    outcome: 'answered',
+    decision: 'dial',
+    startedAt: new Date('2026-11-28T08:35:00Z'),
+    endedAt: null,
+    talkSeconds: 750,
+    durationSeconds: null,
+    agentId: 'amina',
+    onCall: false,
+    overageAccepted: false,
+    overageSeconds: 0,
+    recordingUrl: null,
     ...overrides,
   }
 }
@@ -51,10 +65,20 @@ function today(role: Role): TodayView {
     status: { open: true, reason: 'open', nextOpening: null, closesAt: new Date('2026-11-28T11:00:00Z') },
     hours: 'Le service est ouvert du samedi au mercredi.',
     closedNow: null,
-    agents: manager ? [{ id: 'amina', name: 'Amina', number: '+213550000001', onDuty: true }, { id: 'karim', name: 'Karim', number: '+213550000002', onDuty: false }] : null,
+    agents: manager
+      ? [
+          { id: 'amina', name: 'Amina', number: '+213550000001', onDuty: true },
+          { id: 'karim', name: 'Karim', number: '+213550000002', onDuty: false },
+        ]
+      : null,
     calls: [call({}), call({ callSid: 'CA2', outcome: null, talkSeconds: 0, agentId: null })],
     callbacks: manager ? { open: [] } : null,
-    directory: { clients: new Map([['acme', EVIL]]), agents: new Map([['amina', 'Amina']]), zones: new Map([['intercom', 'Africa/Algiers']]), defaultZone: 'UTC' },
+    directory: {
+      clients: new Map([['acme', EVIL]]),
+      agents: new Map([['amina', 'Amina']]),
+      zones: new Map([['intercom', 'Africa/Algiers']]),
+      defaultZone: 'UTC',
+    },
   }
 }
 
@@ -69,8 +93,12 @@ function assertCspClean(t: Test, page: string) {
 t.test('Today for a manager: status, agents with the switch, calls, callbacks; all escaped', async (t) => {
   const page = todayPage(context('manager'), today('manager')).value
   t.match(page, /data-status="open">Ouvert/)
-  t.match(page, /Ferme à 12:00 \(dans 2\u00a0h\)/, "closes at noon, Algiers time")
-  t.match(page, /action="\/dashboard\/agents\/karim\/duty"[\s\S]*?name="onDuty" value="true"/, 'an off-duty agent can be put on duty')
+  t.match(page, /Ferme à 12:00 \(dans 2\u00a0h\)/, 'closes at noon, Algiers time')
+  t.match(
+    page,
+    /action="\/dashboard\/agents\/karim\/duty"[\s\S]*?name="onDuty" value="true"/,
+    'an off-duty agent can be put on duty',
+  )
   t.match(page, /name="_csrf" value="form-token"/, 'forms carry the form token')
   t.match(page, /Appels en cours <span class="count">1<\/span>/)
   t.match(page, /12\u00a0min 30\u00a0s/)
@@ -93,7 +121,10 @@ t.test('the frame: language switch keeps the page, sign-out is a form with the t
   const page = layout(context('admin', 'en'), { title: 'T', active: 'calls', body: html`<p>x</p>` }).value
   t.match(page, /<html lang="en">/)
   t.match(page, /href="\/dashboard\?desk=intercom&amp;lang=fr"[^>]*>Français/)
-  t.match(page, /<form class="sign-out" method="post" action="\/dashboard\/sign-out">\s*<input type="hidden" name="_csrf" value="form-token">/)
+  t.match(
+    page,
+    /<form class="sign-out" method="post" action="\/dashboard\/sign-out">\s*<input type="hidden" name="_csrf" value="form-token">/,
+  )
   t.match(page, /<a href="\/dashboard\/calls" aria-current="page">Calls<\/a>/)
   t.equal(href('/dashboard/calls', { client: 'acme', outcome: '', cursor: null }), '/dashboard/calls?client=acme')
 })
@@ -115,7 +146,14 @@ t.test('the call log: filters kept in the CSV link and the next page', async (t)
   assertCspClean(t, page)
 })
 
-const holiday = (id: string, date: string, status: Holiday['status'], extra: Partial<Holiday> = {}): Holiday => ({ id, key: id.replace(/-\d+$/, ''), date, name: id, status, ...extra })
+const holiday = (id: string, date: string, status: Holiday['status'], extra: Partial<Holiday> = {}): Holiday => ({
+  id,
+  key: id.replace(/-\d+$/, ''),
+  date,
+  name: id,
+  status,
+  ...extra,
+})
 
 t.test('holidays read as occurrences: an Eid is one row of three days', async (t) => {
   const items = [
@@ -128,33 +166,72 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     { id: 'yennayer-2026', first: '2026-01-12', last: '2026-01-12', days: 1 },
     { id: 'eid-al-fitr-1447', first: '2026-03-20', last: '2026-03-22', days: 3, status: 'estimated' },
   ])
-  const page = calendarPage(context('manager'), { desks: [DESK], desk: DESK, year: 2026, today: '2026-11-28', holidays: items, closures: [], canManage: true }).value
+  const page = calendarPage(context('manager'), {
+    desks: [DESK],
+    desk: DESK,
+    year: 2026,
+    today: '2026-11-28',
+    holidays: items,
+    closures: [],
+    canManage: true,
+  }).value
   t.match(page, /action="\/dashboard\/calendar\/holidays\/eid-al-fitr-1447\/confirm"/, 'an estimate can be confirmed')
   t.notMatch(page, /holidays\/yennayer-2026\/confirm/, 'a confirmed one is not confirmed again')
   t.match(page, /name="days" value="3"/, 'moving an Eid keeps its three days')
-  const readOnly = calendarPage(context('client'), { desks: [DESK], desk: DESK, year: 2026, today: '2026-11-28', holidays: items, closures: [], canManage: false }).value
+  const readOnly = calendarPage(context('client'), {
+    desks: [DESK],
+    desk: DESK,
+    year: 2026,
+    today: '2026-11-28',
+    holidays: items,
+    closures: [],
+    canManage: false,
+  }).value
   t.notMatch(readOnly, /<form(?! class="sign-out")/, 'a client reads the calendar only: no form but signing out')
   assertCspClean(t, page)
 })
 
 function contract(id: number, clientName: string, overview: Partial<ContractOverview>): ContractRow {
   const record = {
-    id, clientId: clientName.toLowerCase(), clientName, deskId: 'intercom', timezone: 'Africa/Algiers', start: '2026-03-01', months: 12,
-    noticeMonths: 3, renews: true, monthlyQuotaSeconds: 7200, overage: 'refuse', billingIncrementSeconds: 1, noticeGivenOn: null,
-    noticeRecordedBy: null, active: true, updatedAt: NOW, changes: [],
+    id,
+    clientId: clientName.toLowerCase(),
+    clientName,
+    deskId: 'intercom',
+    timezone: 'Africa/Algiers',
+    start: '2026-03-01',
+    months: 12,
+    noticeMonths: 3,
+    renews: true,
+    monthlyQuotaSeconds: 7200,
+    overage: 'refuse',
+    billingIncrementSeconds: 1,
+    noticeGivenOn: null,
+    noticeRecordedBy: null,
+    active: true,
+    updatedAt: NOW,
+    changes: [],
   } satisfies ContractRecord
-  return { record, overview: { today: '2026-11-28', inForce: true, period: null, endsOn: null, noticeDeadline: null, ...overview } }
+  return {
+    record,
+    overview: { today: '2026-11-28', inForce: true, period: null, endsOn: null, noticeDeadline: null, ...overview },
+  }
 }
 
 t.test('notice deadlines ahead: within the horizon, soonest first, none already past', async (t) => {
   const rows = [
     contract(1, 'Later', { noticeDeadline: '2027-03-01' }),
-    contract(2, 'Soon', { noticeDeadline: '2026-12-01', period: { index: 0, start: '2026-03-01', end: '2027-03-01', lastDay: '2027-02-28' } }),
+    contract(2, 'Soon', {
+      noticeDeadline: '2026-12-01',
+      period: { index: 0, start: '2026-03-01', end: '2027-03-01', lastDay: '2027-02-28' },
+    }),
     contract(3, 'Past', { noticeDeadline: '2026-10-15' }),
     contract(4, 'Far', { noticeDeadline: '2027-06-01' }),
     contract(5, 'Today', { noticeDeadline: '2026-11-28' }),
   ]
-  t.same(upcomingDeadlines(rows, 120).map((row) => row.record.clientName), ['Today', 'Soon', 'Later'])
+  t.same(
+    upcomingDeadlines(rows, 120).map((row) => row.record.clientName),
+    ['Today', 'Soon', 'Later'],
+  )
   const page = contractsPage(context('manager'), { contracts: rows, horizonDays: 120 }).value
   t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon au 01\/03\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
@@ -162,7 +239,11 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
 })
 
 t.test('the error page names the wrong fields', async (t) => {
-  const page = errorPage(context('manager'), { status: 400, message: 'Demande invalide', fields: [{ field: 'body.end', message: 'end is before start' }] }).value
+  const page = errorPage(context('manager'), {
+    status: 400,
+    message: 'Demande invalide',
+    fields: [{ field: 'body.end', message: 'end is before start' }],
+  }).value
   t.match(page, /<title>Demande invalide/)
   t.match(page, /<code>body\.end<\/code> : end is before start/)
 })

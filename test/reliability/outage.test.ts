@@ -59,7 +59,11 @@ t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_
     for (let i = 0; i < 4; i++) {
       const played = await call(200 + i)
       const dial = played.steps[0]?.verbs.find((v) => v.name === 'Dial')
-      t.same(dial?.children.map((n) => n.text), ['+213550000001'], 'the desk fallback number rings')
+      t.same(
+        dial?.children.map((n) => n.text),
+        ['+213550000001'],
+        'the desk fallback number rings',
+      )
       t.match(dial?.attributes.action, /contract=1&month=2026-11/, 'and the talk will count into ACME November')
     }
     t.ok(app.writer.degraded, 'the writer is journaling')
@@ -87,7 +91,10 @@ t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_
 
     const rows = await database.db.select().from(calls)
     t.equal(rows.length, callSids.length, 'one record per call')
-    t.ok(rows.every((row) => row.outcome === 'answered'), 'every call answered')
+    t.ok(
+      rows.every((row) => row.outcome === 'answered'),
+      'every call answered',
+    )
     const legs = await database.db.select().from(talkLegs)
     t.equal(legs.length, callSids.length, 'one counted leg per call')
     const [month] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
@@ -110,14 +117,41 @@ t.test('a status callback applied before its call is journaled elsewhere complet
   const twilio = new Twilio(injectPost(app), TEST_AUTH_TOKEN, TEST_PUBLIC_URL)
   const callSid = newSid()
   // The status callback reaches this instance first (its voice webhook sits in another's journal).
-  await twilio.webhook('/webhooks/twilio/status', payload('status-completed', { callSid, from: ACME, to: DESK }, { CallDuration: '30' }))
-  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], { decision: 'pending', callStatus: 'completed' })
+  await twilio.webhook(
+    '/webhooks/twilio/status',
+    payload('status-completed', { callSid, from: ACME, to: DESK }, { CallDuration: '30' }),
+  )
+  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], {
+    decision: 'pending',
+    callStatus: 'completed',
+  })
   // Then the other instance replays the voice webhook.
   const { applyWebhookWrite } = await import('../../src/store/webhook-writes.js')
   await applyWebhookWrite(
     database.db,
-    { id: 'replayed-voice', callSid, at: '2026-11-28T09:00:00.000Z', event: 'voice', params: {}, kind: 'voice', from: ACME, to: DESK, deskId: 'intercom', clientId: 'acme', contractId: 1, usageMonth: '2026-11', decision: 'dial', outcome: null, callback: null },
+    {
+      id: 'replayed-voice',
+      callSid,
+      at: '2026-11-28T09:00:00.000Z',
+      event: 'voice',
+      params: {},
+      kind: 'voice',
+      from: ACME,
+      to: DESK,
+      deskId: 'intercom',
+      clientId: 'acme',
+      contractId: 1,
+      usageMonth: '2026-11',
+      decision: 'dial',
+      outcome: null,
+      callback: null,
+    },
     { live: false },
   )
-  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], { decision: 'dial', clientId: 'acme', callStatus: 'completed', outcome: 'abandoned' })
+  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], {
+    decision: 'dial',
+    clientId: 'acme',
+    callStatus: 'completed',
+    outcome: 'abandoned',
+  })
 })

@@ -15,8 +15,20 @@ const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 eachDatabase(t, async (t, database) => {
   const { app, clock, twilio } = await deskApp(t, database, { at: SATURDAY_10H })
   const now = new Date()
-  const { token: acmeToken } = await createToken(database.db, { name: 'acme portal', role: 'client', clientId: 'acme', actor: 'test', now })
-  const { token: atlasToken } = await createToken(database.db, { name: 'atlas portal', role: 'client', clientId: 'atlas', actor: 'test', now })
+  const { token: acmeToken } = await createToken(database.db, {
+    name: 'acme portal',
+    role: 'client',
+    clientId: 'acme',
+    actor: 'test',
+    now,
+  })
+  const { token: atlasToken } = await createToken(database.db, {
+    name: 'atlas portal',
+    role: 'client',
+    clientId: 'atlas',
+    actor: 'test',
+    now,
+  })
   const revoked = await createToken(database.db, { name: 'old', role: 'manager', clientId: null, actor: 'test', now })
   await revokeToken(database.db, revoked.info.id, 'test', now)
 
@@ -37,7 +49,11 @@ eachDatabase(t, async (t, database) => {
   await playCall(twilio, { from: '+213699999999', to: DESK })
 
   t.test('no token, a wrong token, a revoked token: 401, never data', async (t) => {
-    for (const [token, why] of [[null, 'no token'], ['sl_not-a-token', 'an unknown token'], [revoked.token, 'a revoked token']] as const) {
+    for (const [token, why] of [
+      [null, 'no token'],
+      ['sl_not-a-token', 'an unknown token'],
+      [revoked.token, 'a revoked token'],
+    ] as const) {
       const response = await get('/api/calls', token)
       t.equal(response.statusCode, 401, `${why}: 401`)
       t.match(response.headers['content-type'], /application\/problem\+json/)
@@ -51,7 +67,17 @@ eachDatabase(t, async (t, database) => {
     const { items, nextCursor } = response.json()
     t.equal(items.length, 3)
     t.ok(nextCursor, 'a next page')
-    t.match(items[0], { callSid: /^CA/, desk: 'intercom', from: '+213699999999', to: DESK, clientId: null, outcome: 'unknown_caller', startedAt: /Z$/, talkSeconds: 0, agentId: null })
+    t.match(items[0], {
+      callSid: /^CA/,
+      desk: 'intercom',
+      from: '+213699999999',
+      to: DESK,
+      clientId: null,
+      outcome: 'unknown_caller',
+      startedAt: /Z$/,
+      talkSeconds: 0,
+      agentId: null,
+    })
   })
 
   t.test('pages follow each other without gaps or repeats, even while calls arrive', async (t) => {
@@ -77,7 +103,12 @@ eachDatabase(t, async (t, database) => {
     const response = await get('/api/calls?outcome=great&limit=0&from=yesterday')
     t.equal(response.statusCode, 400)
     const fields = response.json().errors.map((e: { field: string }) => e.field)
-    t.ok(fields.includes('query.limit') && fields.includes('query.from') && fields.some((f: string) => f.startsWith('query.outcome')), fields.join(', '))
+    t.ok(
+      fields.includes('query.limit') &&
+        fields.includes('query.from') &&
+        fields.some((f: string) => f.startsWith('query.outcome')),
+      fields.join(', '),
+    )
   })
 
   t.test('a client token sees its own calls and nothing else', async (t) => {
@@ -87,22 +118,42 @@ eachDatabase(t, async (t, database) => {
     t.equal((await get(`/api/calls/${atlasCall}`, acmeToken)).statusCode, 404, "Atlas's call: 404")
     t.equal((await get(`/api/calls/${atlasCall}`, atlasToken)).statusCode, 200, 'Atlas reads its own call')
     const usage = (await get('/api/usage?month=2026-11', acmeToken)).json().items
-    t.same(usage.map((u: { clientId: string }) => u.clientId), ['acme'], 'and its own usage only')
+    t.same(
+      usage.map((u: { clientId: string }) => u.clientId),
+      ['acme'],
+      'and its own usage only',
+    )
   })
 
   t.test('one call with its events and counted legs', async (t) => {
     const call = (await get(`/api/calls/${acmeCalls[0]}`)).json()
     t.match(call, { outcome: 'answered', talkSeconds: 100, agentId: 'amina' })
-    t.same(call.events.map((e: { kind: string }) => e.kind), ['voice', 'whisper', 'whisper:accepted', 'dial:agents', 'status:completed'])
+    t.same(
+      call.events.map((e: { kind: string }) => e.kind),
+      ['voice', 'whisper', 'whisper:accepted', 'dial:agents', 'status:completed'],
+    )
     t.match(call.legs, [{ talkSeconds: 100, countedSeconds: 100, includedSeconds: 100, overageSeconds: 0 }])
   })
 
   t.test('usage of the month', async (t) => {
     const { items } = (await get('/api/usage?month=2026-11')).json()
     const acme = items.find((u: { clientId: string }) => u.clientId === 'acme')
-    t.match(acme, { desk: 'intercom', month: '2026-11', quotaSeconds: 18_000, usedSeconds: 100 + 101 + 102 + 103 + 104 + 10, overageSeconds: 0, calls: 6 })
-    t.ok(items.some((u: { clientId: string; usedSeconds: number }) => u.clientId === 'djurdjura' && u.usedSeconds === 0), 'contracts without calls are listed at zero')
-    t.notOk(items.some((u: { clientId: string }) => u.clientId === 'oasis'), 'a contract that ended is not')
+    t.match(acme, {
+      desk: 'intercom',
+      month: '2026-11',
+      quotaSeconds: 18_000,
+      usedSeconds: 100 + 101 + 102 + 103 + 104 + 10,
+      overageSeconds: 0,
+      calls: 6,
+    })
+    t.ok(
+      items.some((u: { clientId: string; usedSeconds: number }) => u.clientId === 'djurdjura' && u.usedSeconds === 0),
+      'contracts without calls are listed at zero',
+    )
+    t.notOk(
+      items.some((u: { clientId: string }) => u.clientId === 'oasis'),
+      'a contract that ended is not',
+    )
   })
 
   t.test("a token's last use is recorded", async (t) => {
@@ -120,7 +171,7 @@ eachDatabase(t, async (t, database) => {
     t.equal(lines.length, 1 + 6, 'a header and the six ACME calls')
   })
 
-  t.test("a client dropped from the configuration: its token reads nothing more", async (t) => {
+  t.test('a client dropped from the configuration: its token reads nothing more', async (t) => {
     const file = deskFile('intercom')
     file.clients = file.clients.filter((client) => client.id !== 'atlas')
     await applyDeskFile(database.db, file, { actor: 'test', now: new Date() })

@@ -34,7 +34,12 @@ const MODEL: Case[] = [
   // The hours revised from 4 January 2027 (model clause: revised with 30 days' notice).
   ['2026-12-31T17:45:00+01:00', true, 'open'],
   ['2027-01-05T12:45:00+01:00', false, 'outside_hours', { nextOpening: '2027-01-05T13:30:00.000+01:00' }],
-  ['2027-01-05T17:45:00+01:00', false, 'outside_hours', { message: /du lundi au vendredi, de 8 h 30 à 12 h 30 et de 13 h 30 à 17 h 30/ }],
+  [
+    '2027-01-05T17:45:00+01:00',
+    false,
+    'outside_hours',
+    { message: /du lundi au vendredi, de 8 h 30 à 12 h 30 et de 13 h 30 à 17 h 30/ },
+  ],
 ]
 
 eachDatabase(t, async (t, database) => {
@@ -46,12 +51,26 @@ eachDatabase(t, async (t, database) => {
   both.agents.push(...models.agents)
   both.clients.push(...models.clients)
   await applyDeskFile(database.db, both, { actor: 'test', now: new Date() })
-  const { token: clientToken } = await createToken(database.db, { name: 'acme', role: 'client', clientId: 'acme', actor: 'test', now: new Date() })
+  const { token: clientToken } = await createToken(database.db, {
+    name: 'acme',
+    role: 'client',
+    clientId: 'acme',
+    actor: 'test',
+    now: new Date(),
+  })
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token = TEST_ADMIN_TOKEN) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) })
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    })
 
-  for (const [desk, cases] of [['intercom', INTERCOM], ['model', MODEL]] as const) {
+  for (const [desk, cases] of [
+    ['intercom', INTERCOM],
+    ['model', MODEL],
+  ] as const) {
     for (const [at, open, reason, extra] of cases) {
       t.test(`${desk} at ${at} is ${open ? 'open' : `closed (${reason})`}`, async (t) => {
         const response = await call('GET', `/api/desks/${desk}/status?at=${encodeURIComponent(at)}`)
@@ -63,7 +82,10 @@ eachDatabase(t, async (t, database) => {
 
   t.test('the closed answer carries what a caller hears', async (t) => {
     const status = (await call('GET', `/api/desks/intercom/status?at=${encodeURIComponent('2026-11-28T16:30:00+01:00')}`)).json()
-    t.equal(status.message, "Le service d'assistance est ouvert du samedi au mercredi, de 9 h 30 à 12 h et de 13 h 15 à 16 h. Nous serons de nouveau disponibles dimanche à 9 h 30.")
+    t.equal(
+      status.message,
+      "Le service d'assistance est ouvert du samedi au mercredi, de 9 h 30 à 12 h et de 13 h 15 à 16 h. Nous serons de nouveau disponibles dimanche à 9 h 30.",
+    )
   })
 
   t.test('the 2025 Algerian holidays come out as observed', async (t) => {
@@ -74,7 +96,10 @@ eachDatabase(t, async (t, database) => {
     t.same(dates('awal-muharram'), ['2025-06-27'])
     t.same(dates('ashura'), ['2025-07-06'])
     t.same(dates('mawlid'), ['2025-09-05'])
-    t.ok(items.filter((h: { key: string }) => h.key === 'eid-al-fitr').every((h: { status: string }) => h.status === 'confirmed'), 'confirmed')
+    t.ok(
+      items.filter((h: { key: string }) => h.key === 'eid-al-fitr').every((h: { status: string }) => h.status === 'confirmed'),
+      'confirmed',
+    )
   })
 
   t.test('a manager moves an estimated Eid, and the status and the next call follow at once', async (t) => {
@@ -88,7 +113,9 @@ eachDatabase(t, async (t, database) => {
     const moved = await call('POST', `/api/desks/intercom/holidays/${eid.id}/move`, { start })
     t.equal(moved.statusCode, 200)
     t.match(moved.json(), { action: 'move', start, by: 'ADMIN_TOKEN' })
-    const after = (await call('GET', '/api/desks/intercom/holidays?year=2027')).json().items.filter((h: { id: string }) => h.id === eid.id)
+    const after = (await call('GET', '/api/desks/intercom/holidays?year=2027'))
+      .json()
+      .items.filter((h: { id: string }) => h.id === eid.id)
     t.equal(after[0].date, start, 'the holiday starts on the new date')
     t.match(after[0], { status: 'confirmed', movedFrom: eid.date, by: 'ADMIN_TOKEN' })
   })
@@ -98,17 +125,27 @@ eachDatabase(t, async (t, database) => {
     const mawlid = items.find((h: { key: string }) => h.key === 'mawlid')
     const response = await call('POST', `/api/desks/intercom/holidays/${mawlid.id}/confirm`)
     t.equal(response.statusCode, 200)
-    const again = (await call('GET', '/api/desks/intercom/holidays?year=2026')).json().items.find((h: { id: string }) => h.id === mawlid.id)
+    const again = (await call('GET', '/api/desks/intercom/holidays?year=2026'))
+      .json()
+      .items.find((h: { id: string }) => h.id === mawlid.id)
     t.match(again, { status: 'confirmed', by: 'ADMIN_TOKEN', at: /^2026-11-28T09:00:00/ })
   })
 
   t.test('a closure through the API closes the desk for the next caller', async (t) => {
     clock.set('2026-11-29T10:00:00+01:00') // Sunday, open
-    const created = await call('POST', '/api/desks/intercom/closures', { start: '2026-11-29', from: '09:00', to: '13:00', name: 'Coupure réseau' })
+    const created = await call('POST', '/api/desks/intercom/closures', {
+      start: '2026-11-29',
+      from: '09:00',
+      to: '13:00',
+      name: 'Coupure réseau',
+    })
     t.equal(created.statusCode, 201)
     const status = (await call('GET', `/api/desks/intercom/status?at=${encodeURIComponent('2026-11-29T10:00:00+01:00')}`)).json()
     t.match(status, { open: false, reason: 'closure', closure: 'Coupure réseau', nextOpening: '2026-11-29T13:15:00.000+01:00' })
-    const voice = await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321000000' }))
+    const voice = await twilio.webhook(
+      '/webhooks/twilio/voice',
+      payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321000000' }),
+    )
     t.match(readTwiml(voice.body)[0]?.text, /exceptionnellement fermé : Coupure réseau/, 'the caller hears the closure')
     const removed = await call('DELETE', `/api/desks/intercom/closures/${created.json().id}`)
     t.equal(removed.statusCode, 204)
@@ -116,15 +153,26 @@ eachDatabase(t, async (t, database) => {
   })
 
   t.test('an exceptional opening opens the desk on a Thursday', async (t) => {
-    const created = await call('POST', '/api/desks/intercom/openings', { date: '2026-12-03', hours: ['09:00-12:00'], name: 'Permanence' })
+    const created = await call('POST', '/api/desks/intercom/openings', {
+      date: '2026-12-03',
+      hours: ['09:00-12:00'],
+      name: 'Permanence',
+    })
     t.equal(created.statusCode, 201)
-    t.match((await call('GET', `/api/desks/intercom/status?at=${encodeURIComponent('2026-12-03T10:00:00+01:00')}`)).json(), { open: true })
+    t.match((await call('GET', `/api/desks/intercom/status?at=${encodeURIComponent('2026-12-03T10:00:00+01:00')}`)).json(), {
+      open: true,
+    })
   })
 
   t.test('the closed-now switch closes at once and reopens', async (t) => {
     const closed = await call('PUT', '/api/desks/intercom/closed-now', { reason: 'Incident électrique' })
     t.equal(closed.statusCode, 200)
-    t.match((await call('GET', '/api/desks/intercom/status')).json(), { open: false, reason: 'closure', closure: 'Incident électrique', nextOpening: null })
+    t.match((await call('GET', '/api/desks/intercom/status')).json(), {
+      open: false,
+      reason: 'closure',
+      closure: 'Incident électrique',
+      nextOpening: null,
+    })
     t.equal((await call('DELETE', '/api/desks/intercom/closed-now')).statusCode, 204)
     t.match((await call('GET', '/api/desks/intercom/status')).json(), { open: true })
     t.equal((await call('DELETE', '/api/desks/intercom/closed-now')).statusCode, 409, 'not closed: 409')
@@ -133,7 +181,10 @@ eachDatabase(t, async (t, database) => {
   t.test('bad input names the field; unknown desks and holidays are 404', async (t) => {
     const bad = await call('POST', '/api/desks/intercom/closures', { start: '2026-13-01', name: '' })
     t.equal(bad.statusCode, 400)
-    t.match(bad.json().errors.map((e: { field: string }) => e.field), ['body.start', 'body.name'])
+    t.match(
+      bad.json().errors.map((e: { field: string }) => e.field),
+      ['body.start', 'body.name'],
+    )
     t.equal((await call('GET', '/api/desks/intercom/status?at=tomorrow')).json().errors[0].field, 'query.at')
     t.equal((await call('GET', '/api/desks/nowhere/status')).statusCode, 404)
     t.equal((await call('POST', '/api/desks/intercom/holidays/no-such-holiday-2026/confirm')).statusCode, 404)

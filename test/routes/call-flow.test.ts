@@ -14,21 +14,42 @@ const ATLAS = '+213770000001'
 const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 
 eachDatabase(t, async (t, database) => {
-  const { clock, twilio, database: { db } } = await deskApp(t, database, { at: SATURDAY_10H })
+  const {
+    clock,
+    twilio,
+    database: { db },
+  } = await deskApp(t, database, { at: SATURDAY_10H })
   const record = async (callSid: string) => (await db.select().from(calls).where(eq(calls.callSid, callSid)))[0]
   const month = async (contractId: number, m = '2026-11') =>
-    (await db.select().from(usage).where(and(eq(usage.contractId, contractId), eq(usage.month, m))))[0]
+    (
+      await db
+        .select()
+        .from(usage)
+        .where(and(eq(usage.contractId, contractId), eq(usage.month, m)))
+    )[0]
 
   t.test('an answered call is counted into the month, and the agent who took it is known', async (t) => {
     const { callSid, steps } = await playCall(twilio, { from: ACME, to: DESK, talkSeconds: 600 })
     t.same(
       steps.map((s) => s.path.split('?')[0]),
-      ['/webhooks/twilio/voice', '/webhooks/twilio/whisper', '/webhooks/twilio/whisper/accept', '/webhooks/twilio/dial', '/webhooks/twilio/status'],
+      [
+        '/webhooks/twilio/voice',
+        '/webhooks/twilio/whisper',
+        '/webhooks/twilio/whisper/accept',
+        '/webhooks/twilio/dial',
+        '/webhooks/twilio/status',
+      ],
       'voice, whisper, accept, dial, status',
     )
     const whisper = steps[1]?.verbs[0]
     t.match(whisper?.children[0]?.text, /Appel de ACME SARL\. Reste du forfait ce mois-ci : 5 heures\. Appuyez sur 1/)
-    t.match(await record(callSid), { outcome: 'answered', talkSeconds: 600, agentId: 'amina', callStatus: 'completed', durationSeconds: 620 })
+    t.match(await record(callSid), {
+      outcome: 'answered',
+      talkSeconds: 600,
+      agentId: 'amina',
+      callStatus: 'completed',
+      durationSeconds: 620,
+    })
     t.match(await month(1), { usedSeconds: 600, includedSeconds: 600, overageSeconds: 0, calls: 1 })
     t.equal(steps[3]?.verbs.at(-1)?.name, 'Hangup', 'the call ends once the agent hangs up')
   })
@@ -44,7 +65,10 @@ eachDatabase(t, async (t, database) => {
     const before = (await month(1))?.usedSeconds
     const { callSid, steps } = await playCall(twilio, { from: ACME, to: DESK, answer: false, voicemailSeconds: 30 })
     const afterDial = steps.find((s) => s.path.startsWith('/webhooks/twilio/dial'))
-    t.ok(afterDial?.verbs.some((v) => v.name === 'Record'), 'the dial callback offers a voicemail')
+    t.ok(
+      afterDial?.verbs.some((v) => v.name === 'Record'),
+      'the dial callback offers a voicemail',
+    )
     t.match(await record(callSid), { outcome: 'voicemail', talkSeconds: 0 })
     t.match(await record(callSid), { recordingUrl: /^https:\/\/api\.twilio\.com\/.+\/Recordings\/RE/ })
     const [request] = await db.select().from(callbacks).where(eq(callbacks.callSid, callSid))
@@ -62,15 +86,23 @@ eachDatabase(t, async (t, database) => {
   t.test('the caller hangs up while the agents ring: abandoned', async (t) => {
     const callSid = newSid()
     await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid, from: ACME, to: DESK }))
-    await twilio.webhook('/webhooks/twilio/status', payload('status-completed', { callSid, from: ACME, to: DESK }, { CallDuration: '8' }))
+    await twilio.webhook(
+      '/webhooks/twilio/status',
+      payload('status-completed', { callSid, from: ACME, to: DESK }, { CallDuration: '8' }),
+    )
     t.match(await record(callSid), { outcome: 'abandoned', durationSeconds: 8 })
   })
 
   t.test('over the quota with "ask": pressing 1 routes the call, billed', async (t) => {
-    await db.insert(usage).values({ contractId: 2, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 18_000, includedSeconds: 18_000 })
+    await db
+      .insert(usage)
+      .values({ contractId: 2, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 18_000, includedSeconds: 18_000 })
     const { callSid, steps } = await playCall(twilio, { from: ATLAS, to: DESK, press: ['1'], talkSeconds: 120 })
     t.equal(steps[1]?.path, '/webhooks/twilio/overage')
-    t.ok(steps[1]?.verbs.some((v) => v.name === 'Dial'), 'accepted: the agents ring')
+    t.ok(
+      steps[1]?.verbs.some((v) => v.name === 'Dial'),
+      'accepted: the agents ring',
+    )
     t.match(await record(callSid), { outcome: 'answered', overageAccepted: true, talkSeconds: 120 })
     t.match(await month(2), { usedSeconds: 18_120, includedSeconds: 18_000, overageSeconds: 120 })
   })
@@ -83,13 +115,19 @@ eachDatabase(t, async (t, database) => {
 
   t.test('a call across the quota line is split into included and overage seconds', async (t) => {
     await db.delete(usage).where(eq(usage.contractId, 1))
-    await db.insert(usage).values({ contractId: 1, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 17_900, includedSeconds: 17_900 })
+    await db
+      .insert(usage)
+      .values({ contractId: 1, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 17_900, includedSeconds: 17_900 })
     const { callSid } = await playCall(twilio, { from: ACME, to: DESK, talkSeconds: 250 })
     t.match(await month(1), { usedSeconds: 18_150, includedSeconds: 18_000, overageSeconds: 150 })
     const [leg] = await db.select().from(talkLegs).where(eq(talkLegs.callSid, callSid))
     t.match(leg, { talkSeconds: 250, countedSeconds: 250, includedSeconds: 100, overageSeconds: 150 })
     const crossed = await db.select().from(usageThresholds).where(eq(usageThresholds.contractId, 1))
-    t.same(crossed.map((row) => row.percent), [100], 'the 100 % threshold is recorded once (80 % was already behind)')
+    t.same(
+      crossed.map((row) => row.percent),
+      [100],
+      'the 100 % threshold is recorded once (80 % was already behind)',
+    )
   })
 
   t.test('outside hours: the on-call line, accepted, is counted apart from the quota', async (t) => {
@@ -98,7 +136,11 @@ eachDatabase(t, async (t, database) => {
     const before = await month(1)
     const { callSid, steps } = await playCall(twilio, { from: ACME, to: DESK, press: ['1'], talkSeconds: 900 })
     const dial = steps[1]?.verbs.find((v) => v.name === 'Dial')
-    t.same(dial?.children.map((n) => n.text), ['+213550000009'], 'the on-call number rings')
+    t.same(
+      dial?.children.map((n) => n.text),
+      ['+213550000009'],
+      'the on-call number rings',
+    )
     t.match(await record(callSid), { outcome: 'answered', onCall: true, talkSeconds: 900 })
     const after = await month(1)
     t.equal(after?.usedSeconds, before?.usedSeconds, 'the quota is untouched')
@@ -119,7 +161,10 @@ eachDatabase(t, async (t, database) => {
   t.test('every webhook of a call is kept as an event', async (t) => {
     const { callSid } = await playCall(twilio, { from: ACME, to: DESK, talkSeconds: 60 })
     const events = await db.select().from(callEvents).where(eq(callEvents.callSid, callSid)).orderBy(callEvents.id)
-    t.same(events.map((e) => e.kind), ['voice', 'whisper', 'whisper:accepted', 'dial:agents', 'status:completed'])
+    t.same(
+      events.map((e) => e.kind),
+      ['voice', 'whisper', 'whisper:accepted', 'dial:agents', 'status:completed'],
+    )
     t.equal(events[0]?.params.From, ACME, 'with the parameters as Twilio sent them')
   })
 })
@@ -128,14 +173,26 @@ t.test('sequential ringing tries the agents one after another', async (t) => {
   for (const kind of kinds) {
     const database = await freshDatabase(t, kind)
     const file = deskFile('model-clause')
-    const { twilio, database: { db } } = await deskApp(t, database, { file, at: '2026-11-27T10:00:00+01:00' }) // a Friday in Paris
-    const { callSid, steps } = await playCall(twilio, { from: '+33142000001', to: '+33187000000', answer: false, voicemailSeconds: 10 })
+    const {
+      twilio,
+      database: { db },
+    } = await deskApp(t, database, { file, at: '2026-11-27T10:00:00+01:00' }) // a Friday in Paris
+    const { callSid, steps } = await playCall(twilio, {
+      from: '+33142000001',
+      to: '+33187000000',
+      answer: false,
+      voicemailSeconds: 10,
+    })
     const dials = steps.filter((s) => s.verbs.some((v) => v.name === 'Dial'))
     t.same(
       dials.map((s) => s.verbs.find((v) => v.name === 'Dial')?.children.map((n) => n.text)),
       [['+33612000001'], ['+33612000002']],
       'claire rings, then hugo',
     )
-    t.match((await db.select().from(calls).where(eq(calls.callSid, callSid)))[0], { outcome: 'voicemail', dialAttempts: 2 }, `on ${kind}`)
+    t.match(
+      (await db.select().from(calls).where(eq(calls.callSid, callSid)))[0],
+      { outcome: 'voicemail', dialAttempts: 2 },
+      `on ${kind}`,
+    )
   }
 })

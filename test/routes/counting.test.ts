@@ -29,16 +29,25 @@ function answeredCall(talkSeconds: number): CallPlan {
     callSid: call.callSid,
     talkSeconds,
     callbacks: [
-      { path: '(the <Dial action> of the voice answer)', params: payload('dial-completed', call, { DialCallSid: dialCallSid, DialCallDuration: String(talkSeconds) }) },
+      {
+        path: '(the <Dial action> of the voice answer)',
+        params: payload('dial-completed', call, { DialCallSid: dialCallSid, DialCallDuration: String(talkSeconds) }),
+      },
       { path: '/webhooks/twilio/status', params: payload('status-completed', call, { CallDuration: String(talkSeconds + 15) }) },
-      { path: '/webhooks/twilio/whisper/accept', params: payload('whisper', call, { CallSid: dialCallSid, To: '+213550000001', Digits: '1' }) },
+      {
+        path: '/webhooks/twilio/whisper/accept',
+        params: payload('whisper', call, { CallSid: dialCallSid, To: '+213550000001', Digits: '1' }),
+      },
     ],
   }
 }
 
 /** Posts the incoming call; its dial callback goes to the action URL the TwiML gave, as Twilio does. */
 async function voice(twilio: Twilio, plan: CallPlan) {
-  const response = await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: plan.callSid, from: ACME, to: DESK }))
+  const response = await twilio.webhook(
+    '/webhooks/twilio/voice',
+    payload('incoming-call', { callSid: plan.callSid, from: ACME, to: DESK }),
+  )
   if (response.status !== 200) throw new Error(`voice answered ${response.status}`)
   const action = readTwiml(response.body).find((verb) => verb.name === 'Dial')?.attributes.action
   if (!action) throw new Error(`no <Dial> in ${response.body}`)
@@ -46,14 +55,18 @@ async function voice(twilio: Twilio, plan: CallPlan) {
 }
 
 eachDatabase(t, async (t, database) => {
-  const { twilio, database: { db } } = await deskApp(t, database, { at: SATURDAY_10H })
+  const {
+    twilio,
+    database: { db },
+  } = await deskApp(t, database, { at: SATURDAY_10H })
   const acmeMonth = async () => (await db.select().from(usage).where(eq(usage.contractId, 1)))[0]
 
   t.test('a dial callback delivered three times counts once', async (t) => {
     const plan = answeredCall(300)
     await voice(twilio, plan)
     const dial = plan.callbacks[0]!
-    for (let i = 0; i < 3; i++) t.equal((await twilio.webhook(dial.path, dial.params)).status, 200, `delivery ${i + 1} is answered`)
+    for (let i = 0; i < 3; i++)
+      t.equal((await twilio.webhook(dial.path, dial.params)).status, 200, `delivery ${i + 1} is answered`)
     t.match(await acmeMonth(), { usedSeconds: 300, calls: 1 })
   })
 
@@ -62,16 +75,28 @@ eachDatabase(t, async (t, database) => {
     await voice(twilio, plan)
     const [dial, status] = plan.callbacks
     await twilio.webhook(status!.path, status!.params)
-    t.match((await db.select().from(calls).where(eq(calls.callSid, plan.callSid)))[0], { outcome: 'abandoned' }, 'first it looks abandoned')
+    t.match(
+      (await db.select().from(calls).where(eq(calls.callSid, plan.callSid)))[0],
+      { outcome: 'abandoned' },
+      'first it looks abandoned',
+    )
     await twilio.webhook(dial!.path, dial!.params)
-    t.match((await db.select().from(calls).where(eq(calls.callSid, plan.callSid)))[0], { outcome: 'answered', talkSeconds: 120, callStatus: 'completed' })
+    t.match((await db.select().from(calls).where(eq(calls.callSid, plan.callSid)))[0], {
+      outcome: 'answered',
+      talkSeconds: 120,
+      callStatus: 'completed',
+    })
     t.match(await acmeMonth(), { usedSeconds: 420, calls: 2 })
   })
 })
 
 t.test('random interleavings and duplications of many calls add up to the sum of their talk', async (t) => {
   const database = await freshDatabase(t, process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite')
-  const { twilio, clock, database: { db } } = await deskApp(t, database, { at: SATURDAY_10H })
+  const {
+    twilio,
+    clock,
+    database: { db },
+  } = await deskApp(t, database, { at: SATURDAY_10H })
   let month = 0
   await fc.assert(
     fc.asyncProperty(
@@ -85,15 +110,26 @@ t.test('random interleavings and duplications of many calls add up to the sum of
         clock.set(at)
         const plans = talks.map(answeredCall)
         for (const plan of plans) await voice(twilio, plan)
-        const deliveries = plans.flatMap((plan) => plan.callbacks.flatMap((cb) => (randomness.next().value % 3 === 0 ? [cb, cb] : [cb])))
-        const shuffled = deliveries.map((d) => ({ d, k: randomness.next().value })).sort((a, b) => a.k - b.k).map(({ d }) => d)
+        const deliveries = plans.flatMap((plan) =>
+          plan.callbacks.flatMap((cb) => (randomness.next().value % 3 === 0 ? [cb, cb] : [cb])),
+        )
+        const shuffled = deliveries
+          .map((d) => ({ d, k: randomness.next().value }))
+          .sort((a, b) => a.k - b.k)
+          .map(({ d }) => d)
         await Promise.all(shuffled.map((d) => twilio.webhook(d.path, d.params)))
-        const [row] = await db.select().from(usage).where(eq(usage.month, at.slice(0, 7)))
+        const [row] = await db
+          .select()
+          .from(usage)
+          .where(eq(usage.month, at.slice(0, 7)))
         const sum = talks.reduce((a, b) => a + b, 0)
         if (row?.usedSeconds !== sum) throw new Error(`used ${row?.usedSeconds} for talk summing to ${sum}`)
         if (row.includedSeconds + row.overageSeconds !== sum) throw new Error('the split does not add up')
         if (row.calls !== talks.length) throw new Error(`${row.calls} calls counted for ${talks.length}`)
-        const answered = await db.select().from(calls).where(eq(calls.usageMonth, at.slice(0, 7)))
+        const answered = await db
+          .select()
+          .from(calls)
+          .where(eq(calls.usageMonth, at.slice(0, 7)))
         if (!answered.every((c) => c.outcome === 'answered')) throw new Error('a call did not end as answered')
       },
     ),
@@ -105,7 +141,14 @@ t.test('random interleavings and duplications of many calls add up to the sum of
 /** 10:00 on the first day of the month (prefix "YYYY-MM-") the INTERcom desk is open. */
 async function openDayIn(monthPrefix: string): Promise<string> {
   const { deskStatus } = await import('../../src/domain/calendar/index.js')
-  const calendar = { timezone: 'Africa/Algiers', weekly: deskFile('intercom').desks[0]!.schedule.weekly, country: 'DZ' as const, holidayOverrides: [], closures: [], openings: [] }
+  const calendar = {
+    timezone: 'Africa/Algiers',
+    weekly: deskFile('intercom').desks[0]!.schedule.weekly,
+    country: 'DZ' as const,
+    holidayOverrides: [],
+    closures: [],
+    openings: [],
+  }
   for (let day = 1; day <= 28; day++) {
     const at = `${monthPrefix}${String(day).padStart(2, '0')}T10:00:00+01:00`
     if (deskStatus(calendar, new Date(at)).open) return at
@@ -113,27 +156,37 @@ async function openDayIn(monthPrefix: string): Promise<string> {
   throw new Error(`no open day in ${monthPrefix}`)
 }
 
-t.test('two instances on one Postgres racing near the quota line count every second once', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' }, async (t) => {
-  const database = await freshDatabase(t, 'postgres', { max: 10 })
-  const first = await deskApp(t, database, { at: SATURDAY_10H })
-  const second = await testApp(t, database, { at: SATURDAY_10H })
-  const twilios = [first.twilio, new Twilio(injectPost(second.app), TEST_AUTH_TOKEN, TEST_PUBLIC_URL)]
-  // 17 500 s used: 500 s left before the quota line.
-  await database.db.insert(usage).values({ contractId: 1, month: '2026-11', quotaSeconds: QUOTA, usedSeconds: 17_500, includedSeconds: 17_500 })
+t.test(
+  'two instances on one Postgres racing near the quota line count every second once',
+  { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' },
+  async (t) => {
+    const database = await freshDatabase(t, 'postgres', { max: 10 })
+    const first = await deskApp(t, database, { at: SATURDAY_10H })
+    const second = await testApp(t, database, { at: SATURDAY_10H })
+    const twilios = [first.twilio, new Twilio(injectPost(second.app), TEST_AUTH_TOKEN, TEST_PUBLIC_URL)]
+    // 17 500 s used: 500 s left before the quota line.
+    await database.db
+      .insert(usage)
+      .values({ contractId: 1, month: '2026-11', quotaSeconds: QUOTA, usedSeconds: 17_500, includedSeconds: 17_500 })
 
-  const plans = Array.from({ length: 40 }, (_, i) => answeredCall(30 + i))
-  for (const [i, plan] of plans.entries()) await voice(twilios[i % 2]!, plan)
-  // Every dial callback goes to both instances at once, twice each.
-  await Promise.all(
-    plans.flatMap((plan) => {
-      const dial = plan.callbacks[0]!
-      return [0, 1, 0, 1].map((n) => twilios[n]!.webhook(dial.path, dial.params))
-    }),
-  )
-  const talk = plans.reduce((sum, plan) => sum + plan.talkSeconds, 0)
-  const [row] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
-  t.match(row, { usedSeconds: 17_500 + talk, includedSeconds: QUOTA, overageSeconds: 17_500 + talk - QUOTA, calls: 40 })
-  const legs = await database.db.select().from(talkLegs)
-  t.equal(legs.length, 40, 'one counted leg per call')
-  t.equal(legs.reduce((sum, leg) => sum + leg.includedSeconds, 0), 500, 'exactly the 500 s left were included')
-})
+    const plans = Array.from({ length: 40 }, (_, i) => answeredCall(30 + i))
+    for (const [i, plan] of plans.entries()) await voice(twilios[i % 2]!, plan)
+    // Every dial callback goes to both instances at once, twice each.
+    await Promise.all(
+      plans.flatMap((plan) => {
+        const dial = plan.callbacks[0]!
+        return [0, 1, 0, 1].map((n) => twilios[n]!.webhook(dial.path, dial.params))
+      }),
+    )
+    const talk = plans.reduce((sum, plan) => sum + plan.talkSeconds, 0)
+    const [row] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
+    t.match(row, { usedSeconds: 17_500 + talk, includedSeconds: QUOTA, overageSeconds: 17_500 + talk - QUOTA, calls: 40 })
+    const legs = await database.db.select().from(talkLegs)
+    t.equal(legs.length, 40, 'one counted leg per call')
+    t.equal(
+      legs.reduce((sum, leg) => sum + leg.includedSeconds, 0),
+      500,
+      'exactly the 500 s left were included',
+    )
+  },
+)

@@ -38,7 +38,16 @@ eachDatabase(t, async (t, database) => {
 
   t.test('every page carries the security headers and a strict CSP', async (t) => {
     const manager = await signIn(app, tokens.manager as string)
-    for (const url of ['/dashboard/sign-in', '/dashboard', '/dashboard/calls', `/dashboard/calls/${acmeCall}`, '/dashboard/usage?client=acme', '/dashboard/calendar', '/dashboard/contracts', '/dashboard/nowhere']) {
+    for (const url of [
+      '/dashboard/sign-in',
+      '/dashboard',
+      '/dashboard/calls',
+      `/dashboard/calls/${acmeCall}`,
+      '/dashboard/usage?client=acme',
+      '/dashboard/calendar',
+      '/dashboard/contracts',
+      '/dashboard/nowhere',
+    ]) {
       const response = await get(url, url.endsWith('sign-in') ? undefined : manager)
       const csp = String(response.headers['content-security-policy'])
       t.match(csp, /default-src 'none'/, `${url}: CSP`)
@@ -56,7 +65,11 @@ eachDatabase(t, async (t, database) => {
       t.match(response.headers['content-type'], /^text\/html/)
     }
     t.equal((await get('/dashboard/nowhere', manager)).statusCode, 404, 'an unknown page is an HTML 404')
-    const apiAnswer = await app.inject({ method: 'GET', url: '/api/usage', headers: { authorization: `Bearer ${tokens.manager}` } })
+    const apiAnswer = await app.inject({
+      method: 'GET',
+      url: '/api/usage',
+      headers: { authorization: `Bearer ${tokens.manager}` },
+    })
     t.notOk(apiAnswer.headers['content-security-policy'], 'the API is left as it was')
   })
 
@@ -67,7 +80,10 @@ eachDatabase(t, async (t, database) => {
     const [cookie] = cookiesOf(response)
     t.match(cookie, /^__Host-sl_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; Secure; SameSite=Strict$/)
     const secret = /=([^;]+)/.exec(cookie as string)?.[1] as string
-    const [row] = await database.db.select().from(sessions).where(eq(sessions.idHash, hashToken(secret)))
+    const [row] = await database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.idHash, hashToken(secret)))
     t.ok(row, 'the row is found by the hash of the secret')
     t.equal(row?.expiresAt.getTime(), clock.now().getTime() + 12 * 3_600_000, '12 hours')
     const stored = JSON.stringify(await database.db.select().from(sessions))
@@ -87,7 +103,13 @@ eachDatabase(t, async (t, database) => {
 
   t.test('repeated failures from one address are braked, as on the API', async (t) => {
     let last: LightMyRequestResponse | null = null
-    for (let i = 0; i < 21; i++) last = await app.inject({ method: 'POST', url: '/dashboard/sign-in', payload: { token: `sl_guess${i}` }, remoteAddress: '198.51.100.7' })
+    for (let i = 0; i < 21; i++)
+      last = await app.inject({
+        method: 'POST',
+        url: '/dashboard/sign-in',
+        payload: { token: `sl_guess${i}` },
+        remoteAddress: '198.51.100.7',
+      })
     t.equal(last?.statusCode, 429)
     t.match(last?.body, /Trop d&#39;essais/)
   })
@@ -103,10 +125,24 @@ eachDatabase(t, async (t, database) => {
     const otherSession = await signIn(app, tokens.admin as string)
     const borrowed = await post('/dashboard/agents/karim/duty', manager, { onDuty: 'false', _csrf: otherSession.csrf })
     t.equal(borrowed.statusCode, 403, "another session's token too")
-    const crossSite = await post('/dashboard/agents/karim/duty', manager, { onDuty: 'false', _csrf: manager.csrf }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })
+    const crossSite = await post(
+      '/dashboard/agents/karim/duty',
+      manager,
+      { onDuty: 'false', _csrf: manager.csrf },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    )
     t.equal(crossSite.statusCode, 403, 'a cross-site post, even with the token')
-    t.same(await database.db.select({ onDuty: agents.onDuty }).from(agents).where(eq(agents.id, 'karim')), before, 'nothing changed')
-    const ok = await post('/dashboard/agents/karim/duty', manager, { onDuty: 'false', desk: 'intercom', _csrf: manager.csrf }, { origin: 'https://supportline.example.com', 'sec-fetch-site': 'same-origin' })
+    t.same(
+      await database.db.select({ onDuty: agents.onDuty }).from(agents).where(eq(agents.id, 'karim')),
+      before,
+      'nothing changed',
+    )
+    const ok = await post(
+      '/dashboard/agents/karim/duty',
+      manager,
+      { onDuty: 'false', desk: 'intercom', _csrf: manager.csrf },
+      { origin: 'https://supportline.example.com', 'sec-fetch-site': 'same-origin' },
+    )
     t.equal(ok.statusCode, 303)
     t.equal(ok.headers.location, '/dashboard?desk=intercom&done=duty-off')
     t.same(await database.db.select({ onDuty: agents.onDuty }).from(agents).where(eq(agents.id, 'karim')), [{ onDuty: false }])
@@ -175,7 +211,13 @@ eachDatabase(t, async (t, database) => {
     const rows = await database.db.select().from(sessions).where(isNull(sessions.tokenId))
     t.match(rows, [{ adminFingerprint: /^[0-9a-f]{16}$/ }], 'no token row for it: a fingerprint of ADMIN_TOKEN')
     t.equal((await get('/dashboard/contracts', bootstrap)).statusCode, 200)
-    const other = await buildApp({ config: testConfig({ ADMIN_TOKEN: 'another-admin-token-0123456789' }), database, clock: clock.now, logger: false, deadlines: TEST_DEADLINES })
+    const other = await buildApp({
+      config: testConfig({ ADMIN_TOKEN: 'another-admin-token-0123456789' }),
+      database,
+      clock: clock.now,
+      logger: false,
+      deadlines: TEST_DEADLINES,
+    })
     t.teardown(() => other.close())
     const response = await other.inject({ method: 'GET', url: '/dashboard', headers: { cookie: bootstrap.cookie } })
     t.equal(response.statusCode, 303, 'the new token does not keep the old sessions')
@@ -196,20 +238,56 @@ eachDatabase(t, async (t, database) => {
     const calendar = await get('/dashboard/calendar?year=2026', manager)
     const id = /holidays\/([a-z0-9-]+)\/confirm/.exec(calendar.body)?.[1] as string
     t.ok(id, `an estimated holiday to confirm: ${id}`)
-    const confirmed = await post(`/dashboard/calendar/holidays/${id}/confirm`, manager, { desk: 'intercom', year: '2026', _csrf: manager.csrf })
+    const confirmed = await post(`/dashboard/calendar/holidays/${id}/confirm`, manager, {
+      desk: 'intercom',
+      year: '2026',
+      _csrf: manager.csrf,
+    })
     t.equal(confirmed.headers.location, '/dashboard/calendar?desk=intercom&year=2026&done=holiday-confirmed')
-    const holidays = await app.inject({ method: 'GET', url: '/api/desks/intercom/holidays?year=2026', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
-    t.match(holidays.json<{ items: { id: string; status: string; by?: string }[] }>().items.find((h) => h.id === id), { status: 'confirmed', by: 'ops admin' }, 'the API sees it')
-    const elsewhere = await post('/dashboard/calendar/holidays/not-a-holiday-2026/confirm', manager, { desk: 'intercom', year: '2026', _csrf: manager.csrf })
+    const holidays = await app.inject({
+      method: 'GET',
+      url: '/api/desks/intercom/holidays?year=2026',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
+    t.match(
+      holidays.json<{ items: { id: string; status: string; by?: string }[] }>().items.find((h) => h.id === id),
+      { status: 'confirmed', by: 'ops admin' },
+      'the API sees it',
+    )
+    const elsewhere = await post('/dashboard/calendar/holidays/not-a-holiday-2026/confirm', manager, {
+      desk: 'intercom',
+      year: '2026',
+      _csrf: manager.csrf,
+    })
     t.equal(elsewhere.statusCode, 404, 'an id the page did not show is refused')
-    const backwards = await post('/dashboard/calendar/closures', manager, { desk: 'intercom', year: '2026', name: 'Panne', start: '2026-12-10', end: '2026-12-09', _csrf: manager.csrf })
+    const backwards = await post('/dashboard/calendar/closures', manager, {
+      desk: 'intercom',
+      year: '2026',
+      name: 'Panne',
+      start: '2026-12-10',
+      end: '2026-12-09',
+      _csrf: manager.csrf,
+    })
     t.equal(backwards.statusCode, 400)
     t.match(backwards.body, /<code>body\.end<\/code> : end &quot;2026-12-09&quot; is before start/)
-    const added = await post('/dashboard/calendar/closures', manager, { desk: 'intercom', year: '2026', name: 'Panne électrique', start: '2026-12-10', end: '', from: '13:00', to: '', _csrf: manager.csrf })
+    const added = await post('/dashboard/calendar/closures', manager, {
+      desk: 'intercom',
+      year: '2026',
+      name: 'Panne électrique',
+      start: '2026-12-10',
+      end: '',
+      from: '13:00',
+      to: '',
+      _csrf: manager.csrf,
+    })
     t.equal(added.statusCode, 303)
     const page = await get('/dashboard/calendar?year=2026', manager)
     t.match(page.body, /10\/12\/2026, de 13:00 à 24:00[\s\S]*Panne électrique/, 'listed with its hours')
-    const status = await app.inject({ method: 'GET', url: '/api/desks/intercom/status?at=2026-12-10T14:00:00%2B01:00', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
+    const status = await app.inject({
+      method: 'GET',
+      url: '/api/desks/intercom/status?at=2026-12-10T14:00:00%2B01:00',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
     t.match(status.json(), { open: false, reason: 'closure', closure: 'Panne électrique' }, 'and the desk is closed then')
   })
 

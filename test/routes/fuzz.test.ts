@@ -22,12 +22,35 @@ const PATHS = [
   '/webhooks/twilio/status',
 ]
 
-const PAYLOADS = ['incoming-call', 'dial-completed', 'dial-no-answer', 'whisper', 'gather', 'recording', 'status-completed'] as const
+const PAYLOADS = [
+  'incoming-call',
+  'dial-completed',
+  'dial-no-answer',
+  'whisper',
+  'gather',
+  'recording',
+  'status-completed',
+] as const
 
 const weirdValue = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom('', 'anonymous', '+', '+999999999999999999999', 'client:x', '-1', '1e309', 'NaN', '99999999999', 'completed', 'CA' + 'f'.repeat(32), '<Response/>', '${x}', '%00'),
+  fc.constantFrom(
+    '',
+    'anonymous',
+    '+',
+    '+999999999999999999999',
+    'client:x',
+    '-1',
+    '1e309',
+    'NaN',
+    '99999999999',
+    'completed',
+    'CA' + 'f'.repeat(32),
+    '<Response/>',
+    '${x}',
+    '%00',
+  ),
   fc.integer().map(String),
 )
 
@@ -35,7 +58,27 @@ const weirdValue = fc.oneof(
 const mutatedPayload = fc
   .record({
     base: fc.constantFrom(...PAYLOADS),
-    changes: fc.array(fc.tuple(fc.constantFrom('CallSid', 'From', 'To', 'DialCallStatus', 'DialCallDuration', 'DialCallSid', 'Digits', 'ParentCallSid', 'CallStatus', 'CallDuration', 'RecordingUrl', 'RecordingDuration', 'Extra'), fc.option(weirdValue)), { maxLength: 4 }),
+    changes: fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'CallSid',
+          'From',
+          'To',
+          'DialCallStatus',
+          'DialCallDuration',
+          'DialCallSid',
+          'Digits',
+          'ParentCallSid',
+          'CallStatus',
+          'CallDuration',
+          'RecordingUrl',
+          'RecordingDuration',
+          'Extra',
+        ),
+        fc.option(weirdValue),
+      ),
+      { maxLength: 4 },
+    ),
   })
   .map(({ base, changes }) => {
     const params: Params = payload(base, { callSid: newSid(), from: '+213661000001', to: '+21321000000' })
@@ -66,12 +109,52 @@ t.test('fuzzing the webhooks', async (t) => {
 
   const odd: [what: string, request: InjectOptions, expected: number[]][] = [
     ['a JSON body', { method: 'POST', url: PATHS[0]!, payload: { CallSid: 'x' } }, [403]],
-    ['a binary body', { method: 'POST', url: PATHS[0]!, payload: Buffer.from([0, 255, 1, 2]), headers: { 'content-type': 'application/octet-stream' } }, [415]],
-    ['an unknown content type', { method: 'POST', url: PATHS[0]!, payload: 'x', headers: { 'content-type': 'text/x-whatever' } }, [415]],
-    ['a body over the limit', { method: 'POST', url: PATHS[0]!, payload: `From=${'9'.repeat(300_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, [413]],
+    [
+      'a binary body',
+      {
+        method: 'POST',
+        url: PATHS[0]!,
+        payload: Buffer.from([0, 255, 1, 2]),
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      [415],
+    ],
+    [
+      'an unknown content type',
+      { method: 'POST', url: PATHS[0]!, payload: 'x', headers: { 'content-type': 'text/x-whatever' } },
+      [415],
+    ],
+    [
+      'a body over the limit',
+      {
+        method: 'POST',
+        url: PATHS[0]!,
+        payload: `From=${'9'.repeat(300_000)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      [413],
+    ],
     ['a GET on a webhook', { method: 'GET', url: PATHS[0]! }, [404]],
-    ['a malformed form encoding', { method: 'POST', url: PATHS[0]!, payload: '%E0%A4%A=%%%&&==', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, [400, 403]],
-    ['a repeated parameter', { method: 'POST', url: PATHS[0]!, payload: 'CallSid=a&CallSid=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, [403]],
+    [
+      'a malformed form encoding',
+      {
+        method: 'POST',
+        url: PATHS[0]!,
+        payload: '%E0%A4%A=%%%&&==',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      [400, 403],
+    ],
+    [
+      'a repeated parameter',
+      {
+        method: 'POST',
+        url: PATHS[0]!,
+        payload: 'CallSid=a&CallSid=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      [403],
+    ],
   ]
   for (const [what, request, expected] of odd) {
     const response = await app.inject(request)
@@ -85,7 +168,10 @@ t.test('fuzzing the webhooks', async (t) => {
       method: 'POST',
       url: path,
       payload: new URLSearchParams(params).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(TEST_AUTH_TOKEN, TEST_PUBLIC_URL + path, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': sign(TEST_AUTH_TOKEN, TEST_PUBLIC_URL + path, params),
+      },
     })
     t.equal(response.statusCode, 200)
     t.match(readTwiml(response.body)[0]?.text, /difficulté technique/)

@@ -78,12 +78,20 @@ t.test('signatures', async (t) => {
   t.test('an unsigned request is refused before its body is looked at', async (t) => {
     const json = await app.inject({ method: 'POST', url: voice, payload: { CallSid: 'x' } })
     t.equal(json.statusCode, 403, 'JSON without a signature: 403')
-    const empty = await app.inject({ method: 'POST', url: voice, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
+    const empty = await app.inject({
+      method: 'POST',
+      url: voice,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    })
     t.equal(empty.statusCode, 403, 'an empty form: 403')
   })
 
   t.test('no refused request left a call record', async (t) => {
     const rows = await database.db.select({ from: calls.fromNumber }).from(calls)
-    t.ok(rows.every((row) => row.from === '+213661000001'), 'only the accepted calls were recorded')
+    t.ok(
+      rows.every((row) => row.from === '+213661000001'),
+      'only the accepted calls were recorded',
+    )
   })
 })

@@ -18,12 +18,20 @@ const said = (verbs: Verb[]): string =>
     .join(' ')
 
 eachDatabase(t, async (t, database) => {
-  const { app, clock, twilio, database: { db } } = await deskApp(t, database, { at: SATURDAY_10H })
+  const {
+    app,
+    clock,
+    twilio,
+    database: { db },
+  } = await deskApp(t, database, { at: SATURDAY_10H })
 
   async function incoming(from: string, options: { to?: string; at?: string } = {}) {
     if (options.at) clock.set(options.at)
     const callSid = newSid()
-    const response = await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid, from, to: options.to ?? DESK }))
+    const response = await twilio.webhook(
+      '/webhooks/twilio/voice',
+      payload('incoming-call', { callSid, from, to: options.to ?? DESK }),
+    )
     t.equal(response.status, 200, 'the webhook answers 200')
     t.match(response.contentType, /^text\/xml/, 'with XML')
     const verbs = readTwiml(response.body)
@@ -35,9 +43,21 @@ eachDatabase(t, async (t, database) => {
     const { verbs, text, record, body } = await incoming(ACME, { at: SATURDAY_10H })
     t.match(text, /Bonjour ACME SARL\. Nous vous mettons en relation avec un technicien/)
     const dial = verbs.find((verb) => verb.name === 'Dial')
-    t.match(dial?.attributes, { answerOnBridge: 'true', callerId: ACME, timeout: '20', action: '/webhooks/twilio/dial?leg=agents&attempt=1' })
-    t.same(dial?.children.map((n) => n.text), ['+213550000001', '+213550000002'], 'amina and karim ring at once, yacine is off duty')
-    t.ok(dial?.children.every((n) => n.attributes.url === '/webhooks/twilio/whisper?desk=intercom'), 'each agent hears the whisper first')
+    t.match(dial?.attributes, {
+      answerOnBridge: 'true',
+      callerId: ACME,
+      timeout: '20',
+      action: '/webhooks/twilio/dial?leg=agents&attempt=1',
+    })
+    t.same(
+      dial?.children.map((n) => n.text),
+      ['+213550000001', '+213550000002'],
+      'amina and karim ring at once, yacine is off duty',
+    )
+    t.ok(
+      dial?.children.every((n) => n.attributes.url === '/webhooks/twilio/whisper?desk=intercom'),
+      'each agent hears the whisper first',
+    )
     t.match(record, { deskId: 'intercom', clientId: 'acme', decision: 'dial', outcome: null, usageMonth: '2026-11' })
     t.ok(body.length < 64 * 1024, 'the TwiML is under 64 KB')
   })
@@ -59,7 +79,10 @@ eachDatabase(t, async (t, database) => {
   t.test('a suspended client hears the suspension and nothing is routed', async (t) => {
     const { verbs, text, record } = await incoming('+213661000003')
     t.match(text, /L'assistance de Numidia Transport est actuellement suspendue/)
-    t.notOk(verbs.some((v) => v.name === 'Dial'), 'no dial')
+    t.notOk(
+      verbs.some((v) => v.name === 'Dial'),
+      'no dial',
+    )
     t.equal(record?.outcome, 'suspended')
   })
 
@@ -73,7 +96,10 @@ eachDatabase(t, async (t, database) => {
     const { verbs, text, record } = await incoming(ACME, { at: '2026-11-26T10:00:00+01:00' }) // a Thursday
     t.match(text, /Le service d'assistance est ouvert du samedi au mercredi, de 9 h 30 à 12 h et de 13 h 15 à 16 h\./)
     t.match(text, /Nous serons de nouveau disponibles samedi à 9 h 30\./)
-    t.ok(verbs.some((v) => v.name === 'Gather'), 'the on-call line is offered')
+    t.ok(
+      verbs.some((v) => v.name === 'Gather'),
+      'the on-call line is offered',
+    )
     t.match(verbs.find((v) => v.name === 'Record')?.attributes, { action: '/webhooks/twilio/recording' })
     t.equal(record?.outcome, 'closed_hours')
   })
@@ -100,7 +126,10 @@ eachDatabase(t, async (t, database) => {
     clock.set(SATURDAY_10H)
     // Use up every client's November quota.
     for (const contractId of [1, 2, 3, 4, 5]) {
-      await db.insert(usage).values({ contractId, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 18_000, includedSeconds: 18_000 }).onConflictDoNothing()
+      await db
+        .insert(usage)
+        .values({ contractId, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 18_000, includedSeconds: 18_000 })
+        .onConflictDoNothing()
     }
     await db.update(usage).set({ usedSeconds: 99_999 })
     t.teardown(() => db.delete(usage))
@@ -114,7 +143,10 @@ eachDatabase(t, async (t, database) => {
     t.test('"ask": the caller is asked to press 1', async (t) => {
       const { verbs, text, record } = await incoming('+213770000001')
       t.match(text, /appuyez sur 1/)
-      t.match(verbs[0], { name: 'Gather', attributes: { numDigits: '1', action: '/webhooks/twilio/overage', actionOnEmptyResult: 'true' } })
+      t.match(verbs[0], {
+        name: 'Gather',
+        attributes: { numDigits: '1', action: '/webhooks/twilio/overage', actionOnEmptyResult: 'true' },
+      })
       t.equal(record?.decision, 'ask_overage')
     })
     t.test('"refuse": the call is refused', async (t) => {

@@ -18,7 +18,10 @@ const ACME = '+213661000001'
 const DJURDJURA = '+213555000001'
 const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 
-const said = (xml: string) => readTwiml(xml).flatMap((verb) => [verb.text, ...verb.children.map((c) => c.text)]).join(' ')
+const said = (xml: string) =>
+  readTwiml(xml)
+    .flatMap((verb) => [verb.text, ...verb.children.map((c) => c.text)])
+    .join(' ')
 
 eachDatabase(t, async (t, database) => {
   // Instance A applied the desk file; instance B shares the database and has its own copy.
@@ -80,7 +83,9 @@ eachDatabase(t, async (t, database) => {
   t.test('usage is read on every call, never from the copy', async (t) => {
     t.match(await call(a.twilio, DJURDJURA), /Bonjour Djurdjura/, 'within its quota, Djurdjura is put through')
     // Another instance counts the rest of the month's quota (2 hours, refused beyond it).
-    await db.insert(usage).values({ contractId: 3, month: '2026-11', quotaSeconds: 7_200, usedSeconds: 7_200, includedSeconds: 7_200 })
+    await db
+      .insert(usage)
+      .values({ contractId: 3, month: '2026-11', quotaSeconds: 7_200, usedSeconds: 7_200, includedSeconds: 7_200 })
     t.teardown(() => db.delete(usage).where(eq(usage.contractId, 3)))
     t.match(await call(a.twilio, DJURDJURA), /épuisé/, 'the very next call is refused, without any configuration change')
   })

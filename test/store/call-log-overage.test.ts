@@ -10,7 +10,11 @@ const DESK = '+21321000000'
 const ACME = '+213661000001'
 
 eachDatabase(t, async (t, database) => {
-  const { clock, twilio, database: { db } } = await deskApp(t, database, { at: '2026-11-28T10:00:00+01:00' })
+  const {
+    clock,
+    twilio,
+    database: { db },
+  } = await deskApp(t, database, { at: '2026-11-28T10:00:00+01:00' })
 
   t.test("each call shows its own seconds beyond the quota, not the sum of every call's", async (t) => {
     // ACME has 300 minutes a month: the first call goes 100 s beyond, the second is all beyond.
@@ -29,7 +33,13 @@ eachDatabase(t, async (t, database) => {
     const late = await playCall(twilio, { from: ACME, to: DESK })
     const november = await listCalls(db, { fromDate: '2026-11-30', toDate: '2026-11-30' }, { limit: 50 })
     const december = await listCalls(db, { fromDate: '2026-12-01', toDate: '2026-12-31' }, { limit: 50 })
-    t.ok(november.items.some((item) => item.callSid === late.callSid), 'listed on 30 November')
-    t.notOk(december.items.some((item) => item.callSid === late.callSid), 'not in December')
+    t.ok(
+      november.items.some((item) => item.callSid === late.callSid),
+      'listed on 30 November',
+    )
+    t.notOk(
+      december.items.some((item) => item.callSid === late.callSid),
+      'not in December',
+    )
   })
 })

@@ -54,7 +54,13 @@ eachDatabase(t, async (t, { db }) => {
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.entityId, 'acme'), eq(auditLog.action, 'desk-file.update')))
-    t.match(entry, { actor: 'admin@test', action: 'desk-file.update', entity: 'client', before: { name: 'ACME SARL' }, after: { name: 'ACME Algérie SARL' } })
+    t.match(entry, {
+      actor: 'admin@test',
+      action: 'desk-file.update',
+      entity: 'client',
+      before: { name: 'ACME SARL' },
+      after: { name: 'ACME Algérie SARL' },
+    })
   })
 
   t.test('an agent removed from the file goes off duty and is not deleted', async (t) => {
@@ -70,7 +76,11 @@ eachDatabase(t, async (t, { db }) => {
     await applyDeskFile(db, intercom, context)
     const rows = await db.select().from(agents)
     t.equal(rows.find((a) => a.id === 'amina')?.onDuty, false, 'amina stays off duty as she switched herself')
-    t.match(rows.find((a) => a.id === 'karim'), { active: true, onDuty: true }, 'karim is back, on duty as the file says')
+    t.match(
+      rows.find((a) => a.id === 'karim'),
+      { active: true, onDuty: true },
+      'karim is back, on duty as the file says',
+    )
   })
 
   t.test('a number moved between clients follows them', async (t) => {
@@ -111,14 +121,25 @@ eachDatabase(t, async (t, { db }) => {
     const desk = exported.desks.find((d) => d.id === 'model')
     t.same(desk?.schedule.changes, model.desks[0]?.schedule.changes, 'the weekly hours from 4 January 2027')
     const durand = exported.clients.find((c) => c.id === 'durand')
-    t.same(durand?.contracts[0]?.changes, [{ from: '2027-01-01', monthlyQuotaMinutes: 900 }], "Durand's quota revised from January")
+    t.same(
+      durand?.contracts[0]?.changes,
+      [{ from: '2027-01-01', monthlyQuotaMinutes: 900 }],
+      "Durand's quota revised from January",
+    )
     t.same((await applyDeskFile(db, exported, context)).changes, [], 're-applying the export changes nothing')
   })
 
   t.test('another whole configuration replaces this one', async (t) => {
     await applyDeskFile(db, load('model-clause.json'), context)
     const rows = await db.select({ id: desks.id, active: desks.active }).from(desks).orderBy(desks.id)
-    t.same(rows, [{ id: 'intercom', active: false }, { id: 'model', active: true }])
-    t.same((await db.select().from(deskNumbers)).map((n) => n.deskId), ['model'], 'only the model desk answers')
+    t.same(rows, [
+      { id: 'intercom', active: false },
+      { id: 'model', active: true },
+    ])
+    t.same(
+      (await db.select().from(deskNumbers)).map((n) => n.deskId),
+      ['model'],
+      'only the model desk answers',
+    )
   })
 })

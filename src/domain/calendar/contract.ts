@@ -95,16 +95,24 @@ class Periods {
 }
 
 export function contractStanding(terms: ContractTerms, date: string): ContractStanding {
-  if (!Number.isInteger(terms.months) || terms.months < 1) throw new RangeError(`months must be a whole number ≥ 1, got ${terms.months}`)
-  if (!Number.isInteger(terms.noticeMonths) || terms.noticeMonths < 0) throw new RangeError(`noticeMonths must be a whole number ≥ 0, got ${terms.noticeMonths}`)
+  if (!Number.isInteger(terms.months) || terms.months < 1)
+    throw new RangeError(`months must be a whole number ≥ 1, got ${terms.months}`)
+  if (!Number.isInteger(terms.noticeMonths) || terms.noticeMonths < 0)
+    throw new RangeError(`noticeMonths must be a whole number ≥ 0, got ${terms.noticeMonths}`)
   const start = dateOf(terms.start, 'start')
   const day = dateOf(date, 'date')
   const periods = new Periods(start, terms.months, terms.noticeMonths)
   const ends: DayNumber[] = []
   if (terms.renews === false) ends.push(periods.boundary(1))
-  if (terms.noticeGivenOn != null) ends.push(periods.boundary(periods.endedByNoticeOn(dateOf(terms.noticeGivenOn, 'noticeGivenOn')) + 1))
+  if (terms.noticeGivenOn != null)
+    ends.push(periods.boundary(periods.endedByNoticeOn(dateOf(terms.noticeGivenOn, 'noticeGivenOn')) + 1))
   const endsOn = ends.length === 0 ? null : Math.min(...ends)
-  const standing: ContractStanding = { inForce: false, period: null, noticeDeadline: null, endsOn: endsOn === null ? null : isoDateOf(endsOn) }
+  const standing: ContractStanding = {
+    inForce: false,
+    period: null,
+    noticeDeadline: null,
+    endsOn: endsOn === null ? null : isoDateOf(endsOn),
+  }
   if (day < start || (endsOn !== null && day >= endsOn)) return standing
   const index = periods.indexAt(day)
   return {

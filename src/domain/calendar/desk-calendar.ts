@@ -19,9 +19,27 @@
  *   further than SEARCH_DAYS ahead: a desk with no hours answers "never" (null) instead of looping.
  */
 import { holidayIndexFor, type HolidayIndex } from './holidays.js'
-import { DAY_MINUTES, dayNumberOf, civilDateOf, localTimeIn, parseIsoDate, weekdayIndexOf, type DayNumber, type LocalTime } from './local-time.js'
+import {
+  DAY_MINUTES,
+  dayNumberOf,
+  civilDateOf,
+  localTimeIn,
+  parseIsoDate,
+  weekdayIndexOf,
+  type DayNumber,
+  type LocalTime,
+} from './local-time.js'
 import { mergeRanges, subtractRanges, type Range } from './minute-ranges.js'
-import { parseClock, parseTimeRange, WEEKDAYS, type Closure, type Country, type HolidayOverride, type Opening, type WeeklySchedule } from './schemas.js'
+import {
+  parseClock,
+  parseTimeRange,
+  WEEKDAYS,
+  type Closure,
+  type Country,
+  type HolidayOverride,
+  type Opening,
+  type WeeklySchedule,
+} from './schemas.js'
 
 /** How far ahead the next opening (and working time) is searched before answering "never". */
 export const SEARCH_DAYS = 400
@@ -134,8 +152,15 @@ function compileClosures(closures: readonly Closure[]): { closures: LabelledRang
     if (closure.yearly === true) {
       const [first, last] = [civilDateOf(start), civilDateOf(end)]
       yearly.push({
-        firstYear: first.year, startMonth: first.month, startDay: first.day, from,
-        spanYears: last.year - first.year, endMonth: last.month, endDay: last.day, to, name: closure.name,
+        firstYear: first.year,
+        startMonth: first.month,
+        startDay: first.day,
+        from,
+        spanYears: last.year - first.year,
+        endMonth: last.month,
+        endDay: last.day,
+        to,
+        name: closure.name,
       })
     } else {
       once.push({ start: start * DAY_MINUTES + from, end: end * DAY_MINUTES + to, name: closure.name })

@@ -14,9 +14,27 @@ export interface Occurrence {
   status: HolidayStatus
 }
 
-interface FixedRule { kind: 'fixed'; key: string; name: string; month: number; day: number }
-interface EasterRule { kind: 'easter'; key: string; name: string; offset: number }
-interface LunarRule { kind: 'lunar'; key: string; name: string; hijriMonth: number; hijriDay: number; days: number }
+interface FixedRule {
+  kind: 'fixed'
+  key: string
+  name: string
+  month: number
+  day: number
+}
+interface EasterRule {
+  kind: 'easter'
+  key: string
+  name: string
+  offset: number
+}
+interface LunarRule {
+  kind: 'lunar'
+  key: string
+  name: string
+  hijriMonth: number
+  hijriDay: number
+  days: number
+}
 type HolidayRule = FixedRule | EasterRule | LunarRule
 
 const fixed = (key: string, name: string, month: number, day: number): FixedRule => ({ kind: 'fixed', key, name, month, day })
@@ -76,10 +94,17 @@ export function easterSunday(year: number): DayNumber {
 
 // Node's Umm al-Qura calendar: the closest estimate of the Algerian observed dates (DESIGN.md)
 const hijriFormat = new Intl.DateTimeFormat('en-u-ca-islamic-umalqura', {
-  timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric',
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
 })
 
-export interface HijriDate { year: number; month: number; day: number }
+export interface HijriDate {
+  year: number
+  month: number
+  day: number
+}
 
 export function hijriDateOf(dayNumber: DayNumber): HijriDate {
   const parts = hijriFormat.formatToParts(new Date(dayNumber * 86_400_000))
@@ -109,7 +134,9 @@ function occurrencesOfRule(rule: HolidayRule, year: number): Occurrence[] {
   const base = { key: rule.key, name: rule.name }
   switch (rule.kind) {
     case 'fixed':
-      return [{ ...base, id: `${rule.key}-${year}`, start: dayNumberOf(year, rule.month, rule.day), days: 1, status: 'confirmed' }]
+      return [
+        { ...base, id: `${rule.key}-${year}`, start: dayNumberOf(year, rule.month, rule.day), days: 1, status: 'confirmed' },
+      ]
     case 'easter':
       return [{ ...base, id: `${rule.key}-${year}`, start: easterSunday(year) + rule.offset, days: 1, status: 'confirmed' }]
     case 'lunar': {

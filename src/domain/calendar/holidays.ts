@@ -39,7 +39,8 @@ function latestOverrides(overrides: readonly HolidayOverride[]): Map<string, Hol
 function startOf(override: HolidayOverride): DayNumber {
   // the schema requires `start` for move and add; a missing or bad one is a programming error
   const start = parseIsoDate(override.start ?? '')
-  if (start === null) throw new RangeError(`holiday override "${override.holidayId}" (${override.action}) needs a valid start date`)
+  if (start === null)
+    throw new RangeError(`holiday override "${override.holidayId}" (${override.action}) needs a valid start date`)
   return start
 }
 
@@ -54,7 +55,15 @@ function decide(base: Occurrence, override: HolidayOverride | undefined): Decide
     case 'move': {
       const start = startOf(override)
       const moved = start === base.start ? {} : { movedFrom: isoDateOf(base.start) }
-      return { ...base, ...record, ...moved, name: override.name ?? base.name, start, days: override.days ?? base.days, status: 'confirmed' }
+      return {
+        ...base,
+        ...record,
+        ...moved,
+        name: override.name ?? base.name,
+        start,
+        days: override.days ?? base.days,
+        status: 'confirmed',
+      }
     }
     case 'add':
       return added(override)
@@ -63,8 +72,14 @@ function decide(base: Occurrence, override: HolidayOverride | undefined): Decide
 
 function added(override: HolidayOverride): Decided {
   return {
-    id: override.holidayId, key: override.holidayId, name: override.name ?? override.holidayId,
-    start: startOf(override), days: override.days ?? 1, status: 'manual', by: override.by, at: override.at,
+    id: override.holidayId,
+    key: override.holidayId,
+    name: override.name ?? override.holidayId,
+    start: startOf(override),
+    days: override.days ?? 1,
+    status: 'manual',
+    by: override.by,
+    at: override.at,
   }
 }
 
@@ -96,7 +111,13 @@ function decidedOccurrences(country: Country | null, year: number, overrides: re
 function itemsOf(occurrence: Decided): Holiday[] {
   const items: Holiday[] = []
   for (let index = 0; index < occurrence.days; index++) {
-    const item: Holiday = { id: occurrence.id, key: occurrence.key, date: isoDateOf(occurrence.start + index), name: occurrence.name, status: occurrence.status }
+    const item: Holiday = {
+      id: occurrence.id,
+      key: occurrence.key,
+      date: isoDateOf(occurrence.start + index),
+      name: occurrence.name,
+      status: occurrence.status,
+    }
     if (occurrence.days > 1) Object.assign(item, { day: index + 1, of: occurrence.days })
     if (occurrence.by !== undefined) Object.assign(item, { by: occurrence.by, at: occurrence.at })
     if (occurrence.movedFrom !== undefined) item.movedFrom = occurrence.movedFrom

@@ -35,7 +35,9 @@ export function civilDateOf(dayNumber: DayNumber): CivilDate {
   const z = dayNumber + 719_468
   const era = Math.floor(z / 146_097)
   const dayOfEra = z - era * 146_097
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365)
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  )
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
   const mp = Math.floor((5 * dayOfYear + 2) / 153)
   const month = mp < 10 ? mp + 3 : mp - 9
@@ -125,7 +127,7 @@ export class LocalTime {
   instantOf(dayNumber: DayNumber, minute: number): number {
     if (minute >= DAY_MINUTES) return this.instantOf(dayNumber + 1, minute - DAY_MINUTES)
     const offset = this.steadyOffset(dayNumber)
-    if (offset !== null) return (dayNumber * DAY_MS) + (minute - offset) * MINUTE_MS
+    if (offset !== null) return dayNumber * DAY_MS + (minute - offset) * MINUTE_MS
     const { year, month, day } = civilDateOf(dayNumber)
     const hour = Math.floor(minute / 60)
     return DateTime.fromObject({ year, month, day, hour, minute: minute - hour * 60 }, { zone: this.iana }).toMillis()

@@ -50,9 +50,11 @@ function readTimeRange(text: string): MinuteRange {
   const [startText, endText] = [match[1] as string, match[2] as string]
   const start = parseClock(startText, false)
   if (start === null) {
-    throw new RangeError(startText === '24:00'
-      ? `interval "${text}" starts at 24:00; start it at 00:00`
-      : `"${startText}" is not a time of day in "${text}"`)
+    throw new RangeError(
+      startText === '24:00'
+        ? `interval "${text}" starts at 24:00; start it at 00:00`
+        : `"${startText}" is not a time of day in "${text}"`,
+    )
   }
   const end = parseClock(endText, true)
   if (end === null) throw new RangeError(`"${endText}" is not a time of day in "${text}"`)
@@ -121,11 +123,12 @@ export const isoDateSchema = z.string().superRefine((text, ctx) => {
   if (parseIsoDate(text) === null) ctx.addIssue({ code: 'custom', message: `expected a date "YYYY-MM-DD", got "${text}"` })
 })
 
-const clockSchema = (asEnd: boolean): z.ZodString => z.string().superRefine((text, ctx) => {
-  if (parseClock(text, asEnd) === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a time "HH:MM"${asEnd ? ' (24:00 allowed)' : ''}, got "${text}"` })
-  }
-})
+const clockSchema = (asEnd: boolean): z.ZodString =>
+  z.string().superRefine((text, ctx) => {
+    if (parseClock(text, asEnd) === null) {
+      ctx.addIssue({ code: 'custom', message: `expected a time "HH:MM"${asEnd ? ' (24:00 allowed)' : ''}, got "${text}"` })
+    }
+  })
 
 export const timezoneSchema = z.string().refine((zone) => IANAZone.isValidZone(zone), {
   message: 'must be an IANA time zone like Africa/Algiers',
@@ -141,27 +144,33 @@ const recordedFields = {
   at: z.iso.datetime({ offset: true }).optional(),
 }
 
-const closureObjectSchema = z.strictObject({
-  start: isoDateSchema,
-  end: isoDateSchema.optional(),
-  from: clockSchema(false).optional(),
-  to: clockSchema(true).optional(),
-  name: z.string().min(1, 'a closure needs a name'),
-  yearly: z.boolean().optional(),
-  ...recordedFields,
-}).superRefine((closure, ctx) => {
-  const [start, end] = [parseIsoDate(closure.start), parseIsoDate(closure.end ?? closure.start)]
-  if (start === null || end === null) return
-  if (end < start) {
-    ctx.addIssue({ code: 'custom', path: ['end'], message: `end "${closure.end}" is before start "${closure.start}"` })
-    return
-  }
-  const from = parseClock(closure.from ?? '00:00', false)
-  const to = parseClock(closure.to ?? '24:00', true)
-  if (from !== null && to !== null && start === end && to <= from) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `closure on ${closure.start} from "${closure.from ?? '00:00'}" to "${closure.to}" is empty` })
-  }
-})
+const closureObjectSchema = z
+  .strictObject({
+    start: isoDateSchema,
+    end: isoDateSchema.optional(),
+    from: clockSchema(false).optional(),
+    to: clockSchema(true).optional(),
+    name: z.string().min(1, 'a closure needs a name'),
+    yearly: z.boolean().optional(),
+    ...recordedFields,
+  })
+  .superRefine((closure, ctx) => {
+    const [start, end] = [parseIsoDate(closure.start), parseIsoDate(closure.end ?? closure.start)]
+    if (start === null || end === null) return
+    if (end < start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: `end "${closure.end}" is before start "${closure.start}"` })
+      return
+    }
+    const from = parseClock(closure.from ?? '00:00', false)
+    const to = parseClock(closure.to ?? '24:00', true)
+    if (from !== null && to !== null && start === end && to <= from) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `closure on ${closure.start} from "${closure.from ?? '00:00'}" to "${closure.to}" is empty`,
+      })
+    }
+  })
 
 /**
  * A closure: from `from` (default 00:00) on `start` to `to` (default 24:00) on `end` (default
@@ -176,40 +185,44 @@ export const closureSchema = z.preprocess((input) => {
 export type Closure = z.infer<typeof closureSchema>
 
 /** An exceptional opening: `hours` on each date from `date` to `end` (default `date`), holidays or not. */
-export const openingSchema = z.strictObject({
-  date: isoDateSchema,
-  end: isoDateSchema.optional(),
-  hours: dayHoursSchema.min(1, 'an opening needs hours'),
-  name: z.string().min(1).optional(),
-  ...recordedFields,
-}).superRefine((opening, ctx) => {
-  const [start, end] = [parseIsoDate(opening.date), parseIsoDate(opening.end ?? opening.date)]
-  if (start !== null && end !== null && end < start) {
-    ctx.addIssue({ code: 'custom', path: ['end'], message: `end "${opening.end}" is before date "${opening.date}"` })
-  }
-})
+export const openingSchema = z
+  .strictObject({
+    date: isoDateSchema,
+    end: isoDateSchema.optional(),
+    hours: dayHoursSchema.min(1, 'an opening needs hours'),
+    name: z.string().min(1).optional(),
+    ...recordedFields,
+  })
+  .superRefine((opening, ctx) => {
+    const [start, end] = [parseIsoDate(opening.date), parseIsoDate(opening.end ?? opening.date)]
+    if (start !== null && end !== null && end < start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: `end "${opening.end}" is before date "${opening.date}"` })
+    }
+  })
 export type Opening = z.infer<typeof openingSchema>
 
 /**
  * A decision about one holiday occurrence (DESIGN.md: a lunar holiday is first an estimate, and a
  * manager confirms or moves it; who did so is recorded). For 'add', `holidayId` is any new id.
  */
-export const holidayOverrideSchema = z.strictObject({
-  holidayId: z.string().min(1),
-  action: z.enum(['confirm', 'move', 'add', 'remove']),
-  start: isoDateSchema.optional(),
-  days: z.number().int().min(1).max(31).optional(),
-  name: z.string().min(1).optional(),
-  by: z.string().min(1),
-  at: z.iso.datetime({ offset: true }),
-}).superRefine((override, ctx) => {
-  if ((override.action === 'move' || override.action === 'add') && override.start === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['start'], message: `"${override.action}" needs a start date` })
-  }
-  if (override.action === 'add' && override.name === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['name'], message: '"add" needs a name' })
-  }
-})
+export const holidayOverrideSchema = z
+  .strictObject({
+    holidayId: z.string().min(1),
+    action: z.enum(['confirm', 'move', 'add', 'remove']),
+    start: isoDateSchema.optional(),
+    days: z.number().int().min(1).max(31).optional(),
+    name: z.string().min(1).optional(),
+    by: z.string().min(1),
+    at: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((override, ctx) => {
+    if ((override.action === 'move' || override.action === 'add') && override.start === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: `"${override.action}" needs a start date` })
+    }
+    if (override.action === 'add' && override.name === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: '"add" needs a name' })
+    }
+  })
 export type HolidayOverride = z.infer<typeof holidayOverrideSchema>
 
 /** New weekly hours from a local date on (model clause: the clause is revised with 30 days' notice). */

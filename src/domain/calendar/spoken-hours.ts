@@ -59,10 +59,13 @@ function runPhrase(run: readonly number[], english: boolean): string {
 
 function hoursPhrase(ranges: readonly Range[], english: boolean): string {
   const lang = english ? 'en' : 'fr'
-  if (ranges.length === 1 && ranges[0]!.start === 0 && ranges[0]!.end === DAY_MINUTES) return english ? 'around the clock' : '24 heures sur 24'
-  const spans = ranges.map((range) => english
-    ? `${formatClock(range.start, lang)} to ${formatClock(range.end, lang)}`
-    : `de ${formatClock(range.start, lang)} à ${formatClock(range.end, lang)}`)
+  if (ranges.length === 1 && ranges[0]!.start === 0 && ranges[0]!.end === DAY_MINUTES)
+    return english ? 'around the clock' : '24 heures sur 24'
+  const spans = ranges.map((range) =>
+    english
+      ? `${formatClock(range.start, lang)} to ${formatClock(range.end, lang)}`
+      : `de ${formatClock(range.start, lang)} à ${formatClock(range.end, lang)}`,
+  )
   return listOf(spans, english ? 'and' : 'et')
 }
 
@@ -93,14 +96,24 @@ function groupsOf(weekly: WeeklySchedule): HoursGroup[] {
 export function describeHours(weekly: WeeklySchedule, lang: Language): string {
   const english = isEnglish(lang)
   const groups = groupsOf(weekly)
-  if (groups.length === 0) return english ? 'The support desk has no opening hours.' : "Le service d'assistance n'a pas d'horaires d'ouverture."
+  if (groups.length === 0)
+    return english ? 'The support desk has no opening hours.' : "Le service d'assistance n'a pas d'horaires d'ouverture."
   const phrases = groups.map((group) => {
-    const days = group.days.length === 7
-      ? (english ? 'every day' : 'tous les jours')
-      : listOf(cyclicRuns(group.days).map((run) => runPhrase(run, english)), english ? 'and' : 'et')
+    const days =
+      group.days.length === 7
+        ? english
+          ? 'every day'
+          : 'tous les jours'
+        : listOf(
+            cyclicRuns(group.days).map((run) => runPhrase(run, english)),
+            english ? 'and' : 'et',
+          )
     return `${days}, ${hoursPhrase(group.ranges, english)}`
   })
-  const all = phrases.length === 1 ? phrases[0] as string : `${phrases.slice(0, -1).join(', ')}, ${english ? 'and' : 'et'} ${phrases[phrases.length - 1] as string}`
+  const all =
+    phrases.length === 1
+      ? (phrases[0] as string)
+      : `${phrases.slice(0, -1).join(', ')}, ${english ? 'and' : 'et'} ${phrases[phrases.length - 1] as string}`
   return english ? `The support desk is open ${all}.` : `Le service d'assistance est ouvert ${all}.`
 }
 

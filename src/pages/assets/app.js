@@ -18,7 +18,8 @@ if (refresh > 0) {
   })
   setInterval(() => {
     const active = document.activeElement
-    const busy = typed || (active && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName)) || document.querySelector('details[open]')
+    const busy =
+      typed || (active && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName)) || document.querySelector('details[open]')
     if (!busy && document.visibilityState === 'visible') window.location.reload()
   }, refresh * 1000)
 }

@@ -20,7 +20,8 @@ const cursorSchema = z.string().transform((text, ctx): CallbackCursor => {
   try {
     const { done, dueAt, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
     const due = dueAt === null ? null : new Date(String(dueAt))
-    if (typeof done === 'boolean' && Number.isInteger(id) && (due === null || !Number.isNaN(due.getTime()))) return { done, dueAt: due, id: id as number }
+    if (typeof done === 'boolean' && Number.isInteger(id) && (due === null || !Number.isNaN(due.getTime())))
+      return { done, dueAt: due, id: id as number }
   } catch {
     // fall through to the issue below
   }
@@ -28,7 +29,9 @@ const cursorSchema = z.string().transform((text, ctx): CallbackCursor => {
   return z.NEVER
 })
 const encodeCursor = (cursor: CallbackCursor) =>
-  Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString('base64url')
+  Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString(
+    'base64url',
+  )
 
 const callbackItem = z.object({
   id: z.number(),
@@ -118,7 +121,12 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: app.authenticate,
       config: { roles: MANAGE },
-      schema: { tags: ['callbacks'], summary: 'One callback request', params: callbackParams, response: { 200: callbackItem, ...authProblems } },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'One callback request',
+        params: callbackParams,
+        response: { 200: callbackItem, ...authProblems },
+      },
     },
     async (request) => {
       const item = await findCallback(app.db, request.params.id)
@@ -141,7 +149,10 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      changed(await assignCallback(app.db, request.params.id, request.body.agentId, actorOf(request, app.clock())), request.params.id),
+      changed(
+        await assignCallback(app.db, request.params.id, request.body.agentId, actorOf(request, app.clock())),
+        request.params.id,
+      ),
   )
 
   app.post(
@@ -158,6 +169,9 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      changed(await completeCallback(app.db, request.params.id, request.body.note, actorOf(request, app.clock())), request.params.id),
+      changed(
+        await completeCallback(app.db, request.params.id, request.body.note, actorOf(request, app.clock())),
+        request.params.id,
+      ),
   )
 }

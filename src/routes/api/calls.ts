@@ -10,8 +10,17 @@ import { prefersCsv, sendCsv } from './csv.js'
 import { authProblems, idParam, isoDate } from './schemas.js'
 
 const OUTCOMES = [
-  'answered', 'no_answer', 'voicemail', 'closed_hours', 'closed_holiday', 'unknown_caller',
-  'suspended', 'no_contract', 'quota_refused', 'abandoned', 'failed',
+  'answered',
+  'no_answer',
+  'voicemail',
+  'closed_hours',
+  'closed_holiday',
+  'unknown_caller',
+  'suspended',
+  'no_contract',
+  'quota_refused',
+  'abandoned',
+  'failed',
 ] as const satisfies readonly Outcome[]
 
 export const cursorSchema = z.string().transform((text, ctx): Cursor => {
@@ -23,7 +32,8 @@ export const cursorSchema = z.string().transform((text, ctx): Cursor => {
   }
   return { startedAt, callSid }
 })
-export const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
+export const encodeCursor = (cursor: Cursor) =>
+  Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
 
 const callsQuery = z.object({
   client: idParam.optional(),
@@ -71,8 +81,21 @@ export async function* serialiseEach(items: AsyncIterable<CallLogItem>) {
 }
 
 export const CSV_COLUMNS = [
-  'callSid', 'desk', 'from', 'to', 'clientId', 'outcome', 'startedAt', 'endedAt', 'talkSeconds',
-  'overageSeconds', 'durationSeconds', 'agentId', 'onCall', 'overageAccepted', 'recordingUrl',
+  'callSid',
+  'desk',
+  'from',
+  'to',
+  'clientId',
+  'outcome',
+  'startedAt',
+  'endedAt',
+  'talkSeconds',
+  'overageSeconds',
+  'durationSeconds',
+  'agentId',
+  'onCall',
+  'overageAccepted',
+  'recordingUrl',
 ] as const
 
 export const callRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -122,7 +145,17 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: callItem.extend({
             events: z.array(z.object({ kind: z.string(), at: z.string(), params: z.record(z.string(), z.string()) })),
-            legs: z.array(z.object({ dialCallSid: z.string(), month: z.string(), talkSeconds: z.number(), countedSeconds: z.number(), includedSeconds: z.number(), overageSeconds: z.number(), onCall: z.boolean() })),
+            legs: z.array(
+              z.object({
+                dialCallSid: z.string(),
+                month: z.string(),
+                talkSeconds: z.number(),
+                countedSeconds: z.number(),
+                includedSeconds: z.number(),
+                overageSeconds: z.number(),
+                onCall: z.boolean(),
+              }),
+            ),
           }),
           ...authProblems,
         },

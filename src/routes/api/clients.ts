@@ -17,11 +17,18 @@ const numberEntry = clientSchema.shape.numbers.unwrap().element
 const suspension = z
   .object({
     suspended: z.boolean(),
-    reason: z.string().trim().min(1).max(500).optional().describe('why (model clause: suspension for breach); required to suspend'),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('why (model clause: suspension for breach); required to suspend'),
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.suspended && !body.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say why the client is suspended' })
+    if (body.suspended && !body.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say why the client is suspended' })
   })
 
 const tags = ['configuration']

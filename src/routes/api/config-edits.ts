@@ -8,12 +8,17 @@ import { actorOf } from './principal.js'
 
 export function editProblem({ kind, message, errors }: EditProblem): AppError {
   const fields = errors.map((e) => ({ field: e.path === '(root)' ? 'body' : `body.${e.path}`, message: e.message }))
-  const [status, code] = kind === 'not_found' ? [404, 'not_found'] : kind === 'conflict' ? [409, 'conflict'] : [400, 'validation_failed']
+  const [status, code] =
+    kind === 'not_found' ? [404, 'not_found'] : kind === 'conflict' ? [409, 'conflict'] : [400, 'validation_failed']
   return new AppError(status, code, message, fields)
 }
 
 /** Applies the edit (audited in the principal's name at the app's clock), or throws its problem. */
-export async function applyEdit(app: FastifyInstance, request: FastifyRequest, edit: Edit): Promise<Extract<ChangeResult, { ok: true }>> {
+export async function applyEdit(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  edit: Edit,
+): Promise<Extract<ChangeResult, { ok: true }>> {
   const actor = actorOf(request, app.clock())
   const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now }, edit)
   if (!result.ok) throw editProblem(result.problem)

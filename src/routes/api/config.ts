@@ -61,7 +61,11 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
         onRequest: app.authenticate,
         config: { roles: MANAGE },
         serializerCompiler: serialiseAsIs,
-        schema: { tags, summary: `Every active ${noun}, as in the desk file`, response: { 200: z.object({ items: z.array(schema) }), ...authProblems } },
+        schema: {
+          tags,
+          summary: `Every active ${noun}, as in the desk file`,
+          response: { 200: z.object({ items: z.array(schema) }), ...authProblems },
+        },
       },
       async (_request, reply) => reply.send({ items: (await exportDeskFile(app.db))[section] }),
     )
@@ -83,7 +87,12 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
         onRequest: app.authenticate,
         config: { roles: ADMIN },
         serializerCompiler: serialiseAsIs,
-        schema: { tags, summary: `Create ${aNoun} (or bring back a deactivated one)`, body: schema, response: { 201: schema, ...conflictProblems } },
+        schema: {
+          tags,
+          summary: `Create ${aNoun} (or bring back a deactivated one)`,
+          body: schema,
+          response: { 201: schema, ...conflictProblems },
+        },
       },
       async (request, reply) => {
         const entity = entitySent(request.body)
@@ -98,7 +107,13 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
         onRequest: app.authenticate,
         config: { roles: ADMIN },
         serializerCompiler: serialiseAsIs,
-        schema: { tags, summary: `Replace ${aNoun} with the entry sent (its id stays)`, params, body: schema, response: { 200: schema, ...conflictProblems } },
+        schema: {
+          tags,
+          summary: `Replace ${aNoun} with the entry sent (its id stays)`,
+          params,
+          body: schema,
+          response: { 200: schema, ...conflictProblems },
+        },
       },
       async (request, reply) => {
         const { id } = request.params
@@ -114,7 +129,12 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
       {
         onRequest: app.authenticate,
         config: { roles: ADMIN },
-        schema: { tags, summary: `Deactivate ${aNoun} (its history stays)`, params, response: { 204: z.null(), ...conflictProblems } },
+        schema: {
+          tags,
+          summary: `Deactivate ${aNoun} (its history stays)`,
+          params,
+          response: { 204: z.null(), ...conflictProblems },
+        },
       },
       async (request, reply) => {
         await applyEdit(app, request, (current) => removeEntity(current, section, request.params.id))

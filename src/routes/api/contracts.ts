@@ -33,7 +33,7 @@ const contractView = z.object({
   noticeGivenOn: z.string().nullable(),
   noticeRecordedBy: z.string().nullable(),
   active: z.boolean(),
-  today: z.string().describe("the desk-local date the standing below is computed for"),
+  today: z.string().describe('the desk-local date the standing below is computed for'),
   inForce: z.boolean(),
   period: period.nullable().describe('the period in force today'),
   endsOn: z.string().nullable().describe('the day it stops being in force, once notice (or no renewal) fixes it'),
@@ -82,14 +82,19 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Active contracts with the period in force, its end and the notice deadline',
         querystring: z.object({
           client: idParam.optional(),
-          noticeBefore: isoDate.optional().describe('only contracts whose notice deadline is between today and this date (inclusive), soonest first'),
+          noticeBefore: isoDate
+            .optional()
+            .describe('only contracts whose notice deadline is between today and this date (inclusive), soonest first'),
         }),
         response: { 200: z.object({ items: z.array(contractView) }), ...authProblems },
       },
     },
     async (request) => {
       const { client, noticeBefore } = request.query
-      const items = (await listContracts(app.db, { clientId: client })).map((record) => ({ record, overview: overviewOf(record) }))
+      const items = (await listContracts(app.db, { clientId: client })).map((record) => ({
+        record,
+        overview: overviewOf(record),
+      }))
       if (!noticeBefore) return { items: items.map(({ record, overview }) => view(record, overview)) }
       const due = items.filter(({ overview }) => noticeDueBy(overview, noticeBefore))
       due.sort((a, b) => (a.overview.noticeDeadline as string).localeCompare(b.overview.noticeDeadline as string))
@@ -102,7 +107,12 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: app.authenticate,
       config: { roles: MANAGE },
-      schema: { tags: ['contracts'], summary: 'One contract (active or not) and its standing today', params: contractParams, response: { 200: contractView, ...authProblems } },
+      schema: {
+        tags: ['contracts'],
+        summary: 'One contract (active or not) and its standing today',
+        params: contractParams,
+        response: { 200: contractView, ...authProblems },
+      },
     },
     async (request) => {
       const record = await contractOr404(request.params.id)
@@ -128,7 +138,11 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!record.active) throw new AppError(409, 'conflict', `Contract ${record.id} is no longer active`)
       const { givenOn } = request.body
       const today = localDate(app.clock(), record.timezone)
-      if (givenOn > today) throw invalidField('body.givenOn', `${givenOn} is after today (${today} on the desk's calendar): record a notice once it is given`)
+      if (givenOn > today)
+        throw invalidField(
+          'body.givenOn',
+          `${givenOn} is after today (${today} on the desk's calendar): record a notice once it is given`,
+        )
       const updated = await recordNotice(app.db, record.id, givenOn, actorOf(request, app.clock()))
       if (!updated) throw notFound(`Contract ${record.id}`)
       return view(updated, overviewOf(updated))

@@ -17,14 +17,23 @@ import {
 } from '../../domain/calendar/index.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { AppError, notFound } from '../../errors.js'
-import { type EntryKind, addCalendarEntry, listCalendarEntries, recordHolidayOverride, removeCalendarEntry, setClosedNow } from '../../store/calendar.js'
+import {
+  type EntryKind,
+  addCalendarEntry,
+  listCalendarEntries,
+  recordHolidayOverride,
+  removeCalendarEntry,
+  setClosedNow,
+} from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
 import { authProblems, idParam, instant } from './schemas.js'
 
 const MANAGE = ['admin', 'manager'] as const
 
 const deskParams = z.object({ id: idParam })
-const holidayParams = deskParams.extend({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a holiday id like eid-al-fitr-1446') })
+const holidayParams = deskParams.extend({
+  holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a holiday id like eid-al-fitr-1446'),
+})
 const entryParams = deskParams.extend({ entryId: z.coerce.number().int().positive() })
 
 const statusSchema = z.object({
@@ -129,14 +138,26 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
   }
 
-  const decided = z.object({ holidayId: z.string(), action: z.string(), start: z.string().optional(), days: z.number().optional(), by: z.string(), at: z.string() })
+  const decided = z.object({
+    holidayId: z.string(),
+    action: z.string(),
+    start: z.string().optional(),
+    days: z.number().optional(),
+    by: z.string(),
+    at: z.string(),
+  })
 
   app.post(
     '/api/desks/:id/holidays/:holidayId/confirm',
     {
       preHandler: app.authenticate,
       config: { roles: MANAGE },
-      schema: { tags: ['calendar'], summary: 'Confirm an estimated holiday as it stands', params: holidayParams, response: { 200: decided, ...authProblems } },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Confirm an estimated holiday as it stands',
+        params: holidayParams,
+        response: { 200: decided, ...authProblems },
+      },
     },
     async (request) => {
       const desk = await deskOr404(request.params.id)
@@ -162,7 +183,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
       const desk = await deskOr404(request.params.id)
       findOccurrence(desk, request.params.holidayId)
       const { start, days } = request.body
-      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) }, actor(request))
+      return recordHolidayOverride(
+        app.db,
+        desk.id,
+        { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) },
+        actor(request),
+      )
     },
   )
 
@@ -171,7 +197,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       preHandler: app.authenticate,
       config: { roles: MANAGE },
-      schema: { tags: ['calendar'], summary: 'The desk works on this holiday (it is removed)', params: holidayParams, response: { 200: decided, ...authProblems } },
+      schema: {
+        tags: ['calendar'],
+        summary: 'The desk works on this holiday (it is removed)',
+        params: holidayParams,
+        response: { 200: decided, ...authProblems },
+      },
     },
     async (request) => {
       const desk = await deskOr404(request.params.id)
@@ -189,15 +220,27 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['calendar'],
         summary: 'Add a holiday by hand (a public holiday declared by decree, say)',
         params: deskParams,
-        body: z.object({ name: z.string().min(1).max(200), start: isoDateSchema, days: z.number().int().min(1).max(31).default(1) }).strict(),
+        body: z
+          .object({ name: z.string().min(1).max(200), start: isoDateSchema, days: z.number().int().min(1).max(31).default(1) })
+          .strict(),
         response: { 201: decided, ...authProblems },
       },
     },
     async (request, reply) => {
       const desk = await deskOr404(request.params.id)
       const { name, start, days } = request.body
-      const holidayId = `manual-${start}-${name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`
-      const recorded = await recordHolidayOverride(app.db, desk.id, { holidayId, action: 'add', start, days, name }, actor(request))
+      const holidayId = `manual-${start}-${name
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40)}`
+      const recorded = await recordHolidayOverride(
+        app.db,
+        desk.id,
+        { holidayId, action: 'add', start, days, name },
+        actor(request),
+      )
       return reply.code(201).send(recorded)
     },
   )
@@ -210,7 +253,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
       path,
       {
         preHandler: app.authenticate,
-        schema: { tags: ['calendar'], summary: `The ${kind}s managers added (the desk file's are in the configuration)`, params: deskParams, response: { 200: z.object({ items: z.array(entrySchema) }), ...authProblems } },
+        schema: {
+          tags: ['calendar'],
+          summary: `The ${kind}s managers added (the desk file's are in the configuration)`,
+          params: deskParams,
+          response: { 200: z.object({ items: z.array(entrySchema) }), ...authProblems },
+        },
       },
       async (request) => {
         const desk = await deskOr404(request.params.id)
@@ -226,7 +274,10 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         config: { roles: MANAGE },
         schema: {
           tags: ['calendar'],
-          summary: kind === 'closure' ? 'Close the desk: a day, part of a day, a range, or every year' : 'Open the desk exceptionally (on a holiday, or outside hours)',
+          summary:
+            kind === 'closure'
+              ? 'Close the desk: a day, part of a day, a range, or every year'
+              : 'Open the desk exceptionally (on a holiday, or outside hours)',
           params: deskParams,
           body,
           response: { 201: entrySchema, ...authProblems },
@@ -244,7 +295,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         preHandler: app.authenticate,
         config: { roles: MANAGE },
-        schema: { tags: ['calendar'], summary: `Remove a ${kind} managers added`, params: entryParams, response: { 204: z.null(), ...authProblems } },
+        schema: {
+          tags: ['calendar'],
+          summary: `Remove a ${kind} managers added`,
+          params: entryParams,
+          response: { 204: z.null(), ...authProblems },
+        },
       },
       async (request, reply) => {
         const desk = await deskOr404(request.params.id)
@@ -281,7 +337,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       preHandler: app.authenticate,
       config: { roles: MANAGE },
-      schema: { tags: ['calendar'], summary: 'Lift the emergency closure', params: deskParams, response: { 204: z.null(), ...authProblems } },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Lift the emergency closure',
+        params: deskParams,
+        response: { 204: z.null(), ...authProblems },
+      },
     },
     async (request, reply) => {
       const desk = await deskOr404(request.params.id)

@@ -58,8 +58,19 @@ function serialiseLine({ contractId: _, onCall: __, ...rest }: StatementLine): z
 }
 
 const CSV_COLUMNS = [
-  'kind', 'contractId', 'desk', 'callSid', 'startedAt', 'from', 'agentId', 'talkSeconds', 'countedSeconds',
-  'includedSeconds', 'overageSeconds', 'onCallSeconds', 'quotaSeconds',
+  'kind',
+  'contractId',
+  'desk',
+  'callSid',
+  'startedAt',
+  'from',
+  'agentId',
+  'talkSeconds',
+  'countedSeconds',
+  'includedSeconds',
+  'overageSeconds',
+  'onCallSeconds',
+  'quotaSeconds',
 ] as const
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>
 
@@ -67,7 +78,10 @@ type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | nul
 function* csvRows(statement: Statement): Generator<CsvRow> {
   for (const contract of statement.contracts) {
     const base = { contractId: contract.contractId, desk: contract.desk }
-    for (const [kind, lines] of [['call', contract.calls], ['on_call', contract.onCallCalls]] as const) {
+    for (const [kind, lines] of [
+      ['call', contract.calls],
+      ['on_call', contract.onCallCalls],
+    ] as const) {
       for (const item of lines) yield { kind, ...base, ...serialiseLine(item) }
     }
     const { totals } = contract
@@ -115,7 +129,8 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
-        summary: "A client's monthly statement: each counted call, the included time, the billable overage and on-call (Accept: text/csv for CSV)",
+        summary:
+          "A client's monthly statement: each counted call, the included time, the billable overage and on-call (Accept: text/csv for CSV)",
         params: clientParams.extend({ month }),
         response: { 200: statementSchema, ...authProblems },
       },

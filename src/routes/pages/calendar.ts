@@ -26,36 +26,49 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     return desk
   }
 
-  app.get('/calendar', { schema: { hide: true, querystring: z.object({ desk: optional(idParam), year: optional(year) }) } }, async (request, reply) => {
-    const { desks, desk } = await chooseDesk(app, request.query.desk)
-    const facts = await deskFacts(desk.id)
-    const now = app.clock()
-    const shownYear = request.query.year ?? localYearOf(now, desk.timezone)
-    const entries = await listCalendarEntries(app.db, desk.id, 'closure')
-    const managers = new Set(entries.map((entry) => String(entry.id)))
-    const rows: ClosureRow[] = [
-      // The desk file's closures first; the managers' ones carry their entry's id.
-      ...facts.calendar.closures.filter((closure) => !closure.id || !managers.has(closure.id)).map((closure) => ({ closure, entryId: null })),
-      ...entries.map((entry) => ({ closure: entry.entry as ClosureRow['closure'], entryId: entry.id, by: entry.by, at: entry.at })),
-    ]
-    // Closures of the year shown or later, and the yearly ones.
-    const shown = rows.filter((row) => row.closure.yearly || (row.closure.end ?? row.closure.start) >= `${shownYear}-01-01`)
-    const page = calendarPage(pageContext(app, request), {
-      desks,
-      desk,
-      year: shownYear,
-      today: localDateOf(now, desk.timezone),
-      holidays: holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides),
-      closures: shown,
-      canManage: canManage(sessionOf(request).principal),
-    })
-    return sendHtml(reply, page)
-  })
+  app.get(
+    '/calendar',
+    { schema: { hide: true, querystring: z.object({ desk: optional(idParam), year: optional(year) }) } },
+    async (request, reply) => {
+      const { desks, desk } = await chooseDesk(app, request.query.desk)
+      const facts = await deskFacts(desk.id)
+      const now = app.clock()
+      const shownYear = request.query.year ?? localYearOf(now, desk.timezone)
+      const entries = await listCalendarEntries(app.db, desk.id, 'closure')
+      const managers = new Set(entries.map((entry) => String(entry.id)))
+      const rows: ClosureRow[] = [
+        // The desk file's closures first; the managers' ones carry their entry's id.
+        ...facts.calendar.closures
+          .filter((closure) => !closure.id || !managers.has(closure.id))
+          .map((closure) => ({ closure, entryId: null })),
+        ...entries.map((entry) => ({
+          closure: entry.entry as ClosureRow['closure'],
+          entryId: entry.id,
+          by: entry.by,
+          at: entry.at,
+        })),
+      ]
+      // Closures of the year shown or later, and the yearly ones.
+      const shown = rows.filter((row) => row.closure.yearly || (row.closure.end ?? row.closure.start) >= `${shownYear}-01-01`)
+      const page = calendarPage(pageContext(app, request), {
+        desks,
+        desk,
+        year: shownYear,
+        today: localDateOf(now, desk.timezone),
+        holidays: holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides),
+        closures: shown,
+        canManage: canManage(sessionOf(request).principal),
+      })
+      return sendHtml(reply, page)
+    },
+  )
 
   /** The holiday must be one the page showed for that desk and year (an id from elsewhere is refused). */
   async function occurrenceOn(deskId: string, shownYear: number, holidayId: string): Promise<DeskFacts> {
     const facts = await deskFacts(deskId)
-    const known = holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides).some((h) => h.id === holidayId)
+    const known = holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides).some(
+      (h) => h.id === holidayId,
+    )
     if (!known) throw notFound(`Holiday ${holidayId} in ${shownYear}`)
     return facts
   }
@@ -75,12 +88,21 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     '/calendar/holidays/:holidayId/move',
     {
       config: { roles: MANAGE },
-      schema: { hide: true, params: holidayParams, body: deskForm.extend({ start: isoDateSchema, days: optional(z.coerce.number().int().min(1).max(31)) }) },
+      schema: {
+        hide: true,
+        params: holidayParams,
+        body: deskForm.extend({ start: isoDateSchema, days: optional(z.coerce.number().int().min(1).max(31)) }),
+      },
     },
     async (request, reply) => {
       const { desk, year: shownYear, start, days } = request.body
       await occurrenceOn(desk, shownYear, request.params.holidayId)
-      await recordHolidayOverride(app.db, desk, { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) }, actorOf(app, request))
+      await recordHolidayOverride(
+        app.db,
+        desk,
+        { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) },
+        actorOf(app, request),
+      )
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-moved')
     },
   )
@@ -104,7 +126,9 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       const { desk, year: shownYear, ...fields } = request.body
       await deskFacts(desk)
       // The desk file's own schema checks the closure, so the page and the file accept the same ones.
-      const parsed = closureSchema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)))
+      const parsed = closureSchema.safeParse(
+        Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+      )
       if (!parsed.success) {
         const problems = fieldErrors(parsed.error).map((e) => ({ field: `body.${e.path}`, message: e.message }))
         throw new AppError(400, 'validation_failed', 'closure', problems)
@@ -116,7 +140,10 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/calendar/closures/:entryId/remove',
-    { config: { roles: MANAGE }, schema: { hide: true, params: z.object({ entryId: z.coerce.number().int().positive() }), body: deskForm } },
+    {
+      config: { roles: MANAGE },
+      schema: { hide: true, params: z.object({ entryId: z.coerce.number().int().positive() }), body: deskForm },
+    },
     async (request, reply) => {
       const { desk, year: shownYear } = request.body
       if (!(await removeCalendarEntry(app.db, desk, 'closure', request.params.entryId, actorOf(app, request)))) {

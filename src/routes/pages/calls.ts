@@ -33,38 +33,46 @@ export const callPages: FastifyPluginAsyncZod = async (app) => {
     }
   }
 
-  app.get('/calls', { schema: { hide: true, querystring: filtersQuery.extend({ cursor: optional(cursorSchema) }) } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    const { cursor, ...filters } = request.query
-    const desks = await listActiveDesks(app.db)
-    const [page, directory, clients] = await Promise.all([
-      listCalls(app.db, filterOf(filters, scope), { limit: PAGE_SIZE, cursor }),
-      loadDirectory(app, desks, scope),
-      scope ? null : clientDirectory(app.db),
-    ])
-    const view = {
-      filters: scope ? { ...filters, client: undefined } : filters,
-      calls: page.items,
-      next: page.next ? encodeCursor(page.next) : null,
-      firstPage: !cursor,
-      clients,
-      desks,
-      directory,
-    }
-    return sendHtml(reply, callsPage(pageContext(app, request), view))
-  })
+  app.get(
+    '/calls',
+    { schema: { hide: true, querystring: filtersQuery.extend({ cursor: optional(cursorSchema) }) } },
+    async (request, reply) => {
+      const scope = scopeOf(request)
+      const { cursor, ...filters } = request.query
+      const desks = await listActiveDesks(app.db)
+      const [page, directory, clients] = await Promise.all([
+        listCalls(app.db, filterOf(filters, scope), { limit: PAGE_SIZE, cursor }),
+        loadDirectory(app, desks, scope),
+        scope ? null : clientDirectory(app.db),
+      ])
+      const view = {
+        filters: scope ? { ...filters, client: undefined } : filters,
+        calls: page.items,
+        next: page.next ? encodeCursor(page.next) : null,
+        firstPage: !cursor,
+        clients,
+        desks,
+        directory,
+      }
+      return sendHtml(reply, callsPage(pageContext(app, request), view))
+    },
+  )
 
   app.get('/calls.csv', { schema: { hide: true, querystring: filtersQuery } }, async (request, reply) => {
     const filter = filterOf(request.query, scopeOf(request))
     return sendCsv(reply, 'appels.csv', CSV_COLUMNS, serialiseEach(eachCall(app.db, filter)))
   })
 
-  app.get('/calls/:callSid', { schema: { hide: true, params: z.object({ callSid: z.string().max(64) }) } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    // Another client's call is "not found" for a client's session, as in the API.
-    const call = await getCall(app.db, request.params.callSid, scope)
-    if (!call) throw notFound(`Call ${request.params.callSid}`)
-    const directory = await loadDirectory(app, await listActiveDesks(app.db), scope)
-    return sendHtml(reply, callPage(pageContext(app, request), call, directory))
-  })
+  app.get(
+    '/calls/:callSid',
+    { schema: { hide: true, params: z.object({ callSid: z.string().max(64) }) } },
+    async (request, reply) => {
+      const scope = scopeOf(request)
+      // Another client's call is "not found" for a client's session, as in the API.
+      const call = await getCall(app.db, request.params.callSid, scope)
+      if (!call) throw notFound(`Call ${request.params.callSid}`)
+      const directory = await loadDirectory(app, await listActiveDesks(app.db), scope)
+      return sendHtml(reply, callPage(pageContext(app, request), call, directory))
+    },
+  )
 }

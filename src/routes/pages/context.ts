@@ -59,7 +59,12 @@ export function sendHtml(reply: FastifyReply, page: Html, status = 200) {
 }
 
 /** After a form: back to a page with what was done (POST → 303 → GET, so a reload repeats nothing). */
-export function redirectDone(reply: FastifyReply, path: string, query: Record<string, string | number | null | undefined>, done: FlashKey) {
+export function redirectDone(
+  reply: FastifyReply,
+  path: string,
+  query: Record<string, string | number | null | undefined>,
+  done: FlashKey,
+) {
   return reply.redirect(href(path, { ...query, done }), 303)
 }
 
@@ -79,7 +84,10 @@ export function actorOf(app: FastifyInstance, request: FastifyRequest): Actor {
 }
 
 /** The desk a page is about: the one asked for, else the first active one. */
-export async function chooseDesk(app: FastifyInstance, asked: string | undefined): Promise<{ desks: DeskSummary[]; desk: DeskSummary }> {
+export async function chooseDesk(
+  app: FastifyInstance,
+  asked: string | undefined,
+): Promise<{ desks: DeskSummary[]; desk: DeskSummary }> {
   const desks = await listActiveDesks(app.db)
   // No desk at all: a fresh database before its first desk file, said as such rather than "not found".
   if (desks.length === 0) throw new AppError(404, 'no_desk', 'no active desk')
@@ -89,7 +97,11 @@ export async function chooseDesk(app: FastifyInstance, asked: string | undefined
 }
 
 /** Names for ids, and each desk's zone; a client's session gets its own client's name only. */
-export async function loadDirectory(app: FastifyInstance, desks: readonly DeskSummary[], scope: string | null): Promise<Directory> {
+export async function loadDirectory(
+  app: FastifyInstance,
+  desks: readonly DeskSummary[],
+  scope: string | null,
+): Promise<Directory> {
   const [clients, agents] = await Promise.all([clientDirectory(app.db), agentDirectory(app.db)])
   return {
     clients: new Map(clients.filter((c) => !scope || c.id === scope).map((c) => [c.id, c.name])),

@@ -42,7 +42,10 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   const publicOrigin = new URL(app.config.publicUrl).origin
   const css = loadAsset('style.css')
   const js = loadAsset('app.js')
-  app.decorate('dashboardAssets', { css: `${HOME}/assets/style.css?v=${css.version}`, js: `${HOME}/assets/app.js?v=${js.version}` })
+  app.decorate('dashboardAssets', {
+    css: `${HOME}/assets/style.css?v=${css.version}`,
+    js: `${HOME}/assets/app.js?v=${js.version}`,
+  })
 
   // Security headers on every page. No inline script or style anywhere (the charts use SVG
   // attributes, not style=), so the policy needs no hash and no 'unsafe-inline'.
@@ -75,9 +78,16 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     const cookies = parseCookies(request.headers.cookie)
     const asked = (request.query as Record<string, unknown> | undefined)?.lang
-    request.lang = chooseLanguage({ query: asked, cookie: cookies.get(LANG_COOKIE), acceptLanguage: request.headers['accept-language'] })
+    request.lang = chooseLanguage({
+      query: asked,
+      cookie: cookies.get(LANG_COOKIE),
+      acceptLanguage: request.headers['accept-language'],
+    })
     if (asked === request.lang && cookies.get(LANG_COOKIE) !== request.lang) {
-      reply.header('set-cookie', serialiseCookie(LANG_COOKIE, request.lang, { maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure }))
+      reply.header(
+        'set-cookie',
+        serialiseCookie(LANG_COOKIE, request.lang, { maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure }),
+      )
     }
     // Pages hold call data: never kept by a browser's or a proxy's cache.
     reply.header('cache-control', 'no-store')
@@ -89,7 +99,8 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
     if (request.routeOptions.config.dashboardPublic) return
     if (!request.dashboard) {
       const ended = cookies.has(cookieName)
-      if (ended) reply.header('set-cookie', serialiseCookie(cookieName, '', { maxAge: 0, sameSite: 'Strict', httpOnly: true, secure }))
+      if (ended)
+        reply.header('set-cookie', serialiseCookie(cookieName, '', { maxAge: 0, sameSite: 'Strict', httpOnly: true, secure }))
       const next = request.method === 'GET' ? request.url : undefined
       return reply.redirect(href(`${HOME}/sign-in`, { next, ended: ended ? 1 : null }), 303)
     }
@@ -162,7 +173,15 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
   const t = messagesFor(request.lang).errors
   if (error instanceof AppError) {
     const message =
-      error.code === 'csrf' ? t.csrf : error.code === 'no_desk' ? t.noDesk : error.status === 404 ? t.notFound : error.status === 403 ? t.forbidden : error.message
+      error.code === 'csrf'
+        ? t.csrf
+        : error.code === 'no_desk'
+          ? t.noDesk
+          : error.status === 404
+            ? t.notFound
+            : error.status === 403
+              ? t.forbidden
+              : error.message
     return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {

@@ -2,7 +2,14 @@
 // cookie it opens, and sign-out, which deletes the session row.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { adminFingerprint, newSessionSecret, safeNextPath, sessionExpiry, sessionIdOf, SESSION_HOURS } from '../../domain/sessions.js'
+import {
+  adminFingerprint,
+  newSessionSecret,
+  safeNextPath,
+  sessionExpiry,
+  sessionIdOf,
+  SESSION_HOURS,
+} from '../../domain/sessions.js'
 import { serialiseCookie } from '../../pages/cookies.js'
 import { HOME, href } from '../../pages/layout.js'
 import { signInPage } from '../../pages/sign-in-page.js'
@@ -29,7 +36,12 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
       config: { dashboardPublic: true },
       schema: {
         hide: true,
-        querystring: z.object({ next: z.string().max(2000).optional(), ended: z.string().optional(), out: z.string().optional(), lang: z.string().optional() }),
+        querystring: z.object({
+          next: z.string().max(2000).optional(),
+          ended: z.string().optional(),
+          out: z.string().optional(),
+          lang: z.string().optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -55,7 +67,12 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
       const next = safeNextPath(request.body.next, HOME)
       const checked = await app.checkToken(request.body.token || null, request)
       if (!checked.ok) {
-        const page = signInPage(pageContext(app, request), { error: checked.reason, notice: null, next, devHint: devHint(request.socket.remoteAddress) })
+        const page = signInPage(pageContext(app, request), {
+          error: checked.reason,
+          notice: null,
+          next,
+          devHint: devHint(request.socket.remoteAddress),
+        })
         return sendHtml(reply, page, checked.reason === 'blocked' ? 429 : 401)
       }
       const { principal } = checked

@@ -56,7 +56,11 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
     '/agents/:id/duty',
     {
       config: { roles: MANAGE },
-      schema: { hide: true, params: z.object({ id: idParam }), body: z.object({ onDuty: z.enum(['true', 'false']), desk: optional(idParam) }) },
+      schema: {
+        hide: true,
+        params: z.object({ id: idParam }),
+        body: z.object({ onDuty: z.enum(['true', 'false']), desk: optional(idParam) }),
+      },
     },
     async (request, reply) => {
       const onDuty = request.body.onDuty === 'true'
@@ -78,8 +82,14 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const closing = request.body.closed === 'true'
-      if (closing && !request.body.reason) throw new AppError(400, 'bad_request', 'reason', [{ field: 'body.reason', message: 'callers hear it: say why' }])
-      const done = await setClosedNow(app.db, request.params.id, closing ? (request.body.reason as string) : null, actorOf(app, request))
+      if (closing && !request.body.reason)
+        throw new AppError(400, 'bad_request', 'reason', [{ field: 'body.reason', message: 'callers hear it: say why' }])
+      const done = await setClosedNow(
+        app.db,
+        request.params.id,
+        closing ? (request.body.reason as string) : null,
+        actorOf(app, request),
+      )
       if (!done) throw notFound(`Desk ${request.params.id}`)
       return redirectDone(reply, HOME, { desk: request.params.id }, closing ? 'closed-now' : 'reopened')
     },

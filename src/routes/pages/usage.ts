@@ -27,37 +27,45 @@ function pointOf(month: string, items: readonly UsageItem[]): MonthPoint {
 }
 
 export const usagePages: FastifyPluginAsyncZod = async (app) => {
-  app.get('/usage', { schema: { hide: true, querystring: z.object({ month: optional(monthSchema), client: optional(idParam) }) } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    const desks = await listActiveDesks(app.db)
-    // Months are the desk's: the first desk's zone says which month "now" is in.
-    const zone = desks[0]?.timezone ?? 'UTC'
-    const currentMonth = localMonthOf(app.clock(), zone)
-    const month = request.query.month ?? currentMonth
-    const clientId = scope ?? request.query.client ?? null
-    const [items, agents, clients] = await Promise.all([usageForMonth(app.db, month, scope), agentDirectory(app.db), clientDirectory(app.db)])
-    let selected = null
-    if (clientId) {
-      const client = clients.find((c) => c.id === clientId)
-      if (!client) throw notFound(`Client ${clientId}`)
-      const months = monthsEnding(month, 12)
-      // The API's own monthly figures, month by month: twelve small reads, and no second definition of usage.
-      const [history, lines] = await Promise.all([
-        Promise.all(months.map(async (m) => pointOf(m, await usageForMonth(app.db, m, client.id)))),
-        statementLines(app.db, client.id, month),
+  app.get(
+    '/usage',
+    { schema: { hide: true, querystring: z.object({ month: optional(monthSchema), client: optional(idParam) }) } },
+    async (request, reply) => {
+      const scope = scopeOf(request)
+      const desks = await listActiveDesks(app.db)
+      // Months are the desk's: the first desk's zone says which month "now" is in.
+      const zone = desks[0]?.timezone ?? 'UTC'
+      const currentMonth = localMonthOf(app.clock(), zone)
+      const month = request.query.month ?? currentMonth
+      const clientId = scope ?? request.query.client ?? null
+      const [items, agents, clients] = await Promise.all([
+        usageForMonth(app.db, month, scope),
+        agentDirectory(app.db),
+        clientDirectory(app.db),
       ])
-      const own = items.filter((item) => item.clientId === client.id)
-      selected = { clientId: client.id, clientName: client.name, history, statement: buildStatement(month, own, lines) }
-    }
-    const view = {
-      month,
-      currentMonth,
-      items,
-      selected,
-      zones: new Map(desks.map((d) => [d.id, d.timezone])),
-      defaultZone: zone,
-      agents: new Map(agents.map((a) => [a.id, a.name])),
-    }
-    return sendHtml(reply, usagePage(pageContext(app, request), view, { linkToClients: scope === null }))
-  })
+      let selected = null
+      if (clientId) {
+        const client = clients.find((c) => c.id === clientId)
+        if (!client) throw notFound(`Client ${clientId}`)
+        const months = monthsEnding(month, 12)
+        // The API's own monthly figures, month by month: twelve small reads, and no second definition of usage.
+        const [history, lines] = await Promise.all([
+          Promise.all(months.map(async (m) => pointOf(m, await usageForMonth(app.db, m, client.id)))),
+          statementLines(app.db, client.id, month),
+        ])
+        const own = items.filter((item) => item.clientId === client.id)
+        selected = { clientId: client.id, clientName: client.name, history, statement: buildStatement(month, own, lines) }
+      }
+      const view = {
+        month,
+        currentMonth,
+        items,
+        selected,
+        zones: new Map(desks.map((d) => [d.id, d.timezone])),
+        defaultZone: zone,
+        agents: new Map(agents.map((a) => [a.id, a.name])),
+      }
+      return sendHtml(reply, usagePage(pageContext(app, request), view, { linkToClients: scope === null }))
+    },
+  )
 }

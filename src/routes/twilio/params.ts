@@ -5,7 +5,11 @@ import { z } from 'zod'
 const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${prefix} SID (${prefix} and 32 hex digits)`)
 const text = z.string().max(256)
-const seconds = z.coerce.number().int().min(0).max(7 * 24 * 3600)
+const seconds = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 3600)
 
 const callParams = {
   CallSid: sid('CA'),
@@ -31,11 +35,19 @@ export const dialQuery = z.object({
   attempt: z.coerce.number().int().min(1).max(100).default(1),
   /** the contract and month the talk counts into (absent: nothing to count, e.g. a fallback dial) */
   contract: z.coerce.number().int().positive().optional(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional(),
 })
 
 /** The whisper's URL names the desk (absent for the FALLBACK_NUMBERS dial). */
-export const whisperQuery = z.object({ desk: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional() })
+export const whisperQuery = z.object({
+  desk: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .optional(),
+})
 
 /** <Gather action>: the key pressed (empty when nothing was). */
 export const gatherParams = z.looseObject({ ...callParams, Digits: z.string().max(32).default('') })
@@ -46,7 +58,10 @@ export const whisperParams = z.looseObject({ ...callParams, ParentCallSid: sid('
 /** <Record action>: the voicemail. */
 export const recordingParams = z.looseObject({
   ...callParams,
-  RecordingUrl: z.url({ protocol: /^https?$/ }).max(1024).optional(),
+  RecordingUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(1024)
+    .optional(),
   RecordingSid: sid('RE').optional(),
   RecordingDuration: seconds.optional(),
 })

@@ -29,7 +29,14 @@ function sayAll(node: VoiceResponse | VoiceResponse.Gather, lines: Say[]): void 
 function record(response: VoiceResponse, step: VoicemailStep): void {
   say(response, step.prompt)
   // An explicit action: without one, Twilio would post the recording back to the voice URL and loop.
-  response.record({ action: PATHS.recording, method: 'POST', maxLength: step.maxSeconds, playBeep: true, timeout: 5, finishOnKey: '#' })
+  response.record({
+    action: PATHS.recording,
+    method: 'POST',
+    maxLength: step.maxSeconds,
+    playBeep: true,
+    timeout: 5,
+    finishOnKey: '#',
+  })
 }
 
 function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
@@ -96,7 +103,10 @@ export function renderPlan(plan: Plan): string {
     case 'ask_overage':
       // actionOnEmptyResult: silence is an answer too (no), so the call record says quota_refused.
       return respond((r) =>
-        sayAll(r.gather({ numDigits: 1, timeout: 8, action: PATHS.overage, method: 'POST', actionOnEmptyResult: true }), plan.say),
+        sayAll(
+          r.gather({ numDigits: 1, timeout: 8, action: PATHS.overage, method: 'POST', actionOnEmptyResult: true }),
+          plan.say,
+        ),
       )
     case 'dial':
       return dialTwiml(plan.say, plan.dial)

@@ -177,41 +177,58 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     },
   )
 
-  app.post('/webhooks/twilio/whisper', { schema: { hide: true, body: whisperParams, querystring: whisperQuery } }, async (request, reply) => {
-    const params = request.body
-    const now = app.clock()
-    // The agent's leg: From is the caller, To the agent, ParentCallSid the caller's call.
-    const context = await callContext(params.ParentCallSid, { From: params.From })
-    const { call, caller } = context
-    const desk = context.desk ?? (request.query.desk ? ((await callFacts.configuration(readDeadlineMs))?.desks.byId.get(request.query.desk) ?? null) : null)
-    await record({ ...delivery(params.ParentCallSid, 'whisper', params, now), kind: 'event' })
-    if (!desk || !caller) return twiml(reply, emptyTwiml())
-    // The agent hears the desk's language, not the caller's.
-    const speak = speaker(desk, desk.language)
-    const contract = caller.contracts.find((c) => c.id === call?.contractId)
-    const used = contract && call?.usageMonth ? await read(() => usedSeconds(app.db, contract.id, call.usageMonth as string), 'reading the usage') : null
-    const line: Say =
-      contract && used !== null
-        ? {
-            text: whisperText({
-              clientName: caller.client.name,
-              quotaSeconds: termsOn(contract, contract.changes, DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string).quotaSeconds,
-              usedSeconds: used,
+  app.post(
+    '/webhooks/twilio/whisper',
+    { schema: { hide: true, body: whisperParams, querystring: whisperQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      // The agent's leg: From is the caller, To the agent, ParentCallSid the caller's call.
+      const context = await callContext(params.ParentCallSid, { From: params.From })
+      const { call, caller } = context
+      const desk =
+        context.desk ??
+        (request.query.desk
+          ? ((await callFacts.configuration(readDeadlineMs))?.desks.byId.get(request.query.desk) ?? null)
+          : null)
+      await record({ ...delivery(params.ParentCallSid, 'whisper', params, now), kind: 'event' })
+      if (!desk || !caller) return twiml(reply, emptyTwiml())
+      // The agent hears the desk's language, not the caller's.
+      const speak = speaker(desk, desk.language)
+      const contract = caller.contracts.find((c) => c.id === call?.contractId)
+      const used =
+        contract && call?.usageMonth
+          ? await read(() => usedSeconds(app.db, contract.id, call.usageMonth as string), 'reading the usage')
+          : null
+      const line: Say =
+        contract && used !== null
+          ? {
+              text: whisperText({
+                clientName: caller.client.name,
+                quotaSeconds: termsOn(
+                  contract,
+                  contract.changes,
+                  DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string,
+                ).quotaSeconds,
+                usedSeconds: used,
+                language: desk.language,
+                templates: desk.templates,
+              }),
               language: desk.language,
-              templates: desk.templates,
-            }),
-            language: desk.language,
-            voice: desk.options.voice,
-          }
-        : speak('whisper_short', { client: caller.client.name })
-    return twiml(reply, whisperTwiml(line, speak('whisper_declined')))
-  })
+              voice: desk.options.voice,
+            }
+          : speak('whisper_short', { client: caller.client.name })
+      return twiml(reply, whisperTwiml(line, speak('whisper_declined')))
+    },
+  )
 
   app.post('/webhooks/twilio/whisper/accept', { schema: { hide: true, body: whisperParams } }, async (request, reply) => {
     const params = request.body
     const accepted = params.Digits === '1'
     const base = delivery(params.ParentCallSid, accepted ? 'whisper:accepted' : 'whisper:declined', params, app.clock())
-    await record(accepted ? { ...base, kind: 'whisper-accepted', agentNumber: normaliseCaller(params.To) } : { ...base, kind: 'event' })
+    await record(
+      accepted ? { ...base, kind: 'whisper-accepted', agentNumber: normaliseCaller(params.To) } : { ...base, kind: 'event' },
+    )
     // An empty response bridges the agent; hanging up leaves the caller to the other agents.
     return twiml(reply, accepted ? emptyTwiml() : sayThenHangup([]))
   })
@@ -221,7 +238,9 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const now = app.clock()
     const accepted = params.Digits === '1'
     const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
-    const facts = (await read(() => callFacts.load(key), 'loading the call facts')) ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const facts =
+      (await read(() => callFacts.load(key), 'loading the call facts')) ??
+      callFacts.degradedFacts(key, app.config.fallbackNumbers)
     const plan = accepted ? routeAfterAcceptance(facts, now) : null
     await record({
       ...delivery(params.CallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
@@ -241,7 +260,11 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const { call, desk, language } = await callContext(params.CallSid, params)
     const onCall = desk?.options.onCall
     const accepted = params.Digits === '1' && Boolean(onCall)
-    await record({ ...delivery(params.CallSid, accepted ? 'on-call:accepted' : 'on-call:declined', params, now), kind: 'on-call', accepted })
+    await record({
+      ...delivery(params.CallSid, accepted ? 'on-call:accepted' : 'on-call:declined', params, now),
+      kind: 'on-call',
+      accepted,
+    })
     if (!desk) return twiml(reply, sayThenHangup([apology()]))
     const speak = speaker(desk, language)
     if (accepted && onCall) {

@@ -18,7 +18,11 @@ t.test('status at an instant', async (t) => {
     t.equal(status.closure, c.closure, `${label} names the closure ${c.closure ?? '(none)'}`)
     if (c.open) {
       t.equal(status.nextOpening, null, `${label} has no next opening while open`)
-      t.equal(status.closesAt?.toISOString() ?? null, iso(c.closesAt), `${label} closes at ${c.closesAt ?? 'no time within the bound'}`)
+      t.equal(
+        status.closesAt?.toISOString() ?? null,
+        iso(c.closesAt),
+        `${label} closes at ${c.closesAt ?? 'no time within the bound'}`,
+      )
     } else {
       t.equal(status.nextOpening?.toISOString() ?? null, iso(c.nextOpening), `${label} opens next at ${c.nextOpening ?? 'never'}`)
       t.notOk('closesAt' in status, `${label} has no closing time while closed`)
@@ -43,23 +47,46 @@ t.test('every Algerian holiday of 2024–2026 closes INTERcom all day', async (t
 t.test('open windows', async (t) => {
   const week = openWindows(intercom, new Date('2026-01-17T00:00:00+01:00'), new Date('2026-01-24T00:00:00+01:00'))
   t.equal(week.length, 10, 'an INTERcom week has ten windows, two a day for five days')
-  t.same(week.slice(0, 2).map((w) => [w.start.toISOString(), w.end.toISOString()]), [
-    ['2026-01-17T08:30:00.000Z', '2026-01-17T11:00:00.000Z'],
-    ['2026-01-17T12:15:00.000Z', '2026-01-17T15:00:00.000Z'],
-  ], 'Saturday’s windows are 9:30–12:00 and 13:15–16:00 Algiers time')
+  t.same(
+    week.slice(0, 2).map((w) => [w.start.toISOString(), w.end.toISOString()]),
+    [
+      ['2026-01-17T08:30:00.000Z', '2026-01-17T11:00:00.000Z'],
+      ['2026-01-17T12:15:00.000Z', '2026-01-17T15:00:00.000Z'],
+    ],
+    'Saturday’s windows are 9:30–12:00 and 13:15–16:00 Algiers time',
+  )
 
   const clipped = openWindows(intercom, new Date('2026-01-17T10:00:00+01:00'), new Date('2026-01-17T14:00:00+01:00'))
-  t.same(clipped.map((w) => [w.start.toISOString(), w.end.toISOString()]), [
-    ['2026-01-17T09:00:00.000Z', '2026-01-17T11:00:00.000Z'],
-    ['2026-01-17T12:15:00.000Z', '2026-01-17T13:00:00.000Z'],
-  ], 'windows are clipped to the range asked for')
+  t.same(
+    clipped.map((w) => [w.start.toISOString(), w.end.toISOString()]),
+    [
+      ['2026-01-17T09:00:00.000Z', '2026-01-17T11:00:00.000Z'],
+      ['2026-01-17T12:15:00.000Z', '2026-01-17T13:00:00.000Z'],
+    ],
+    'windows are clipped to the range asked for',
+  )
 
-  t.same(openWindows(intercom, new Date('2026-01-17T14:00:00+01:00'), new Date('2026-01-17T10:00:00+01:00')), [], 'a range that ends before it starts has no window')
-  t.same(openWindows(intercom, new Date('2026-01-22T00:00:00+01:00'), new Date('2026-01-24T00:00:00+01:00')), [], 'Thursday and Friday have no window')
+  t.same(
+    openWindows(intercom, new Date('2026-01-17T14:00:00+01:00'), new Date('2026-01-17T10:00:00+01:00')),
+    [],
+    'a range that ends before it starts has no window',
+  )
+  t.same(
+    openWindows(intercom, new Date('2026-01-22T00:00:00+01:00'), new Date('2026-01-24T00:00:00+01:00')),
+    [],
+    'Thursday and Friday have no window',
+  )
 
-  const nights = openWindows(desks.algiersWednesdayNight, new Date('2026-01-07T00:00:00+01:00'), new Date('2026-01-09T00:00:00+01:00'))
-  t.same(nights.map((w) => [w.start.toISOString(), w.end.toISOString()]), [['2026-01-07T21:00:00.000Z', '2026-01-08T01:00:00.000Z']],
-    'a past-midnight interval is one window across midnight')
+  const nights = openWindows(
+    desks.algiersWednesdayNight,
+    new Date('2026-01-07T00:00:00+01:00'),
+    new Date('2026-01-09T00:00:00+01:00'),
+  )
+  t.same(
+    nights.map((w) => [w.start.toISOString(), w.end.toISOString()]),
+    [['2026-01-07T21:00:00.000Z', '2026-01-08T01:00:00.000Z']],
+    'a past-midnight interval is one window across midnight',
+  )
 
   const allDay = openWindows(desks.roundTheClock, new Date('2026-01-17T10:00:00+01:00'), new Date('2026-01-20T10:00:00+01:00'))
   t.equal(allDay.length, 1, 'days open round the clock join into one window')
@@ -81,18 +108,43 @@ t.test('calendar values are read afresh on every call', async (t) => {
 
 t.test('bad calendar values are reported', async (t) => {
   const at = new Date('2026-01-17T10:00:00+01:00')
-  t.throws(() => deskStatus({ ...intercom, timezone: 'Mars/Olympus' }, at), { message: 'unknown time zone "Mars/Olympus"' }, 'an unknown time zone is refused')
-  t.throws(() => deskStatus({ ...intercom, closedNow: { since: 'yesterday', by: 'amina' } }, at), /closedNow.since is not an instant/, 'a closed-now switch without an instant is refused')
-  t.throws(() => deskStatus({ ...intercom, closures: [{ start: '2026-02-30', name: 'x' }] }, at), /expected a date "YYYY-MM-DD", got "2026-02-30"/, 'a closure on a date that does not exist is refused')
-  t.throws(() => deskStatus({ ...intercom, closures: [{ start: '2026-01-17', from: '9h', name: 'x' }] }, at), /expected a time "HH:MM", got "9h"/, 'a closure from a malformed time is refused')
-  t.equal(deskStatus({ ...intercomWithExceptions, closedNow: null }, at).open, true, 'a switched-off closed-now (null) leaves the desk open')
+  t.throws(
+    () => deskStatus({ ...intercom, timezone: 'Mars/Olympus' }, at),
+    { message: 'unknown time zone "Mars/Olympus"' },
+    'an unknown time zone is refused',
+  )
+  t.throws(
+    () => deskStatus({ ...intercom, closedNow: { since: 'yesterday', by: 'amina' } }, at),
+    /closedNow.since is not an instant/,
+    'a closed-now switch without an instant is refused',
+  )
+  t.throws(
+    () => deskStatus({ ...intercom, closures: [{ start: '2026-02-30', name: 'x' }] }, at),
+    /expected a date "YYYY-MM-DD", got "2026-02-30"/,
+    'a closure on a date that does not exist is refused',
+  )
+  t.throws(
+    () => deskStatus({ ...intercom, closures: [{ start: '2026-01-17', from: '9h', name: 'x' }] }, at),
+    /expected a time "HH:MM", got "9h"/,
+    'a closure from a malformed time is refused',
+  )
+  t.equal(
+    deskStatus({ ...intercomWithExceptions, closedNow: null }, at).open,
+    true,
+    'a switched-off closed-now (null) leaves the desk open',
+  )
 })
 
 t.test('many different holiday lists', async (t) => {
   const at = new Date('2026-05-15T10:00:00+02:00')
   let closed = 0
   for (let n = 0; n < 300; n++) {
-    const calendar: DeskCalendar = { ...modelClause, holidayOverrides: [{ holidayId: `pont-${n}`, action: 'add', start: '2026-05-15', name: 'Pont', by: 'amina', at: '2026-05-01T00:00:00Z' }] }
+    const calendar: DeskCalendar = {
+      ...modelClause,
+      holidayOverrides: [
+        { holidayId: `pont-${n}`, action: 'add', start: '2026-05-15', name: 'Pont', by: 'amina', at: '2026-05-01T00:00:00Z' },
+      ],
+    }
     if (deskStatus(calendar, at).reason === 'holiday') closed++
   }
   t.equal(closed, 300, '300 desks with their own added holiday are each closed for it, however many the cache has seen')

@@ -28,20 +28,36 @@ eachDatabase(t, async (t, database) => {
   clock.set('2026-11-26T20:00:00+01:00')
   const thursday = (await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, press: ['2'], voicemailSeconds: 20 })).callSid
   clock.set(SATURDAY_10H)
-  const list = async (query = '') => (await send('GET', `/api/callbacks${query}`, manager)).json() as { items: Item[]; nextCursor: string | null }
+  const list = async (query = '') =>
+    (await send('GET', `/api/callbacks${query}`, manager)).json() as { items: Item[]; nextCursor: string | null }
 
   t.test('open requests by due time, none late yet', async (t) => {
     const { items } = await list()
-    t.same(items.map((i) => i.callSid), [thursday, saturday, saturdayLater, sunday], 'the earliest due first')
-    t.ok(items.every((i) => i.status === 'open' && i.dueAt && !i.late), 'all open, due, and not late')
-    t.match(items[0], { reason: 'closed_hours', recordingUrl: /^https:/ }, 'the voicemail left while closed carries its recording')
+    t.same(
+      items.map((i) => i.callSid),
+      [thursday, saturday, saturdayLater, sunday],
+      'the earliest due first',
+    )
+    t.ok(
+      items.every((i) => i.status === 'open' && i.dueAt && !i.late),
+      'all open, due, and not late',
+    )
+    t.match(
+      items[0],
+      { reason: 'closed_hours', recordingUrl: /^https:/ },
+      'the voicemail left while closed carries its recording',
+    )
   })
 
   t.test('late once the due time has passed on the app clock', async (t) => {
     const { items } = await list()
     const due = items.map((i) => new Date(i.dueAt as string).getTime())
     clock.set(new Date(((due[1] as number) + (due[2] as number)) / 2))
-    t.same((await list()).items.map((i) => i.late), [true, true, false, false], 'the first two are late, the others not yet')
+    t.same(
+      (await list()).items.map((i) => i.late),
+      [true, true, false, false],
+      'the first two are late, the others not yet',
+    )
     clock.set(SATURDAY_10H)
   })
 
@@ -50,14 +66,44 @@ eachDatabase(t, async (t, database) => {
     const first = items[0] as Item
     clock.set('2026-11-28T10:05:00+01:00')
     const assigned = await send('POST', `/api/callbacks/${first.id}/assign`, { ...manager, body: { agentId: 'karim' } })
-    t.match(assigned.json(), { assignedTo: 'karim', assignedBy: 'desk manager', assignedAt: '2026-11-28T09:05:00.000Z', status: 'open' })
+    t.match(assigned.json(), {
+      assignedTo: 'karim',
+      assignedBy: 'desk manager',
+      assignedAt: '2026-11-28T09:05:00.000Z',
+      status: 'open',
+    })
     clock.set('2026-11-28T10:30:00+01:00')
-    const done = await send('POST', `/api/callbacks/${first.id}/done`, { token: tokens.admin, body: { note: 'Rappelé : licence renouvelée' } })
-    t.match(done.json(), { status: 'done', doneBy: 'ops admin', doneAt: '2026-11-28T09:30:00.000Z', note: 'Rappelé : licence renouvelée', late: false })
-    t.equal((await send('POST', `/api/callbacks/${first.id}/done`, { ...manager, body: { note: 'again' } })).statusCode, 409, 'it cannot be done twice')
-    t.equal((await send('POST', `/api/callbacks/${first.id}/assign`, { ...manager, body: { agentId: 'amina' } })).statusCode, 409, 'nor be assigned once done')
-    t.same((await list()).items.map((i) => i.callSid), [saturday, saturdayLater, sunday, thursday], 'done requests come after the open ones')
-    t.same((await list('?status=done')).items.map((i) => i.callSid), [thursday], 'and alone with status=done')
+    const done = await send('POST', `/api/callbacks/${first.id}/done`, {
+      token: tokens.admin,
+      body: { note: 'Rappelé : licence renouvelée' },
+    })
+    t.match(done.json(), {
+      status: 'done',
+      doneBy: 'ops admin',
+      doneAt: '2026-11-28T09:30:00.000Z',
+      note: 'Rappelé : licence renouvelée',
+      late: false,
+    })
+    t.equal(
+      (await send('POST', `/api/callbacks/${first.id}/done`, { ...manager, body: { note: 'again' } })).statusCode,
+      409,
+      'it cannot be done twice',
+    )
+    t.equal(
+      (await send('POST', `/api/callbacks/${first.id}/assign`, { ...manager, body: { agentId: 'amina' } })).statusCode,
+      409,
+      'nor be assigned once done',
+    )
+    t.same(
+      (await list()).items.map((i) => i.callSid),
+      [saturday, saturdayLater, sunday, thursday],
+      'done requests come after the open ones',
+    )
+    t.same(
+      (await list('?status=done')).items.map((i) => i.callSid),
+      [thursday],
+      'and alone with status=done',
+    )
     t.same((await list('?desk=model')).items, [], 'another desk has none')
   })
 
@@ -74,8 +120,15 @@ eachDatabase(t, async (t, database) => {
       page = await list(`?limit=2&cursor=${page.nextCursor}`)
     }
     t.equal(new Set(seen).size, seen.length, 'no request is listed twice')
-    t.ok(expected.every((sid) => seen.includes(sid)), 'every request there at the start is listed')
+    t.ok(
+      expected.every((sid) => seen.includes(sid)),
+      'every request there at the start is listed',
+    )
     const positions = expected.map((sid) => seen.indexOf(sid))
-    t.same(positions, [...positions].sort((a, b) => a - b), 'in the order of the first listing')
+    t.same(
+      positions,
+      [...positions].sort((a, b) => a - b),
+      'in the order of the first listing',
+    )
   })
 })

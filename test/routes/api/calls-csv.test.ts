@@ -59,16 +59,19 @@ eachDatabase(t, async (t, database) => {
       if (now.live > peak.live) peak = now
     }, 250)
     const { status, bytes, lines } = await new Promise<{ status: number; bytes: number; lines: number }>((resolve, reject) => {
-      const req = request({ port, path: '/api/calls', headers: { accept: 'text/csv', authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }, (res) => {
-        let bytes = 0
-        let lines = 0
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length
-          for (const byte of chunk) if (byte === 10) lines++
-        })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, lines }))
-        res.on('error', reject)
-      })
+      const req = request(
+        { port, path: '/api/calls', headers: { accept: 'text/csv', authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+        (res) => {
+          let bytes = 0
+          let lines = 0
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length
+            for (const byte of chunk) if (byte === 10) lines++
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, lines }))
+          res.on('error', reject)
+        },
+      )
       req.on('error', reject)
       req.end()
     })
@@ -81,6 +84,9 @@ eachDatabase(t, async (t, database) => {
     // Loading the calls first would hold them all (well over 100 MB as objects), building the text
     // would hold the export's size; streaming holds a page of 1,000 calls (a few MB). The bound is
     // generous for a busy shared machine, and still far below what either mistake would take:
-    t.ok(growth < bytes / 2, `live memory grew by ${(growth / MB).toFixed(1)} MB at most while streaming ${(bytes / MB).toFixed(1)} MB (rss ${(before.rss / MB).toFixed(0)} → ${(peak.rss / MB).toFixed(0)} MB): less than half the export`)
+    t.ok(
+      growth < bytes / 2,
+      `live memory grew by ${(growth / MB).toFixed(1)} MB at most while streaming ${(bytes / MB).toFixed(1)} MB (rss ${(before.rss / MB).toFixed(0)} → ${(peak.rss / MB).toFixed(0)} MB): less than half the export`,
+    )
   })
 })

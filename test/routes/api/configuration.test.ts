@@ -24,23 +24,129 @@ interface Write {
 }
 
 const WRITES: Write[] = [
-  { why: 'a new desk', method: 'POST', path: '/api/desks', body: { id: 'annexe', name: 'Annexe', numbers: ['+21321000077'], timezone: 'Europe/Paris', schedule: { weekly: { mon: ['09:00-18:00'] } } }, status: 201, audit: { entity: 'desk', entityId: 'annexe', action: /^api\.create$/ } },
-  { why: 'new hours for the desk', method: 'PUT', path: '/api/desks/annexe', body: { id: 'annexe', name: 'Annexe', numbers: ['+21321000077'], timezone: 'Europe/Paris', schedule: { weekly: { mon: ['09:00-12:00'] } } }, status: 200, audit: { entity: 'desk', entityId: 'annexe', action: /^api\.update$/ } },
-  { why: 'a new agent', method: 'POST', path: '/api/agents', body: { id: 'nadia', name: 'Nadia', number: '+213550000004', desks: ['intercom', 'annexe'], onDuty: false }, status: 201, audit: { entity: 'agent', entityId: 'nadia', action: /^api\.create$/ } },
-  { why: 'an agent put on duty by a manager', method: 'PUT', path: '/api/agents/nadia/duty', body: { onDuty: true }, as: 'manager', status: 200, audit: { entity: 'agent', entityId: 'nadia', action: /^api\.duty$/ } },
-  { why: 'an agent renamed', method: 'PUT', path: '/api/agents/nadia', body: { id: 'nadia', name: 'Nadia B.', number: '+213550000004', desks: ['intercom'] }, status: 200, audit: { entity: 'agent', entityId: 'nadia', action: /^api\.update$/ } },
-  { why: 'an agent deactivated', method: 'DELETE', path: '/api/agents/nadia', status: 204, audit: { entity: 'agent', entityId: 'nadia', action: /^api\.deactivate$/ } },
-  { why: 'a new client', method: 'POST', path: '/api/clients', body: { id: 'sahara', name: 'Sahara Logistique', numbers: [{ number: '+213661000009', contact: 'Mme Kaci' }] }, status: 201, audit: { entity: 'client', entityId: 'sahara', action: /^api\.create$/ } },
-  { why: 'a number registered', method: 'POST', path: '/api/clients/sahara/numbers', body: { number: '+213661000010' }, status: 201, audit: { entity: 'client-number', entityId: '+213661000010', action: /^api\.create$/ } },
-  { why: 'a number unregistered', method: 'DELETE', path: '/api/clients/sahara/numbers/%2B213661000010', status: 204, audit: { entity: 'client-number', entityId: '+213661000010', action: /^api\.deactivate$/ } },
-  { why: 'a contract signed', method: 'POST', path: '/api/clients/sahara/contracts', body: { desk: 'intercom', start: '2026-11-01', monthlyQuotaMinutes: 120 }, status: 201, audit: { entity: 'contract', entityId: 'sahara/intercom/2026-11-01', action: /^api\.create$/ } },
-  { why: 'a client suspended', method: 'PUT', path: '/api/clients/sahara/suspension', body: { suspended: true, reason: 'Factures impayées' }, status: 200, audit: { entity: 'client', entityId: 'sahara', action: /^api\.update$/ } },
-  { why: 'a client deactivated', method: 'DELETE', path: '/api/clients/sahara', status: 204, audit: { entity: 'client', entityId: 'sahara', action: /^api\.deactivate$/ } },
-  { why: 'a desk deactivated', method: 'DELETE', path: '/api/desks/annexe', status: 204, audit: { entity: 'desk', entityId: 'annexe', action: /^api\.deactivate$/ } },
+  {
+    why: 'a new desk',
+    method: 'POST',
+    path: '/api/desks',
+    body: {
+      id: 'annexe',
+      name: 'Annexe',
+      numbers: ['+21321000077'],
+      timezone: 'Europe/Paris',
+      schedule: { weekly: { mon: ['09:00-18:00'] } },
+    },
+    status: 201,
+    audit: { entity: 'desk', entityId: 'annexe', action: /^api\.create$/ },
+  },
+  {
+    why: 'new hours for the desk',
+    method: 'PUT',
+    path: '/api/desks/annexe',
+    body: {
+      id: 'annexe',
+      name: 'Annexe',
+      numbers: ['+21321000077'],
+      timezone: 'Europe/Paris',
+      schedule: { weekly: { mon: ['09:00-12:00'] } },
+    },
+    status: 200,
+    audit: { entity: 'desk', entityId: 'annexe', action: /^api\.update$/ },
+  },
+  {
+    why: 'a new agent',
+    method: 'POST',
+    path: '/api/agents',
+    body: { id: 'nadia', name: 'Nadia', number: '+213550000004', desks: ['intercom', 'annexe'], onDuty: false },
+    status: 201,
+    audit: { entity: 'agent', entityId: 'nadia', action: /^api\.create$/ },
+  },
+  {
+    why: 'an agent put on duty by a manager',
+    method: 'PUT',
+    path: '/api/agents/nadia/duty',
+    body: { onDuty: true },
+    as: 'manager',
+    status: 200,
+    audit: { entity: 'agent', entityId: 'nadia', action: /^api\.duty$/ },
+  },
+  {
+    why: 'an agent renamed',
+    method: 'PUT',
+    path: '/api/agents/nadia',
+    body: { id: 'nadia', name: 'Nadia B.', number: '+213550000004', desks: ['intercom'] },
+    status: 200,
+    audit: { entity: 'agent', entityId: 'nadia', action: /^api\.update$/ },
+  },
+  {
+    why: 'an agent deactivated',
+    method: 'DELETE',
+    path: '/api/agents/nadia',
+    status: 204,
+    audit: { entity: 'agent', entityId: 'nadia', action: /^api\.deactivate$/ },
+  },
+  {
+    why: 'a new client',
+    method: 'POST',
+    path: '/api/clients',
+    body: { id: 'sahara', name: 'Sahara Logistique', numbers: [{ number: '+213661000009', contact: 'Mme Kaci' }] },
+    status: 201,
+    audit: { entity: 'client', entityId: 'sahara', action: /^api\.create$/ },
+  },
+  {
+    why: 'a number registered',
+    method: 'POST',
+    path: '/api/clients/sahara/numbers',
+    body: { number: '+213661000010' },
+    status: 201,
+    audit: { entity: 'client-number', entityId: '+213661000010', action: /^api\.create$/ },
+  },
+  {
+    why: 'a number unregistered',
+    method: 'DELETE',
+    path: '/api/clients/sahara/numbers/%2B213661000010',
+    status: 204,
+    audit: { entity: 'client-number', entityId: '+213661000010', action: /^api\.deactivate$/ },
+  },
+  {
+    why: 'a contract signed',
+    method: 'POST',
+    path: '/api/clients/sahara/contracts',
+    body: { desk: 'intercom', start: '2026-11-01', monthlyQuotaMinutes: 120 },
+    status: 201,
+    audit: { entity: 'contract', entityId: 'sahara/intercom/2026-11-01', action: /^api\.create$/ },
+  },
+  {
+    why: 'a client suspended',
+    method: 'PUT',
+    path: '/api/clients/sahara/suspension',
+    body: { suspended: true, reason: 'Factures impayées' },
+    status: 200,
+    audit: { entity: 'client', entityId: 'sahara', action: /^api\.update$/ },
+  },
+  {
+    why: 'a client deactivated',
+    method: 'DELETE',
+    path: '/api/clients/sahara',
+    status: 204,
+    audit: { entity: 'client', entityId: 'sahara', action: /^api\.deactivate$/ },
+  },
+  {
+    why: 'a desk deactivated',
+    method: 'DELETE',
+    path: '/api/desks/annexe',
+    status: 204,
+    audit: { entity: 'desk', entityId: 'annexe', action: /^api\.deactivate$/ },
+  },
 ]
 
 eachDatabase(t, async (t, database) => {
-  const { send, tokens, twilio, clock, database: { db } } = await apiApp(t, database)
+  const {
+    send,
+    tokens,
+    twilio,
+    clock,
+    database: { db },
+  } = await apiApp(t, database)
   const admin = { token: tokens.admin }
 
   t.test('the exported desk file parses, and applying it back changes nothing', async (t) => {
@@ -52,7 +158,8 @@ eachDatabase(t, async (t, database) => {
     t.equal(applied.statusCode, 200)
     t.same(applied.json().changes, [], 'PUT /api/config with it reports no change')
     t.equal(await currentConfigVersion(db), versionBefore, 'and leaves the configuration version')
-    if (parsed.ok) t.same((await applyDeskFile(db, parsed.file, { actor: 'test', now: new Date() })).changes, [], 'as does the CLI')
+    if (parsed.ok)
+      t.same((await applyDeskFile(db, parsed.file, { actor: 'test', now: new Date() })).changes, [], 'as does the CLI')
   })
 
   for (const write of WRITES) {
@@ -60,14 +167,23 @@ eachDatabase(t, async (t, database) => {
       clock.advance(60_000)
       const versionBefore = await currentConfigVersion(db)
       const response = await send(write.method, write.path, { token: tokens[write.as ?? 'admin'], body: write.body })
-      t.equal(response.statusCode, write.status, `${write.method} ${write.path} answers ${write.status} (${response.body.slice(0, 200)})`)
+      t.equal(
+        response.statusCode,
+        write.status,
+        `${write.method} ${write.path} answers ${write.status} (${response.body.slice(0, 200)})`,
+      )
       t.ok((await currentConfigVersion(db)) > versionBefore, 'the configuration version moved')
       const entries = await db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.entity, write.audit.entity), eq(auditLog.entityId, write.audit.entityId), eq(auditLog.at, clock.now())))
+        .where(
+          and(eq(auditLog.entity, write.audit.entity), eq(auditLog.entityId, write.audit.entityId), eq(auditLog.at, clock.now())),
+        )
       const entry = entries.find((e) => write.audit.action.test(e.action))
-      t.ok(entry, `an audit entry ${write.audit.action} for ${write.audit.entity} ${write.audit.entityId} (found ${entries.map((e) => e.action).join(', ') || 'none'})`)
+      t.ok(
+        entry,
+        `an audit entry ${write.audit.action} for ${write.audit.entity} ${write.audit.entityId} (found ${entries.map((e) => e.action).join(', ') || 'none'})`,
+      )
       t.equal(entry?.actor, write.as === 'manager' ? 'desk manager' : 'ops admin', "the actor is the token's name")
     })
   }
@@ -84,23 +200,48 @@ eachDatabase(t, async (t, database) => {
   })
 
   t.test('what the API changes, the next call hears', async (t) => {
-    const suspend = await send('PUT', '/api/clients/acme/suspension', { ...admin, body: { suspended: true, reason: 'Contrat en litige' } })
-    t.match(suspend.json(), { id: 'acme', suspended: true, suspendedReason: 'Contrat en litige' }, 'the client is suspended with its reason')
+    const suspend = await send('PUT', '/api/clients/acme/suspension', {
+      ...admin,
+      body: { suspended: true, reason: 'Contrat en litige' },
+    })
+    t.match(
+      suspend.json(),
+      { id: 'acme', suspended: true, suspendedReason: 'Contrat en litige' },
+      'the client is suspended with its reason',
+    )
     const suspended = await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER })
-    t.match((await send('GET', `/api/calls/${suspended.callSid}`, admin)).json(), { outcome: 'suspended' }, 'a suspended client hears the suspension')
+    t.match(
+      (await send('GET', `/api/calls/${suspended.callSid}`, admin)).json(),
+      { outcome: 'suspended' },
+      'a suspended client hears the suspension',
+    )
     await send('PUT', '/api/clients/acme/suspension', { ...admin, body: { suspended: false } })
 
     await send('POST', '/api/clients/acme/numbers', { ...admin, body: { number: '+213 661 00 00 07', contact: 'Accueil' } })
     const fromNewNumber = await playCall(twilio, { from: '+213661000007', to: DESK_NUMBER, talkSeconds: 30 })
-    t.match((await send('GET', `/api/calls/${fromNewNumber.callSid}`, admin)).json(), { clientId: 'acme', outcome: 'answered' }, 'a number registered (spaces tolerated) identifies the client')
+    t.match(
+      (await send('GET', `/api/calls/${fromNewNumber.callSid}`, admin)).json(),
+      { clientId: 'acme', outcome: 'answered' },
+      'a number registered (spaces tolerated) identifies the client',
+    )
     await send('DELETE', '/api/clients/acme/numbers/%2B213661000007', admin)
     const unknown = await playCall(twilio, { from: '+213661000007', to: DESK_NUMBER })
-    t.match((await send('GET', `/api/calls/${unknown.callSid}`, admin)).json(), { clientId: null, outcome: 'unknown_caller' }, 'an unregistered number identifies nobody')
+    t.match(
+      (await send('GET', `/api/calls/${unknown.callSid}`, admin)).json(),
+      { clientId: null, outcome: 'unknown_caller' },
+      'an unregistered number identifies nobody',
+    )
 
-    for (const agent of ['amina', 'karim']) await send('PUT', `/api/agents/${agent}/duty`, { token: tokens.manager, body: { onDuty: false } })
+    for (const agent of ['amina', 'karim'])
+      await send('PUT', `/api/agents/${agent}/duty`, { token: tokens.manager, body: { onDuty: false } })
     const nobody = await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER })
-    t.match((await send('GET', `/api/calls/${nobody.callSid}`, admin)).json(), { outcome: 'no_answer' }, 'with every agent off duty, nobody is rung')
-    for (const agent of ['amina', 'karim']) await send('PUT', `/api/agents/${agent}/duty`, { token: tokens.manager, body: { onDuty: true } })
+    t.match(
+      (await send('GET', `/api/calls/${nobody.callSid}`, admin)).json(),
+      { outcome: 'no_answer' },
+      'with every agent off duty, nobody is rung',
+    )
+    for (const agent of ['amina', 'karim'])
+      await send('PUT', `/api/agents/${agent}/duty`, { token: tokens.manager, body: { onDuty: true } })
   })
 
   t.test("re-applying the desk file leaves the agents' duty as the switch set it", async (t) => {
@@ -115,17 +256,36 @@ eachDatabase(t, async (t, database) => {
   t.test('contracts: new terms apply, a recorded notice stays, a deactivated contract keeps its usage', async (t) => {
     const [acme] = (await send('GET', '/api/contracts?client=acme', admin)).json().items
     await send('POST', `/api/contracts/${acme.id}/notice`, { ...admin, body: { givenOn: '2026-11-20' } })
-    const changed = await send('PUT', `/api/contracts/${acme.id}`, { ...admin, body: { desk: 'intercom', start: '2026-01-15', monthlyQuotaMinutes: 600, overage: 'refuse' } })
-    t.match(changed.json(), { id: acme.id, monthlyQuotaMinutes: 600, overage: 'refuse', noticeGivenOn: '2026-11-20' }, 'the terms change and the notice stays')
+    const changed = await send('PUT', `/api/contracts/${acme.id}`, {
+      ...admin,
+      body: { desk: 'intercom', start: '2026-01-15', monthlyQuotaMinutes: 600, overage: 'refuse' },
+    })
+    t.match(
+      changed.json(),
+      { id: acme.id, monthlyQuotaMinutes: 600, overage: 'refuse', noticeGivenOn: '2026-11-20' },
+      'the terms change and the notice stays',
+    )
     const call = await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, talkSeconds: 60 })
-    t.match((await send('GET', `/api/calls/${call.callSid}`, admin)).json(), { outcome: 'answered', contractId: acme.id }, 'calls are served under the same contract')
+    t.match(
+      (await send('GET', `/api/calls/${call.callSid}`, admin)).json(),
+      { outcome: 'answered', contractId: acme.id },
+      'calls are served under the same contract',
+    )
     const [month] = (await send('GET', '/api/clients/acme/usage?month=2026-11', admin)).json().items
     t.match(month, { contractId: acme.id, quotaSeconds: 36_000 }, "and the month's quota follows")
     t.equal((await send('DELETE', `/api/contracts/${acme.id}`, admin)).statusCode, 204, 'the contract is deactivated')
     t.match((await send('GET', `/api/contracts/${acme.id}`, admin)).json(), { active: false }, 'and kept')
-    t.match((await send('GET', '/api/clients/acme/usage?month=2026-11', admin)).json().items, [{ contractId: acme.id, usedSeconds: month.usedSeconds }], 'with the usage it had')
+    t.match(
+      (await send('GET', '/api/clients/acme/usage?month=2026-11', admin)).json().items,
+      [{ contractId: acme.id, usedSeconds: month.usedSeconds }],
+      'with the usage it had',
+    )
     const refused = await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER })
-    t.match((await send('GET', `/api/calls/${refused.callSid}`, admin)).json(), { outcome: 'no_contract' }, 'and the next call finds no contract')
+    t.match(
+      (await send('GET', `/api/calls/${refused.callSid}`, admin)).json(),
+      { outcome: 'no_contract' },
+      'and the next call finds no contract',
+    )
   })
 
   t.test('a desk file of a thousand clients is accepted and exported back', async (t) => {
@@ -136,8 +296,23 @@ eachDatabase(t, async (t, database) => {
         id,
         name: `Client numéro ${i}, une raison sociale un peu longue SARL`,
         suspended: false,
-        numbers: [{ number: `+2136620${String(i).padStart(5, '0')}`, contact: 'Service informatique' }, { number: `+2136630${String(i).padStart(5, '0')}`, contact: 'Direction' }],
-        contracts: [{ desk: 'intercom', start: '2026-01-01', months: 12, monthlyQuotaMinutes: 300, noticeMonths: 3, renews: true, overage: 'bill', billingIncrementSeconds: 60, changes: [] }],
+        numbers: [
+          { number: `+2136620${String(i).padStart(5, '0')}`, contact: 'Service informatique' },
+          { number: `+2136630${String(i).padStart(5, '0')}`, contact: 'Direction' },
+        ],
+        contracts: [
+          {
+            desk: 'intercom',
+            start: '2026-01-01',
+            months: 12,
+            monthlyQuotaMinutes: 300,
+            noticeMonths: 3,
+            renews: true,
+            overage: 'bill',
+            billingIncrementSeconds: 60,
+            changes: [],
+          },
+        ],
       })
     }
     const body = JSON.stringify(exported)

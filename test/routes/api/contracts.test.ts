@@ -16,28 +16,47 @@ interface ContractItem {
 }
 
 eachDatabase(t, async (t, database) => {
-  const { send, tokens, clock, database: { db } } = await apiApp(t, database)
+  const {
+    send,
+    tokens,
+    clock,
+    database: { db },
+  } = await apiApp(t, database)
   const manager = { token: tokens.manager }
   const list = async (query = '') => (await send('GET', `/api/contracts${query}`, manager)).json().items as ContractItem[]
 
   for (const { client, ...standing } of STANDINGS) {
-    t.test(`${client}: ${standing.inForce ? `in force until ${standing.period?.lastDay}, notice by ${standing.noticeDeadline}` : `ended on ${standing.endsOn}`}`, async (t) => {
-      const [contract] = await list(`?client=${client}`)
-      t.match(contract, { clientId: client, today: '2026-11-28', ...standing })
-    })
+    t.test(
+      `${client}: ${standing.inForce ? `in force until ${standing.period?.lastDay}, notice by ${standing.noticeDeadline}` : `ended on ${standing.endsOn}`}`,
+      async (t) => {
+        const [contract] = await list(`?client=${client}`)
+        t.match(contract, { clientId: client, today: '2026-11-28', ...standing })
+      },
+    )
   }
 
   for (const [noticeBefore, clients] of NOTICE_BEFORE) {
     t.test(`notice due by ${noticeBefore}: ${clients.join(', ') || 'none'}`, async (t) => {
-      t.same((await list(`?noticeBefore=${noticeBefore}`)).map((c) => c.clientId), clients)
+      t.same(
+        (await list(`?noticeBefore=${noticeBefore}`)).map((c) => c.clientId),
+        clients,
+      )
     })
   }
 
   t.test("a deadline is near or past on the desk's own calendar day", async (t) => {
     clock.set('2026-11-30T23:30:00Z') // 1 December, 00:30 in Algiers
-    t.same((await list('?noticeBefore=2026-12-01')).map((c) => c.clientId), ['djurdjura'], 'the deadline day itself still counts')
+    t.same(
+      (await list('?noticeBefore=2026-12-01')).map((c) => c.clientId),
+      ['djurdjura'],
+      'the deadline day itself still counts',
+    )
     clock.set('2026-12-01T23:30:00Z') // 2 December in Algiers, still 1 December in UTC
-    t.same((await list('?noticeBefore=2026-12-31')).map((c) => c.clientId), [], 'the day after, it is past')
+    t.same(
+      (await list('?noticeBefore=2026-12-31')).map((c) => c.clientId),
+      [],
+      'the day after, it is past',
+    )
     clock.set('2026-11-28T10:00:00+01:00')
   })
 
@@ -46,17 +65,48 @@ eachDatabase(t, async (t, database) => {
     const versionBefore = await currentConfigVersion(db)
     const response = await send('POST', `/api/contracts/${djurdjura?.id}/notice`, { ...manager, body: { givenOn: '2026-11-28' } })
     t.equal(response.statusCode, 200)
-    t.match(response.json(), { noticeGivenOn: '2026-11-28', noticeRecordedBy: 'desk manager', inForce: true, endsOn: '2027-03-01', noticeDeadline: null }, 'it ends on 1 March 2027')
-    t.ok((await currentConfigVersion(db)) > versionBefore, 'the configuration version moved (notice decides which calls are served)')
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.action, 'api.notice'), eq(auditLog.entityId, 'djurdjura/intercom/2026-03-01')))
-    t.match(entry, { actor: 'desk manager', before: { noticeGivenOn: null }, after: { noticeGivenOn: '2026-11-28' } }, 'who recorded it, what before and after')
-    t.same((await list('?noticeBefore=2026-12-31')).map((c) => c.clientId), [], 'and no notice is due any more')
+    t.match(
+      response.json(),
+      {
+        noticeGivenOn: '2026-11-28',
+        noticeRecordedBy: 'desk manager',
+        inForce: true,
+        endsOn: '2027-03-01',
+        noticeDeadline: null,
+      },
+      'it ends on 1 March 2027',
+    )
+    t.ok(
+      (await currentConfigVersion(db)) > versionBefore,
+      'the configuration version moved (notice decides which calls are served)',
+    )
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'api.notice'), eq(auditLog.entityId, 'djurdjura/intercom/2026-03-01')))
+    t.match(
+      entry,
+      { actor: 'desk manager', before: { noticeGivenOn: null }, after: { noticeGivenOn: '2026-11-28' } },
+      'who recorded it, what before and after',
+    )
+    t.same(
+      (await list('?noticeBefore=2026-12-31')).map((c) => c.clientId),
+      [],
+      'and no notice is due any more',
+    )
   })
 
   t.test('notice given late ends the contract with the next period', async (t) => {
     const [acme] = await list('?client=acme')
-    const response = await send('POST', `/api/contracts/${acme?.id}/notice`, { token: tokens.admin, body: { givenOn: '2026-11-20' } })
-    t.match(response.json(), { noticeGivenOn: '2026-11-20', endsOn: '2028-01-15' }, 'past the 15 October deadline: the period to January 2028 runs')
+    const response = await send('POST', `/api/contracts/${acme?.id}/notice`, {
+      token: tokens.admin,
+      body: { givenOn: '2026-11-20' },
+    })
+    t.match(
+      response.json(),
+      { noticeGivenOn: '2026-11-20', endsOn: '2028-01-15' },
+      'past the 15 October deadline: the period to January 2028 runs',
+    )
   })
 
   t.test('a deactivated contract takes no notice', async (t) => {
@@ -64,6 +114,10 @@ eachDatabase(t, async (t, database) => {
     await send('DELETE', `/api/contracts/${atlas?.id}`, { token: tokens.admin })
     const response = await send('POST', `/api/contracts/${atlas?.id}/notice`, { ...manager, body: { givenOn: '2026-11-20' } })
     t.equal(response.statusCode, 409, 'a conflict')
-    t.match((await send('GET', `/api/contracts/${atlas?.id}`, manager)).json(), { active: false, noticeGivenOn: null }, 'and nothing recorded')
+    t.match(
+      (await send('GET', `/api/contracts/${atlas?.id}`, manager)).json(),
+      { active: false, noticeGivenOn: null },
+      'and nothing recorded',
+    )
   })
 })

@@ -30,7 +30,9 @@ t.test('the OpenAPI document', async (t) => {
   t.match(document.info, { title: 'supportline', version: /\d/ })
 
   const operations = Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([method]) => METHODS.has(method)).map(([method, operation]) => ({ path, method, operation })),
+    Object.entries(item)
+      .filter(([method]) => METHODS.has(method))
+      .map(([method, operation]) => ({ path, method, operation })),
   )
   t.ok(operations.length > 50, `lists ${operations.length} operations`)
 
@@ -47,7 +49,12 @@ t.test('the OpenAPI document', async (t) => {
 
   const references = [...response.body.matchAll(/"\$ref":"#\/([^"]+)"/g)].map((match) => match[1] as string)
   for (const reference of new Set(references)) {
-    const target = reference.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], document)
+    const target = reference
+      .split('/')
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+        document,
+      )
     t.ok(target, `#/${reference} resolves`)
   }
 
@@ -60,7 +67,10 @@ t.test('the OpenAPI document', async (t) => {
     })
     t.ok(found, `${endpoint.method} ${path} is documented`)
   }
-  t.notOk([...documented].some((entry) => entry.includes('/webhooks/') || entry.includes('healthz')), 'webhooks and health checks stay out of it')
+  t.notOk(
+    [...documented].some((entry) => entry.includes('/webhooks/') || entry.includes('healthz')),
+    'webhooks and health checks stay out of it',
+  )
 
   const ui = await sender(app)('GET', '/docs/', { token: null, accept: 'text/html' })
   t.equal(ui.statusCode, 200, 'the browsable UI is at /docs')

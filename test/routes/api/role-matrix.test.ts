@@ -16,7 +16,12 @@ const ASKERS: Asker[] = ['none', 'wrong', 'revoked', 'client', 'manager', 'admin
 eachDatabase(t, async (t, database) => {
   const file = withSpares(deskFile('intercom'))
   const api = await apiApp(t, database, { file })
-  const { send, tokens, twilio, database: { db } } = api
+  const {
+    send,
+    tokens,
+    twilio,
+    database: { db },
+  } = api
 
   // Calls of both clients, and callback requests (nobody answers) to assign and close.
   const acmeCall = (await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, talkSeconds: 90 })).callSid
@@ -24,7 +29,8 @@ eachDatabase(t, async (t, database) => {
   for (let i = 0; i < 3; i++) await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, answer: false })
   const open = await db.select({ id: callbacks.id }).from(callbacks).orderBy(callbacks.id)
   const [assignable, ...fresh] = open.map((row) => String(row.id))
-  const contractOf = async (clientId: string) => String((await db.select().from(contracts).where(eq(contracts.clientId, clientId)))[0]?.id)
+  const contractOf = async (clientId: string) =>
+    String((await db.select().from(contracts).where(eq(contracts.clientId, clientId)))[0]?.id)
   const spareToken = await createToken(db, { name: 'to revoke', role: 'manager', clientId: null, actor: 'test', now: new Date() })
 
   const fill = (path: string) =>
@@ -36,12 +42,14 @@ eachDatabase(t, async (t, database) => {
   /** `usesUp`: the request will succeed, so a once-only resource ({freshCallback}) is taken from the pool. */
   const resolve = async (path: string, usesUp: boolean) => {
     let filled = fill(path)
-    if (filled.includes('{freshCallback}')) filled = filled.replace('{freshCallback}', (usesUp ? fresh.shift() : assignable) ?? '0')
+    if (filled.includes('{freshCallback}'))
+      filled = filled.replace('{freshCallback}', (usesUp ? fresh.shift() : assignable) ?? '0')
     if (filled.includes('{contract}')) filled = filled.replace('{contract}', await contractOf('acme'))
     if (filled.includes('{spareContract}')) filled = filled.replace('{spareContract}', await contractOf('spare'))
     return filled
   }
-  const bodyOf = async (endpoint: EndpointCase) => (endpoint.body === CURRENT_CONFIG ? (await send('GET', '/api/config')).json() : endpoint.body)
+  const bodyOf = async (endpoint: EndpointCase) =>
+    endpoint.body === CURRENT_CONFIG ? (await send('GET', '/api/config')).json() : endpoint.body
 
   const expected = (endpoint: EndpointCase, asker: Asker): number => {
     if (asker === 'none' || asker === 'wrong' || asker === 'revoked') return 401
@@ -66,7 +74,10 @@ eachDatabase(t, async (t, database) => {
         if (status >= 400) {
           t.match(response.headers['content-type'], /^application\/problem\+json/, `${asker}'s refusal is a problem`)
           const keys = Object.keys(response.json())
-          t.ok(keys.every((key) => PROBLEM_KEYS.has(key)), `${asker}'s refusal carries no data (keys: ${keys.join(', ')})`)
+          t.ok(
+            keys.every((key) => PROBLEM_KEYS.has(key)),
+            `${asker}'s refusal carries no data (keys: ${keys.join(', ')})`,
+          )
         }
         if (asker === 'client' && status < 300 && response.body) {
           t.notMatch(response.body, /atlas/i, "a client's answer says nothing of another client")

@@ -20,7 +20,10 @@ eachDatabase(t, async (t, database) => {
   const admin = { token: tokens.admin }
   // A 5-minute quota counted by started minutes, to cross the line within a few calls.
   const [contract] = (await send('GET', '/api/contracts?client=acme', admin)).json().items
-  await send('PUT', `/api/contracts/${contract.id}`, { ...admin, body: { desk: 'intercom', start: '2026-01-15', monthlyQuotaMinutes: 5, billingIncrementSeconds: 60 } })
+  await send('PUT', `/api/contracts/${contract.id}`, {
+    ...admin,
+    body: { desk: 'intercom', start: '2026-01-15', monthlyQuotaMinutes: 5, billingIncrementSeconds: 60 },
+  })
 
   const call = async (at: string, talkSeconds: number, press?: string[]) => {
     clock.set(at)
@@ -34,19 +37,28 @@ eachDatabase(t, async (t, database) => {
   clock.set('2026-11-28T10:30:00+01:00')
   await playCall(twilio, { from: ATLAS_CALLER, to: DESK_NUMBER, talkSeconds: 75 })
 
-  const statement = async (month: string, token = tokens.admin) => (await send('GET', `/api/clients/acme/statements/${month}`, { token })).json()
+  const statement = async (month: string, token = tokens.admin) =>
+    (await send('GET', `/api/clients/acme/statements/${month}`, { token })).json()
 
   t.test('each counted call with its included and billable seconds, on-call apart', async (t) => {
     const { contracts } = await statement('2026-11')
     t.equal(contracts.length, 1, 'one contract')
     const [acme] = contracts
     t.match(acme, { contractId: contract.id, desk: 'intercom', quotaSeconds: 300 })
-    t.match(acme.calls, [
-      { callSid: first, talkSeconds: 100, countedSeconds: 120, includedSeconds: 120, overageSeconds: 0 },
-      { callSid: second, talkSeconds: 150, countedSeconds: 180, includedSeconds: 180, overageSeconds: 0 },
-      { callSid: third, talkSeconds: 200, countedSeconds: 240, includedSeconds: 0, overageSeconds: 240 },
-    ], 'in the order they came, the third one billable')
-    t.match(acme.onCallCalls, [{ callSid: onCall, talkSeconds: 610, countedSeconds: 0, onCallSeconds: 660 }], 'the on-call call, billed apart by started minute')
+    t.match(
+      acme.calls,
+      [
+        { callSid: first, talkSeconds: 100, countedSeconds: 120, includedSeconds: 120, overageSeconds: 0 },
+        { callSid: second, talkSeconds: 150, countedSeconds: 180, includedSeconds: 180, overageSeconds: 0 },
+        { callSid: third, talkSeconds: 200, countedSeconds: 240, includedSeconds: 0, overageSeconds: 240 },
+      ],
+      'in the order they came, the third one billable',
+    )
+    t.match(
+      acme.onCallCalls,
+      [{ callSid: onCall, talkSeconds: 610, countedSeconds: 0, onCallSeconds: 660 }],
+      'the on-call call, billed apart by started minute',
+    )
     t.match(acme.totals, { usedSeconds: 540, includedSeconds: 300, overageSeconds: 240, onCallSeconds: 660, calls: 4 })
     t.notOk(JSON.stringify(acme).includes(december), "December's call is in December")
   })
@@ -63,8 +75,18 @@ eachDatabase(t, async (t, database) => {
         t.equal(part.quotaSeconds, used?.quotaSeconds, 'the quota is the usage quota')
         const sum = (key: keyof Line) => lines.reduce((s, l) => s + Number(l[key]), 0)
         t.same(
-          { used: sum('countedSeconds'), included: sum('includedSeconds'), overage: sum('overageSeconds'), onCall: sum('onCallSeconds') },
-          { used: part.totals.usedSeconds, included: part.totals.includedSeconds, overage: part.totals.overageSeconds, onCall: part.totals.onCallSeconds },
+          {
+            used: sum('countedSeconds'),
+            included: sum('includedSeconds'),
+            overage: sum('overageSeconds'),
+            onCall: sum('onCallSeconds'),
+          },
+          {
+            used: part.totals.usedSeconds,
+            included: part.totals.includedSeconds,
+            overage: part.totals.overageSeconds,
+            onCall: part.totals.onCallSeconds,
+          },
           'and are the sums of its lines',
         )
       }
@@ -77,9 +99,16 @@ eachDatabase(t, async (t, database) => {
     t.equal(response.statusCode, 200)
     t.match(response.headers['content-type'], /^text\/csv/)
     t.match(response.headers['content-disposition'], /statement-acme-2026-11\.csv/)
-    const [header, ...rows] = response.body.trim().split('\n').map((line) => line.split(','))
+    const [header, ...rows] = response.body
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','))
     const column = (row: string[] | undefined, name: string) => row?.[header?.indexOf(name) ?? -1]
-    t.same(rows.map((row) => column(row, 'kind')), ['call', 'call', 'call', 'on_call', 'total'], 'three calls, the on-call one, the total')
+    t.same(
+      rows.map((row) => column(row, 'kind')),
+      ['call', 'call', 'call', 'on_call', 'total'],
+      'three calls, the on-call one, the total',
+    )
     const total = rows.at(-1)
     t.same(
       ['countedSeconds', 'includedSeconds', 'overageSeconds', 'onCallSeconds', 'quotaSeconds'].map((name) => column(total, name)),

@@ -38,7 +38,9 @@ eachDatabase(t, async (t, database) => {
     t.equal((await send('GET', '/api/calls', { token })).statusCode, 200, 'it reads the call log')
     t.equal((await send('GET', '/api/tokens', { token })).statusCode, 403, 'but a manager does not manage tokens')
     const listed = await send('GET', '/api/tokens')
-    t.match(listed.json().items, [{ id, name: 'Leila (manager)', role: 'manager', clientId: null, createdBy: 'ADMIN_TOKEN', revokedAt: null }])
+    t.match(listed.json().items, [
+      { id, name: 'Leila (manager)', role: 'manager', clientId: null, createdBy: 'ADMIN_TOKEN', revokedAt: null },
+    ])
     t.notOk(listed.body.includes(token) || listed.body.includes(hashToken(token)), 'the list carries neither secret nor hash')
   })
 
@@ -56,8 +58,14 @@ eachDatabase(t, async (t, database) => {
     t.equal((await send('DELETE', `/api/tokens/${id}`, { token })).statusCode, 204, 'an admin token can revoke itself')
     t.equal((await send('GET', '/api/tokens', { token })).statusCode, 401, 'and then fails')
     t.equal((await send('DELETE', `/api/tokens/${id}`)).statusCode, 404, 'a revoked token cannot be revoked again')
-    const entries = await database.db.select().from(auditLog).where(eq(auditLog.entityId, String(id)))
-    t.match(entries, [{ action: 'token.create', actor: 'ADMIN_TOKEN', after: { name: 'temp', role: 'admin' } }, { action: 'token.revoke', actor: 'temp' }])
+    const entries = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, String(id)))
+    t.match(entries, [
+      { action: 'token.create', actor: 'ADMIN_TOKEN', after: { name: 'temp', role: 'admin' } },
+      { action: 'token.revoke', actor: 'temp' },
+    ])
   })
 
   t.test('no secret, hash or Authorization header reaches the logs', async (t) => {

@@ -9,7 +9,11 @@ import { ACME_CALLER, DESK_NUMBER, apiApp } from '../../helpers/api.js'
 import { eachDatabase } from '../../helpers/databases.js'
 
 eachDatabase(t, async (t, database) => {
-  const { send, twilio, database: { db } } = await apiApp(t, database)
+  const {
+    send,
+    twilio,
+    database: { db },
+  } = await apiApp(t, database)
   await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, answer: false })
   const [callback] = await db.select({ id: callbacks.id }).from(callbacks)
   const [contract] = await db.select({ id: contracts.id }).from(contracts)
@@ -20,10 +24,15 @@ eachDatabase(t, async (t, database) => {
       t.test(`${problem.why}: ${problem.status}`, async (t) => {
         const versionBefore = await currentConfigVersion(db)
         const response = await send(problem.method, fill(problem.path), { body: problem.body })
-        t.equal(response.statusCode, problem.status, `${problem.method} ${problem.path} answers ${problem.status} (${response.body.slice(0, 300)})`)
+        t.equal(
+          response.statusCode,
+          problem.status,
+          `${problem.method} ${problem.path} answers ${problem.status} (${response.body.slice(0, 300)})`,
+        )
         t.match(response.headers['content-type'], /^application\/problem\+json/, 'as a problem')
         const named = ((response.json().errors ?? []) as { field: string }[]).map((e) => e.field)
-        for (const field of problem.fields ?? []) t.ok(named.includes(field), `the problem names ${field} (it names ${named.join(', ') || 'nothing'})`)
+        for (const field of problem.fields ?? [])
+          t.ok(named.includes(field), `the problem names ${field} (it names ${named.join(', ') || 'nothing'})`)
         t.equal(await currentConfigVersion(db), versionBefore, 'and the configuration is as it was')
       })
     }
