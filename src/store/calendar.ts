@@ -80,16 +80,13 @@ export async function addCalendarEntry(
   actor: Actor,
 ): Promise<CalendarEntry> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(calendarEntries)
-      .values({ deskId, kind, entry, by: actor.name, at: actor.now })
-      .returning({
-        id: calendarEntries.id,
-        kind: calendarEntries.kind,
-        entry: calendarEntries.entry,
-        by: calendarEntries.by,
-        at: calendarEntries.at,
-      })
+    const [row] = await tx.insert(calendarEntries).values({ deskId, kind, entry, by: actor.name, at: actor.now }).returning({
+      id: calendarEntries.id,
+      kind: calendarEntries.kind,
+      entry: calendarEntries.entry,
+      by: calendarEntries.by,
+      at: calendarEntries.at,
+    })
     if (!row) throw new Error('calendar entry insert returned nothing')
     await writeAudit(tx, {
       at: actor.now,
