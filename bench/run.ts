@@ -231,7 +231,9 @@ async function recordedCalls(url: string): Promise<string> {
     const counts = await sql<{ decision: string; n: string }[]>`
       select decision, count(*) as n from calls where started_at > ${HISTORY_END} group by decision order by 2 desc`
     const events = await sql<{ n: string }[]>`select count(*) as n from call_events where at > ${HISTORY_END} and kind = 'voice'`
-    return `${counts.map((c) => `${c.decision} ${c.n}`).join(', ')}; voice events ${events[0]?.n}`
+    // The whole-call runs count talk like production does: one leg per answered call.
+    const legs = await sql<{ n: string }[]>`select count(*) as n from talk_legs where counted_at > ${HISTORY_END}`
+    return `${counts.map((c) => `${c.decision} ${c.n}`).join(', ')}; voice events ${events[0]?.n}; talk legs counted ${legs[0]?.n}`
   } finally {
     await sql.end()
   }

@@ -29,11 +29,17 @@ export function incomingCall(authToken: string, publicUrl: string): Request {
 interface CallContext {
   call?: { callSid: string; from: string; to: string }
   talk?: number
+  /** the <Dial action> of the voice answer: it carries where the talk counts (contract, month) */
+  dialPath?: string
 }
 
-/** One call as Twilio plays it when an agent answers: voice, then the dial callback, then the status callback. */
+const DIAL_ACTION = /<Dial[^>]* action="([^"]+)"/
+
+/**
+ * One call as Twilio plays it when an agent answers: voice, then the dial callback at the URL the
+ * voice answer gave (so the talk is counted, as in production), then the status callback.
+ */
 export function wholeCall(authToken: string, publicUrl: string): Request[] {
-  const dialPath = '/webhooks/twilio/dial?leg=agents&attempt=1'
   return [
     {
       setupRequest: (request, context) => {
@@ -42,10 +48,17 @@ export function wholeCall(authToken: string, publicUrl: string): Request[] {
         state.talk = 30 + Math.floor(Math.random() * 570)
         return signed(request, authToken, publicUrl, '/webhooks/twilio/voice', payload('incoming-call', state.call))
       },
+      onResponse: (_status, body, context) => {
+        const action = DIAL_ACTION.exec(body)?.[1]
+        // No <Dial> (a refused or closed call): the callback still comes, with nothing to count.
+        ;(context as CallContext).dialPath = action
+          ? action.replaceAll('&amp;', '&')
+          : '/webhooks/twilio/dial?leg=agents&attempt=1'
+      },
     },
     {
       setupRequest: (request, context) => {
-        const { call, talk } = context as Required<CallContext>
+        const { call, talk, dialPath } = context as Required<CallContext>
         const params = payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: String(talk) })
         return signed(request, authToken, publicUrl, dialPath, params)
       },
