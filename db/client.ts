@@ -1,6 +1,5 @@
 // The database: embedded Postgres (PGlite) under DATA_DIR by default, a real Postgres with a URL.
 // Both speak the same SQL through drizzle, with the same schema and the same migrations.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
@@ -10,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { lockWithPid } from '../src/pid-lock.js'
 import * as schema from './schema.js'
 
 export type Schema = typeof schema
@@ -66,45 +66,17 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
 }
 
-/** Thrown when another process already has the embedded database open. */
-export class DatabaseInUseError extends Error {
-  override name = 'DatabaseInUseError'
-}
-
 /**
  * PGlite is one process's database: a second process opening the same files would corrupt them.
- * A lock file holding the owner's pid keeps a CLI from opening what a running server has open
- * (a lock left by a dead process is taken over).
+ * A lock file holding the owner's pid keeps a CLI from opening what a running server has open.
  */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  await mkdir(dataDir, { recursive: true })
-  const lockFile = `${dataDir}/supportline.lock`
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx' })
-      return () => rm(lockFile, { force: true })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''))
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new DatabaseInUseError(
-          `the embedded database in ${dataDir} is in use by process ${owner} (a running supportline?); ` +
-            'stop it first, or set DATABASE_URL to a Postgres server that both can share',
-        )
-      }
-      await rm(lockFile, { force: true })
-    }
-  }
-  throw new DatabaseInUseError(`cannot lock ${lockFile}`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  return lockWithPid(
+    `${dataDir}/supportline.lock`,
+    (owner) =>
+      `the embedded database in ${dataDir} is in use by process ${owner} (a running supportline?); ` +
+      'stop it first, or set DATABASE_URL to a Postgres server that both can share',
+  )
 }
 
 async function openPostgres(url: string, max: number | undefined): Promise<DatabaseHandle> {

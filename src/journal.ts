@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { type FileHandle, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { lockWithPid } from './pid-lock.js'
 
 export interface JournalEntry<T = unknown> {
   id: string
@@ -38,11 +39,19 @@ export class Journal<T = unknown> {
   private inCurrent = 0
   private inSegments = 0
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly unlock: () => Promise<void>,
+  ) {}
 
+  /** Opens the journal of a directory; one process at a time (InUseError otherwise). */
   static async open<T>(dir: string): Promise<Journal<T>> {
     await mkdir(dir, { recursive: true })
-    const journal = new Journal<T>(dir)
+    const unlock = await lockWithPid(
+      join(dir, 'owner.pid'),
+      (owner) => `the journal in ${dir} is in use by process ${owner}: each instance needs a DATA_DIR of its own`,
+    )
+    const journal = new Journal<T>(dir, unlock)
     journal.inCurrent = parseLines(await readFile(join(dir, CURRENT), 'utf8').catch(() => '')).length
     for (const segment of await journal.segments())
       journal.inSegments += parseLines(await readFile(join(dir, segment), 'utf8')).length
@@ -124,6 +133,7 @@ export class Journal<T = unknown> {
     await Promise.all([this.appends, this.replays])
     await this.handle?.close()
     this.handle = null
+    await this.unlock()
   }
 
   /** Moves current.jsonl aside as the next segment, so replay and appends never share a file. */

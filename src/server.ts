@@ -1,9 +1,10 @@
 // Entry point: config → database → migrations → desk file → buildApp → listen, and a graceful close.
 import closeWithGrace from 'close-with-grace'
-import { DatabaseInUseError, openDatabase } from '../db/client.js'
+import { openDatabase } from '../db/client.js'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
+import { InUseError } from './pid-lock.js'
 import { isStrayDriverWrite } from './process-faults.js'
 
 async function main() {
@@ -63,7 +64,7 @@ function clockFrom(start: Date | undefined): () => Date {
 
 main().catch((error: unknown) => {
   // Configuration mistakes are the operator's to fix: one clear line, no stack trace.
-  if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof DatabaseInUseError) {
+  if (error instanceof ConfigError || error instanceof DeskFileError || error instanceof InUseError) {
     console.error(`supportline: ${error.message}`)
   } else {
     console.error('supportline: failed to start:', error)

@@ -18,7 +18,11 @@ t.test('entries are replayed in the order they were appended, then the journal i
   t.same(seen, [1, 2, 3, 4, 5])
   t.match(result, { applied: 5, remaining: 0 })
   t.equal(journal.pending, 0)
-  t.same(await readdir(journal.dir), [], 'no file left behind')
+  t.same(
+    (await readdir(journal.dir)).filter((name) => name.endsWith('.jsonl')),
+    [],
+    'no journal file left behind',
+  )
 })
 
 t.test('a replay stops at the first failure and keeps the rest, in order, for the next one', async (t) => {
@@ -63,4 +67,23 @@ t.test('entries carry a unique id, so the database can tell one it already appli
   const b = await journal.append('b', at)
   t.not(a.id, b.id)
   t.equal(a.at, at.toISOString())
+})
+
+t.test('one process at a time: a journal in use by another live process is refused', async (t) => {
+  const { spawn } = await import('node:child_process')
+  const { once } = await import('node:events')
+  const { writeFile } = await import('node:fs/promises')
+  const { InUseError } = await import('../src/pid-lock.js')
+  const dir = t.testdir()
+  // A live process that is not this one "holds" the journal.
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'])
+  t.teardown(() => holder.kill())
+  await once(holder, 'spawn')
+  await writeFile(`${dir}/owner.pid`, String(holder.pid))
+  await t.rejects(Journal.open(dir), InUseError)
+  holder.kill()
+  await once(holder, 'exit')
+  const journal = await Journal.open(dir)
+  t.ok(journal, 'a lock left by a dead process is taken over')
+  await journal.close()
 })

@@ -1,6 +1,7 @@
 // The command line: npm run cli -- <command>. Same configuration (env) as the server.
 import { parseArgs } from 'node:util'
-import { DatabaseInUseError, type DatabaseHandle, openDatabase } from '../../db/client.js'
+import { type DatabaseHandle, openDatabase } from '../../db/client.js'
+import { InUseError } from '../pid-lock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { ROLES, type Role } from '../domain/access.js'
 import { DeskFileError, applyDeskFileFrom } from '../load-desk-file.js'
@@ -108,7 +109,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   else if (
     error instanceof ConfigError ||
     error instanceof DeskFileError ||
-    error instanceof DatabaseInUseError ||
+    error instanceof InUseError ||
     error instanceof CommandError
   )
     console.error(`supportline: ${error.message}`)
