@@ -1,8 +1,11 @@
 // The local journal: durable appends, ordered replay, stopping at the first failure, and nothing
 // lost or applied twice across rotations and restarts.
-import { appendFile, readdir } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { appendFile, readdir, writeFile } from 'node:fs/promises'
 import t from 'tap'
 import { Journal } from '../src/journal.js'
+import { InUseError } from '../src/pid-lock.js'
 
 const at = new Date('2026-11-28T10:00:00Z')
 
@@ -70,10 +73,6 @@ t.test('entries carry a unique id, so the database can tell one it already appli
 })
 
 t.test('one process at a time: a journal in use by another live process is refused', async (t) => {
-  const { spawn } = await import('node:child_process')
-  const { once } = await import('node:events')
-  const { writeFile } = await import('node:fs/promises')
-  const { InUseError } = await import('../src/pid-lock.js')
   const dir = t.testdir()
   // A live process that is not this one "holds" the journal.
   const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'])
