@@ -112,6 +112,20 @@ const post: Post = async (path, form, headers) => {
 const twilio = new Twilio(post, AUTH_TOKEN, PUBLIC_URL)
 
 const played: { callSid: string; talkSeconds: number }[] = []
+let journaledAtRecovery = 0
+let recoveredAt = 0
+
+/** Writes waiting in both instances' journals (from their /readyz). */
+async function journaled(): Promise<number> {
+  const counts = await Promise.all(
+    instances.map((instance) =>
+      fetch(`${instance.url}/readyz`)
+        .then((r) => r.json() as Promise<{ journaled: number }>)
+        .then((ready) => ready.journaled),
+    ),
+  )
+  return counts.reduce((a, b) => a + b, 0)
+}
 let running = true
 async function caller(index: number): Promise<void> {
   for (let n = 0; running; n++) {
@@ -137,13 +151,16 @@ const outage = (async () => {
   log('cutting the database off')
   await proxy.cut()
   await sleep(OUTAGE * 1000)
-  log('the database is back')
+  journaledAtRecovery = await journaled()
   await proxy.start()
+  recoveredAt = Date.now()
+  log(`the database is back (${journaledAtRecovery} writes journaled)`)
 })()
 await sleep(SECONDS * 1000)
 running = false
 await Promise.all([...callers, outage])
 const loadSeconds = (Date.now() - began) / 1000
+const journaledAtEnd = await journaled()
 
 // Recovery: both journals replayed (each instance's /readyz says ready, nothing journaled).
 const recoveryBegan = Date.now()
@@ -198,12 +215,14 @@ const result = {
   },
   peakRssMb: peaks,
   recoverySeconds: round(recoverySeconds),
+  journaled: { atRecovery: journaledAtRecovery, atEnd: journaledAtEnd },
   talkSeconds: talk,
   counted: { records, legs, usage: used },
   checks,
 }
 await mkdir(join(ROOT, 'bench/results'), { recursive: true })
 await writeFile(join(ROOT, 'bench/results/load.json'), `${JSON.stringify(result, null, 2)}\n`)
+const recoveries = await Promise.all(instances.map((instance) => recoveryOf(join(work, `${instance.name}.log`))))
 await rm(work, { recursive: true, force: true }).catch(() => {})
 
 console.log(`
@@ -211,13 +230,28 @@ calls made            ${played.length} (${latencies.length} webhooks, ${(played.
 webhook failures      ${failures.length}${failures.length ? `\n  ${failures.slice(0, 5).join('\n  ')}` : ''}
 latency ms            p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}
 peak RSS MB           ${peaks.join(' / ')}
+journaled writes      ${journaledAtRecovery} when the database came back, ${journaledAtEnd} when the load ended
 journal replayed in   ${result.recoverySeconds} s after the load
+back to direct writes ${recoveries.map((ms, i) => `instance-${i + 1} ${ms === null ? '?' : `${(ms / 1000).toFixed(1)} s`}`).join(', ')} after the database came back
 talk made / counted   ${talk} s / ${legs?.talk} s (usage ${used?.used} s)
 ${Object.entries(checks)
   .map(([what, ok]) => `${ok ? 'ok    ' : 'FAILED'} ${what}`)
   .join('\n')}
 (bench/results/load.json)`)
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1)
+
+/** From an instance's log: ms from its last "database is away" warning to "the database is back". */
+async function recoveryOf(logFile: string): Promise<number | null> {
+  const lines = (await readFile(logFile, 'utf8').catch(() => '')).split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { time: number; msg: string }]
+    } catch {
+      return []
+    }
+  })
+  const back = lines.find((line) => line.msg.startsWith('the database is back'))
+  return back && recoveredAt ? back.time - recoveredAt : null
+}
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))

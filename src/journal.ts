@@ -63,6 +63,13 @@ export class Journal<T = unknown> {
     return this.inCurrent + this.inSegments
   }
 
+  /** Every entry journaled and not yet replayed, in order (segments, then the current file). */
+  async entries(): Promise<JournalEntry<T>[]> {
+    const files = [...(await this.segments()), CURRENT]
+    const texts = await Promise.all(files.map((file) => readFile(join(this.dir, file), 'utf8').catch(() => '')))
+    return texts.flatMap((text) => parseLines<T>(text))
+  }
+
   /** Appends an entry and returns once it is on disk. Appends are serialised, in call order. */
   append(write: T, at: Date): Promise<JournalEntry<T>> {
     const entry: JournalEntry<T> = { id: randomUUID(), at: at.toISOString(), write }
@@ -82,33 +89,34 @@ export class Journal<T = unknown> {
   }
 
   /**
-   * Applies every journaled entry in order with `apply`; stops at the first failure (the database
-   * is still away) and leaves what remains for the next replay. Appends go on meanwhile, into a
-   * fresh file that the next replay takes.
+   * Applies every journaled entry in order, `batchSize` at a time, with `apply`; stops at the first
+   * batch that fails (the database is still away) and leaves it and what follows for the next
+   * replay. Appends go on meanwhile, into a fresh file that the next replay takes.
    */
-  replay(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
+  replay(apply: (entries: JournalEntry<T>[]) => Promise<void>, batchSize = 1): Promise<ReplayResult> {
     const done = this.replays.then(async () => {
       await this.queueAppend(() => this.rotate())
-      return this.replaySegments(apply)
+      return this.replaySegments(apply, Math.max(1, batchSize))
     })
     this.replays = done.catch(() => {})
     return done
   }
 
-  private async replaySegments(apply: (entry: JournalEntry<T>) => Promise<void>): Promise<ReplayResult> {
+  private async replaySegments(apply: (entries: JournalEntry<T>[]) => Promise<void>, batchSize: number): Promise<ReplayResult> {
     let applied = 0
     for (const segment of await this.segments()) {
       const entries = parseLines<T>(await readFile(join(this.dir, segment), 'utf8'))
-      for (const [index, entry] of entries.entries()) {
+      for (let index = 0; index < entries.length; index += batchSize) {
+        const batch = entries.slice(index, index + batchSize)
         try {
-          await apply(entry)
+          await apply(batch)
         } catch (error) {
-          // Keep the rest of this segment, in order, for the next attempt.
+          // Keep this batch and the rest of the segment, in order, for the next attempt.
           await this.rewrite(segment, entries.slice(index))
           return { applied, remaining: this.pending, error }
         }
-        applied++
-        this.inSegments--
+        applied += batch.length
+        this.inSegments -= batch.length
       }
       await rm(join(this.dir, segment))
     }

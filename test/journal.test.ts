@@ -15,8 +15,8 @@ t.test('entries are replayed in the order they were appended, then the journal i
   await Promise.all([1, 2, 3, 4, 5].map((n) => journal.append(n, at)))
   t.equal(journal.pending, 5)
   const seen: number[] = []
-  const result = await journal.replay(async (entry) => {
-    seen.push(entry.write)
+  const result = await journal.replay(async (entries) => {
+    for (const entry of entries) seen.push(entry.write)
   })
   t.same(seen, [1, 2, 3, 4, 5])
   t.match(result, { applied: 5, remaining: 0 })
@@ -34,9 +34,9 @@ t.test('a replay stops at the first failure and keeps the rest, in order, for th
   for (const n of [1, 2, 3, 4]) await journal.append(n, at)
   let down = true
   const seen: number[] = []
-  const apply = async (entry: { write: number }) => {
-    if (down && entry.write === 3) throw new Error('database unreachable')
-    seen.push(entry.write)
+  const apply = async ([entry]: { write: number }[]) => {
+    if (down && entry?.write === 3) throw new Error('database unreachable')
+    if (entry) seen.push(entry.write)
   }
   const first = await journal.replay(apply)
   t.match(first, { applied: 2, remaining: 2 })
@@ -57,8 +57,8 @@ t.test('a reopened journal still has what was not replayed, and drops a torn las
   t.teardown(() => reopened.close())
   t.equal(reopened.pending, 1)
   const seen: string[] = []
-  await reopened.replay(async (entry) => {
-    seen.push(entry.write)
+  await reopened.replay(async (entries) => {
+    for (const entry of entries) seen.push(entry.write)
   })
   t.same(seen, ['kept'])
 })
@@ -85,4 +85,16 @@ t.test('one process at a time: a journal in use by another live process is refus
   const journal = await Journal.open(dir)
   t.ok(journal, 'a lock left by a dead process is taken over')
   await journal.close()
+})
+
+t.test('a replay in batches hands the entries over in order, a batch at a time', async (t) => {
+  const journal = await Journal.open<number>(t.testdir())
+  t.teardown(() => journal.close())
+  for (let n = 1; n <= 7; n++) await journal.append(n, at)
+  const batches: number[][] = []
+  const result = await journal.replay(async (entries) => {
+    batches.push(entries.map((entry) => entry.write))
+  }, 3)
+  t.same(batches, [[1, 2, 3], [4, 5, 6], [7]])
+  t.match(result, { applied: 7, remaining: 0 })
 })

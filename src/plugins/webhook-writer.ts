@@ -1,19 +1,30 @@
 // Webhook writes reach the database, or the local journal when it is away, and never hold up an
-// answer: each live write has a deadline; a failure journals the write; while anything is
-// journaled, new writes queue behind it (so a call's facts keep their order) and a recovery loop
-// replays the journal, exactly once, as soon as the database answers again.
+// answer: each live write has a deadline; a failure journals the write, and while the database is
+// away every write is journaled at once. A recovery loop replays the journal, in order, exactly
+// once, as soon as the database answers again. Order matters within a call (its voice webhook
+// before its callbacks), so while a call has writes in the journal its later ones queue behind
+// them; calls that start after the database is back are written directly, so a backlog drains
+// however busy the desk is.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Database } from '../../db/client.js'
 import { isUnavailable, withDeadline } from '../deadline.js'
 import { Journal, type JournalEntry } from '../journal.js'
-import { type WebhookWrite, applyWebhookWrite } from '../store/webhook-writes.js'
+import { type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     writer: WebhookWriter
   }
 }
+
+/** Journaled writes applied per transaction on replay: short transactions, few commits. */
+const REPLAY_BATCH = 50
+/**
+ * A replay is not on a caller's path: its deadline only tells a hung database from a busy one
+ * (a tight one would fail every batch under load, and the backlog would never drain).
+ */
+const REPLAY_DEADLINE_MS = 30_000
 
 export interface WriterOptions {
   /** a live write waits this long before the write is journaled instead */
@@ -26,6 +37,10 @@ export class WebhookWriter {
   private timer: NodeJS.Timeout | null = null
   private replaying: Promise<void> | null = null
   private closed = false
+  /** set by a live write that found the database away, cleared by a replay that reached it */
+  private databaseAway = false
+  /** the calls with writes in the journal, and how many each */
+  private readonly journaledCalls = new Map<string, number>()
 
   constructor(
     private readonly db: Database,
@@ -33,13 +48,29 @@ export class WebhookWriter {
     private readonly log: FastifyBaseLogger,
     private readonly options: WriterOptions,
     private readonly clock: () => Date,
+    journaled: readonly JournalEntry<WebhookWrite>[] = [],
   ) {
+    for (const entry of journaled) this.count(entry.write.callSid, 1)
     if (journal.pending > 0) this.scheduleReplay(0)
   }
 
-  /** True while writes are journaled rather than written (the database is, or was just, away). */
+  private count(callSid: string, delta: number): void {
+    const left = (this.journaledCalls.get(callSid) ?? 0) + delta
+    if (left > 0) this.journaledCalls.set(callSid, left)
+    else this.journaledCalls.delete(callSid)
+  }
+
+  /** True while anything waits in the journal. */
   get degraded(): boolean {
     return this.journal.pending > 0
+  }
+
+  /**
+   * True from a write that found the database away until a replay reaches it again: reads on the
+   * webhook path skip it meanwhile rather than wait out their deadline on every request.
+   */
+  get databaseIsAway(): boolean {
+    return this.databaseAway
   }
 
   /**
@@ -48,7 +79,7 @@ export class WebhookWriter {
    * the caller hears an apology, and the write waits in the quarantine for someone to look at it.
    */
   async record(write: WebhookWrite): Promise<'database' | 'journal'> {
-    if (!this.degraded) {
+    if (!this.databaseAway && !this.journaledCalls.has(write.callSid)) {
       try {
         await withDeadline(applyWebhookWrite(this.db, write, { live: true }), this.options.deadlineMs, `writing ${write.event}`)
         return 'database'
@@ -57,10 +88,12 @@ export class WebhookWriter {
           await this.journal.quarantine({ id: write.id, at: this.clock().toISOString(), write }, errorMessage(error))
           throw error
         }
-        this.log.warn({ err: error, write: write.event }, 'the database is away: write journaled for replay')
+        this.databaseAway = true
+        this.log.warn({ err: error, write: write.event }, 'the database is away: writes are journaled for replay')
       }
     }
     await this.journal.append(write, this.clock())
+    this.count(write.callSid, 1)
     this.scheduleReplay(this.options.retryMs)
     return 'journal'
   }
@@ -74,27 +107,46 @@ export class WebhookWriter {
   }
 
   private async replayOnce(): Promise<void> {
-    const result = await this.journal.replay((entry) => this.applyJournaled(entry))
+    const result = await this.journal.replay((entries) => this.applyJournaled(entries), REPLAY_BATCH)
     if (result.applied > 0) this.log.info({ applied: result.applied, remaining: result.remaining }, 'journal replayed')
     if (result.remaining > 0) this.scheduleReplay(this.options.retryMs)
   }
 
-  private async applyJournaled(entry: JournalEntry<WebhookWrite>): Promise<void> {
+  /** A batch the database took: it is back, and these calls have that much less journaled. */
+  private async applyJournaled(entries: JournalEntry<WebhookWrite>[]): Promise<void> {
+    await this.applyBatch(entries)
+    if (this.databaseAway)
+      this.log.warn({ journaled: this.journal.pending }, 'the database is back: new calls are written directly')
+    this.databaseAway = false
+    for (const entry of entries) this.count(entry.write.callSid, -1)
+  }
+
+  /**
+   * A batch in one transaction (one commit for many writes); if the database refuses it for
+   * another reason than being away, the batch is applied write by write so that only the write at
+   * fault is set aside.
+   */
+  private async applyBatch(entries: JournalEntry<WebhookWrite>[]): Promise<void> {
+    const writes = entries.map((entry) => entry.write)
     try {
-      await withDeadline(
-        applyWebhookWrite(this.db, entry.write, { live: false }),
-        this.options.deadlineMs * 5,
-        'replaying a write',
-      )
+      await withDeadline(applyWebhookWrites(this.db, writes), REPLAY_DEADLINE_MS, 'replaying the journal')
+      return
     } catch (error) {
       // The database still away: stop here, keep the order, try again later.
       if (isUnavailable(error)) throw error
-      // Anything else will fail the same way every time: set it aside rather than block the rest.
-      this.log.error(
-        { err: error, write: entry.write.event, callSid: entry.write.callSid },
-        'journaled write rejected by the database; quarantined',
-      )
-      await this.journal.quarantine(entry, errorMessage(error))
+    }
+    for (const entry of entries) {
+      try {
+        await withDeadline(applyWebhookWrite(this.db, entry.write, { live: false }), REPLAY_DEADLINE_MS, 'replaying a write')
+      } catch (error) {
+        if (isUnavailable(error)) throw error
+        // Anything else will fail the same way every time: set it aside rather than block the rest.
+        this.log.error(
+          { err: error, write: entry.write.event, callSid: entry.write.callSid },
+          'journaled write rejected by the database; quarantined',
+        )
+        await this.journal.quarantine(entry, errorMessage(error))
+      }
     }
   }
 
@@ -122,7 +174,7 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
 
 async function webhookWriter(app: FastifyInstance, options: WriterOptions & { journalDir: string }) {
   const journal = await Journal.open<WebhookWrite>(options.journalDir)
-  const writer = new WebhookWriter(app.db, journal, app.log, options, app.clock)
+  const writer = new WebhookWriter(app.db, journal, app.log, options, app.clock, await journal.entries())
   app.decorate('writer', writer)
   app.addHook('onClose', () => writer.close())
 }

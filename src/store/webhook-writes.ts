@@ -72,17 +72,31 @@ export type VoiceWrite = Extract<WebhookWrite, { kind: 'voice' }>
  */
 export async function applyWebhookWrite(db: Database, write: WebhookWrite, options: { live: boolean }): Promise<boolean> {
   if (options.live && write.kind === 'voice' && !write.callback) return recordVoiceCall(db, write)
+  return db.transaction((tx) => applyInTransaction(tx, write))
+}
+
+/**
+ * Applies journaled writes in order, all in one transaction (a replay commits once per batch,
+ * not once per write); how many had not been applied before.
+ */
+export async function applyWebhookWrites(db: Database, writes: readonly WebhookWrite[]): Promise<number> {
   return db.transaction(async (tx) => {
-    const at = new Date(write.at)
-    const logged = await tx
-      .insert(callEvents)
-      .values({ writeId: write.id, callSid: write.callSid, kind: write.event, at, params: write.params })
-      .onConflictDoNothing({ target: callEvents.writeId })
-      .returning({ id: callEvents.id })
-    if (logged.length === 0) return false
-    await applyFacts(tx, write, at)
-    return true
+    let fresh = 0
+    for (const write of writes) if (await applyInTransaction(tx, write)) fresh++
+    return fresh
   })
+}
+
+async function applyInTransaction(tx: Queryable, write: WebhookWrite): Promise<boolean> {
+  const at = new Date(write.at)
+  const logged = await tx
+    .insert(callEvents)
+    .values({ writeId: write.id, callSid: write.callSid, kind: write.event, at, params: write.params })
+    .onConflictDoNothing({ target: callEvents.writeId })
+    .returning({ id: callEvents.id })
+  if (logged.length === 0) return false
+  await applyFacts(tx, write, at)
+  return true
 }
 
 async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise<void> {

@@ -1,6 +1,8 @@
 // The database goes away in the middle of a stream of calls (a proxy the test controls cuts the
 // real Postgres off, or makes it hang): every webhook still gets valid TwiML in time, and once the
 // database is back every call has its record and every talk second is counted exactly once.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { openDatabase } from '../../db/client.js'
@@ -9,7 +11,7 @@ import { applyDeskFile } from '../../src/store/configuration.js'
 import { type Post, Twilio, injectPost, newSid, payload } from '../../webhooks/index.js'
 import { playCall, readTwiml } from '../../webhooks/simulator.js'
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, WEBHOOK_DEADLINES, testApp } from '../helpers/app.js'
-import { createPostgresDatabase } from '../helpers/databases.js'
+import { createPostgresDatabase, freshDatabase } from '../helpers/databases.js'
 import { deskFile } from '../helpers/desk.js'
 import { TcpProxy } from '../helpers/tcp-proxy.js'
 
@@ -71,21 +73,34 @@ t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_
     t.equal((await app.inject('/readyz')).statusCode, 503, '/readyz says the database is away')
   })
 
-  t.test('with the database hanging, webhooks still answer within the budget', async (t) => {
-    await proxy.start()
-    proxy.freeze()
-    const played = await call(300)
-    t.ok(played.steps.length >= 4, 'a whole call was played')
-    proxy.thaw()
-  })
-
-  t.test('once the database is back, the journal is replayed exactly once', async (t) => {
+  const drain = async () => {
     for (let i = 0; i < 100 && app.writer.degraded; i++) {
       await app.writer.replay().catch(() => {})
       if (app.writer.degraded) await new Promise((resolve) => setTimeout(resolve, 200))
     }
+  }
+
+  t.test('once the database is back, the journal is replayed and new calls are written directly', async (t) => {
+    await proxy.start()
+    await drain()
     t.notOk(app.writer.degraded, 'the journal is empty')
-    for (let i = 0; i < 2; i++) await call(400 + i) // and new calls are written directly again
+    t.notOk(app.writer.databaseIsAway, 'the database is known to be back')
+    await call(250)
+    t.equal(app.writer.journal.pending, 0, 'a new call went straight to the database')
+  })
+
+  t.test('with the database hanging, webhooks still answer within the budget', async (t) => {
+    proxy.freeze()
+    const played = await call(300)
+    t.ok(played.steps.length >= 4, 'a whole call was played')
+    t.ok(app.writer.databaseIsAway, 'the hang was noticed')
+    proxy.thaw()
+    await drain()
+    t.notOk(app.writer.degraded, 'and once it answers again, the journal is replayed')
+  })
+
+  t.test('the books are exact: every call recorded, every second counted once', async (t) => {
+    for (let i = 0; i < 2; i++) await call(400 + i)
     // A replay of what was already applied changes nothing.
     await app.writer.replay()
 
@@ -110,7 +125,6 @@ t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_
 })
 
 t.test('a status callback applied before its call is journaled elsewhere completes a placeholder', async (t) => {
-  const { freshDatabase } = await import('../helpers/databases.js')
   const database = await freshDatabase(t, 'pglite')
   await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
   const { app } = await testApp(t, database, { at: '2026-11-28T10:00:00+01:00' })
@@ -154,4 +168,31 @@ t.test('a status callback applied before its call is journaled elsewhere complet
     callStatus: 'completed',
     outcome: 'abandoned',
   })
+})
+
+t.test('a journaled write the database refuses is set aside, the rest of its batch applied', async (t) => {
+  const database = await freshDatabase(t, 'pglite')
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  const { app } = await testApp(t, database, { at: '2026-11-28T10:00:00+01:00' })
+  const status = (callSid: string, at: string) => ({
+    id: newSid(),
+    callSid,
+    at,
+    event: 'status:completed',
+    params: { From: ACME, To: DESK },
+    kind: 'status' as const,
+    callStatus: 'completed',
+    durationSeconds: 30,
+    final: true,
+  })
+  const [first, second] = [newSid(), newSid()]
+  await app.writer.journal.append(status(first, '2026-11-28T09:00:00.000Z'), new Date())
+  await app.writer.journal.append(status(newSid(), 'not an instant'), new Date()) // a bug: never applicable
+  await app.writer.journal.append(status(second, '2026-11-28T09:01:00.000Z'), new Date())
+  await app.writer.replay()
+  t.equal(app.writer.journal.pending, 0, 'the journal is empty')
+  const rows = await database.db.select({ callSid: calls.callSid }).from(calls)
+  t.same(rows.map((row) => row.callSid).sort(), [first, second].sort(), 'the two good writes are applied')
+  const rejected = await readFile(join(app.config.dataDir, 'journal', 'rejected.jsonl'), 'utf8')
+  t.match(rejected, /not an instant/, 'the bad one waits in rejected.jsonl, with its reason')
 })

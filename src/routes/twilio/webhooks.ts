@@ -82,8 +82,9 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
   const callFacts = new CallFactsLoader(app.db)
   const record = (write: WebhookWrite) => app.writer.record(write)
 
-  /** A database read within the deadline; null when the database is away. */
+  /** A database read within the deadline; null when the database is away (or known to be). */
   async function read<T>(work: () => Promise<T>, what: string): Promise<T | null> {
+    if (app.writer.databaseIsAway) return null
     try {
       return await withDeadline(work(), readDeadlineMs, what)
     } catch (error) {
