@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import type { Closure, HolidayOverride, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
 import type { ContractChange } from '../src/domain/contract-terms.js'
+import { OUTCOMES } from '../src/domain/outcome.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' })
@@ -201,21 +202,7 @@ export const calls = pgTable(
     usageMonth: text(),
     /** what the voice webhook decided (route, voicemail, closed_hours, ...) */
     decision: text().notNull(),
-    outcome: text({
-      enum: [
-        'answered',
-        'no_answer',
-        'voicemail',
-        'closed_hours',
-        'closed_holiday',
-        'unknown_caller',
-        'suspended',
-        'no_contract',
-        'quota_refused',
-        'abandoned',
-        'failed',
-      ],
-    }),
+    outcome: text({ enum: OUTCOMES }),
     /** the caller accepted billing beyond the quota, or the out-of-hours on-call charge */
     overageAccepted: boolean().notNull().default(false),
     onCall: boolean().notNull().default(false),

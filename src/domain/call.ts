@@ -14,6 +14,7 @@ import {
 import { type ContractChange, termsOn } from './contract-terms.js'
 import type { DeskOptions, Templates } from './desk.js'
 import { type MessageKey, type MessageVars, message, speakDuration } from './messages.js'
+import type { Outcome } from './outcome.js'
 import { monthOf, quotaLeft, quotaUsedUp } from './quota.js'
 
 export interface DeskFacts {
@@ -61,18 +62,7 @@ export interface CallFacts {
   from: string
 }
 
-export type Outcome =
-  | 'answered'
-  | 'no_answer'
-  | 'voicemail'
-  | 'closed_hours'
-  | 'closed_holiday'
-  | 'unknown_caller'
-  | 'suspended'
-  | 'no_contract'
-  | 'quota_refused'
-  | 'abandoned'
-  | 'failed'
+export type { Outcome }
 
 export interface Say {
   text: string

@@ -1,6 +1,23 @@
 // A call's outcome, derived from the facts its webhooks delivered so far, in whatever order and
 // however many times they arrived: the same facts always give the same outcome.
-import type { Outcome, Plan } from './call.js'
+import type { Plan } from './call.js'
+
+/** What became of a call (DESIGN.md): every call record ends with one of these. */
+export const OUTCOMES = [
+  'answered',
+  'no_answer',
+  'voicemail',
+  'closed_hours',
+  'closed_holiday',
+  'unknown_caller',
+  'suspended',
+  'no_contract',
+  'quota_refused',
+  'abandoned',
+  'failed',
+] as const
+
+export type Outcome = (typeof OUTCOMES)[number]
 
 export interface CallState {
   /** what the voice webhook decided ('pending': its record has not reached the database yet) */

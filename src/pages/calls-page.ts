@@ -1,25 +1,11 @@
 // The call log with its filters and CSV export, and one call with every webhook it received.
-import type { Outcome } from '../domain/call.js'
+import { OUTCOMES, type Outcome } from '../domain/outcome.js'
 import type { CallLogItem } from '../store/call-log.js'
 import type { DeskSummary, NamedEntry } from '../store/dashboard.js'
 import { formatDateTime, formatDuration } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import { HOME, type PageContext, href, layout } from './layout.js'
 import { type Directory, callTable, outcomeBadge, zoneOf } from './parts.js'
-
-export const OUTCOMES = [
-  'answered',
-  'no_answer',
-  'voicemail',
-  'closed_hours',
-  'closed_holiday',
-  'unknown_caller',
-  'suspended',
-  'no_contract',
-  'quota_refused',
-  'abandoned',
-  'failed',
-] as const satisfies readonly Outcome[]
 
 export interface CallFilters {
   client?: string | undefined

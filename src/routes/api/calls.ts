@@ -2,26 +2,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
-import type { Outcome } from '../../domain/call.js'
+import { OUTCOMES, type Outcome } from '../../domain/outcome.js'
 import { e164Schema } from '../../domain/phone.js'
 import { AppError, notFound } from '../../errors.js'
 import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../../store/call-log.js'
 import { prefersCsv, sendCsv } from './csv.js'
 import { authProblems, idParam, isoDate } from './schemas.js'
-
-const OUTCOMES = [
-  'answered',
-  'no_answer',
-  'voicemail',
-  'closed_hours',
-  'closed_holiday',
-  'unknown_caller',
-  'suspended',
-  'no_contract',
-  'quota_refused',
-  'abandoned',
-  'failed',
-] as const satisfies readonly Outcome[]
 
 export const cursorSchema = z.string().transform((text, ctx): Cursor => {
   const [at, callSid] = Buffer.from(text, 'base64url').toString('utf8').split('|')

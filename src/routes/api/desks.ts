@@ -147,24 +147,24 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     at: z.string(),
   })
 
-  app.post(
-    '/api/desks/:id/holidays/:holidayId/confirm',
-    {
+  // Confirm (as estimated) or remove (the desk works that day): the same decision but for its action.
+  for (const [method, url, action, summary] of [
+    ['POST', '/api/desks/:id/holidays/:holidayId/confirm', 'confirm', 'Confirm an estimated holiday as it stands'],
+    ['DELETE', '/api/desks/:id/holidays/:holidayId', 'remove', 'The desk works on this holiday (it is removed)'],
+  ] as const) {
+    app.route({
+      method,
+      url,
       preHandler: app.authenticate,
       config: { roles: MANAGE },
-      schema: {
-        tags: ['calendar'],
-        summary: 'Confirm an estimated holiday as it stands',
-        params: holidayParams,
-        response: { 200: decided, ...authProblems },
+      schema: { tags: ['calendar'], summary, params: holidayParams, response: { 200: decided, ...authProblems } },
+      handler: async (request) => {
+        const desk = await deskOr404(request.params.id)
+        findOccurrence(desk, request.params.holidayId)
+        return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action }, actor(request))
       },
-    },
-    async (request) => {
-      const desk = await deskOr404(request.params.id)
-      findOccurrence(desk, request.params.holidayId)
-      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'confirm' }, actor(request))
-    },
-  )
+    })
+  }
 
   app.post(
     '/api/desks/:id/holidays/:holidayId/move',
@@ -189,25 +189,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) },
         actor(request),
       )
-    },
-  )
-
-  app.delete(
-    '/api/desks/:id/holidays/:holidayId',
-    {
-      preHandler: app.authenticate,
-      config: { roles: MANAGE },
-      schema: {
-        tags: ['calendar'],
-        summary: 'The desk works on this holiday (it is removed)',
-        params: holidayParams,
-        response: { 200: decided, ...authProblems },
-      },
-    },
-    async (request) => {
-      const desk = await deskOr404(request.params.id)
-      findOccurrence(desk, request.params.holidayId)
-      return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action: 'remove' }, actor(request))
     },
   )
 
