@@ -101,6 +101,7 @@ export function usagePage(ctx: PageContext, view: UsageView, options: { linkToCl
         ${historyTable(ctx, selected.history)}
         <h2>${t.statement(formatMonth(view.month, ctx.lang))}</h2>
         ${statementSection(ctx, view, selected.statement)}
+        <p class="toolbar"><a class="button secondary" href="${href(`${HOME}/usage/statement.csv`, { client: selected.clientId, month: view.month })}" download>${t.statementCsv}</a></p>
       </section>`
     : ''
   return layout(ctx, {

@@ -152,6 +152,30 @@ eachDatabase(t, async (t, database) => {
     await post('/dashboard/agents/karim/duty', manager, { onDuty: 'true', _csrf: manager.csrf })
   })
 
+  t.test("the usage page links the month's statement as CSV, the API's own", async (t) => {
+    const manager = await signIn(app, tokens.manager as string)
+    const page = await get('/dashboard/usage?client=acme&month=2026-11', manager)
+    const link = /href="([^"]+statement\.csv[^"]*)"/.exec(page.body)?.[1]
+    t.ok(link, 'a download link on the page')
+    const csv = await get((link as string).replaceAll('&amp;', '&'), manager)
+    t.equal(csv.statusCode, 200)
+    t.match(csv.headers['content-type'], /^text\/csv/)
+    t.match(csv.headers['content-disposition'], /statement-acme-2026-11\.csv/)
+    const fromApi = await app.inject({
+      method: 'GET',
+      url: '/api/clients/acme/statements/2026-11',
+      headers: { authorization: `Bearer ${tokens.manager}`, accept: 'text/csv' },
+    })
+    t.equal(csv.body, fromApi.body, 'the same file as the API gives')
+    t.match(csv.body, new RegExp(`call,\\d+,intercom,${acmeCall}`), "ACME's call on it")
+    t.notMatch(csv.body, new RegExp(atlasCall), "not Atlas's")
+    const noClient = await get('/dashboard/usage/statement.csv?month=2026-11', manager)
+    t.equal(noClient.statusCode, 400, 'a manager must say whose statement')
+    t.equal((await get('/dashboard/usage/statement.csv?client=ghost&month=2026-11', manager)).statusCode, 404)
+    t.equal((await get('/dashboard/usage/statement.csv?client=acme&month=2026-13', manager)).statusCode, 400)
+    t.equal((await get('/dashboard/usage/statement.csv?client=acme&month=2026-11')).statusCode, 303, 'no session: sign in first')
+  })
+
   t.test("a client's session sees its own client only, and changes nothing", async (t) => {
     const acme = await signIn(app, tokens.client as string)
     const calls = await get('/dashboard/calls?client=atlas', acme)
@@ -168,6 +192,10 @@ eachDatabase(t, async (t, database) => {
     const usage = await get('/dashboard/usage?client=atlas', acme)
     t.match(usage.body, /data-client="acme"/)
     t.notMatch(usage.body, /Atlas Pharma/, "no other client's usage")
+    const statement = await get('/dashboard/usage/statement.csv?client=atlas&month=2026-11', acme)
+    t.equal(statement.statusCode, 200)
+    t.match(statement.body, new RegExp(acmeCall), 'its own statement')
+    t.notMatch(statement.body, new RegExp(atlasCall), "never another client's")
     const today = await get('/dashboard', acme)
     t.notMatch(today.body, /\/duty"/, 'no duty switch')
     t.notMatch(today.body, new RegExp(atlasCall), "no other client's call of the day")

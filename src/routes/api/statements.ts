@@ -2,6 +2,7 @@
 // included and billable seconds, what the vendor invoices (INTERcom: beyond 5 hours, case by case).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { Queryable } from '../../../db/client.js'
 import { monthOf } from '../../domain/quota.js'
 import { type Statement, type StatementLine, buildStatement } from '../../domain/statement.js'
 import { notFound } from '../../errors.js'
@@ -57,7 +58,7 @@ function serialiseLine({ contractId: _, onCall: __, ...rest }: StatementLine): z
   return { ...rest, startedAt: rest.startedAt.toISOString() }
 }
 
-const CSV_COLUMNS = [
+export const STATEMENT_CSV_COLUMNS = [
   'kind',
   'contractId',
   'desk',
@@ -72,10 +73,10 @@ const CSV_COLUMNS = [
   'onCallSeconds',
   'quotaSeconds',
 ] as const
-type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>
+type CsvRow = Partial<Record<(typeof STATEMENT_CSV_COLUMNS)[number], string | number | null>>
 
 /** A row per call (kind call or on_call), then each contract's total (kind total, with its quota). */
-function* csvRows(statement: Statement): Generator<CsvRow> {
+export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
   for (const contract of statement.contracts) {
     const base = { contractId: contract.contractId, desk: contract.desk }
     for (const [kind, lines] of [
@@ -95,6 +96,14 @@ function* csvRows(statement: Statement): Generator<CsvRow> {
       quotaSeconds: contract.quotaSeconds,
     }
   }
+}
+
+export const statementFileName = (clientId: string, month: string) => `statement-${clientId}-${month}.csv`
+
+/** A client's statement for a month, from the same figures as its usage. */
+export async function loadStatement(db: Queryable, clientId: string, month: string): Promise<Statement> {
+  const [usage, lines] = await Promise.all([usageForMonth(db, month, clientId), statementLines(db, clientId, month)])
+  return buildStatement(month, usage, lines)
 }
 
 export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -138,13 +147,9 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       assertSeesClient(request, request.params.id)
       const client = await clientOr404(request.params.id)
-      const [usage, lines] = await Promise.all([
-        usageForMonth(app.db, request.params.month, client.id),
-        statementLines(app.db, client.id, request.params.month),
-      ])
-      const statement = buildStatement(request.params.month, usage, lines)
+      const statement = await loadStatement(app.db, client.id, request.params.month)
       if (prefersCsv(request.headers.accept)) {
-        return sendCsv(reply, `statement-${client.id}-${statement.month}.csv`, CSV_COLUMNS, csvRows(statement))
+        return sendCsv(reply, statementFileName(client.id, statement.month), STATEMENT_CSV_COLUMNS, statementCsvRows(statement))
       }
       return {
         clientId: client.id,

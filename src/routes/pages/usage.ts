@@ -2,15 +2,16 @@
 // last twelve months and the month's statement, from the same store functions as the API.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { buildStatement } from '../../domain/statement.js'
-import { notFound } from '../../errors.js'
+import { invalidField, notFound } from '../../errors.js'
 import type { MonthPoint } from '../../pages/charts.js'
 import { localMonthOf, monthsEnding } from '../../pages/format.js'
 import { usagePage } from '../../pages/usage-page.js'
+import { findClient } from '../../store/clients.js'
 import { agentDirectory, clientDirectory, listActiveDesks } from '../../store/dashboard.js'
-import { statementLines } from '../../store/statements.js'
 import { type UsageItem, usageForMonth } from '../../store/usage-report.js'
+import { sendCsv } from '../api/csv.js'
 import { idParam, month as monthSchema } from '../api/schemas.js'
+import { STATEMENT_CSV_COLUMNS, loadStatement, statementCsvRows, statementFileName } from '../api/statements.js'
 import { optional, pageContext, scopeOf, sendHtml } from './context.js'
 
 /** A client's contracts summed into one month of the chart. */
@@ -49,12 +50,11 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
         if (!client) throw notFound(`Client ${clientId}`)
         const months = monthsEnding(month, 12)
         // The API's own monthly figures, month by month: twelve small reads, and no second definition of usage.
-        const [history, lines] = await Promise.all([
+        const [history, statement] = await Promise.all([
           Promise.all(months.map(async (m) => pointOf(m, await usageForMonth(app.db, m, client.id)))),
-          statementLines(app.db, client.id, month),
+          loadStatement(app.db, client.id, month),
         ])
-        const own = items.filter((item) => item.clientId === client.id)
-        selected = { clientId: client.id, clientName: client.name, history, statement: buildStatement(month, own, lines) }
+        selected = { clientId: client.id, clientName: client.name, history, statement }
       }
       const view = {
         month,
@@ -66,6 +66,19 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
         agents: new Map(agents.map((a) => [a.id, a.name])),
       }
       return sendHtml(reply, usagePage(pageContext(app, request), view, { linkToClients: scope === null }))
+    },
+  )
+  // The statement the manager invoices from, as the API's CSV (a client's session: its own only).
+  app.get(
+    '/usage/statement.csv',
+    { schema: { hide: true, querystring: z.object({ month: monthSchema, client: optional(idParam) }) } },
+    async (request, reply) => {
+      const clientId = scopeOf(request) ?? request.query.client
+      if (!clientId) throw invalidField('client', "which client: a statement is one client's")
+      const client = await findClient(app.db, clientId)
+      if (!client) throw notFound(`Client ${clientId}`)
+      const statement = await loadStatement(app.db, client.id, request.query.month)
+      return sendCsv(reply, statementFileName(client.id, statement.month), STATEMENT_CSV_COLUMNS, statementCsvRows(statement))
     },
   )
 }
