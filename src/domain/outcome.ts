@@ -46,6 +46,8 @@ export function resolveOutcome(state: CallState): Outcome | null {
   if (state.callStatus === 'failed') return 'failed'
   switch (state.decision) {
     case 'dial':
+    // Billing accepted, then the agents rang like any dial (no dial status: hung up at the question).
+    case 'ask_overage':
       return state.dialStatus === null || state.dialStatus === 'canceled' ? 'abandoned' : 'no_answer'
     case 'voicemail':
       return 'no_answer'

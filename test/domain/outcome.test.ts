@@ -26,6 +26,21 @@ const cases: [what: string, facts: Partial<CallState>, outcome: string | null][]
   ['no agent, a message', { decision: 'voicemail', recordingUrl: 'https://r', callStatus: 'completed' }, 'voicemail'],
   ['hung up during the overage question', { decision: 'ask_overage', callStatus: 'completed' }, 'abandoned'],
   [
+    'billing accepted, nobody answered',
+    { decision: 'ask_overage', dialStatus: 'no-answer', callStatus: 'completed' },
+    'no_answer',
+  ],
+  [
+    'billing accepted, the caller hung up while it rang',
+    { decision: 'ask_overage', dialStatus: 'canceled', callStatus: 'completed' },
+    'abandoned',
+  ],
+  [
+    'billing accepted, answered',
+    { decision: 'ask_overage', dialStatus: 'completed', talkSeconds: 90, callStatus: 'completed' },
+    'answered',
+  ],
+  [
     'closed: stays closed, even with a message',
     { decision: 'closed', outcome: 'closed_hours', recordingUrl: 'https://r', callStatus: 'completed' },
     'closed_hours',

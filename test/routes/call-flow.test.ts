@@ -107,6 +107,12 @@ eachDatabase(t, async (t, database) => {
     t.match(await month(2), { usedSeconds: 18_120, includedSeconds: 18_000, overageSeconds: 120 })
   })
 
+  t.test('over the quota with "ask": accepted, then nobody answers: no_answer, nothing counted', async (t) => {
+    const { callSid } = await playCall(twilio, { from: ATLAS, to: DESK, press: ['1'], answer: false, voicemailSeconds: 0 })
+    t.match(await record(callSid), { outcome: 'no_answer', overageAccepted: true, talkSeconds: 0 })
+    t.match(await month(2), { usedSeconds: 18_120 }, 'the month as it was')
+  })
+
   t.test('over the quota with "ask": pressing nothing ends politely as quota_refused', async (t) => {
     const { callSid, steps } = await playCall(twilio, { from: ATLAS, to: DESK, press: [''] })
     t.match(steps[1]?.verbs[0]?.text, /Très bien/)
