@@ -21,6 +21,8 @@ export const MESSAGE_KEYS = [
   'no_answer',
   'whisper',
   'whisper_short',
+  'whisper_on_call',
+  'whisper_unknown',
   'whisper_declined',
   'fallback_connecting',
   'goodbye',
@@ -38,7 +40,7 @@ export function speechOf(language: string): Speech {
 const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
   fr: {
     unknown_caller:
-      "Bonjour. Vous êtes sur la ligne d'assistance {desk}, réservée aux contacts techniques de nos clients sous contrat. Votre numéro n'est pas enregistré. Merci de contacter votre interlocuteur commercial. Au revoir.",
+      "Bonjour. Vous êtes sur la ligne {desk}, réservée aux contacts techniques de nos clients sous contrat. Votre numéro n'est pas enregistré. Merci de contacter votre interlocuteur commercial. Au revoir.",
     suspended:
       "Bonjour. L'assistance de {client} est actuellement suspendue. Merci de contacter notre service commercial. Au revoir.",
     no_contract:
@@ -64,6 +66,8 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
     no_answer: 'Nos techniciens sont tous occupés.',
     whisper: 'Appel de {client}. Reste du forfait ce mois-ci : {quotaLeft}. Appuyez sur 1 pour prendre l’appel.',
     whisper_short: 'Appel de {client}. Appuyez sur 1 pour prendre l’appel.',
+    whisper_on_call: 'Astreinte : appel de {client}, facturé en dehors du contrat. Appuyez sur 1 pour prendre l’appel.',
+    whisper_unknown: 'Appel sur la ligne d’assistance. Appuyez sur 1 pour prendre l’appel.',
     whisper_declined: 'Appel non pris. Au revoir.',
     fallback_connecting: 'Nous rencontrons une difficulté technique. Nous vous mettons en relation avec un technicien.',
     goodbye: 'Merci de votre appel, au revoir.',
@@ -71,7 +75,7 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
   },
   en: {
     unknown_caller:
-      'Hello. This is the {desk} support line, reserved for the technical contacts of our clients under contract. Your number is not registered. Please contact your account manager. Goodbye.',
+      'Hello. This is the {desk} line, reserved for the technical contacts of our clients under contract. Your number is not registered. Please contact your account manager. Goodbye.',
     suspended: 'Hello. Support for {client} is currently suspended. Please contact our sales team. Goodbye.',
     no_contract: 'Hello. We cannot find a support contract in force for {client}. Please contact our sales team. Goodbye.',
     closed_hours: 'Hello {client}. {hours} {nextOpening}',
@@ -92,6 +96,8 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
     no_answer: 'All our support engineers are busy.',
     whisper: 'Call from {client}. Support time left this month: {quotaLeft}. Press 1 to take the call.',
     whisper_short: 'Call from {client}. Press 1 to take the call.',
+    whisper_on_call: 'On-call: a call from {client}, billed outside the contract. Press 1 to take the call.',
+    whisper_unknown: 'A call on the support line. Press 1 to take the call.',
     whisper_declined: 'Call not taken. Goodbye.',
     fallback_connecting: 'We are experiencing a technical difficulty. Connecting you to a support engineer.',
     goodbye: 'Thank you for calling, goodbye.',
@@ -101,14 +107,26 @@ const DEFAULTS: Record<Speech, Record<MessageKey, string>> = {
 
 export type MessageVars = Record<string, string | number | undefined>
 
+/** "de" before a placeholder elides when the value starts with a vowel ("d’Atlas Pharma"). */
+const ELIDES = /\b([dD])e \{(\w+)\}/g
+// Not h nor y: whether they elide depends on the name ("de Hachette", "de Yamaha").
+const STARTS_WITH_VOWEL = /^[aeiouàâäéèêëîïôöùûü]/i
+
 /**
  * The text for `key` in `language`: the desk's template for that exact language, then for its
- * speech (fr / en), then the default. Unknown placeholders are left out rather than read aloud.
+ * speech (fr / en), then the default. Unknown placeholders are left out rather than read aloud;
+ * in French, "de {client}" elides before a name that starts with a vowel.
  */
 export function message(key: MessageKey, language: string, vars: MessageVars = {}, templates: Templates = {}): string {
   const speech = speechOf(language)
   const template = templates[language]?.[key] ?? templates[speech]?.[key] ?? DEFAULTS[speech][key]
-  return template
+  const elided =
+    speech === 'fr'
+      ? template.replace(ELIDES, (whole, d: string, name: string) =>
+          STARTS_WITH_VOWEL.test(String(vars[name] ?? '')) ? `${d}’{${name}}` : whole,
+        )
+      : template
+  return elided
     .replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? '' : String(vars[name])))
     .replace(/\s{2,}/g, ' ')
     .trim()

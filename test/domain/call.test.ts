@@ -225,7 +225,7 @@ t.test('the contract in force is the most recently signed one', async (t) => {
 t.test('the whisper tells the agent who calls and what is left of the quota', async (t) => {
   t.equal(
     whisperText({ clientName: 'ACME SARL', quotaSeconds: 18_000, usedSeconds: 5_400, language: 'fr-FR', templates: {} }),
-    'Appel de ACME SARL. Reste du forfait ce mois-ci : 3 heures 30 minutes. Appuyez sur 1 pour prendre l’appel.',
+    'Appel d’ACME SARL. Reste du forfait ce mois-ci : 3 heures 30 minutes. Appuyez sur 1 pour prendre l’appel.',
   )
   t.match(
     whisperText({ clientName: 'ACME', quotaSeconds: 60, usedSeconds: 600, language: 'en-US', templates: {} }),

@@ -24,6 +24,25 @@ t.equal(
   'unknown placeholders are left out, not read aloud',
 )
 
+t.equal(
+  message('whisper_short', 'fr-FR', { client: 'Atlas Pharma' }),
+  'Appel d’Atlas Pharma. Appuyez sur 1 pour prendre l’appel.',
+)
+t.equal(message('whisper_short', 'fr-FR', { client: 'ÉcoBat' }), 'Appel d’ÉcoBat. Appuyez sur 1 pour prendre l’appel.')
+t.equal(message('whisper_short', 'fr-FR', { client: 'ACME SARL' }), 'Appel d’ACME SARL. Appuyez sur 1 pour prendre l’appel.')
+t.equal(message('whisper_short', 'fr-FR', { client: 'Numidia' }), 'Appel de Numidia. Appuyez sur 1 pour prendre l’appel.')
+t.equal(
+  message('whisper_short', 'fr-FR', { client: 'Hachette' }),
+  'Appel de Hachette. Appuyez sur 1 pour prendre l’appel.',
+  'h: never elided',
+)
+t.equal(message('whisper_short', 'en', { client: 'Atlas' }), 'Call from Atlas. Press 1 to take the call.', 'English: as written')
+t.equal(
+  message('connecting', 'fr-FR', { client: 'Atlas' }, { fr: { connecting: 'Pour le compte de {client}, merci.' } }),
+  'Pour le compte d’Atlas, merci.',
+  "a desk's template elides too",
+)
+
 for (const [seconds, fr, en] of [
   [0, "moins d'une minute", 'less than a minute'],
   [59, "moins d'une minute", 'less than a minute'],

@@ -42,7 +42,7 @@ eachDatabase(t, async (t, database) => {
       'voice, whisper, accept, dial, status',
     )
     const whisper = steps[1]?.verbs[0]
-    t.match(whisper?.children[0]?.text, /Appel de ACME SARL\. Reste du forfait ce mois-ci : 5 heures\. Appuyez sur 1/)
+    t.match(whisper?.children[0]?.text, /Appel d’ACME SARL\. Reste du forfait ce mois-ci : 5 heures\. Appuyez sur 1/)
     t.match(await record(callSid), {
       outcome: 'answered',
       talkSeconds: 600,
@@ -146,6 +146,12 @@ eachDatabase(t, async (t, database) => {
       dial?.children.map((n) => n.text),
       ['+213550000009'],
       'the on-call number rings',
+    )
+    const whisper = steps.find((s) => s.path === '/webhooks/twilio/whisper?desk=intercom&leg=on-call')
+    t.match(
+      whisper?.verbs[0]?.children[0]?.text,
+      /^Astreinte : appel d’ACME SARL, facturé en dehors du contrat\. Appuyez sur 1/,
+      'the on-call engineer hears the call is billed apart, not the quota left',
     )
     t.match(await record(callSid), { outcome: 'answered', onCall: true, talkSeconds: 900 })
     const after = await month(1)

@@ -47,6 +47,7 @@ export const whisperQuery = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
     .optional(),
+  leg: z.enum(['agents', 'on-call']).optional(),
 })
 
 /** <Gather action>: the key pressed (empty when nothing was). */

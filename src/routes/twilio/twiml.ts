@@ -47,8 +47,9 @@ function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'
   const verb = response.dial({ action, method: 'POST', timeout: step.ringSeconds, answerOnBridge: true, callerId: step.callerId })
   for (const target of step.targets) {
     // The whisper runs on the agent's leg when it picks up: a voicemail never presses 1, so it
-    // never takes the call.
-    const whisper = step.deskId ? `${PATHS.whisper}?desk=${step.deskId}` : PATHS.whisper
+    // never takes the call. Its URL says the desk and, for the on-call line, that it is billed apart.
+    const query = [step.deskId ? `desk=${step.deskId}` : '', leg === 'on-call' ? 'leg=on-call' : ''].filter(Boolean).join('&')
+    const whisper = query ? `${PATHS.whisper}?${query}` : PATHS.whisper
     verb.number(step.whisper ? { url: whisper, method: 'POST' } : {}, target.number)
   }
 }

@@ -20,7 +20,7 @@ import {
   whisperText,
 } from '../../domain/call.js'
 import { termsOn } from '../../domain/contract-terms.js'
-import { message } from '../../domain/messages.js'
+import { type MessageKey, message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader } from '../../store/call-facts.js'
@@ -49,7 +49,9 @@ function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
 }
 
-const apology = (): Say => ({ text: message('technical_difficulty', FRENCH), language: FRENCH })
+/** A default message, for when no desk is known to speak it with its templates. */
+const saying = (key: MessageKey, language: string): Say => ({ text: message(key, language), language })
+const apology = (): Say => saying('technical_difficulty', FRENCH)
 
 /** A safe answer for any failure on a signed webhook: the caller hears an apology, never an error. */
 export function technicalDifficulty(_request: FastifyRequest, reply: FastifyReply) {
@@ -193,9 +195,15 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           ? ((await callFacts.configuration(readDeadlineMs))?.desks.byId.get(request.query.desk) ?? null)
           : null)
       await record({ ...delivery(params.ParentCallSid, 'whisper', params, now), kind: 'event' })
-      if (!desk || !caller) return twiml(reply, emptyTwiml())
+      // Whatever is known, the agent presses 1 to take the call: a phone's voicemail never does.
+      if (!desk) return twiml(reply, whisperTwiml(saying('whisper_unknown', FRENCH), saying('whisper_declined', FRENCH)))
       // The agent hears the desk's language, not the caller's.
       const speak = speaker(desk, desk.language)
+      const declined = speak('whisper_declined')
+      if (!caller) return twiml(reply, whisperTwiml(speak('whisper_unknown'), declined))
+      if (request.query.leg === 'on-call') {
+        return twiml(reply, whisperTwiml(speak('whisper_on_call', { client: caller.client.name }), declined))
+      }
       const contract = caller.contracts.find((c) => c.id === call?.contractId)
       const used =
         contract && call?.usageMonth
@@ -219,7 +227,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
               voice: desk.options.voice,
             }
           : speak('whisper_short', { client: caller.client.name })
-      return twiml(reply, whisperTwiml(line, speak('whisper_declined')))
+      return twiml(reply, whisperTwiml(line, declined))
     },
   )
 
@@ -251,7 +259,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     })
     if (plan) return twiml(reply, renderPlan(plan))
     const language = facts.caller?.client.language ?? facts.desk?.language ?? FRENCH
-    const line = facts.desk ? speaker(facts.desk, language)('declined') : { text: message('declined', language), language }
+    const line = facts.desk ? speaker(facts.desk, language)('declined') : saying('declined', language)
     return twiml(reply, sayThenHangup([line]))
   })
 
@@ -309,15 +317,17 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     return twiml(reply, emptyTwiml())
   })
 
-  // Twilio's Fallback URL: called when the voice URL failed. It touches no database: the desk's
-  // fallback numbers from the configuration in memory, or FALLBACK_NUMBERS, or an apology.
+  // Twilio's Fallback URL: called when the voice URL failed. It touches no database and records
+  // nothing (the status callback that follows makes the call's record). With the configuration in
+  // memory it decides as the voice webhook does with the database away: the contract rules hold,
+  // the desk's fallback numbers ring. Without it, FALLBACK_NUMBERS ring, or the caller hears an apology.
   app.post('/webhooks/twilio/fallback', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
     const params = request.body
-    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now: app.clock() }
-    const facts = callFacts.degradedFacts(key, app.config.fallbackNumbers)
-    const numbers = facts.agents.map((agent) => agent.number)
-    const plan = fallbackPlan(numbers.length > 0 ? numbers : app.config.fallbackNumbers, params.From)
+    const now = app.clock()
     request.log.warn({ errorCode: params.ErrorCode }, 'Twilio called the fallback URL')
+    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const facts = callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const plan = (facts.desk ? decide(facts, now).plan : null) ?? fallbackPlan(app.config.fallbackNumbers, params.From)
     return twiml(reply, plan ? renderPlan(plan) : sayThenHangup([apology()]))
   })
 }
