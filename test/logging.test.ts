@@ -32,6 +32,11 @@ t.test('phone numbers and tokens are masked in the logs', async (t) => {
     '/webhooks/twilio/voice',
     payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321000000' }),
   )
+  // A number that is no desk (a desk file that left it out): the operator is told, masked.
+  await twilio.webhook(
+    '/webhooks/twilio/voice',
+    payload('incoming-call', { callSid: newSid(), from: '+213661000001', to: '+21321999999' }),
+  )
   await app.inject({ url: '/api/calls?caller=%2B213661000001', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
   app.log.info({ from: '+213661000002', call: { To: '+21321000000' } }, 'a line with numbers')
 
@@ -41,7 +46,9 @@ t.test('phone numbers and tokens are masked in the logs', async (t) => {
     lines.every((line) => JSON.parse(line).level !== undefined),
     'every line is JSON',
   )
-  t.notMatch(log, /213661000001|213661000002|21321000000/, 'no full phone number')
+  t.notMatch(log, /213661000001|213661000002|21321000000|21321999999/, 'no full phone number')
+  const noDesk = lines.map((line) => JSON.parse(line)).find((line) => /no active desk/.test(line.msg))
+  t.match(noDesk, { level: 40, to: '+213*****999' }, 'a call to a number no desk has is a warning')
   t.match(log, /\+213\*+001/, 'masked numbers keep enough to tell them apart')
   t.notMatch(log, new RegExp(TEST_ADMIN_TOKEN), 'no token')
 })

@@ -118,6 +118,12 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const decision = decide(facts, now)
     // With neither the database nor a configuration in memory, the FALLBACK_NUMBERS ring.
     const plan = (!live && !facts.desk && fallbackPlan(app.config.fallbackNumbers, params.From)) || decision.plan
+    if (live && !facts.desk) {
+      request.log.warn(
+        { to: params.To },
+        'a call to a number no active desk has: the caller hears an apology (see the desk file)',
+      )
+    }
     await record({
       ...delivery(params.CallSid, 'voice', params, now),
       kind: 'voice',
