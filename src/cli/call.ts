@@ -2,7 +2,7 @@
 // Plays a whole call against a running supportline with webhooks signed as Twilio signs them,
 // prints every TwiML answer, then the call record the service kept.
 import { parseArgs } from 'node:util'
-import { DEVELOPMENT_ADMIN_TOKEN, loadConfig } from '../config.js'
+import { type Config, DEVELOPMENT_ADMIN_TOKEN, loadConfig } from '../config.js'
 import { Twilio, httpPost } from '../../webhooks/index.js'
 import { type Verb, playCall } from '../../webhooks/simulator.js'
 
@@ -17,8 +17,26 @@ const USAGE = `usage: npm run call -- --from <number> [options]
   --voicemail <secs>   leave a voicemail of this length when offered
   --no-status          leave out the final status callback
   --url <url>          where the service listens (default http://localhost:$PORT)
+  --help, -h           this text
 
-Signs with TWILIO_AUTH_TOKEN (or the development token) over PUBLIC_URL, like the service checks.`
+Signs with TWILIO_AUTH_TOKEN (or the development token) over PUBLIC_URL, like the service checks:
+a server started with its own PORT, PUBLIC_URL or TWILIO_AUTH_TOKEN needs the same here.`
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string', default: '+21321000000' },
+  talk: { type: 'string', default: '300' },
+  'no-answer': { type: 'boolean', default: false },
+  'agent-presses': { type: 'string', default: '1' },
+  press: { type: 'string', default: '' },
+  voicemail: { type: 'string', default: '0' },
+  'no-status': { type: 'boolean', default: false },
+  url: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const
+
+/** A wrong command line: one line, then the usage, exit 2. */
+class UsageError extends Error {}
 
 function describe(verbs: Verb[], indent = '  '): string[] {
   return verbs.flatMap((verb) => {
@@ -30,27 +48,61 @@ function describe(verbs: Verb[], indent = '  '): string[] {
   })
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string', default: '+21321000000' },
-      talk: { type: 'string', default: '300' },
-      'no-answer': { type: 'boolean', default: false },
-      'agent-presses': { type: 'string', default: '1' },
-      press: { type: 'string', default: '' },
-      voicemail: { type: 'string', default: '0' },
-      'no-status': { type: 'boolean', default: false },
-      url: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  })
-  if (values.help || !values.from) {
+/** Runs parseArgs, its refusals (an unknown option, a missing value) turned into usage errors. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_') || typeof message !== 'string') throw error
+    // Its first sentence only: the rest is advice about "--" that does not apply behind npm run.
+    const first = message.split(/\.\s/)[0] ?? message
+    throw new UsageError(first.charAt(0).toLowerCase() + first.slice(1))
+  }
+}
+
+/** The options, checked; null when --help asks for the usage. */
+function readOptions(argv: string[]) {
+  const { values } = parsed(() => parseArgs({ args: argv, options: OPTIONS }))
+  if (values.help) return null
+  const { from, url } = values
+  if (!from) throw new UsageError('--from is required: the number that calls')
+  for (const name of ['talk', 'voicemail'] as const) {
+    if (!/^\d+$/.test(values[name])) throw new UsageError(`--${name} takes a whole number of seconds (got "${values[name]}")`)
+  }
+  if (url !== undefined && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
+    throw new UsageError(`--url takes an http:// or https:// URL (got "${url}")`)
+  return { ...values, from }
+}
+
+async function main(argv: string[]) {
+  const values = readOptions(argv)
+  if (!values) {
     console.log(USAGE)
-    process.exit(values.help ? 0 : 2)
+    return
   }
   const config = loadConfig()
   const baseUrl = values.url ?? `http://localhost:${config.port}`
+  try {
+    await play(values, config, baseUrl)
+  } catch (error) {
+    const explained = explain(error, baseUrl)
+    throw explained ? new Error(explained) : error
+  }
+}
+
+/** What to say when the service cannot be reached or refuses the signature, naming the URL tried. */
+function explain(error: unknown, baseUrl: string): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } }).cause
+  if (cause?.code === 'ECONNREFUSED')
+    return `nothing answers at ${baseUrl}: start supportline with npm start, or tell the simulator where it listens (the server's PORT: PORT=<port> npm run call -- …, or --url <url>)`
+  if (typeof cause?.code === 'string') return `cannot reach ${baseUrl} (${cause.code}): check --url`
+  if (error instanceof Error && /answered 403: .*invalid_signature/.test(error.message))
+    return `${baseUrl} refused the webhook's signature (403): give the simulator the server's PUBLIC_URL and TWILIO_AUTH_TOKEN`
+  return undefined
+}
+
+async function play(values: NonNullable<ReturnType<typeof readOptions>>, config: Config, baseUrl: string) {
   const twilio = new Twilio(httpPost(baseUrl), config.twilioAuthToken, config.publicUrl)
 
   const played = await playCall(twilio, {
@@ -85,9 +137,8 @@ async function main() {
   console.log(JSON.stringify(call, null, 2))
 }
 
-main().catch((error: unknown) => {
-  const cause = (error as { cause?: { code?: string } }).cause
-  if (cause?.code === 'ECONNREFUSED') console.error('supportline is not running there: start it with npm start')
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`)
   else console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
+  process.exit(error instanceof UsageError ? 2 : 1)
 })

@@ -15,10 +15,16 @@ const USAGE = `usage: npm run cli -- <command>
                           create an API token; its secret is printed once, here only
   token list              every token (never their secrets)
   token revoke <id>       revoke a token: it stops working at once
+  help, --help, -h        this text
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data).`
 
-const OPTIONS = { role: { type: 'string' }, client: { type: 'string' }, name: { type: 'string' } } as const
+const OPTIONS = {
+  role: { type: 'string' },
+  client: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 type Options = { role?: string | undefined; client?: string | undefined; name?: string | undefined }
 
 class UsageError extends Error {}
@@ -36,10 +42,29 @@ async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): 
   }
 }
 
+/** parseArgs, with its refusals (an unknown option, a missing value) as usage errors. */
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_') || typeof message !== 'string') throw error
+    // Its first sentence only: the rest is advice about "--" that does not apply behind npm run.
+    const first = message.split(/\.\s/)[0] ?? message
+    throw new UsageError(first.charAt(0).toLowerCase() + first.slice(1))
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  const { positionals, values } = parse(argv)
+  const { help, ...options } = values
   const [command, ...rest] = positionals
-  if (command !== 'token' && Object.keys(values).length > 0) throw new UsageError(`${command ?? 'this command'} takes no options`)
+  if (help || command === 'help') {
+    console.log(USAGE)
+    return
+  }
+  if (command !== 'token' && Object.keys(options).length > 0)
+    throw new UsageError(`${command ?? 'this command'} takes no options`)
   switch (command) {
     case 'migrate':
       await withDatabase(async () => {})
@@ -55,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'token':
-      return token(rest, values)
+      return token(rest, options)
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given')
   }
