@@ -135,10 +135,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
           .from(contracts)
           .innerJoin(desks, eq(desks.id, contracts.deskId))
           .where(eq(contracts.id, write.contractId))
-        // The terms in force on the call's local date (a revision may have changed the quota).
-        const terms =
-          contract &&
-          termsOn(contract, contract.changes, DateTime.fromJSDate(at, { zone: contract.timezone }).toISODate() as string)
+        // The terms in force on the local date the callback came, but never past the month the talk
+        // counts into: a call across midnight at the month's end (the on-call line) must not bring
+        // next month's revised quota into this month.
+        const arrived = DateTime.fromJSDate(at, { zone: contract?.timezone ?? 'UTC' }).toISODate() as string
+        const monthEnd = DateTime.fromISO(`${write.usageMonth}-01`).endOf('month').toISODate() as string
+        const terms = contract && termsOn(contract, contract.changes, arrived < monthEnd ? arrived : monthEnd)
         if (terms) {
           await countTalk(tx, {
             callSid: write.callSid,

@@ -7,7 +7,7 @@ import { calls, talkLegs, usage } from '../../db/schema.js'
 import { Twilio, injectPost, newSid, type Params, payload } from '../../webhooks/index.js'
 import { readTwiml } from '../../webhooks/simulator.js'
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, testApp } from '../helpers/app.js'
-import { eachDatabase, freshDatabase } from '../helpers/databases.js'
+import { eachDatabase, freshDatabase, kinds } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 
 const DESK = '+21321000000'
@@ -88,6 +88,34 @@ eachDatabase(t, async (t, database) => {
     })
     t.match(await acmeMonth(), { usedSeconds: 420, calls: 2 })
   })
+})
+
+t.test("a call across the month's end counts under its month's terms, not the next month's revision", async (t) => {
+  for (const kind of kinds) {
+    await t.test(kind, async (t) => {
+      const file = deskFile('intercom')
+      const acme = file.clients.find((client) => client.id === 'acme')
+      acme?.contracts[0]?.changes.push({ from: '2026-12-01', monthlyQuotaMinutes: 600, billingIncrementSeconds: 60 })
+      const {
+        clock,
+        twilio,
+        database: { db },
+      } = await deskApp(t, await freshDatabase(t, kind), { file, at: '2026-11-30T23:50:00+01:00' }) // Monday night
+      const call = { callSid: newSid(), from: ACME, to: DESK }
+      await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', call))
+      const onCall = await twilio.webhook('/webhooks/twilio/on-call', payload('gather', call, { Digits: '1' }))
+      const action = readTwiml(onCall.body).find((verb) => verb.name === 'Dial')?.attributes.action as string
+      t.match(action, /leg=on-call.*month=2026-11/, 'the on-call line rings, counting into November')
+      clock.set('2026-12-01T00:15:00+01:00') // 25 minutes later, in December
+      await twilio.webhook(action, payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: '1490' }))
+      const [november] = await db.select().from(usage).where(eq(usage.month, '2026-11'))
+      t.match(
+        november,
+        { contractId: 1, quotaSeconds: QUOTA, onCallSeconds: 1490 },
+        'November keeps its 5 hours, and its own rounding',
+      )
+    })
+  }
 })
 
 t.test('random interleavings and duplications of many calls add up to the sum of their talk', async (t) => {
