@@ -1,6 +1,7 @@
 // Messages: French first, English on request, desk templates on top, durations spoken.
+import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { message, speakDuration, speechOf } from '../../src/domain/messages.js'
+import { MESSAGE_KEYS, message, speakDuration, speechOf } from '../../src/domain/messages.js'
 import { maskNumber, maskNumbersIn, normaliseCaller } from '../../src/domain/phone.js'
 
 t.equal(speechOf('fr-FR'), 'fr')
@@ -70,3 +71,8 @@ for (const [raw, number] of [
 t.equal(maskNumber('+213661000001'), '+213******001')
 t.equal(maskNumber('+1234'), '*****')
 t.equal(maskNumbersIn('/api/calls?caller=%2B213661000001&limit=5'), '/api/calls?caller=+213******001&limit=5')
+
+t.test('docs/CONFIGURATION.md names every message key a desk template may set', async (t) => {
+  const docs = readFileSync(new URL('../../docs/CONFIGURATION.md', import.meta.url), 'utf8')
+  for (const key of MESSAGE_KEYS) t.match(docs, `\`${key}\``, key)
+})
