@@ -1,10 +1,11 @@
 // Monthly usage per contract: quota, talk counted (included and beyond), on-call, thresholds.
-import { and, eq, inArray, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, or } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
-import { clients, contracts, usage, usageThresholds } from '../../db/schema.js'
+import { clients, contracts, desks, usage, usageThresholds } from '../../db/schema.js'
 import { contractStanding } from '../domain/calendar/index.js'
 import { termsOn } from '../domain/contract-terms.js'
+import { monthOf } from '../domain/quota.js'
 
 export interface UsageItem {
   contractId: number
@@ -23,6 +24,20 @@ export interface UsageItem {
   calls: number
   /** percentages of the quota crossed this month (80, 100) */
   thresholds: number[]
+}
+
+/**
+ * The month "now" is in, for a usage query that names none: months are the desks' (DESIGN.md),
+ * so it is taken in the first active desk's time zone (the dashboard's rule too), UTC without one.
+ */
+export async function currentUsageMonth(db: Queryable, now: Date): Promise<string> {
+  const [desk] = await db
+    .select({ timezone: desks.timezone })
+    .from(desks)
+    .where(eq(desks.active, true))
+    .orderBy(asc(desks.id))
+    .limit(1)
+  return monthOf(now, desk?.timezone ?? 'UTC')
 }
 
 /** Contracts with usage in `month`, and contracts in force during it (with zero usage). */

@@ -3,12 +3,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Queryable } from '../../../db/client.js'
-import { monthOf } from '../../domain/quota.js'
 import { type Statement, type StatementLine, buildStatement } from '../../domain/statement.js'
 import { notFound } from '../../errors.js'
 import { findClient } from '../../store/clients.js'
 import { statementLines } from '../../store/statements.js'
-import { usageForMonth } from '../../store/usage-report.js'
+import { currentUsageMonth, usageForMonth } from '../../store/usage-report.js'
 import { prefersCsv, sendCsv } from './csv.js'
 import { assertSeesClient } from './principal.js'
 import { authProblems, idParam, month } from './schemas.js'
@@ -128,7 +127,9 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       assertSeesClient(request, request.params.id)
       const client = await clientOr404(request.params.id)
-      return { items: await usageForMonth(app.db, request.query.month ?? monthOf(app.clock(), 'UTC'), client.id) }
+      return {
+        items: await usageForMonth(app.db, request.query.month ?? (await currentUsageMonth(app.db, app.clock())), client.id),
+      }
     },
   )
 

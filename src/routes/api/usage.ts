@@ -2,8 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
-import { monthOf } from '../../domain/quota.js'
-import { usageForMonth } from '../../store/usage-report.js'
+import { currentUsageMonth, usageForMonth } from '../../store/usage-report.js'
 import { authProblems, month } from './schemas.js'
 
 export const usageItem = z.object({
@@ -35,7 +34,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const scope = request.principal && clientScope(request.principal)
-      const items = await usageForMonth(app.db, request.query.month ?? monthOf(app.clock(), 'UTC'), scope)
+      const items = await usageForMonth(app.db, request.query.month ?? (await currentUsageMonth(app.db, app.clock())), scope)
       return { items }
     },
   )

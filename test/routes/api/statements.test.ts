@@ -118,6 +118,19 @@ eachDatabase(t, async (t, database) => {
     t.equal(column(rows[2], 'callSid'), third, 'the billable call is named')
   })
 
+  t.test("without a month, usage is the desk's current month, not UTC's", async (t) => {
+    clock.set('2026-12-01T00:30:00+01:00') // still 30 November in UTC
+    t.teardown(() => clock.set('2026-11-28T10:30:00+01:00'))
+    for (const path of ['/api/usage', '/api/clients/acme/usage']) {
+      const items = (await send('GET', path, admin)).json().items as { month: string }[]
+      t.ok(items.length > 0, `${path}: some contracts`)
+      t.ok(
+        items.every((item) => item.month === '2026-12'),
+        `${path}: December, as in Algiers`,
+      )
+    }
+  })
+
   t.test('a client token reads its own statement', async (t) => {
     const own = await send('GET', '/api/clients/acme/statements/2026-11', { token: tokens.client })
     t.equal(own.statusCode, 200)
