@@ -1,6 +1,6 @@
 // The callback queue managers work through: open requests first, by due time, in keyset pages;
-// assigning one to an agent and marking it done record who and when.
-import { type SQL, and, eq, sql } from 'drizzle-orm'
+// assigning one to an agent and marking it done record who and when; the latest done requests.
+import { type SQL, and, desc, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agents, callbacks, clients } from '../../db/schema.js'
 import type { Actor } from './calendar.js'
@@ -52,6 +52,30 @@ export async function listCallbacks(
     items,
     next: rows.length > page.limit && last ? { done: last.status === 'done', dueAt: last.dueAt, id: last.id } : null,
   }
+}
+
+/** A desk's open requests, and how many of them are past due at `now` (the late ones, as isLate says). */
+export async function countOpenCallbacks(db: Queryable, deskId: string, now: Date): Promise<{ open: number; late: number }> {
+  const [row] = await db
+    .select({
+      open: sql<number>`count(*)::int`,
+      late: sql<number>`(count(*) filter (where ${callbacks.dueAt} < ${now.toISOString()}::timestamptz))::int`,
+    })
+    .from(callbacks)
+    .where(and(eq(callbacks.status, 'open'), eq(callbacks.deskId, deskId)))
+  return { open: row?.open ?? 0, late: row?.late ?? 0 }
+}
+
+/** A desk's requests done most recently, the latest first: listCallbacks orders done ones by due time. */
+export async function listRecentlyDone(db: Queryable, deskId: string, limit: number): Promise<CallbackItem[]> {
+  const rows = await db
+    .select({ callback: callbacks, clientName: clients.name })
+    .from(callbacks)
+    .leftJoin(clients, eq(clients.id, callbacks.clientId))
+    .where(and(eq(callbacks.status, 'done'), eq(callbacks.deskId, deskId)))
+    .orderBy(desc(callbacks.doneAt), desc(callbacks.id))
+    .limit(limit)
+  return rows.map((row) => ({ ...row.callback, clientName: row.clientName }))
 }
 
 export async function findCallback(db: Queryable, id: number): Promise<CallbackItem | null> {
