@@ -27,7 +27,7 @@ export interface PageContext {
   now: Date
 }
 
-export type Section = 'today' | 'calls' | 'usage' | 'calendar' | 'contracts'
+export type Section = 'today' | 'calls' | 'callbacks' | 'usage' | 'calendar' | 'contracts'
 
 /** A dashboard link with its query; empty values are left out. */
 export function href(path: string, query: Record<string, string | number | null | undefined> = {}): string {
@@ -49,6 +49,7 @@ export const canManage = (principal: Principal | null): boolean => principal?.ro
 const SECTIONS: { section: Section; path: string; managers?: true }[] = [
   { section: 'today', path: HOME },
   { section: 'calls', path: `${HOME}/calls` },
+  { section: 'callbacks', path: `${HOME}/callbacks`, managers: true },
   { section: 'usage', path: `${HOME}/usage` },
   { section: 'calendar', path: `${HOME}/calendar` },
   { section: 'contracts', path: `${HOME}/contracts`, managers: true },

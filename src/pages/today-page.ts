@@ -135,7 +135,7 @@ function callbacksCard(ctx: PageContext, view: TodayView, open: CallbackItem[]):
       <td>${callback.clientName ?? ctx.t.calls.unknownClient}<br><small class="num">${callback.fromNumber}</small></td>
       <td>${t.callbackReason[callback.reason]}</td>
       <td><form method="post" action="${HOME}/callbacks/${callback.id}/done" class="inline">
-        ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+        ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="from" value="today">
         <label class="visually-hidden" for="note-${callback.id}">${t.note}</label>
         <input id="note-${callback.id}" name="note" required maxlength="2000" placeholder="${t.note}">
         <button type="submit">${t.markDone}</button>
@@ -149,7 +149,7 @@ function callbacksCard(ctx: PageContext, view: TodayView, open: CallbackItem[]):
         ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
         : html`<p class="muted">${t.noLateCallbacks}</p>`
     }
-    <p class="muted">${t.openCallbacks(open.length)}</p>
+    <p class="muted">${t.openCallbacks(open.length)} <a href="${href(`${HOME}/callbacks`, { desk: view.desks.length > 1 ? view.desk.id : null })}">${t.allCallbacks}</a></p>
   </section>`
 }
 

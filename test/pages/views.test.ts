@@ -5,6 +5,7 @@ import type { Role } from '../../src/domain/access.js'
 import type { Holiday } from '../../src/domain/calendar/index.js'
 import type { ContractOverview } from '../../src/domain/contracts.js'
 import { calendarPage, occurrencesOf } from '../../src/pages/calendar-page.js'
+import { type CallbacksView, callbacksPage } from '../../src/pages/callbacks-page.js'
 import { callsPage } from '../../src/pages/calls-page.js'
 import { type ContractRow, contractsPage, upcomingDeadlines } from '../../src/pages/contracts-page.js'
 import { type Lang, messagesFor } from '../../src/pages/i18n.js'
@@ -13,6 +14,7 @@ import { errorPage } from '../../src/pages/error-page.js'
 import { type TodayView, todayPage } from '../../src/pages/today-page.js'
 import { html } from '../../src/pages/html.js'
 import type { CallLogItem } from '../../src/store/call-log.js'
+import type { CallbackItem } from '../../src/store/callback-queue.js'
 import type { ContractRecord } from '../../src/store/contracts.js'
 
 const NOW = new Date('2026-11-28T09:00:00Z')
@@ -114,7 +116,105 @@ t.test('Today for a client: no agents, no callbacks, no closing the desk; no Con
   t.notMatch(page, /closed-now/)
   t.notMatch(page, /Rappels en retard/)
   t.notMatch(page, /href="\/dashboard\/contracts"/)
+  t.notMatch(page, /href="\/dashboard\/callbacks"/, 'nor Callbacks')
   t.match(page, /href="\/dashboard\/usage"/)
+})
+
+function callback(overrides: Partial<CallbackItem>): CallbackItem {
+  return {
+    id: 7,
+    callSid: 'CA7',
+    deskId: 'intercom',
+    clientId: 'acme',
+    clientName: EVIL,
+    fromNumber: '+213661000001',
+    reason: 'no_answer',
+    recordingUrl: null,
+    recordingSeconds: null,
+    createdAt: new Date('2026-11-20T09:00:00Z'),
+    dueAt: new Date('2026-11-25T09:00:00Z'),
+    status: 'open',
+    assignedTo: null,
+    assignedBy: null,
+    assignedAt: null,
+    doneAt: null,
+    doneBy: null,
+    note: null,
+    ...overrides,
+  }
+}
+
+function callbacksView(overrides: Partial<CallbacksView> = {}): CallbacksView {
+  return {
+    desks: [DESK],
+    desk: DESK,
+    open: [
+      callback({}),
+      callback({
+        id: 8,
+        callSid: 'CA8',
+        reason: 'closed_hours',
+        dueAt: new Date('2026-12-01T09:00:00Z'),
+        recordingSeconds: 40,
+        assignedTo: 'amina',
+        assignedBy: 'Leila',
+        assignedAt: new Date('2026-11-28T08:00:00Z'),
+      }),
+    ],
+    counts: { open: 2, late: 1 },
+    next: null,
+    firstPage: true,
+    agents: [
+      { id: 'amina', name: 'Amina', number: '+213550000001', onDuty: true },
+      { id: 'karim', name: 'Karim', number: '+213550000002', onDuty: false },
+    ],
+    done: [
+      callback({
+        id: 3,
+        callSid: 'CA3',
+        status: 'done',
+        doneAt: new Date('2026-11-27T10:00:00Z'),
+        doneBy: 'Leila',
+        note: `Rappelé ${EVIL}`,
+      }),
+    ],
+    directory: today('manager').directory,
+    ...overrides,
+  }
+}
+
+t.test('the callbacks page: late first and flagged, who has each, the forms; all escaped', async (t) => {
+  const page = callbacksPage(context('manager'), callbacksView()).value
+  t.match(page, /<tr data-callback="7" class="is-late">[\s\S]*?en retard de 3\u00a0j/, 'late by three days')
+  t.match(page, /<tr data-callback="8">[\s\S]*?01\/12\/2026 10:00/, 'due in the desk zone')
+  t.match(page, /message de 40\u00a0s/)
+  t.match(page, /<strong>Amina<\/strong><br><small>par Leila, 28\/11\/2026 09:00<\/small>/)
+  t.match(page, /action="\/dashboard\/callbacks\/7\/assign"[\s\S]*?<option value="">Choisir un agent<\/option>/)
+  t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="callbacks"[\s\S]*?name="note" required/)
+  t.match(page, /href="\/dashboard\/calls\/CA7"/, "the call's page")
+  t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*<td>Leila<\/td>/)
+  t.notMatch(page, /<img src=x/, 'neither a client name nor a note can inject markup')
+  t.notMatch(page, /rel="next"/)
+  assertCspClean(t, page)
+  const second = callbacksPage(
+    context('manager', 'en'),
+    callbacksView({ next: '123-9', firstPage: false, agents: [], done: [] }),
+  ).value
+  t.match(second, /href="\/dashboard\/callbacks\?cursor=123-9" rel="next">Next requests/)
+  t.match(second, /href="\/dashboard\/callbacks">← Back to the first/)
+  t.match(second, /No active agent answers for this desk\./, 'no agent: no assign form')
+  t.notMatch(second, /\/assign"/)
+  t.match(second, /No callback has been done yet\./)
+  const empty = callbacksPage(context('manager'), callbacksView({ open: [], counts: { open: 0, late: 0 } })).value
+  t.match(empty, /la file est vide/)
+})
+
+t.test('Today links its late callbacks to the whole queue; its form comes back to Today', async (t) => {
+  const view = today('manager')
+  const page = todayPage(context('manager'), { ...view, callbacks: { open: [callback({})] } }).value
+  t.match(page, /<a href="\/dashboard\/callbacks">Toute la file des rappels<\/a>/)
+  t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="today"/)
+  t.match(page, /<a href="\/dashboard\/callbacks">Rappels<\/a>/, 'in the menu for managers')
 })
 
 t.test('the frame: language switch keeps the page, sign-out is a form with the token', async (t) => {

@@ -14,6 +14,7 @@ import { HOME, href } from '../../pages/layout.js'
 import { errorPage } from '../../pages/error-page.js'
 import { isLoopback } from '../../plugins/auth.js'
 import { findLiveSession } from '../../store/sessions.js'
+import { callbackPages } from './callbacks.js'
 import { callPages } from './calls.js'
 import { calendarPages } from './calendar.js'
 import { pageContext, sendHtml } from './context.js'
@@ -158,6 +159,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   await app.register(signInPages, { cookieName, secure })
   await app.register(todayPages)
   await app.register(callPages)
+  await app.register(callbackPages)
   await app.register(usagePages)
   await app.register(calendarPages)
   await app.register(contractPages)
@@ -177,11 +179,13 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
         ? t.csrf
         : error.code === 'no_desk'
           ? t.noDesk
-          : error.status === 404
-            ? t.notFound
-            : error.status === 403
-              ? t.forbidden
-              : error.message
+          : error.code === 'callback_done'
+            ? t.callbackDone
+            : error.status === 404
+              ? t.notFound
+              : error.status === 403
+                ? t.forbidden
+                : error.message
     return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {

@@ -1,5 +1,5 @@
-// Today's page, and what managers do from it: the on-duty switch, the emergency closure, closing a
-// late callback with a note.
+// Today's page, and what managers do from it: the on-duty switch, the emergency closure (closing a
+// late callback is the callbacks pages' form).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { describeHours, deskStatus, weeklyOn } from '../../domain/calendar/index.js'
@@ -9,7 +9,7 @@ import { HOME } from '../../pages/layout.js'
 import { todayPage } from '../../pages/today-page.js'
 import { setAgentDuty } from '../../store/agent-duty.js'
 import { setClosedNow } from '../../store/calendar.js'
-import { completeCallback, listCallbacks } from '../../store/callback-queue.js'
+import { listCallbacks } from '../../store/callback-queue.js'
 import { listCalls } from '../../store/call-log.js'
 import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
@@ -92,24 +92,6 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       )
       if (!done) throw notFound(`Desk ${request.params.id}`)
       return redirectDone(reply, HOME, { desk: request.params.id }, closing ? 'closed-now' : 'reopened')
-    },
-  )
-
-  app.post(
-    '/callbacks/:id/done',
-    {
-      config: { roles: MANAGE },
-      schema: {
-        hide: true,
-        params: z.object({ id: z.coerce.number().int().positive() }),
-        body: z.object({ note: z.string().trim().min(1).max(2000), desk: optional(idParam) }),
-      },
-    },
-    async (request, reply) => {
-      const change = await completeCallback(app.db, request.params.id, request.body.note, actorOf(app, request))
-      if (!change.ok && change.reason === 'not_found') throw notFound(`Callback ${request.params.id}`)
-      if (!change.ok) throw new AppError(409, 'conflict', `Callback ${request.params.id} is already done`)
-      return redirectDone(reply, HOME, { desk: request.body.desk }, 'callback-done')
     },
   )
 }

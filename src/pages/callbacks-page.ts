@@ -1,0 +1,163 @@
+// The callback queue of a desk (model clause: requests answered within 24 working hours): the open
+// requests by due time, late ones first and flagged, each with its call, who has it, and the forms
+// to assign it and to close it; then the requests done most recently, by whom, with their note.
+import { isLate } from '../domain/callback.js'
+import type { CallbackItem } from '../store/callback-queue.js'
+import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
+import { formatDateTime, formatDelay, formatDuration } from './format.js'
+import { type Html, attrs, html } from './html.js'
+import { HOME, type PageContext, csrfField, href, layout } from './layout.js'
+import { type Directory, deskPicker } from './parts.js'
+
+export const CALLBACKS = `${HOME}/callbacks`
+
+export interface CallbacksView {
+  desks: DeskSummary[]
+  desk: DeskSummary
+  /** this page of open requests, by due time: the late ones come first */
+  open: CallbackItem[]
+  /** all the desk's open requests, and how many are late */
+  counts: { open: number; late: number }
+  /** the next page's cursor, when there is one */
+  next: string | null
+  firstPage: boolean
+  /** the desk's active agents, whom a request can be given to */
+  agents: DeskAgent[]
+  /** the desk's latest done requests, newest first */
+  done: CallbackItem[]
+  directory: Directory
+}
+
+const secondsBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
+
+function dueCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  if (!callback.dueAt) return html`<td class="muted">${ctx.t.callbacks.noDue}</td>`
+  const late = isLate(callback, ctx.now)
+    ? html`<br><small class="late" data-late>${ctx.t.today.late(formatDelay(secondsBetween(callback.dueAt, ctx.now), ctx.lang))}</small>`
+    : ''
+  return html`<td class="num">${formatDateTime(callback.dueAt, view.desk.timezone, ctx.lang)}${late}</td>`
+}
+
+function callerCell(ctx: PageContext, callback: CallbackItem): Html {
+  return html`<td>${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber}</small></td>`
+}
+
+function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
+  const voicemail = callback.recordingSeconds
+    ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
+    : ''
+  return html`<td>${ctx.t.today.callbackReason[callback.reason]}${voicemail}
+    <br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a></td>`
+}
+
+function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.callbacks
+  const who = callback.assignedTo
+    ? html`<strong>${view.directory.agents.get(callback.assignedTo) ?? callback.assignedTo}</strong>${
+        callback.assignedBy && callback.assignedAt
+          ? html`<br><small>${t.assignedBy(callback.assignedBy, formatDateTime(callback.assignedAt, view.desk.timezone, ctx.lang))}</small>`
+          : ''
+      }`
+    : html`<span class="muted">${t.unassigned}</span>`
+  return html`<td${attrs({ 'data-assigned': callback.assignedTo ?? '' })}><span class="cell-label">${t.assignedTo} </span>${who}</td>`
+}
+
+function assignForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.callbacks
+  if (view.agents.length === 0) return html`<p class="muted">${t.noAgents}</p>`
+  const options = view.agents.map(
+    (agent) => html`<option value="${agent.id}"${attrs({ selected: agent.id === callback.assignedTo })}>${agent.name}</option>`,
+  )
+  return html`<form method="post" action="${CALLBACKS}/${callback.id}/assign" class="inline assign">
+    ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+    <label class="visually-hidden" for="agent-${callback.id}">${t.agent}</label>
+    <select id="agent-${callback.id}" name="agent" required>
+      ${callback.assignedTo ? '' : html`<option value="">${t.chooseAgent}</option>`}${options}
+    </select>
+    <button type="submit" class="secondary">${t.assign}</button>
+  </form>`
+}
+
+function doneForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.today
+  return html`<form method="post" action="${CALLBACKS}/${callback.id}/done" class="inline done">
+    ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="from" value="callbacks">
+    <label class="visually-hidden" for="note-${callback.id}">${t.note}</label>
+    <input id="note-${callback.id}" name="note" required maxlength="2000" placeholder="${t.note}">
+    <button type="submit">${t.markDone}</button>
+  </form>`
+}
+
+function openCard(ctx: PageContext, view: CallbacksView): Html {
+  const t = ctx.t.callbacks
+  const deskQuery = { desk: view.desks.length > 1 ? view.desk.id : null }
+  const rows = view.open.map(
+    (callback) => html`<tr${attrs({ 'data-callback': callback.id, class: isLate(callback, ctx.now) ? 'is-late' : null })}>
+      ${dueCell(ctx, view, callback)}
+      ${callerCell(ctx, callback)}
+      ${reasonCell(ctx, callback)}
+      ${assignedCell(ctx, view, callback)}
+      <td class="callback-actions">${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
+    </tr>`,
+  )
+  const pager =
+    view.next || !view.firstPage
+      ? html`<p class="pager">
+      ${view.firstPage ? html`<span></span>` : html`<a href="${href(CALLBACKS, deskQuery)}">← ${t.first}</a>`}
+      ${view.next ? html`<a href="${href(CALLBACKS, { ...deskQuery, cursor: view.next })}" rel="next">${t.next} →</a>` : ''}
+    </p>`
+      : ''
+  return html`<section class="card" aria-labelledby="open-title">
+    <h2 id="open-title">${t.openTitle} <span class="count${view.counts.late ? ' count-bad' : ''}">${view.counts.open}</span></h2>
+    ${
+      view.open.length
+        ? html`<p>${t.summary(view.counts.open, view.counts.late)}</p>
+    <div class="table-wrap"><table class="callbacks">
+      <thead><tr><th scope="col">${ctx.t.today.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${ctx.t.today.reason}</th><th scope="col">${t.assignedTo}</th><th scope="col"><span class="visually-hidden">${t.assign}, ${ctx.t.today.markDone}</span></th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table></div>
+    ${pager}`
+        : html`<p class="muted">${t.noneOpen}</p>${pager}`
+    }
+  </section>`
+}
+
+function doneCard(ctx: PageContext, view: CallbacksView): Html {
+  const t = ctx.t.callbacks
+  const zone = view.desk.timezone
+  const rows = view.done.map((callback) => {
+    const lateBy =
+      callback.dueAt && callback.doneAt && isLate(callback, ctx.now)
+        ? html`<br><small class="late">${t.doneLate(formatDelay(secondsBetween(callback.dueAt, callback.doneAt), ctx.lang))}</small>`
+        : ''
+    return html`<tr${attrs({ 'data-callback': callback.id })}>
+      <td class="num">${callback.doneAt ? formatDateTime(callback.doneAt, zone, ctx.lang) : ctx.t.dash}${lateBy}</td>
+      ${callerCell(ctx, callback)}
+      ${reasonCell(ctx, callback)}
+      <td>${callback.doneBy ?? ctx.t.dash}</td>
+      <td class="note">${callback.note ?? ''}</td>
+    </tr>`
+  })
+  return html`<section class="card" aria-labelledby="done-title">
+    <h2 id="done-title">${t.doneTitle}</h2>
+    ${
+      view.done.length
+        ? html`<div class="table-wrap"><table class="callbacks callbacks-done">
+      <thead><tr><th scope="col">${t.doneAt}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${ctx.t.today.reason}</th><th scope="col">${t.doneBy}</th><th scope="col">${t.note}</th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table></div>`
+        : html`<p class="muted">${t.noneDone}</p>`
+    }
+  </section>`
+}
+
+export function callbacksPage(ctx: PageContext, view: CallbacksView): Html {
+  return layout(ctx, {
+    title: `${ctx.t.callbacks.title} · ${view.desk.name}`,
+    active: 'callbacks',
+    refresh: 60,
+    body: html`${deskPicker(ctx, view.desks, view.desk.id, CALLBACKS)}
+    ${openCard(ctx, view)}
+    ${doneCard(ctx, view)}`,
+  })
+}

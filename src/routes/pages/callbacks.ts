@@ -1,0 +1,116 @@
+// The callbacks page (admins and managers, as in the API): a desk's open requests in pages and its
+// latest done ones; giving a request to an agent, and closing one with a note, from here or Today.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { AppError, invalidField, notFound } from '../../errors.js'
+import { CALLBACKS, callbacksPage } from '../../pages/callbacks-page.js'
+import { HOME } from '../../pages/layout.js'
+import {
+  type CallbackChange,
+  type CallbackCursor,
+  assignCallback,
+  completeCallback,
+  countOpenCallbacks,
+  listCallbacks,
+  listRecentlyDone,
+} from '../../store/callback-queue.js'
+import { deskAgents } from '../../store/dashboard.js'
+import { idParam } from '../api/schemas.js'
+import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml } from './context.js'
+
+const MANAGE = ['admin', 'manager'] as const
+const PAGE_SIZE = 100
+/** Enough to see what the queue has lately been closed with; the API has them all. */
+const DONE_SHOWN = 20
+
+/** The pages where a form about a callback is posted from, and where it leads back to: never a URL. */
+const BACK = { today: HOME, callbacks: CALLBACKS } as const
+
+/**
+ * Where a page of open requests ended: its last due time in milliseconds ("n" for none) and id.
+ * Only open requests are listed here, so the cursor needs no status.
+ */
+const cursorSchema = z
+  .string()
+  .regex(/^(\d{1,13}|n)-(\d{1,10})$/, 'is not a cursor this page gave out')
+  .transform((text): CallbackCursor => {
+    const [due, id] = text.split('-') as [string, string]
+    return { done: false, dueAt: due === 'n' ? null : new Date(Number(due)), id: Number(id) }
+  })
+const encodeCursor = (cursor: CallbackCursor) => `${cursor.dueAt?.getTime() ?? 'n'}-${cursor.id}`
+
+const callbackParams = z.object({ id: z.coerce.number().int().positive() })
+
+/** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
+function settle(change: CallbackChange, id: number): void {
+  if (change.ok) return
+  if (change.reason === 'not_found') throw notFound(`Callback ${id}`)
+  if (change.reason === 'already_done') throw new AppError(409, 'callback_done', `Callback ${id} is already done`)
+  throw invalidField('body.agent', 'there is no active agent with this id')
+}
+
+export const callbackPages: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/callbacks',
+    {
+      config: { roles: MANAGE },
+      schema: { hide: true, querystring: z.object({ desk: optional(idParam), cursor: optional(cursorSchema) }) },
+    },
+    async (request, reply) => {
+      const { desks, desk } = await chooseDesk(app, request.query.desk)
+      const { cursor } = request.query
+      const [page, counts, agents, done, directory] = await Promise.all([
+        listCallbacks(app.db, { status: 'open', deskId: desk.id }, { limit: PAGE_SIZE, cursor }),
+        countOpenCallbacks(app.db, desk.id, app.clock()),
+        deskAgents(app.db, desk.id),
+        listRecentlyDone(app.db, desk.id, DONE_SHOWN),
+        loadDirectory(app, desks, null),
+      ])
+      const view = {
+        desks,
+        desk,
+        open: page.items,
+        counts,
+        next: page.next ? encodeCursor(page.next) : null,
+        firstPage: !cursor,
+        agents,
+        done,
+        directory,
+      }
+      return sendHtml(reply, callbacksPage(pageContext(app, request), view))
+    },
+  )
+
+  app.post(
+    '/callbacks/:id/assign',
+    {
+      config: { roles: MANAGE },
+      schema: { hide: true, params: callbackParams, body: z.object({ agent: idParam, desk: optional(idParam) }) },
+    },
+    async (request, reply) => {
+      settle(await assignCallback(app.db, request.params.id, request.body.agent, actorOf(app, request)), request.params.id)
+      return redirectDone(reply, CALLBACKS, { desk: request.body.desk }, 'callback-assigned')
+    },
+  )
+
+  app.post(
+    '/callbacks/:id/done',
+    {
+      config: { roles: MANAGE },
+      schema: {
+        hide: true,
+        params: callbackParams,
+        body: z.object({
+          note: z.string().trim().min(1).max(2000),
+          desk: optional(idParam),
+          from: optional(z.enum(['today', 'callbacks'])),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { note, desk, from } = request.body
+      settle(await completeCallback(app.db, request.params.id, note, actorOf(app, request)), request.params.id)
+      return redirectDone(reply, BACK[from ?? 'today'], { desk }, 'callback-done')
+    },
+  )
+}
