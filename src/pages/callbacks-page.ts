@@ -134,7 +134,7 @@ function doneCard(ctx: PageContext, view: CallbacksView): Html {
       <td class="num">${callback.doneAt ? formatDateTime(callback.doneAt, zone, ctx.lang) : ctx.t.dash}${lateBy}</td>
       ${callerCell(ctx, callback)}
       ${reasonCell(ctx, callback)}
-      <td>${callback.doneBy ?? ctx.t.dash}</td>
+      <td><span class="cell-label">${t.doneBy} </span>${callback.doneBy ?? ctx.t.dash}</td>
       <td class="note">${callback.note ?? ''}</td>
     </tr>`
   })

@@ -111,7 +111,7 @@ const fr = {
     title: 'Rappels',
     openTitle: 'Demandes ouvertes',
     summary: (open: number, late: number) =>
-      `${open} ${plural(open, 'demande ouverte', 'demandes ouvertes')}, dont ${late} en retard.`,
+      `${open} ${plural(open, 'demande ouverte', 'demandes ouvertes')}, ${late === 0 ? 'aucune en retard' : `dont ${late} en retard`}.`,
     noneOpen: 'Aucune demande de rappel ouverte : la file est vide.',
     noDue: 'sans échéance',
     voicemail: (length: string) => `message de ${length}`,
@@ -389,7 +389,8 @@ const en: Messages = {
   callbacks: {
     title: 'Callbacks',
     openTitle: 'Open requests',
-    summary: (open, late) => `${open} open ${plural(open, 'request', 'requests')}, ${late} of them late.`,
+    summary: (open, late) =>
+      `${open} open ${plural(open, 'request', 'requests')}, ${late === 0 ? 'none of them late' : `${late} of them late`}.`,
     noneOpen: 'No open callback request: the queue is empty.',
     noDue: 'no due time',
     voicemail: (length) => `voicemail of ${length}`,

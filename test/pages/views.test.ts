@@ -192,7 +192,7 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
   t.match(page, /action="\/dashboard\/callbacks\/7\/assign"[\s\S]*?<option value="">Choisir un agent<\/option>/)
   t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="callbacks"[\s\S]*?name="note" required/)
   t.match(page, /href="\/dashboard\/calls\/CA7"/, "the call's page")
-  t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*<td>Leila<\/td>/)
+  t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*Par <\/span>Leila<\/td>/)
   t.notMatch(page, /<img src=x/, 'neither a client name nor a note can inject markup')
   t.notMatch(page, /rel="next"/)
   assertCspClean(t, page)
@@ -207,6 +207,8 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
   t.match(second, /No callback has been done yet\./)
   const empty = callbacksPage(context('manager'), callbacksView({ open: [], counts: { open: 0, late: 0 } })).value
   t.match(empty, /la file est vide/)
+  const onTime = callbacksPage(context('manager'), callbacksView({ counts: { open: 2, late: 0 } })).value
+  t.match(onTime, /2 demandes ouvertes, aucune en retard\./)
 })
 
 t.test('Today links its late callbacks to the whole queue; its form comes back to Today', async (t) => {

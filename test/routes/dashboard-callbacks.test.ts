@@ -145,7 +145,11 @@ eachDatabase(t, async (t, database) => {
     const [done] = rowsOf(page.body, 'done')
     t.equal(done?.callSid, tuesday, 'in the done list')
     t.match(done?.text, /28\/11\/2026 10:10<br><small class="late">traité avec \d+\u00a0j[^<]* de retard<\/small>/)
-    t.match(done?.text, /<td>desk manager<\/td>\s*<td class="note">Rappelé : licence renouvelée<\/td>/, 'by whom, and the note')
+    t.match(
+      done?.text,
+      /<td><span class="cell-label">Par <\/span>desk manager<\/td>\s*<td class="note">Rappelé : licence renouvelée<\/td>/,
+      'by whom, and the note',
+    )
 
     // From Today (as its form has always posted), back to Today; the latest done comes first.
     const other = await rowOf(thursday)
