@@ -1,7 +1,7 @@
 // The dashboard in a real browser: headless Chromium (Debian's package) against the real app on a
 // real port. A manager signs in, sees a simulated call appear, takes an agent off duty and hears
-// the next call route without them, confirms a holiday, exports the call log; screenshots of each
-// page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+// the next call route without them, confirms a holiday, exports the call log, assigns a callback and
+// closes it; screenshots of each page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -230,6 +230,47 @@ async function browserRun(t: Test, kind: Kind) {
     await shoot(phone, shots, 'today-phone')
     await phone.goto(`${base}/dashboard/usage?client=acme`)
     await shoot(phone, shots, 'usage-phone')
+    await phone.close()
+  })
+
+  await t.test('the Callbacks page: a late request assigned to an agent, then done with a note', async (t) => {
+    // One more call missed ten days ago (late by now), and one just now.
+    const now = clock.now()
+    clock.set('2026-11-18T10:00:00+01:00')
+    await playCall(twilio, { from: CALLERS.acme, to: DESK_NUMBER, answer: false })
+    clock.set(now)
+    const missed = await playCall(twilio, { from: CALLERS.acme2, to: DESK_NUMBER, answer: false })
+    await page.click('nav.nav a[href="/dashboard/callbacks"]')
+    const late = page.locator('#open-title ~ .table-wrap tr.is-late').first()
+    const id = await late.getAttribute('data-callback')
+    t.match(await late.textContent(), /en retard de[\s\S]*Atlas Pharma/, "Atlas's voicemail of the 16th, late")
+    await late.locator('select[name="agent"]').selectOption('karim')
+    await late.locator('button', { hasText: 'Attribuer' }).click()
+    await page.waitForURL(/done=callback-assigned/)
+    const row = page.locator(`tr[data-callback="${id}"]`)
+    t.match(await row.locator('[data-assigned]').textContent(), /Karim\s*par Leila/, 'assigned to Karim, by Leila')
+    await row.locator('input[name="note"]').fill('Rappelé : mot de passe réinitialisé')
+    await row.locator('button', { hasText: 'Marquer traité' }).click()
+    await page.waitForURL(/\/dashboard\/callbacks\?.*done=callback-done/)
+    t.equal(await page.locator(`#open-title ~ .table-wrap tr[data-callback="${id}"]`).count(), 0, 'no longer open')
+    t.match(
+      await page.textContent(`#done-title ~ .table-wrap tr[data-callback="${id}"]`),
+      /Atlas Pharma[\s\S]*Leila[\s\S]*Rappelé : mot de passe réinitialisé/,
+      'in the done list, by Leila, with the note',
+    )
+    // The call just missed stays open, given to Amina: the picture shows both lists.
+    const fresh = page.locator(`tr[data-callback]:has(a[href="/dashboard/calls/${missed.callSid}"])`)
+    await fresh.locator('select[name="agent"]').selectOption('amina')
+    await fresh.locator('button', { hasText: 'Attribuer' }).click()
+    await page.waitForURL(/done=callback-assigned/)
+    await shoot(page, shots, 'callbacks')
+    const phone = await context.newPage()
+    watchConsole(t, phone)
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await phone.goto(`${base}/dashboard/callbacks`)
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'))
+    t.ok(overflow <= 0, `the queue fits a phone's width (overflow ${overflow}px)`)
+    await shoot(phone, shots, 'callbacks-phone')
     await phone.close()
   })
 
