@@ -43,6 +43,11 @@ t.equal(
   'Pour le compte d’Atlas, merci.',
   "a desk's template elides too",
 )
+t.equal(
+  message('connecting', 'fr-FR', {}, { fr: { connecting: 'Pour le compte de {client}' } }),
+  'Pour le compte de',
+  'no value: nothing to elide before',
+)
 
 for (const [seconds, fr, en] of [
   [0, "moins d'une minute", 'less than a minute'],

@@ -25,6 +25,7 @@ const cases: [what: string, facts: Partial<CallState>, outcome: string | null][]
   ['no agent, the caller hung up without a message', { decision: 'voicemail', callStatus: 'completed' }, 'no_answer'],
   ['no agent, a message', { decision: 'voicemail', recordingUrl: 'https://r', callStatus: 'completed' }, 'voicemail'],
   ['hung up during the overage question', { decision: 'ask_overage', callStatus: 'completed' }, 'abandoned'],
+  ['a call whose voice webhook never reached the database, over', { decision: 'pending', callStatus: 'completed' }, 'abandoned'],
   [
     'billing accepted, nobody answered',
     { decision: 'ask_overage', dialStatus: 'no-answer', callStatus: 'completed' },
