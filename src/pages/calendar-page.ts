@@ -1,6 +1,6 @@
-// Calendar: the year's public holidays (estimated, confirmed or added, with who decided), confirm
-// or move one; the closures, and a form to add one.
-import type { Closure, Holiday } from '../domain/calendar/index.js'
+// Calendar: the year's public holidays (estimated, confirmed, added or removed, with who decided):
+// confirm, move or remove one, add one; the closures and the exceptional openings, to add or remove.
+import type { Closure, Holiday, Opening } from '../domain/calendar/index.js'
 import type { DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDayRange, formatDayShort } from './format.js'
 import { type Html, html } from './html.js'
@@ -18,10 +18,12 @@ export interface Occurrence {
   by?: string | undefined
   at?: string | undefined
   movedFrom?: string | undefined
+  /** removed by a manager: the desk works on it (by and at say who removed it, and when) */
+  removed?: boolean
 }
 
 /** The year's holiday items grouped into occurrences, in date order. */
-export function occurrencesOf(holidays: readonly Holiday[]): Occurrence[] {
+export function occurrencesOf(holidays: readonly Holiday[], removed = false): Occurrence[] {
   const byId = new Map<string, Occurrence>()
   for (const holiday of [...holidays].sort((a, b) => a.date.localeCompare(b.date))) {
     const known = byId.get(holiday.id)
@@ -40,13 +42,15 @@ export function occurrencesOf(holidays: readonly Holiday[]): Occurrence[] {
       by: holiday.by,
       at: holiday.at,
       movedFrom: holiday.movedFrom,
+      ...(removed ? { removed } : {}),
     })
   }
   return [...byId.values()]
 }
 
-export interface ClosureRow {
-  closure: Closure
+/** A closure or an opening: from the desk file, or added by a manager (who can remove it). */
+export interface CalendarEntryRow<T extends Closure | Opening> {
+  item: T
   /** the managers' entry id (removable); null for the desk file's own */
   entryId: number | null
   by?: string | undefined
@@ -59,24 +63,28 @@ export interface CalendarView {
   year: number
   today: string
   holidays: Holiday[]
-  closures: ClosureRow[]
+  /** the year's holidays a manager removed, as they stood, with who removed them; none when absent */
+  removedHolidays?: Holiday[]
+  closures: CalendarEntryRow<Closure>[]
+  openings?: CalendarEntryRow<Opening>[]
+  /** the hours an opening's form starts with: the desk's usual day */
+  usualHours?: string
   canManage: boolean
 }
 
 const STATUS_TONE = { estimated: 'warn', confirmed: 'good', manual: 'info' } as const
 
-function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence): Html {
+/** The hidden fields every calendar form carries: the form token, the desk, the year shown (to come back to). */
+function hiddenFields(ctx: PageContext, view: CalendarView): Html {
+  return html`${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}">`
+}
+
+function holidayActions(ctx: PageContext, view: CalendarView, occurrence: Occurrence): Html {
   const t = ctx.t.calendar
-  const zone = view.desk.timezone
-  const past = occurrence.last < view.today
-  const action = (verb: 'confirm' | 'move') => `${HOME}/calendar/holidays/${occurrence.id}/${verb}`
-  const hidden = html`${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}">`
-  const decided =
-    occurrence.by && occurrence.at
-      ? html`<br><small class="muted">${t.decidedBy(occurrence.by, formatDateTime(new Date(occurrence.at), zone, ctx.lang))}</small>`
-      : ''
-  const actions = view.canManage
-    ? html`<td><div class="row-actions">
+  const action = (verb: 'confirm' | 'move' | 'remove') => `${HOME}/calendar/holidays/${occurrence.id}/${verb}`
+  const hidden = hiddenFields(ctx, view)
+  const dates = formatDayRange(occurrence.first, occurrence.last, ctx.lang)
+  return html`<div class="row-actions">
         ${occurrence.status === 'estimated' ? html`<form method="post" action="${action('confirm')}" class="inline">${hidden}<button type="submit">${t.confirm}</button></form>` : ''}
         ${
           occurrence.status !== 'manual'
@@ -88,14 +96,67 @@ function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence
             </form></details>`
             : ''
         }
-      </div></td>`
-    : ''
-  return html`<tr class="${past ? 'past' : ''}" data-holiday="${occurrence.id}">
+        <details class="work"><summary>${t.work}</summary>
+          <form method="post" action="${action('remove')}" class="confirm">${hidden}
+            <p>${t.workExplained(occurrence.name, dates)}</p>
+            <button type="submit" class="danger">${t.workConfirm}</button>
+          </form></details>
+      </div>`
+}
+
+function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence): Html {
+  const t = ctx.t.calendar
+  const zone = view.desk.timezone
+  const past = occurrence.last < view.today
+  const decided =
+    occurrence.by && occurrence.at
+      ? html`<br><small class="muted">${t.decidedBy(occurrence.by, formatDateTime(new Date(occurrence.at), zone, ctx.lang))}</small>`
+      : ''
+  const status = occurrence.removed
+    ? html`<span class="badge badge-muted" data-status="removed">${t.removed}</span>`
+    : html`<span class="badge badge-${STATUS_TONE[occurrence.status]}" data-status="${occurrence.status}">${t.statuses[occurrence.status]}</span>`
+  // A removed holiday has no way back from here (nor in the API): adding a holiday closes the day again.
+  const actions = view.canManage ? html`<td>${occurrence.removed ? '' : holidayActions(ctx, view, occurrence)}</td>` : ''
+  const classes = [past ? 'past' : '', occurrence.removed ? 'removed' : ''].filter(Boolean).join(' ')
+  return html`<tr class="${classes}" data-holiday="${occurrence.id}">
     <td>${formatDayRange(occurrence.first, occurrence.last, ctx.lang)}${occurrence.movedFrom ? html`<br><small class="muted">${t.movedFrom(formatDayShort(occurrence.movedFrom, ctx.lang))}</small>` : ''}</td>
-    <td>${occurrence.name}</td>
-    <td><span class="badge badge-${STATUS_TONE[occurrence.status]}" data-status="${occurrence.status}">${t.statuses[occurrence.status]}</span>${decided}</td>
+    <td>${occurrence.removed ? html`<s>${occurrence.name}</s>` : occurrence.name}</td>
+    <td>${status}${decided}</td>
     ${actions}
   </tr>`
+}
+
+function addHolidayForm(ctx: PageContext, view: CalendarView): Html {
+  const t = ctx.t.calendar
+  return html`<details class="add"><summary>${t.addHoliday}</summary>
+      <form method="post" action="${HOME}/calendar/holidays" class="filters">
+        ${hiddenFields(ctx, view)}
+        <label>${t.holidayName}<input name="name" required maxlength="200"></label>
+        <label>${t.moveStart}<input type="date" name="start" required></label>
+        <label>${t.moveDays}<input type="number" name="days" value="1" min="1" max="31" required></label>
+        <div class="actions"><button type="submit">${t.addHoliday}</button></div>
+      </form></details>`
+}
+
+/** Who added an entry and when, or that it comes from the desk file. */
+function sourceOf<T extends Closure | Opening>(ctx: PageContext, view: CalendarView, row: CalendarEntryRow<T>): Html | string {
+  const t = ctx.t.calendar
+  if (row.entryId === null) return html`<span class="muted">${t.fromFile}</span>`
+  return row.by && row.at ? t.decidedBy(row.by, formatDateTime(row.at, view.desk.timezone, ctx.lang)) : ''
+}
+
+function removeCell<T extends Closure | Opening>(
+  ctx: PageContext,
+  view: CalendarView,
+  kind: 'closures' | 'openings',
+  row: CalendarEntryRow<T>,
+): Html | string {
+  if (!view.canManage) return ''
+  const form =
+    row.entryId === null
+      ? ''
+      : html`<form method="post" action="${HOME}/calendar/${kind}/${row.entryId}/remove" class="inline">${hiddenFields(ctx, view)}<button type="submit" class="secondary">${ctx.t.calendar.remove}</button></form>`
+  return html`<td>${form}</td>`
 }
 
 function closureWhen(ctx: PageContext, closure: Closure): string {
@@ -109,20 +170,16 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
   const rows = view.closures.map(
     (row) => html`<tr>
-      <td>${closureWhen(ctx, row.closure)}</td>
-      <td>${row.closure.name}</td>
-      <td>${row.entryId === null ? html`<span class="muted">${t.fromFile}</span>` : row.by && row.at ? t.decidedBy(row.by, formatDateTime(row.at, view.desk.timezone, ctx.lang)) : ''}</td>
-      ${
-        view.canManage
-          ? html`<td>${row.entryId === null ? '' : html`<form method="post" action="${HOME}/calendar/closures/${row.entryId}/remove" class="inline">${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}"><button type="submit" class="secondary">${t.remove}</button></form>`}</td>`
-          : ''
-      }
+      <td>${closureWhen(ctx, row.item)}</td>
+      <td>${row.item.name}</td>
+      <td>${sourceOf(ctx, view, row)}</td>
+      ${removeCell(ctx, view, 'closures', row)}
     </tr>`,
   )
   const form = view.canManage
     ? html`<details class="add"${view.closures.length === 0 ? html` open` : ''}><summary>${t.addClosure}</summary>
       <form method="post" action="${HOME}/calendar/closures" class="filters">
-        ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="year" value="${view.year}">
+        ${hiddenFields(ctx, view)}
         <label>${t.closureName}<input name="name" required maxlength="200"></label>
         <label>${t.closureStart}<input type="date" name="start" required></label>
         <label>${t.closureEnd}<input type="date" name="end"></label>
@@ -142,9 +199,46 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
   </section>`
 }
 
+function openingsSection(ctx: PageContext, view: CalendarView): Html {
+  const t = ctx.t.calendar
+  const openings = view.openings ?? []
+  const rows = openings.map(
+    (row) => html`<tr data-opening="${row.entryId ?? ''}">
+      <td>${formatDayRange(row.item.date, row.item.end ?? row.item.date, ctx.lang)}</td>
+      <td class="num">${row.item.hours.map((range) => range.replace('-', '\u2013')).join(', ')}</td>
+      <td>${row.item.name ?? html`<span class="muted">—</span>`}</td>
+      <td>${sourceOf(ctx, view, row)}</td>
+      ${removeCell(ctx, view, 'openings', row)}
+    </tr>`,
+  )
+  const form = view.canManage
+    ? html`<details class="add"><summary>${t.addOpening}</summary>
+      <form method="post" action="${HOME}/calendar/openings" class="filters">
+        ${hiddenFields(ctx, view)}
+        <label>${t.closureStart}<input type="date" name="date" required></label>
+        <label>${t.closureEnd}<input type="date" name="end"></label>
+        <label>${t.hours}<input name="hours" value="${view.usualHours ?? ''}" required maxlength="200" placeholder="09:30-12:00, 13:15-16:00" aria-describedby="opening-hours-help"></label>
+        <label>${t.openingName}<input name="name" maxlength="200"></label>
+        <div class="actions"><button type="submit">${t.addOpening}</button></div>
+        <p class="help" id="opening-hours-help">${t.openingHoursHelp}</p>
+      </form></details>`
+    : ''
+  return html`<section class="card wide" aria-labelledby="openings-title">
+    <h2 id="openings-title">${t.openings}</h2>
+    ${
+      openings.length
+        ? html`<div class="table-wrap"><table class="openings"><thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.hours}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+        : html`<p class="muted">${t.noOpenings}</p>`
+    }
+    ${form}
+  </section>`
+}
+
 export function calendarPage(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
-  const occurrences = occurrencesOf(view.holidays)
+  const occurrences = [...occurrencesOf(view.holidays), ...occurrencesOf(view.removedHolidays ?? [], true)].sort(
+    (a, b) => a.first.localeCompare(b.first) || a.id.localeCompare(b.id),
+  )
   const path = `${HOME}/calendar`
   const desk = view.desks.length > 1 ? view.desk.id : null
   return layout(ctx, {
@@ -157,7 +251,7 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
         <h2 id="holidays-title">${t.holidays(view.year)}</h2>
         <a href="${href(path, { desk, year: view.year + 1 })}" rel="next">${t.nextYear} →</a>
       </nav>
-      ${occurrences.some((o) => o.status === 'estimated') ? html`<p class="help">${t.estimatedHelp}</p>` : ''}
+      ${occurrences.some((o) => o.status === 'estimated' && !o.removed) ? html`<p class="help">${t.estimatedHelp}</p>` : ''}
       ${
         occurrences.length
           ? html`<div class="table-wrap"><table class="holidays">
@@ -166,7 +260,10 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
         </table></div>`
           : html`<p class="muted">${t.none}</p>`
       }
+      ${occurrences.some((o) => o.removed) ? html`<p class="help">${t.removedHelp}</p>` : ''}
+      ${view.canManage ? addHolidayForm(ctx, view) : ''}
     </section>
-    ${closuresSection(ctx, view)}`,
+    ${closuresSection(ctx, view)}
+    ${openingsSection(ctx, view)}`,
   })
 }

@@ -238,6 +238,22 @@ const fr = {
     yearly: 'chaque année',
     allDay: 'toute la journée',
     fromTo: (from: string, to: string) => `de ${from} à ${to}`,
+    work: 'Travailler ce jour-là',
+    workExplained: (name: string, dates: string) =>
+      `${name} (${dates}) devient un jour travaillé, aux horaires habituels. Cela ne s'annule pas depuis cette page : pour fermer de nouveau ce jour-là, ajoutez un jour férié.`,
+    workConfirm: 'Oui, travailler ce jour-là',
+    removed: 'Retiré (travaillé)',
+    removedHelp:
+      "Un jour férié retiré est travaillé aux horaires habituels et ne se rétablit pas d'ici : pour fermer ce jour-là, ajoutez un jour férié.",
+    addHoliday: 'Ajouter un jour férié',
+    holidayName: 'Nom',
+    openings: 'Ouvertures exceptionnelles',
+    noOpenings: 'Aucune ouverture exceptionnelle.',
+    addOpening: 'Ajouter une ouverture',
+    hours: 'Horaires',
+    openingHoursHelp:
+      "Une ou plusieurs plages HH:MM-HH:MM séparées par des virgules (09:30-12:00, 13:15-16:00). Le service ouvre à ces heures ces jours-là, même un jour férié ; une fermeture l'emporte.",
+    openingName: 'Motif (facultatif)',
   },
 
   contracts: {
@@ -268,8 +284,12 @@ const fr = {
     'duty-off': 'Agent retiré de la permanence : il ne sera plus appelé.',
     'holiday-confirmed': 'Jour férié confirmé.',
     'holiday-moved': 'Jour férié déplacé et confirmé.',
+    'holiday-removed': 'Jour férié retiré : le service travaille ce jour-là.',
+    'holiday-added': 'Jour férié ajouté.',
     'closure-added': 'Fermeture ajoutée.',
     'closure-removed': 'Fermeture supprimée.',
+    'opening-added': 'Ouverture exceptionnelle ajoutée.',
+    'opening-removed': 'Ouverture exceptionnelle supprimée.',
     'closed-now': 'Service fermé : les appelants entendent le motif.',
     reopened: 'Service rouvert.',
     'callback-done': 'Rappel marqué traité.',
@@ -517,6 +537,22 @@ const en: Messages = {
     yearly: 'every year',
     allDay: 'all day',
     fromTo: (from, to) => `from ${from} to ${to}`,
+    work: 'Work that day',
+    workExplained: (name, dates) =>
+      `${name} (${dates}) becomes a working day, at the usual hours. This cannot be undone from this page: to close that day again, add a holiday.`,
+    workConfirm: 'Yes, work that day',
+    removed: 'Removed (worked)',
+    removedHelp:
+      'A removed holiday is worked at the usual hours and cannot be restored from here: to close that day, add a holiday.',
+    addHoliday: 'Add a holiday',
+    holidayName: 'Name',
+    openings: 'Exceptional openings',
+    noOpenings: 'No exceptional opening.',
+    addOpening: 'Add an opening',
+    hours: 'Hours',
+    openingHoursHelp:
+      'One or more HH:MM-HH:MM ranges separated by commas (09:30-12:00, 13:15-16:00). The desk opens at these hours on these days, even on a holiday; a closure wins.',
+    openingName: 'Reason (optional)',
   },
 
   contracts: {
@@ -547,8 +583,12 @@ const en: Messages = {
     'duty-off': 'Agent taken off duty: they will not be rung.',
     'holiday-confirmed': 'Holiday confirmed.',
     'holiday-moved': 'Holiday moved and confirmed.',
+    'holiday-removed': 'Holiday removed: the desk works that day.',
+    'holiday-added': 'Holiday added.',
     'closure-added': 'Closure added.',
     'closure-removed': 'Closure removed.',
+    'opening-added': 'Exceptional opening added.',
+    'opening-removed': 'Exceptional opening removed.',
     'closed-now': 'Desk closed: callers hear the reason.',
     reopened: 'Desk reopened.',
     'callback-done': 'Callback marked done.',

@@ -1,15 +1,32 @@
-// The calendar page (the year's holidays, the closures) and managers' decisions from it: confirm or
-// move a holiday, add or remove a closure; each recorded with who and when by the store.
+// The calendar page (the year's holidays, the closures, the exceptional openings) and managers'
+// decisions from it: confirm, move, remove or add a holiday, add or remove a closure or an opening;
+// each recorded with who and when by the store, the same functions the API calls.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { closureSchema, holidaysForYear, isoDateSchema } from '../../domain/calendar/index.js'
+import {
+  type Closure,
+  type Holiday,
+  type HolidayOverride,
+  type Opening,
+  closureSchema,
+  holidaysForYear,
+  isoDateSchema,
+  openingSchema,
+} from '../../domain/calendar/index.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { fieldErrors } from '../../domain/desk-file.js'
 import { AppError, notFound } from '../../errors.js'
-import { type ClosureRow, calendarPage } from '../../pages/calendar-page.js'
+import { type CalendarEntryRow, calendarPage } from '../../pages/calendar-page.js'
 import { localDateOf, localYearOf } from '../../pages/format.js'
+import type { FlashKey } from '../../pages/i18n.js'
 import { HOME, canManage } from '../../pages/layout.js'
-import { addCalendarEntry, listCalendarEntries, recordHolidayOverride, removeCalendarEntry } from '../../store/calendar.js'
+import {
+  type EntryKind,
+  addCalendarEntry,
+  listCalendarEntries,
+  recordHolidayOverride,
+  removeCalendarEntry,
+} from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
 import { idParam } from '../api/schemas.js'
 import { actorOf, chooseDesk, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
@@ -19,11 +36,90 @@ const year = z.coerce.number().int().min(1900).max(2200)
 const holidayParams = z.object({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
 const deskForm = z.object({ desk: idParam, year })
 
+/** The id POST /api/desks/:id/holidays gives a holiday added by hand, so both add the same occurrence. */
+function manualHolidayId(name: string, start: string): string {
+  return `manual-${start}-${name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)}`
+}
+
+/**
+ * The holidays of the year that a manager removed (the desk works then), as they stood before, with
+ * who removed them and when. The domain drops a removed occurrence; reading the year again without
+ * the removals gives it back, so which decision wins stays the domain's.
+ */
+function removedHolidays(facts: DeskFacts, shownYear: number, kept: readonly Holiday[]): Holiday[] {
+  const overrides = facts.calendar.holidayOverrides
+  const removals = overrides.filter((override) => override.action === 'remove')
+  if (removals.length === 0) return []
+  const keptIds = new Set(kept.map((holiday) => holiday.id))
+  const latest = new Map<string, HolidayOverride>()
+  for (const removal of removals) {
+    const known = latest.get(removal.holidayId)
+    if (!known || Date.parse(removal.at) >= Date.parse(known.at)) latest.set(removal.holidayId, removal)
+  }
+  const withoutRemovals = overrides.filter((override) => override.action !== 'remove')
+  return holidaysForYear(facts.calendar.country, shownYear, withoutRemovals)
+    .filter((holiday) => !keptIds.has(holiday.id) && latest.has(holiday.id))
+    .map((holiday) => {
+      const { by, at } = latest.get(holiday.id) as HolidayOverride
+      return { ...holiday, by, at }
+    })
+}
+
+/** The usual hours of a working day (the most common in the week), to start an opening's form with. */
+function usualHours(facts: DeskFacts): string {
+  const counts = new Map<string, number>()
+  for (const hours of Object.values(facts.calendar.weekly)) {
+    if (!hours?.length) continue
+    const text = hours.join(', ')
+    counts.set(text, (counts.get(text) ?? 0) + 1)
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''
+}
+
+/** "09:30-12:00, 13:15-16:00" (commas, semicolons or spaces between, spaces around the dash) → intervals. */
+function hoursOf(text: string): string[] {
+  return text
+    .replace(/\s*-\s*/g, '-')
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+}
+
+/** A form's fields as the calendar's own schema reads them: empty ones are absent; its problems as the page shows them. */
+function parseEntry<T>(schema: z.ZodType<T>, what: string, fields: Record<string, unknown>): T {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== '')),
+  )
+  if (!parsed.success) {
+    const problems = fieldErrors(parsed.error).map((e) => ({ field: `body.${e.path}`, message: e.message }))
+    throw new AppError(400, 'validation_failed', what, problems)
+  }
+  return parsed.data
+}
+
 export const calendarPages: FastifyPluginAsyncZod = async (app) => {
   async function deskFacts(id: string): Promise<DeskFacts> {
     const desk = await findDesk(app.db, id)
     if (!desk) throw notFound(`Desk ${id}`)
     return desk
+  }
+
+  /** The desk file's entries first, then the managers' ones, which carry their entry's id (removable). */
+  async function entryRows<T extends Closure | Opening>(
+    deskId: string,
+    kind: EntryKind,
+    fromFile: readonly T[],
+  ): Promise<CalendarEntryRow<T>[]> {
+    const entries = await listCalendarEntries(app.db, deskId, kind)
+    const managers = new Set(entries.map((entry) => String(entry.id)))
+    return [
+      ...fromFile.filter((item) => !item.id || !managers.has(item.id)).map((item) => ({ item, entryId: null })),
+      ...entries.map((entry) => ({ item: entry.entry as T, entryId: entry.id, by: entry.by, at: entry.at })),
+    ]
   }
 
   app.get(
@@ -34,29 +130,21 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       const facts = await deskFacts(desk.id)
       const now = app.clock()
       const shownYear = request.query.year ?? localYearOf(now, desk.timezone)
-      const entries = await listCalendarEntries(app.db, desk.id, 'closure')
-      const managers = new Set(entries.map((entry) => String(entry.id)))
-      const rows: ClosureRow[] = [
-        // The desk file's closures first; the managers' ones carry their entry's id.
-        ...facts.calendar.closures
-          .filter((closure) => !closure.id || !managers.has(closure.id))
-          .map((closure) => ({ closure, entryId: null })),
-        ...entries.map((entry) => ({
-          closure: entry.entry as ClosureRow['closure'],
-          entryId: entry.id,
-          by: entry.by,
-          at: entry.at,
-        })),
-      ]
-      // Closures of the year shown or later, and the yearly ones.
-      const shown = rows.filter((row) => row.closure.yearly || (row.closure.end ?? row.closure.start) >= `${shownYear}-01-01`)
+      const from = `${shownYear}-01-01`
+      const closures = await entryRows(desk.id, 'closure', facts.calendar.closures)
+      const openings = await entryRows(desk.id, 'opening', facts.calendar.openings)
+      const holidays = holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides)
       const page = calendarPage(pageContext(app, request), {
         desks,
         desk,
         year: shownYear,
         today: localDateOf(now, desk.timezone),
-        holidays: holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides),
-        closures: shown,
+        holidays,
+        removedHolidays: removedHolidays(facts, shownYear, holidays),
+        // Closures and openings of the year shown or later, and the yearly closures.
+        closures: closures.filter((row) => row.item.yearly || (row.item.end ?? row.item.start) >= from),
+        openings: openings.filter((row) => (row.item.end ?? row.item.date) >= from),
+        usualHours: usualHours(facts),
         canManage: canManage(sessionOf(request).principal),
       })
       return sendHtml(reply, page)
@@ -73,16 +161,22 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     return facts
   }
 
-  app.post(
-    '/calendar/holidays/:holidayId/confirm',
-    { config: { roles: MANAGE }, schema: { hide: true, params: holidayParams, body: deskForm } },
-    async (request, reply) => {
-      const { desk, year: shownYear } = request.body
-      await occurrenceOn(desk, shownYear, request.params.holidayId)
-      await recordHolidayOverride(app.db, desk, { holidayId: request.params.holidayId, action: 'confirm' }, actorOf(app, request))
-      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-confirmed')
-    },
-  )
+  // Confirm (as estimated) or remove (the desk works that day): the same decision but for its action.
+  for (const [action, done] of [
+    ['confirm', 'holiday-confirmed'],
+    ['remove', 'holiday-removed'],
+  ] as const satisfies readonly (readonly [HolidayOverride['action'], FlashKey])[]) {
+    app.post(
+      `/calendar/holidays/:holidayId/${action}`,
+      { config: { roles: MANAGE }, schema: { hide: true, params: holidayParams, body: deskForm } },
+      async (request, reply) => {
+        const { desk, year: shownYear } = request.body
+        await occurrenceOn(desk, shownYear, request.params.holidayId)
+        await recordHolidayOverride(app.db, desk, { holidayId: request.params.holidayId, action }, actorOf(app, request))
+        return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, done)
+      },
+    )
+  }
 
   app.post(
     '/calendar/holidays/:holidayId/move',
@@ -107,6 +201,30 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     },
   )
 
+  // POST /api/desks/:id/holidays's body: a name, a first day, a number of days (1 by default).
+  app.post(
+    '/calendar/holidays',
+    {
+      config: { roles: MANAGE },
+      schema: {
+        hide: true,
+        body: deskForm.extend({
+          name: z.string().trim().min(1).max(200),
+          start: isoDateSchema,
+          days: optional(z.coerce.number().int().min(1).max(31)),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { desk, name, start, days = 1 } = request.body
+      await deskFacts(desk)
+      const holidayId = manualHolidayId(name, start)
+      await recordHolidayOverride(app.db, desk, { holidayId, action: 'add', start, days, name }, actorOf(app, request))
+      // Back on the year the holiday starts in, where it is listed.
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: Number(start.slice(0, 4)) }, 'holiday-added')
+    },
+  )
+
   app.post(
     '/calendar/closures',
     {
@@ -126,30 +244,53 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       const { desk, year: shownYear, ...fields } = request.body
       await deskFacts(desk)
       // The desk file's own schema checks the closure, so the page and the file accept the same ones.
-      const parsed = closureSchema.safeParse(
-        Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
-      )
-      if (!parsed.success) {
-        const problems = fieldErrors(parsed.error).map((e) => ({ field: `body.${e.path}`, message: e.message }))
-        throw new AppError(400, 'validation_failed', 'closure', problems)
-      }
-      await addCalendarEntry(app.db, desk, 'closure', parsed.data, actorOf(app, request))
+      const closure = parseEntry(closureSchema, 'closure', fields)
+      await addCalendarEntry(app.db, desk, 'closure', closure, actorOf(app, request))
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'closure-added')
     },
   )
 
   app.post(
-    '/calendar/closures/:entryId/remove',
+    '/calendar/openings',
     {
       config: { roles: MANAGE },
-      schema: { hide: true, params: z.object({ entryId: z.coerce.number().int().positive() }), body: deskForm },
+      schema: {
+        hide: true,
+        body: deskForm.extend({
+          date: z.string(),
+          end: optional(z.string()),
+          hours: z.string().max(200),
+          name: optional(z.string().trim().max(200)),
+        }),
+      },
     },
     async (request, reply) => {
-      const { desk, year: shownYear } = request.body
-      if (!(await removeCalendarEntry(app.db, desk, 'closure', request.params.entryId, actorOf(app, request)))) {
-        throw notFound(`Closure ${request.params.entryId}`)
-      }
-      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'closure-removed')
+      const { desk, year: shownYear, hours, ...fields } = request.body
+      await deskFacts(desk)
+      // The desk file's (and the API's) schema checks the opening: hours as "HH:MM-HH:MM" each.
+      const opening = parseEntry(openingSchema, 'opening', { ...fields, hours: hoursOf(hours) })
+      await addCalendarEntry(app.db, desk, 'opening', opening, actorOf(app, request))
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'opening-added')
     },
   )
+
+  for (const [kind, done] of [
+    ['closure', 'closure-removed'],
+    ['opening', 'opening-removed'],
+  ] as const satisfies readonly (readonly [EntryKind, FlashKey])[]) {
+    app.post(
+      `/calendar/${kind}s/:entryId/remove`,
+      {
+        config: { roles: MANAGE },
+        schema: { hide: true, params: z.object({ entryId: z.coerce.number().int().positive() }), body: deskForm },
+      },
+      async (request, reply) => {
+        const { desk, year: shownYear } = request.body
+        if (!(await removeCalendarEntry(app.db, desk, kind, request.params.entryId, actorOf(app, request)))) {
+          throw notFound(`${kind} ${request.params.entryId}`)
+        }
+        return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, done)
+      },
+    )
+  }
 }
