@@ -1,7 +1,7 @@
 // The dashboard in a real browser: headless Chromium (Debian's package) against the real app on a
 // real port. A manager signs in, sees a simulated call appear, takes an agent off duty and hears
-// the next call route without them, confirms a holiday, exports the call log, assigns a callback and
-// closes it; screenshots of each page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+// the next call route without them, confirms a holiday, adds an exceptional opening, exports the call
+// log, assigns a callback and closes it; screenshots of each page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -184,11 +184,31 @@ async function browserRun(t: Test, kind: Kind) {
     const estimated = page.locator('tr[data-holiday]:has([data-status="estimated"])').first()
     const id = await estimated.getAttribute('data-holiday')
     t.ok(id, `an estimated holiday: ${id}`)
-    await shoot(page, shots, 'calendar')
     await estimated.locator('button', { hasText: 'Confirmer' }).click()
     await page.waitForURL(/done=holiday-confirmed/)
     t.equal(await page.getAttribute(`tr[data-holiday="${id}"] [data-status]`, 'data-status'), 'confirmed')
     t.match(await page.textContent(`tr[data-holiday="${id}"]`), /Confirmé[\s\S]*par Leila/, 'confirmed, by whom')
+  })
+
+  await t.test('an exceptional opening added from the calendar is listed', async (t) => {
+    const add = page.locator('#openings-title ~ details.add')
+    await add.locator('summary').click()
+    t.equal(
+      await add.locator('input[name="hours"]').inputValue(),
+      '09:30-12:00, 13:15-16:00',
+      "the desk's usual day to start from",
+    )
+    await add.locator('input[name="date"]').fill('2026-12-03')
+    await add.locator('input[name="hours"]').fill('10:00-14:00')
+    await add.locator('input[name="name"]').fill('Migration des postes ACME')
+    await add.locator('button[type=submit]').click()
+    await page.waitForURL(/done=opening-added/)
+    t.match(
+      await page.textContent('table.openings tbody'),
+      /03\/12\/2026[\s\S]*10:00\u201314:00[\s\S]*Migration des postes ACME[\s\S]*par Leila/,
+      'listed, by whom',
+    )
+    await shoot(page, shots, 'calendar')
   })
 
   await t.test('the call log exports as CSV', async (t) => {
