@@ -126,6 +126,22 @@ function itemsOf(occurrence: Decided): Holiday[] {
   return items
 }
 
+/**
+ * The id of a holiday a manager adds by hand: its first day and its name, readable and stable
+ * ("Grève générale" on 2026-12-08 is manual-2026-12-08-greve-generale).
+ */
+export function manualHolidayId(name: string, start: string): string {
+  const slug = name
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
+    .replace(/-$/, '')
+  return `manual-${start}-${slug || 'holiday'}`
+}
+
 /** The holidays whose date falls in `year`, sorted by date (then id), one item per date of each occurrence. */
 export function holidaysForYear(country: Country | null, year: number, overrides: readonly HolidayOverride[]): Holiday[] {
   return decidedOccurrences(country, year, overrides)

@@ -19,7 +19,7 @@ export {
   type Weekday,
   type WeeklySchedule,
 } from './schemas.js'
-export { holidaysForYear, type Holiday, type HolidayStatus } from './holidays.js'
+export { holidaysForYear, manualHolidayId, type Holiday, type HolidayStatus } from './holidays.js'
 export { observedHolidays } from './observed-holidays.js'
 export {
   deskStatus,

@@ -12,6 +12,7 @@ import {
   deskStatus,
   holidaysForYear,
   isoDateSchema,
+  manualHolidayId,
   openingSchema,
   weeklyOn,
 } from '../../domain/calendar/index.js'
@@ -210,16 +211,10 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const desk = await deskOr404(request.params.id)
       const { name, start, days } = request.body
-      const holidayId = `manual-${start}-${name
-        .toLowerCase()
-        .normalize('NFD')
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')
-        .slice(0, 40)}`
       const recorded = await recordHolidayOverride(
         app.db,
         desk.id,
-        { holidayId, action: 'add', start, days, name },
+        { holidayId: manualHolidayId(name, start), action: 'add', start, days, name },
         actor(request),
       )
       return reply.code(201).send(recorded)

@@ -11,6 +11,7 @@ import {
   closureSchema,
   holidaysForYear,
   isoDateSchema,
+  manualHolidayId,
   openingSchema,
 } from '../../domain/calendar/index.js'
 import type { DeskFacts } from '../../domain/call.js'
@@ -35,16 +36,6 @@ const MANAGE = ['admin', 'manager'] as const
 const year = z.coerce.number().int().min(1900).max(2200)
 const holidayParams = z.object({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
 const deskForm = z.object({ desk: idParam, year })
-
-/** The id POST /api/desks/:id/holidays gives a holiday added by hand, so both add the same occurrence. */
-function manualHolidayId(name: string, start: string): string {
-  return `manual-${start}-${name
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40)}`
-}
 
 /**
  * The holidays of the year that a manager removed (the desk works then), as they stood before, with

@@ -3,6 +3,7 @@ import t from 'tap'
 import {
   holidayOverrideSchema,
   holidaysForYear,
+  manualHolidayId,
   observedHolidays,
   type HolidayOverride,
 } from '../../../src/domain/calendar/index.js'
@@ -245,4 +246,15 @@ t.test('an override without its date is a programming error', async (t) => {
     { message: 'holiday override "mawlid-1448" (move) needs a valid start date' },
     'a move without a start throws',
   )
+})
+
+t.test('a holiday added by hand is named by its first day and a readable slug of its name', async (t) => {
+  t.equal(manualHolidayId('Grève générale', '2026-12-08'), 'manual-2026-12-08-greve-generale', 'accents dropped, not split')
+  t.equal(manualHolidayId("  Fête de l'Aïd (observée) ", '2027-03-10'), 'manual-2027-03-10-fete-de-l-aid-observee')
+  t.equal(
+    manualHolidayId('x'.repeat(39) + ' y', '2027-01-01'),
+    `manual-2027-01-01-${'x'.repeat(39)}`,
+    'cut at 40, no dangling dash',
+  )
+  t.equal(manualHolidayId('عيد', '2027-01-01'), 'manual-2027-01-01-holiday', 'a name with no latin letter still gives a valid id')
 })
