@@ -63,12 +63,12 @@ export interface CalendarView {
   year: number
   today: string
   holidays: Holiday[]
-  /** the year's holidays a manager removed, as they stood, with who removed them; none when absent */
-  removedHolidays?: Holiday[]
+  /** the year's holidays a manager removed, as they stood, with who removed them */
+  removedHolidays: Holiday[]
   closures: CalendarEntryRow<Closure>[]
-  openings?: CalendarEntryRow<Opening>[]
+  openings: CalendarEntryRow<Opening>[]
   /** the hours an opening's form starts with: the desk's usual day */
-  usualHours?: string
+  usualHours: string
   canManage: boolean
 }
 
@@ -201,7 +201,7 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
 
 function openingsSection(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
-  const openings = view.openings ?? []
+  const { openings } = view
   const rows = openings.map(
     (row) => html`<tr data-opening="${row.entryId ?? ''}">
       <td>${formatDayRange(row.item.date, row.item.end ?? row.item.date, ctx.lang)}</td>
@@ -217,7 +217,7 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
         ${hiddenFields(ctx, view)}
         <label>${t.closureStart}<input type="date" name="date" required></label>
         <label>${t.closureEnd}<input type="date" name="end"></label>
-        <label>${t.hours}<input name="hours" value="${view.usualHours ?? ''}" required maxlength="200" placeholder="09:30-12:00, 13:15-16:00" aria-describedby="opening-hours-help"></label>
+        <label>${t.hours}<input name="hours" value="${view.usualHours}" required maxlength="200" placeholder="09:30-12:00, 13:15-16:00" aria-describedby="opening-hours-help"></label>
         <label>${t.openingName}<input name="name" maxlength="200"></label>
         <div class="actions"><button type="submit">${t.addOpening}</button></div>
         <p class="help" id="opening-hours-help">${t.openingHoursHelp}</p>
@@ -236,7 +236,7 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
 
 export function calendarPage(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
-  const occurrences = [...occurrencesOf(view.holidays), ...occurrencesOf(view.removedHolidays ?? [], true)].sort(
+  const occurrences = [...occurrencesOf(view.holidays), ...occurrencesOf(view.removedHolidays, true)].sort(
     (a, b) => a.first.localeCompare(b.first) || a.id.localeCompare(b.id),
   )
   const path = `${HOME}/calendar`

@@ -274,19 +274,26 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     year: 2026,
     today: '2026-11-28',
     holidays: items,
+    removedHolidays: [],
     closures: [],
+    openings: [],
+    usualHours: '09:30-12:00, 13:15-16:00',
     canManage: true,
   }).value
   t.match(page, /action="\/dashboard\/calendar\/holidays\/eid-al-fitr-1447\/confirm"/, 'an estimate can be confirmed')
   t.notMatch(page, /holidays\/yennayer-2026\/confirm/, 'a confirmed one is not confirmed again')
   t.match(page, /name="days" value="3"/, 'moving an Eid keeps its three days')
+  t.match(page, /name="hours" value="09:30-12:00, 13:15-16:00"/, "an opening's form starts with the usual hours")
   const readOnly = calendarPage(context('client'), {
     desks: [DESK],
     desk: DESK,
     year: 2026,
     today: '2026-11-28',
     holidays: items,
+    removedHolidays: [],
     closures: [],
+    openings: [],
+    usualHours: '09:30-12:00, 13:15-16:00',
     canManage: false,
   }).value
   t.notMatch(readOnly, /<form(?! class="sign-out")/, 'a client reads the calendar only: no form but signing out')
