@@ -98,7 +98,7 @@ function holidayActions(ctx: PageContext, view: CalendarView, occurrence: Occurr
         }
         <details class="work"><summary>${t.work}</summary>
           <form method="post" action="${action('remove')}" class="confirm">${hidden}
-            <p>${t.workExplained(occurrence.name, dates)}</p>
+            <p>${t.workExplained(occurrence.name, dates, occurrence.days)}</p>
             <button type="submit" class="danger">${t.workConfirm}</button>
           </form></details>
       </div>`

@@ -239,8 +239,10 @@ const fr = {
     allDay: 'toute la journée',
     fromTo: (from: string, to: string) => `de ${from} à ${to}`,
     work: 'Travailler ce jour-là',
-    workExplained: (name: string, dates: string) =>
-      `${name} (${dates}) devient un jour travaillé, aux horaires habituels. Cela ne s'annule pas depuis cette page : pour fermer de nouveau ce jour-là, ajoutez un jour férié.`,
+    workExplained: (name: string, dates: string, days: number) =>
+      days > 1
+        ? `${name} (${dates}) : ces ${days} jours deviennent travaillés, aux horaires habituels. Cela ne s'annule pas depuis cette page : pour les fermer de nouveau, ajoutez un jour férié.`
+        : `${name} (${dates}) devient un jour travaillé, aux horaires habituels. Cela ne s'annule pas depuis cette page : pour fermer de nouveau ce jour-là, ajoutez un jour férié.`,
     workConfirm: 'Oui, travailler ce jour-là',
     removed: 'Retiré (travaillé)',
     removedHelp:
@@ -252,7 +254,7 @@ const fr = {
     addOpening: 'Ajouter une ouverture',
     hours: 'Horaires',
     openingHoursHelp:
-      "Une ou plusieurs plages HH:MM-HH:MM séparées par des virgules (09:30-12:00, 13:15-16:00). Le service ouvre à ces heures ces jours-là, même un jour férié ; une fermeture l'emporte.",
+      "Une ou plusieurs plages HH:MM-HH:MM séparées par des virgules (09:30-12:00, 13:15-16:00), chacune finissant après son début. Le service ouvre à ces heures ces jours-là, même un jour férié ; une fermeture l'emporte.",
     openingName: 'Motif (facultatif)',
   },
 
@@ -538,8 +540,10 @@ const en: Messages = {
     allDay: 'all day',
     fromTo: (from, to) => `from ${from} to ${to}`,
     work: 'Work that day',
-    workExplained: (name, dates) =>
-      `${name} (${dates}) becomes a working day, at the usual hours. This cannot be undone from this page: to close that day again, add a holiday.`,
+    workExplained: (name, dates, days) =>
+      days > 1
+        ? `${name} (${dates}): these ${days} days become working days, at the usual hours. This cannot be undone from this page: to close them again, add a holiday.`
+        : `${name} (${dates}) becomes a working day, at the usual hours. This cannot be undone from this page: to close that day again, add a holiday.`,
     workConfirm: 'Yes, work that day',
     removed: 'Removed (worked)',
     removedHelp:
@@ -551,7 +555,7 @@ const en: Messages = {
     addOpening: 'Add an opening',
     hours: 'Hours',
     openingHoursHelp:
-      'One or more HH:MM-HH:MM ranges separated by commas (09:30-12:00, 13:15-16:00). The desk opens at these hours on these days, even on a holiday; a closure wins.',
+      'One or more HH:MM-HH:MM ranges separated by commas (09:30-12:00, 13:15-16:00), each ending after it starts. The desk opens at these hours on these days, even on a holiday; a closure wins.',
     openingName: 'Reason (optional)',
   },
 

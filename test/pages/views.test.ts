@@ -284,6 +284,12 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
   t.notMatch(page, /holidays\/yennayer-2026\/confirm/, 'a confirmed one is not confirmed again')
   t.match(page, /name="days" value="3"/, 'moving an Eid keeps its three days')
   t.match(page, /name="hours" value="09:30-12:00, 13:15-16:00"/, "an opening's form starts with the usual hours")
+  t.match(
+    page,
+    /eid-al-fitr-1447 \([^)]*\) : ces 3 jours deviennent travaillés/,
+    'working on an Eid: its three days, in the plural',
+  )
+  t.match(page, /yennayer-2026 \([^)]*\) devient un jour travaillé/, 'a one-day holiday, in the singular')
   const readOnly = calendarPage(context('client'), {
     desks: [DESK],
     desk: DESK,

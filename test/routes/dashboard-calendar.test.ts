@@ -253,6 +253,12 @@ eachDatabase(t, async (t, database) => {
       /&quot;09:00-12:00&quot; overlaps &quot;11:00-13:00&quot;/,
       'overlapping hours',
     )
+    expect(
+      await opening({ hours: '09:00-12:00, 16:00-13:15' }),
+      'body.hours[1]',
+      /ends before it starts/,
+      'a range typed backwards (it would open the desk all night)',
+    )
     t.equal((await holidays()).length, holidaysBefore, 'no holiday added')
     t.equal((await openings()).length, openingsBefore, 'no opening added')
   })
@@ -264,6 +270,7 @@ eachDatabase(t, async (t, database) => {
     t.notMatch(page.body, /<form(?! class="sign-out")/, 'no form but signing out')
     t.notMatch(page.body, /Travailler ce jour-là|Ajouter un jour férié|Ajouter une ouverture/)
     const [holidaysBefore, openingsBefore] = [await holidays(), await openings()]
+    t.ok(openingsBefore[0], 'an opening to try removing')
     const refused = [
       await post(`${PAGE}/holidays`, acme, { ...DESK, name: 'Fête', start: '2026-12-20', _csrf: acme.csrf }),
       await post(`${PAGE}/holidays/yennayer-2026/remove`, acme, { ...DESK, _csrf: acme.csrf }),
@@ -282,6 +289,7 @@ eachDatabase(t, async (t, database) => {
 
   t.test('each form needs the session token', async (t) => {
     const [holidaysBefore, openingsBefore] = [await holidays(), await openings()]
+    t.ok(openingsBefore[0], 'an opening to try removing')
     const forms: [string, Record<string, string>][] = [
       [`${PAGE}/holidays`, { ...DESK, name: 'Fête', start: '2026-12-20' }],
       [`${PAGE}/holidays/yennayer-2026/remove`, DESK],

@@ -16,7 +16,7 @@ import {
 } from '../../domain/calendar/index.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { fieldErrors } from '../../domain/desk-file.js'
-import { AppError, notFound } from '../../errors.js'
+import { AppError, invalidField, notFound } from '../../errors.js'
 import { type CalendarEntryRow, calendarPage } from '../../pages/calendar-page.js'
 import { localDateOf, localYearOf } from '../../pages/format.js'
 import type { FlashKey } from '../../pages/i18n.js'
@@ -260,6 +260,15 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       await deskFacts(desk)
       // The desk file's (and the API's) schema checks the opening: hours as "HH:MM-HH:MM" each.
       const opening = parseEntry(openingSchema, 'opening', { ...fields, hours: hoursOf(hours) })
+      // The schema lets a range run past midnight (a desk file's night hours); typed in this form,
+      // "12:00-09:00" is a slip that would open the desk all night, so it is refused here.
+      const backwards = opening.hours.findIndex((range) => {
+        const [start, end] = range.split('-') as [string, string]
+        return end <= start && end !== '00:00'
+      })
+      if (backwards >= 0) {
+        throw invalidField(`body.hours[${backwards}]`, 'ends before it starts: an opening past midnight belongs in the desk file')
+      }
       await addCalendarEntry(app.db, desk, 'opening', opening, actorOf(app, request))
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'opening-added')
     },
