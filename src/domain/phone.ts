@@ -25,7 +25,10 @@ export function maskNumber(number: string): string {
   return number.slice(0, 4) + '*'.repeat(number.length - 7) + number.slice(-3)
 }
 
-/** Masks every phone-like run of digits in a text (URLs, log messages). */
+/**
+ * Masks every phone number in a URL: E.164 as the service writes it, 8 to 15 digits after an
+ * optional "+" (or its %2B). Dates and times ("2026-11-01T10:00") are left as they are.
+ */
 export function maskNumbersIn(text: string): string {
-  return text.replace(/(\+|%2B)?\d[\d\s.-]{6,}\d/gi, (match) => maskNumber(match.replace(/%2B/i, '+')))
+  return text.replace(/(?:\+|%2B)?(?<!\d)\d{8,15}(?!\d)/gi, (match) => maskNumber(match.replace(/%2B/i, '+')))
 }

@@ -117,11 +117,6 @@ export function localDateOf(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toISODate() as string
 }
 
-/** The desk-local month (YYYY-MM) of an instant. */
-export function localMonthOf(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM')
-}
-
 /** The desk-local year of an instant. */
 export function localYearOf(at: Date, zone: string): number {
   return DateTime.fromJSDate(at, { zone }).year

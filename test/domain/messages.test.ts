@@ -76,6 +76,14 @@ for (const [raw, number] of [
 t.equal(maskNumber('+213661000001'), '+213******001')
 t.equal(maskNumber('+1234'), '*****')
 t.equal(maskNumbersIn('/api/calls?caller=%2B213661000001&limit=5'), '/api/calls?caller=+213******001&limit=5')
+t.equal(maskNumbersIn('/api/calls?caller=+213661000001'), '/api/calls?caller=+213******001')
+t.equal(maskNumbersIn('/api/clients/acme/numbers/213661000001'), '/api/clients/acme/numbers/2136*****001', 'without its +')
+t.equal(
+  maskNumbersIn('/api/desks/intercom/status?at=2026-11-01T10%3A00%3A00%2B01%3A00'),
+  '/api/desks/intercom/status?at=2026-11-01T10%3A00%3A00%2B01%3A00',
+  'a date is not a phone number',
+)
+t.equal(maskNumbersIn('/api/calls?from=2026-11-01&to=2026-11-30'), '/api/calls?from=2026-11-01&to=2026-11-30')
 
 t.test('docs/CONFIGURATION.md names every message key a desk template may set', async (t) => {
   const docs = readFileSync(new URL('../../docs/CONFIGURATION.md', import.meta.url), 'utf8')

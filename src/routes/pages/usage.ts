@@ -2,9 +2,10 @@
 // last twelve months and the month's statement, from the same store functions as the API.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { monthOf } from '../../domain/quota.js'
 import { invalidField, notFound } from '../../errors.js'
 import type { MonthPoint } from '../../pages/charts.js'
-import { localMonthOf, monthsEnding } from '../../pages/format.js'
+import { monthsEnding } from '../../pages/format.js'
 import { usagePage } from '../../pages/usage-page.js'
 import { findClient } from '../../store/clients.js'
 import { agentDirectory, clientDirectory, listActiveDesks } from '../../store/dashboard.js'
@@ -34,9 +35,10 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const scope = scopeOf(request)
       const desks = await listActiveDesks(app.db)
-      // Months are the desk's: the first desk's zone says which month "now" is in.
+      // Months are the desk's: the first desk's zone says which month "now" is in (as the API's
+      // currentUsageMonth, without reading the desks twice).
       const zone = desks[0]?.timezone ?? 'UTC'
-      const currentMonth = localMonthOf(app.clock(), zone)
+      const currentMonth = monthOf(app.clock(), zone)
       const month = request.query.month ?? currentMonth
       const clientId = scope ?? request.query.client ?? null
       const [items, agents, clients] = await Promise.all([
