@@ -254,7 +254,8 @@ async function browserRun(t: Test, kind: Kind) {
   })
 
   await t.test('the Callbacks page: a late request assigned to an agent, then done with a note', async (t) => {
-    // One more call missed ten days ago (late by now), and one just now.
+    // Two more missed calls, ten days ago (late by now) and just now, below the seeded voicemail of
+    // the 16th: the oldest late request, at the head of the queue, is the one handled.
     const now = clock.now()
     clock.set('2026-11-18T10:00:00+01:00')
     await playCall(twilio, { from: CALLERS.acme, to: DESK_NUMBER, answer: false })
@@ -264,6 +265,11 @@ async function browserRun(t: Test, kind: Kind) {
     const late = page.locator('#open-title ~ .table-wrap tr.is-late').first()
     const id = await late.getAttribute('data-callback')
     t.match(await late.textContent(), /en retard de[\s\S]*Atlas Pharma/, "Atlas's voicemail of the 16th, late")
+    t.equal(
+      await page.locator('#open-title ~ .table-wrap tr.is-late', { hasText: 'ACME SARL' }).count(),
+      1,
+      "and ACME's missed call of the 18th is late too",
+    )
     await late.locator('select[name="agent"]').selectOption('karim')
     await late.locator('button', { hasText: 'Attribuer' }).click()
     await page.waitForURL(/done=callback-assigned/)
