@@ -310,6 +310,8 @@ const fr = {
     notFound: "Cette page n'existe pas, ou vous n'y avez pas accès.",
     noDesk: "Aucun service n'est configuré : appliquez d'abord un fichier de configuration (npm run cli -- apply …).",
     callbackDone: 'Ce rappel est déjà marqué traité (peut-être par quelqu’un d’autre) ; rechargez la page.',
+    calendarGone:
+      'Ce jour férié, cette fermeture ou cette ouverture n’est plus au calendrier (déjà retiré, peut-être par quelqu’un d’autre) ; rechargez la page.',
     server: 'Une erreur est survenue de notre côté ; elle a été consignée.',
     invalidFields: 'Ces champs sont à corriger :',
     back: 'Retour au tableau de bord',
@@ -611,6 +613,8 @@ const en: Messages = {
     notFound: 'This page does not exist, or you have no access to it.',
     noDesk: 'No desk is configured yet: apply a desk file first (npm run cli -- apply …).',
     callbackDone: 'This callback is already marked done (perhaps by someone else); reload the page.',
+    calendarGone:
+      'This holiday, closure or opening is no longer on the calendar (already removed, perhaps by someone else); reload the page.',
     server: 'Something went wrong on our side; it has been logged.',
     invalidFields: 'Please correct these fields:',
     back: 'Back to the dashboard',

@@ -157,6 +157,7 @@ eachDatabase(t, async (t, database) => {
     t.match(page.body, /ne se rétablit pas d&#39;ici : pour fermer ce jour-là, ajoutez un jour férié/)
     const twice = await post(`${PAGE}/holidays/revolution-day-2026/remove`, admin, { ...DESK, _csrf: admin.csrf })
     t.equal(twice.statusCode, 404, 'no longer a holiday to remove')
+    t.match(twice.body, /n’est plus au calendrier \(déjà retiré, peut-être par quelqu’un d’autre\)/, 'and the page says why')
     t.match((await get(`${PAGE}?year=2026&lang=en`, manager)).body, /Removed \(worked\)/)
   })
 
@@ -212,6 +213,7 @@ eachDatabase(t, async (t, database) => {
     clock.set(SATURDAY_10H)
     const twice = await post(`${PAGE}/openings/${id}/remove`, admin, { ...DESK, _csrf: admin.csrf })
     t.equal(twice.statusCode, 404, 'removed once')
+    t.match(twice.body, /n’est plus au calendrier/, 'said plainly, not "page not found"')
     const fromFile = await post(`${PAGE}/openings/999999/remove`, admin, { ...DESK, _csrf: admin.csrf })
     t.equal(fromFile.statusCode, 404, 'an id that is no opening')
   })

@@ -33,6 +33,8 @@ import { idParam } from '../api/schemas.js'
 import { actorOf, chooseDesk, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
 
 const MANAGE = ['admin', 'manager'] as const
+/** What a form changes is no longer there: removed since the page was shown, often by someone else. */
+const gone = (what: string) => new AppError(404, 'calendar_gone', `${what} not found`)
 const year = z.coerce.number().int().min(1900).max(2200)
 const holidayParams = z.object({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
 const deskForm = z.object({ desk: idParam, year })
@@ -148,7 +150,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     const known = holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides).some(
       (h) => h.id === holidayId,
     )
-    if (!known) throw notFound(`Holiday ${holidayId} in ${shownYear}`)
+    if (!known) throw gone(`Holiday ${holidayId} in ${shownYear}`)
     return facts
   }
 
@@ -287,7 +289,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       async (request, reply) => {
         const { desk, year: shownYear } = request.body
         if (!(await removeCalendarEntry(app.db, desk, kind, request.params.entryId, actorOf(app, request)))) {
-          throw notFound(`${kind} ${request.params.entryId}`)
+          throw gone(`${kind} ${request.params.entryId}`)
         }
         return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, done)
       },

@@ -181,11 +181,13 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
           ? t.noDesk
           : error.code === 'callback_done'
             ? t.callbackDone
-            : error.status === 404
-              ? t.notFound
-              : error.status === 403
-                ? t.forbidden
-                : error.message
+            : error.code === 'calendar_gone'
+              ? t.calendarGone
+              : error.status === 404
+                ? t.notFound
+                : error.status === 403
+                  ? t.forbidden
+                  : error.message
     return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
