@@ -76,7 +76,7 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
     { schema: { hide: true, querystring: z.object({ month: monthSchema, client: optional(idParam) }) } },
     async (request, reply) => {
       const clientId = scopeOf(request) ?? request.query.client
-      if (!clientId) throw invalidField('client', "which client: a statement is one client's")
+      if (!clientId) throw invalidField('query.client', "which client: a statement is one client's")
       const client = await findClient(app.db, clientId)
       if (!client) throw notFound(`Client ${clientId}`)
       const statement = await loadStatement(app.db, client.id, request.query.month)
