@@ -113,7 +113,7 @@ async function token([action, ...rest]: string[], options: Options): Promise<voi
     }
     case 'revoke': {
       const [id] = rest
-      if (!id || rest.length > 1 || !/^\d+$/.test(id) || Object.keys(options).length > 0)
+      if (!id || rest.length > 1 || !/^\d{1,10}$/.test(id) || Number(id) > 2_147_483_647 || Object.keys(options).length > 0)
         throw new UsageError('token revoke takes one token id')
       const revoked = await withDatabase(({ db }) => db.transaction((tx) => revokeToken(tx, Number(id), 'cli', now)))
       if (!revoked) throw new CommandError(`no live token ${id}`)

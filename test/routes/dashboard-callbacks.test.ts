@@ -186,6 +186,13 @@ eachDatabase(t, async (t, database) => {
       'assigning an unknown request',
     )
     expect(
+      await post(`${PAGE}/99999999999/assign`, manager, { agent: 'karim', _csrf: manager.csrf }),
+      400,
+      /params\.id/,
+      'a request number no row can have',
+    )
+    t.equal((await get(`${PAGE}?cursor=${'9'.repeat(40)}`, manager)).statusCode, 400, 'nor a cursor')
+    expect(
       await post(`${PAGE}/99999/done`, manager, { note: 'x', _csrf: manager.csrf }),
       404,
       /Page introuvable/,

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { listAudit } from '../../store/audit.js'
-import { ADMIN, authProblems, limitParam } from './schemas.js'
+import { ADMIN, authProblems, limitParam, rowId } from './schemas.js'
 
 const auditItem = z.object({
   id: z.number(),
@@ -28,7 +28,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           entity: z.string().min(1).max(40).optional().describe('only changes to this kind of thing (client, contract…)'),
           entityId: z.string().min(1).max(200).optional(),
           limit: limitParam,
-          cursor: z.coerce.number().int().positive().optional().describe('nextCursor of the previous page'),
+          cursor: rowId.optional().describe('nextCursor of the previous page'),
         }),
         response: { 200: z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }), ...authProblems },
       },

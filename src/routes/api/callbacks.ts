@@ -14,13 +14,13 @@ import {
   listCallbacks,
 } from '../../store/callback-queue.js'
 import { actorOf } from './principal.js'
-import { MANAGE, authProblems, conflictProblems, idParam, limitParam } from './schemas.js'
+import { MANAGE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
 
-const cursorSchema = z.string().transform((text, ctx): CallbackCursor => {
+export const callbackCursor = z.string().transform((text, ctx): CallbackCursor => {
   try {
     const { done, dueAt, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
     const due = dueAt === null ? null : new Date(String(dueAt))
-    if (typeof done === 'boolean' && Number.isInteger(id) && (due === null || !Number.isNaN(due.getTime())))
+    if (typeof done === 'boolean' && rowId.safeParse(id).success && (due === null || !Number.isNaN(due.getTime())))
       return { done, dueAt: due, id: id as number }
   } catch {
     // fall through to the issue below
@@ -28,7 +28,7 @@ const cursorSchema = z.string().transform((text, ctx): CallbackCursor => {
   ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
   return z.NEVER
 })
-const encodeCursor = (cursor: CallbackCursor) =>
+export const encodeCallbackCursor = (cursor: CallbackCursor) =>
   Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString(
     'base64url',
   )
@@ -90,7 +90,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     throw invalidField('body.agentId', 'there is no active agent with this id')
   }
 
-  const callbackParams = z.object({ id: z.coerce.number().int().positive() })
+  const callbackParams = z.object({ id: rowId })
 
   app.get(
     '/api/callbacks',
@@ -104,7 +104,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
           status: z.enum(['open', 'done']).optional().describe('both when absent, open first'),
           desk: idParam.optional(),
           limit: limitParam,
-          cursor: cursorSchema.optional().describe('nextCursor of the previous page'),
+          cursor: callbackCursor.optional().describe('nextCursor of the previous page'),
         }),
         response: { 200: z.object({ items: z.array(callbackItem), nextCursor: z.string().nullable() }), ...authProblems },
       },
@@ -112,7 +112,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { status, desk, limit, cursor } = request.query
       const page = await listCallbacks(app.db, { status, deskId: desk }, { limit, cursor })
-      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCursor(page.next) : null }
+      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCallbackCursor(page.next) : null }
     },
   )
 

@@ -9,7 +9,7 @@ import { AppError, invalidField, notFound } from '../../errors.js'
 import { type ContractRecord, contractIdOf, findContract, listContracts, recordNotice } from '../../store/contracts.js'
 import { applyEdit } from './config-edits.js'
 import { actorOf } from './principal.js'
-import { ADMIN, MANAGE, authProblems, conflictProblems, idParam, isoDate } from './schemas.js'
+import { ADMIN, MANAGE, authProblems, conflictProblems, idParam, isoDate, rowId } from './schemas.js'
 
 const period = z.object({
   index: z.number().describe('0 for the first period after signature'),
@@ -60,7 +60,7 @@ function view(record: ContractRecord, overview: ContractOverview): z.infer<typeo
   }
 }
 
-const contractParams = z.object({ id: z.coerce.number().int().positive() })
+const contractParams = z.object({ id: rowId })
 
 export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Standing on the desk-local date of the app's clock: a contract runs on its desk's days. */

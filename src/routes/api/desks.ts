@@ -27,15 +27,13 @@ import {
   setClosedNow,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
-import { authProblems, idParam, instant } from './schemas.js'
-
-const MANAGE = ['admin', 'manager'] as const
+import { MANAGE, authProblems, idParam, instant, rowId } from './schemas.js'
 
 const deskParams = z.object({ id: idParam })
 const holidayParams = deskParams.extend({
   holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a holiday id like eid-al-fitr-1446'),
 })
-const entryParams = deskParams.extend({ entryId: z.coerce.number().int().positive() })
+const entryParams = deskParams.extend({ entryId: rowId })
 
 const statusSchema = z.object({
   desk: z.string(),
@@ -132,6 +130,8 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     const year = Number(/(\d+)$/.exec(holidayId)?.[1])
     // Lunar ids carry a Hijri year: about 0.97 Gregorian years each, from 622.
     const gregorian = year < 1900 ? Math.round(year * 0.970229 + 621.5643) : year
+    // A year no calendar reaches (an id made up, or mistyped) names no holiday.
+    if (gregorian < 1000 || gregorian > 3000) throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
     for (const y of [gregorian - 1, gregorian, gregorian + 1]) {
       const found = holidaysForYear(desk.calendar.country, y, desk.calendar.holidayOverrides).find((h) => h.id === holidayId)
       if (found) return found

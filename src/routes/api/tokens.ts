@@ -5,7 +5,7 @@ import { ROLES } from '../../domain/access.js'
 import { invalidField, notFound } from '../../errors.js'
 import { type TokenInfo, issueToken, listTokens, revokeToken } from '../../store/tokens.js'
 import { actorOf } from './principal.js'
-import { ADMIN, authProblems, idParam } from './schemas.js'
+import { ADMIN, authProblems, idParam, rowId } from './schemas.js'
 
 const tokenInfo = z.object({
   id: z.number(),
@@ -77,7 +77,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['tokens'],
         summary: 'Revoke a token: it stops working at once',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: rowId }),
         response: { 204: z.null(), ...authProblems },
       },
     },

@@ -29,10 +29,9 @@ import {
   removeCalendarEntry,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
-import { idParam } from '../api/schemas.js'
+import { MANAGE, idParam, rowId } from '../api/schemas.js'
 import { actorOf, chooseDesk, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
 
-const MANAGE = ['admin', 'manager'] as const
 /** What a form changes is no longer there: removed since the page was shown, often by someone else. */
 const gone = (what: string) => new AppError(404, 'calendar_gone', `${what} not found`)
 const year = z.coerce.number().int().min(1900).max(2200)
@@ -284,7 +283,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       `/calendar/${kind}s/:entryId/remove`,
       {
         config: { roles: MANAGE },
-        schema: { hide: true, params: z.object({ entryId: z.coerce.number().int().positive() }), body: deskForm },
+        schema: { hide: true, params: z.object({ entryId: rowId }), body: deskForm },
       },
       async (request, reply) => {
         const { desk, year: shownYear } = request.body

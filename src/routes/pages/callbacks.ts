@@ -7,7 +7,6 @@ import { CALLBACKS, callbacksPage } from '../../pages/callbacks-page.js'
 import { HOME } from '../../pages/layout.js'
 import {
   type CallbackChange,
-  type CallbackCursor,
   assignCallback,
   completeCallback,
   countOpenCallbacks,
@@ -15,10 +14,10 @@ import {
   listRecentlyDone,
 } from '../../store/callback-queue.js'
 import { deskAgents } from '../../store/dashboard.js'
-import { idParam } from '../api/schemas.js'
+import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
+import { MANAGE, idParam, rowId } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml } from './context.js'
 
-const MANAGE = ['admin', 'manager'] as const
 const PAGE_SIZE = 100
 /** Enough to see what the queue has lately been closed with; the API has them all. */
 const DONE_SHOWN = 20
@@ -26,20 +25,7 @@ const DONE_SHOWN = 20
 /** The pages where a form about a callback is posted from, and where it leads back to: never a URL. */
 const BACK = { today: HOME, callbacks: CALLBACKS } as const
 
-/**
- * Where a page of open requests ended: its last due time in milliseconds ("n" for none) and id.
- * Only open requests are listed here, so the cursor needs no status.
- */
-const cursorSchema = z
-  .string()
-  .regex(/^(\d{1,13}|n)-(\d{1,10})$/, 'is not a cursor this page gave out')
-  .transform((text): CallbackCursor => {
-    const [due, id] = text.split('-') as [string, string]
-    return { done: false, dueAt: due === 'n' ? null : new Date(Number(due)), id: Number(id) }
-  })
-const encodeCursor = (cursor: CallbackCursor) => `${cursor.dueAt?.getTime() ?? 'n'}-${cursor.id}`
-
-const callbackParams = z.object({ id: z.coerce.number().int().positive() })
+const callbackParams = z.object({ id: rowId })
 
 /** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
 function settle(change: CallbackChange, id: number): void {
@@ -54,7 +40,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
     '/callbacks',
     {
       config: { roles: MANAGE },
-      schema: { hide: true, querystring: z.object({ desk: optional(idParam), cursor: optional(cursorSchema) }) },
+      schema: { hide: true, querystring: z.object({ desk: optional(idParam), cursor: optional(callbackCursor) }) },
     },
     async (request, reply) => {
       const { desks, desk } = await chooseDesk(app, request.query.desk)
@@ -71,7 +57,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         desk,
         open: page.items,
         counts,
-        next: page.next ? encodeCursor(page.next) : null,
+        next: page.next ? encodeCallbackCursor(page.next) : null,
         firstPage: !cursor,
         agents,
         done,

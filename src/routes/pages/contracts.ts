@@ -6,10 +6,9 @@ import { AppError, invalidField, notFound } from '../../errors.js'
 import { contractsPage } from '../../pages/contracts-page.js'
 import { HOME } from '../../pages/layout.js'
 import { findContract, listContracts, recordNotice } from '../../store/contracts.js'
-import { isoDate } from '../api/schemas.js'
+import { MANAGE, isoDate, rowId } from '../api/schemas.js'
 import { actorOf, pageContext, redirectDone, sendHtml } from './context.js'
 
-const MANAGE = ['admin', 'manager'] as const
 /** Deadlines this close are listed at the top: a quarter and a margin, as INTERcom's notice is 3 months. */
 const HORIZON_DAYS = 120
 
@@ -26,7 +25,7 @@ export const contractPages: FastifyPluginAsyncZod = async (app) => {
     '/contracts/:id/notice',
     {
       config: { roles: MANAGE },
-      schema: { hide: true, params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ givenOn: isoDate }) },
+      schema: { hide: true, params: z.object({ id: rowId }), body: z.object({ givenOn: isoDate }) },
     },
     async (request, reply) => {
       const record = await findContract(app.db, request.params.id)

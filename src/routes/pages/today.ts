@@ -13,10 +13,9 @@ import { listCallbacks } from '../../store/callback-queue.js'
 import { listCalls } from '../../store/call-log.js'
 import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
-import { idParam } from '../api/schemas.js'
+import { MANAGE, idParam } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, scopeOf, sendHtml } from './context.js'
 
-const MANAGE = ['admin', 'manager'] as const
 /** Enough for a busy day; the call log has the rest. */
 const DAY_CALLS = 200
 const deskQuery = z.object({ desk: optional(idParam) })

@@ -1,6 +1,7 @@
 // The parameters Twilio posts to each webhook, as zod schemas. Unknown parameters pass through:
 // Twilio adds new ones over time, and they are part of what it signed.
 import { z } from 'zod'
+import { idParam, month, rowId } from '../api/schemas.js'
 
 const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${prefix} SID (${prefix} and 32 hex digits)`)
@@ -34,19 +35,13 @@ export const dialQuery = z.object({
   leg: z.enum(['agents', 'on-call']).default('agents'),
   attempt: z.coerce.number().int().min(1).max(100).default(1),
   /** the contract and month the talk counts into (absent: nothing to count, e.g. a fallback dial) */
-  contract: z.coerce.number().int().positive().optional(),
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-    .optional(),
+  contract: rowId.optional(),
+  month: month.optional(),
 })
 
 /** The whisper's URL names the desk (absent for the FALLBACK_NUMBERS dial). */
 export const whisperQuery = z.object({
-  desk: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
-    .optional(),
+  desk: idParam.optional(),
   leg: z.enum(['agents', 'on-call']).optional(),
 })
 
