@@ -23,7 +23,8 @@ export interface TodayView {
   /** today's calls, newest first */
   calls: CallLogItem[]
   /** null for a client's session */
-  callbacks: { open: CallbackItem[] } | null
+  /** the head of the open queue (late ones first), and the whole queue's counts */
+  callbacks: { open: CallbackItem[]; counts: { open: number; late: number } } | null
   directory: Directory
 }
 
@@ -124,7 +125,7 @@ function callsCards(ctx: PageContext, view: TodayView): Html {
   </section>`
 }
 
-function callbacksCard(ctx: PageContext, view: TodayView, open: CallbackItem[]): Html {
+function callbacksCard(ctx: PageContext, view: TodayView, { open, counts }: NonNullable<TodayView['callbacks']>): Html {
   const t = ctx.t.today
   const late = open.filter((callback) => isLate(callback, ctx.now))
   const zone = view.desk.timezone
@@ -143,13 +144,13 @@ function callbacksCard(ctx: PageContext, view: TodayView, open: CallbackItem[]):
     </tr>`,
   )
   return html`<section class="card wide" aria-labelledby="callbacks-title">
-    <h2 id="callbacks-title">${t.callbacksTitle} <span class="count${late.length ? ' count-bad' : ''}">${late.length}</span></h2>
+    <h2 id="callbacks-title">${t.callbacksTitle} <span class="count${counts.late ? ' count-bad' : ''}">${counts.late}</span></h2>
     ${
       late.length
         ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
         : html`<p class="muted">${t.noLateCallbacks}</p>`
     }
-    <p class="muted">${t.openCallbacks(open.length)} <a href="${href(`${HOME}/callbacks`, { desk: view.desks.length > 1 ? view.desk.id : null })}">${t.allCallbacks}</a></p>
+    <p class="muted">${t.openCallbacks(counts.open)} <a href="${href(`${HOME}/callbacks`, { desk: view.desks.length > 1 ? view.desk.id : null })}">${t.allCallbacks}</a></p>
   </section>`
 }
 
@@ -163,7 +164,7 @@ export function todayPage(ctx: PageContext, view: TodayView): Html {
       ${statusCard(ctx, view)}
       ${view.agents ? agentsCard(ctx, view, view.agents) : ''}
       ${callsCards(ctx, view)}
-      ${view.callbacks ? callbacksCard(ctx, view, view.callbacks.open) : ''}
+      ${view.callbacks ? callbacksCard(ctx, view, view.callbacks) : ''}
     </div>`,
   })
 }

@@ -74,7 +74,7 @@ function today(role: Role): TodayView {
         ]
       : null,
     calls: [call({}), call({ callSid: 'CA2', outcome: null, talkSeconds: 0, agentId: null })],
-    callbacks: manager ? { open: [] } : null,
+    callbacks: manager ? { open: [], counts: { open: 0, late: 0 } } : null,
     directory: {
       clients: new Map([['acme', EVIL]]),
       agents: new Map([['amina', 'Amina']]),
@@ -213,8 +213,14 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
 
 t.test('Today links its late callbacks to the whole queue; its form comes back to Today', async (t) => {
   const view = today('manager')
-  const page = todayPage(context('manager'), { ...view, callbacks: { open: [callback({})] } }).value
+  const page = todayPage(context('manager'), { ...view, callbacks: { open: [callback({})], counts: { open: 1, late: 1 } } }).value
   t.match(page, /<a href="\/dashboard\/callbacks">Toute la file des rappels<\/a>/)
+  const busy = todayPage(context('manager'), {
+    ...view,
+    callbacks: { open: [callback({})], counts: { open: 250, late: 230 } },
+  }).value
+  t.match(busy, /class="count count-bad">230</, 'the badge counts every late request, not the ones listed')
+  t.match(busy, /250 demandes de rappel ouvertes/, 'and the whole queue')
   t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="today"/)
   t.match(page, /<a href="\/dashboard\/callbacks">Rappels<\/a>/, 'in the menu for managers')
 })

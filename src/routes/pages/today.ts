@@ -9,7 +9,7 @@ import { HOME } from '../../pages/layout.js'
 import { todayPage } from '../../pages/today-page.js'
 import { setAgentDuty } from '../../store/agent-duty.js'
 import { setClosedNow } from '../../store/calendar.js'
-import { listCallbacks } from '../../store/callback-queue.js'
+import { countOpenCallbacks, listCallbacks } from '../../store/callback-queue.js'
 import { listCalls } from '../../store/call-log.js'
 import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
@@ -29,11 +29,12 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
     const now = app.clock()
     const today = localDateOf(now, desk.timezone)
     const manager = scope === null
-    const [calls, agents, callbacks, directory] = await Promise.all([
+    const [calls, agents, callbacks, counts, directory] = await Promise.all([
       listCalls(app.db, { deskId: desk.id, clientId: scope ?? undefined, fromDate: today, toDate: today }, { limit: DAY_CALLS }),
       manager ? deskAgents(app.db, desk.id) : null,
       // Open requests come first by due time, so the late ones are at the head of the queue.
       manager ? listCallbacks(app.db, { status: 'open', deskId: desk.id }, { limit: 200 }) : null,
+      manager ? countOpenCallbacks(app.db, desk.id, now) : null,
       loadDirectory(app, desks, scope),
     ])
     const page = todayPage(pageContext(app, request), {
@@ -45,7 +46,7 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       closedNow: facts.calendar.closedNow ?? null,
       agents,
       calls: calls.items,
-      callbacks: callbacks ? { open: callbacks.items } : null,
+      callbacks: callbacks && counts ? { open: callbacks.items, counts } : null,
       directory,
     })
     return sendHtml(reply, page)
