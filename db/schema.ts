@@ -17,7 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
-import type { Closure, HolidayOverride, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
+import type { Closure, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
 import type { ContractChange } from '../src/domain/contract-terms.js'
 import { OUTCOMES } from '../src/domain/outcome.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'

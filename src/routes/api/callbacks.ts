@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isLate } from '../../domain/callback.js'
-import { AppError, invalidField, notFound } from '../../errors.js'
+import { conflict, invalidField, notFound } from '../../errors.js'
 import {
   type CallbackChange,
   type CallbackCursor,
@@ -86,7 +86,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   function changed(change: CallbackChange, id: number) {
     if (change.ok) return serialise(change.callback)
     if (change.reason === 'not_found') throw notFound(`Callback ${id}`)
-    if (change.reason === 'already_done') throw new AppError(409, 'conflict', `Callback ${id} is already done`)
+    if (change.reason === 'already_done') throw conflict(`Callback ${id} is already done`)
     throw invalidField('body.agentId', 'there is no active agent with this id')
   }
 

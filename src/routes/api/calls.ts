@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
-import { OUTCOMES, type Outcome } from '../../domain/outcome.js'
+import { OUTCOMES } from '../../domain/outcome.js'
 import { e164Schema } from '../../domain/phone.js'
 import { AppError, notFound } from '../../errors.js'
 import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../../store/call-log.js'

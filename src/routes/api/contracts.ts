@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { addContract, removeContract, replaceContract } from '../../domain/config-edit.js'
 import { type ContractOverview, contractOverview, localDate, noticeDueBy } from '../../domain/contracts.js'
 import { contractSchema } from '../../domain/desk-file.js'
-import { AppError, invalidField, notFound } from '../../errors.js'
+import { conflict, invalidField, notFound } from '../../errors.js'
 import { type ContractRecord, contractIdOf, findContract, listContracts, recordNotice } from '../../store/contracts.js'
 import { applyEdit } from './config-edits.js'
 import { actorOf } from './principal.js'
@@ -135,7 +135,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const record = await contractOr404(request.params.id)
-      if (!record.active) throw new AppError(409, 'conflict', `Contract ${record.id} is no longer active`)
+      if (!record.active) throw conflict(`Contract ${record.id} is no longer active`)
       const { givenOn } = request.body
       const today = localDate(app.clock(), record.timezone)
       if (givenOn > today)

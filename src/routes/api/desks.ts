@@ -27,7 +27,8 @@ import {
   setClosedNow,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
-import { MANAGE, authProblems, idParam, instant, rowId } from './schemas.js'
+import { MANAGE, authProblems, conflictProblems, idParam, instant, rowId } from './schemas.js'
+import { actorOf } from './principal.js'
 
 const deskParams = z.object({ id: idParam })
 const holidayParams = deskParams.extend({
@@ -71,12 +72,12 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!desk) throw notFound(`Desk ${id}`)
     return desk
   }
-  const actor = (request: FastifyRequest) => ({ name: request.principal?.name ?? 'unknown', now: app.clock() })
+  const actor = (request: FastifyRequest) => actorOf(request, app.clock())
 
   app.get(
     '/api/desks/:id/status',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['calendar'],
         summary: 'Open or closed at an instant (now by default), why, and the next opening',
@@ -109,7 +110,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/desks/:id/holidays',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['calendar'],
         summary: "The year's public holidays, estimated, confirmed or added by hand",
@@ -156,7 +157,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.route({
       method,
       url,
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: { tags: ['calendar'], summary, params: holidayParams, response: { 200: decided, ...authProblems } },
       handler: async (request) => {
@@ -170,7 +171,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/desks/:id/holidays/:holidayId/move',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
@@ -196,14 +197,18 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/desks/:id/holidays',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
         summary: 'Add a holiday by hand (a public holiday declared by decree, say)',
         params: deskParams,
         body: z
-          .object({ name: z.string().min(1).max(200), start: isoDateSchema, days: z.number().int().min(1).max(31).default(1) })
+          .object({
+            name: z.string().trim().min(1).max(200),
+            start: isoDateSchema,
+            days: z.number().int().min(1).max(31).default(1),
+          })
           .strict(),
         response: { 201: decided, ...authProblems },
       },
@@ -228,7 +233,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.get(
       path,
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         schema: {
           tags: ['calendar'],
           summary: `The ${kind}s managers added (the desk file's are in the configuration)`,
@@ -246,7 +251,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       path,
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         config: { roles: MANAGE },
         schema: {
           tags: ['calendar'],
@@ -269,7 +274,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.delete(
       `${path}/:entryId`,
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         config: { roles: MANAGE },
         schema: {
           tags: ['calendar'],
@@ -291,13 +296,13 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/desks/:id/closed-now',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
         summary: 'Emergency switch: close the desk now, until reopened',
         params: deskParams,
-        body: z.object({ reason: z.string().min(1, 'say why, callers hear it').max(300) }).strict(),
+        body: z.object({ reason: z.string().trim().min(1, 'say why, callers hear it').max(300) }).strict(),
         response: { 200: statusSchema.pick({ desk: true, open: true, reason: true, closure: true }), ...authProblems },
       },
     },
@@ -311,13 +316,13 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/desks/:id/closed-now',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
         summary: 'Lift the emergency closure',
         params: deskParams,
-        response: { 204: z.null(), ...authProblems },
+        response: { 204: z.null(), ...conflictProblems },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { contractOverview, localDate } from '../../domain/contracts.js'
-import { AppError, invalidField, notFound } from '../../errors.js'
+import { conflict, invalidField, notFound } from '../../errors.js'
 import { contractsPage } from '../../pages/contracts-page.js'
 import { HOME } from '../../pages/layout.js'
 import { findContract, listContracts, recordNotice } from '../../store/contracts.js'
@@ -30,7 +30,7 @@ export const contractPages: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const record = await findContract(app.db, request.params.id)
       if (!record) throw notFound(`Contract ${request.params.id}`)
-      if (!record.active) throw new AppError(409, 'conflict', `Contract ${record.id} is no longer active`)
+      if (!record.active) throw conflict(`Contract ${record.id} is no longer active`)
       const today = localDate(app.clock(), record.timezone)
       if (request.body.givenOn > today) throw invalidField('body.givenOn', `${request.body.givenOn} is after today (${today})`)
       await recordNotice(app.db, record.id, request.body.givenOn, actorOf(app, request))

@@ -92,6 +92,25 @@ eachDatabase(t, async (t, database) => {
     })
   }
 
+  t.test('without a token, no write reads its body: 401 before any validation', async (t) => {
+    const document = (await send('GET', '/docs/json')).json() as { paths: Record<string, Record<string, unknown>> }
+    let checked = 0
+    for (const [template, operations] of Object.entries(document.paths)) {
+      if (!template.startsWith('/api/')) continue
+      for (const method of Object.keys(operations).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))) {
+        const path = template.replace(/\{[^}]+\}/g, '1')
+        const response = await send(method.toUpperCase() as 'POST', path, {
+          token: null,
+          body: { unexpected: true },
+          ip: `10.9.${Math.floor(checked / 250)}.${(checked % 250) + 1}`,
+        })
+        t.equal(response.statusCode, 401, `${method.toUpperCase()} ${template}`)
+        checked++
+      }
+    }
+    t.ok(checked > 20, `${checked} writes checked`)
+  })
+
   t.test('the matrix covers every endpoint the API documents (the desk calendar has its own tests)', async (t) => {
     const document = (await send('GET', '/docs/json')).json() as { paths: Record<string, Record<string, { tags?: string[] }>> }
     const cases = endpoints(file).map((e) => `${e.method} ${e.path.split('?')[0]}`)
