@@ -1,5 +1,6 @@
 // What the load generator sends: signed incoming-call webhooks (a new CallSid each), whole calls
 // (voice, dial callback, status callback), and the manager API's reads.
+import { encodeCursor } from '../src/routes/api/calls.js'
 import { type Params, newSid, payload, sign } from '../webhooks/index.js'
 import { HISTORY_END, registeredCalls } from './dataset.js'
 import type { Request } from './load.js'
@@ -77,7 +78,7 @@ export function wholeCall(authToken: string, publicUrl: string): Request[] {
 function randomCursor(months: number): string {
   const end = new Date(HISTORY_END).getTime()
   const at = new Date(end - Math.random() * months * 30.44 * 86_400_000)
-  return Buffer.from(`${at.toISOString()}|CAffffffffffffffffffffffffffffffff`).toString('base64url')
+  return encodeCursor({ startedAt: at, callSid: 'CAffffffffffffffffffffffffffffffff' })
 }
 
 export interface ApiScenario {

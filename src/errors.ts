@@ -19,7 +19,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`)
-export const badRequest = (message: string, fields: FieldProblem[] = []) => new AppError(400, 'bad_request', message, fields)
 export const conflict = (message: string, fields: FieldProblem[] = []) => new AppError(409, 'conflict', message, fields)
 /** One wrong field, found after the schema passed (an unknown reference, a date in the future). */
 export const invalidField = (field: string, message: string) =>

@@ -46,11 +46,6 @@ function day(isoDate: string, lang: Lang): DateTime {
   return parsed.setLocale(LOCALE[lang])
 }
 
-/** "samedi 28 novembre 2026", "Saturday 28 November 2026". */
-export function formatDayLong(isoDate: string, lang: Lang): string {
-  return day(isoDate, lang).toFormat('cccc d LLLL yyyy')
-}
-
 /** "28/11/2026", "28 Nov 2026": for tables. */
 export function formatDayShort(isoDate: string, lang: Lang): string {
   return day(isoDate, lang).toFormat(lang === 'fr' ? 'dd/LL/yyyy' : 'd LLL yyyy')
@@ -110,11 +105,6 @@ export function shiftMonth(month: string, delta: number): string {
 /** The `count` months ending with `month`, oldest first: the usage chart's axis. */
 export function monthsEnding(month: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => shiftMonth(month, index - count + 1))
-}
-
-/** The desk-local date (YYYY-MM-DD) of an instant. */
-export function localDateOf(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate() as string
 }
 
 /** The desk-local year of an instant. */

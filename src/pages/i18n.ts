@@ -4,7 +4,6 @@ import type { Outcome } from '../domain/call.js'
 import { type Lang, formatDuration } from './format.js'
 
 export type { Lang }
-export const LANGS = ['fr', 'en'] as const satisfies readonly Lang[]
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many)
 

@@ -39,4 +39,5 @@ t.test('notice is due when the deadline lies between today and the date asked', 
     'a deadline past is not',
   )
   t.equal(localDate(new Date('2026-11-30T23:30:00Z'), 'Africa/Algiers'), '2026-12-01', "the date is the desk's")
+  t.equal(localDate(new Date('2026-12-31T23:30:00Z'), 'Africa/Algiers'), '2027-01-01', 'and so is the year')
 })

@@ -4,7 +4,6 @@ import {
   addDays,
   daysBetween,
   formatDateTime,
-  formatDayLong,
   formatDayRange,
   formatDayShort,
   formatDelay,
@@ -13,7 +12,6 @@ import {
   formatPercent,
   formatTime,
   formatWhen,
-  localDateOf,
   localYearOf,
   monthsEnding,
   shiftMonth,
@@ -39,13 +37,10 @@ t.test("instants are shown in the desk's time zone", async (t) => {
     t.equal(formatWhen(at, c.zone, c.lang), c.when)
     t.equal(formatTime(at, c.zone), c.time)
   }
-  t.equal(localDateOf(new Date('2026-12-31T23:30:00Z'), 'Africa/Algiers'), '2027-01-01', 'the desk-local date')
   t.equal(localYearOf(new Date('2026-12-31T23:30:00Z'), 'Africa/Algiers'), 2027, 'the desk-local year')
 })
 
 t.test('days, ranges and months', async (t) => {
-  t.equal(formatDayLong('2026-11-28', 'fr'), 'samedi 28 novembre 2026')
-  t.equal(formatDayLong('2026-11-28', 'en'), 'Saturday 28 November 2026')
   t.equal(formatDayShort('2026-11-28', 'fr'), '28/11/2026')
   t.equal(formatDayShort('2026-11-28', 'en'), '28 Nov 2026')
   for (const c of dayRangeCases) t.equal(formatDayRange(c.first, c.last, c.lang), c.text, `${c.first}…${c.last} (${c.lang})`)

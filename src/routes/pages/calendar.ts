@@ -18,7 +18,8 @@ import type { DeskFacts } from '../../domain/call.js'
 import { fieldErrors } from '../../domain/desk-file.js'
 import { AppError, invalidField, notFound } from '../../errors.js'
 import { type CalendarEntryRow, calendarPage } from '../../pages/calendar-page.js'
-import { localDateOf, localYearOf } from '../../pages/format.js'
+import { localYearOf } from '../../pages/format.js'
+import { localDate } from '../../domain/contracts.js'
 import type { FlashKey } from '../../pages/i18n.js'
 import { HOME, canManage } from '../../pages/layout.js'
 import {
@@ -130,7 +131,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
         desks,
         desk,
         year: shownYear,
-        today: localDateOf(now, desk.timezone),
+        today: localDate(now, desk.timezone),
         holidays,
         removedHolidays: removedHolidays(facts, shownYear, holidays),
         // Closures and openings of the year shown or later, and the yearly closures.

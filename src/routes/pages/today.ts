@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { describeHours, deskStatus, weeklyOn } from '../../domain/calendar/index.js'
 import { AppError, notFound } from '../../errors.js'
-import { localDateOf } from '../../pages/format.js'
+import { localDate } from '../../domain/contracts.js'
 import { HOME } from '../../pages/layout.js'
 import { todayPage } from '../../pages/today-page.js'
 import { setAgentDuty } from '../../store/agent-duty.js'
@@ -27,7 +27,7 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
     const facts = await findDesk(app.db, desk.id)
     if (!facts) throw notFound(`Desk ${desk.id}`)
     const now = app.clock()
-    const today = localDateOf(now, desk.timezone)
+    const today = localDate(now, desk.timezone)
     const manager = scope === null
     const [calls, agents, callbacks, counts, directory] = await Promise.all([
       listCalls(app.db, { deskId: desk.id, clientId: scope ?? undefined, fromDate: today, toDate: today }, { limit: DAY_CALLS }),
