@@ -1,8 +1,10 @@
-// The counted legs behind a client's monthly statement, with the calls they belong to.
+// A client's monthly statement: the counted legs behind it, with the calls they belong to, and
+// the statement built from them and the month's usage.
 import { and, asc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { calls, contracts, talkLegs } from '../../db/schema.js'
-import type { StatementLine } from '../domain/statement.js'
+import { type Statement, type StatementLine, buildStatement } from '../domain/statement.js'
+import { usageForMonth } from './usage-report.js'
 
 /** Every leg counted into `month` (the desk-local month of the call's start) for the client's contracts. */
 export async function statementLines(db: Queryable, clientId: string, month: string): Promise<StatementLine[]> {
@@ -26,4 +28,10 @@ export async function statementLines(db: Queryable, clientId: string, month: str
     .innerJoin(calls, eq(calls.callSid, talkLegs.callSid))
     .where(and(eq(contracts.clientId, clientId), eq(talkLegs.month, month)))
     .orderBy(asc(calls.startedAt), asc(talkLegs.callSid), asc(talkLegs.dialCallSid))
+}
+
+/** A client's statement for a month, from the same figures as its usage. */
+export async function loadStatement(db: Queryable, clientId: string, month: string): Promise<Statement> {
+  const [usage, lines] = await Promise.all([usageForMonth(db, month, clientId), statementLines(db, clientId, month)])
+  return buildStatement(month, usage, lines)
 }

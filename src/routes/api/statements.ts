@@ -2,11 +2,10 @@
 // included and billable seconds, what the vendor invoices (INTERcom: beyond 5 hours, case by case).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { Queryable } from '../../../db/client.js'
-import { type Statement, type StatementLine, buildStatement } from '../../domain/statement.js'
+import type { Statement, StatementLine } from '../../domain/statement.js'
 import { notFound } from '../../errors.js'
 import { findClient } from '../../store/clients.js'
-import { statementLines } from '../../store/statements.js'
+import { loadStatement } from '../../store/statements.js'
 import { currentUsageMonth, usageForMonth } from '../../store/usage-report.js'
 import { prefersCsv, sendCsv } from './csv.js'
 import { assertSeesClient } from './principal.js'
@@ -98,12 +97,6 @@ export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
 }
 
 export const statementFileName = (clientId: string, month: string) => `statement-${clientId}-${month}.csv`
-
-/** A client's statement for a month, from the same figures as its usage. */
-export async function loadStatement(db: Queryable, clientId: string, month: string): Promise<Statement> {
-  const [usage, lines] = await Promise.all([usageForMonth(db, month, clientId), statementLines(db, clientId, month)])
-  return buildStatement(month, usage, lines)
-}
 
 export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
   async function clientOr404(id: string) {

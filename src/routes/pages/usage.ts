@@ -12,7 +12,8 @@ import { agentDirectory, clientDirectory, listActiveDesks } from '../../store/da
 import { type UsageItem, usageForMonth } from '../../store/usage-report.js'
 import { sendCsv } from '../api/csv.js'
 import { idParam, month as monthSchema } from '../api/schemas.js'
-import { STATEMENT_CSV_COLUMNS, loadStatement, statementCsvRows, statementFileName } from '../api/statements.js'
+import { STATEMENT_CSV_COLUMNS, statementCsvRows, statementFileName } from '../api/statements.js'
+import { loadStatement } from '../../store/statements.js'
 import { optional, pageContext, scopeOf, sendHtml } from './context.js'
 
 /** A client's contracts summed into one month of the chart. */
