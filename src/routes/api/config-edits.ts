@@ -10,7 +10,9 @@ export function editProblem({ kind, message, errors }: EditProblem): AppError {
   const fields = errors.map((e) => ({ field: e.path === '(root)' ? 'body' : `body.${e.path}`, message: e.message }))
   const [status, code] =
     kind === 'not_found' ? [404, 'not_found'] : kind === 'conflict' ? [409, 'conflict'] : [400, 'validation_failed']
-  return new AppError(status, code, message, fields)
+  // The detail names the fields as the errors do (the edit's own paths are relative to its entity).
+  const detail = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : message
+  return new AppError(status, code, detail, fields)
 }
 
 /** Applies the edit (audited in the principal's name at the app's clock), or throws its problem. */

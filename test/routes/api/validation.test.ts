@@ -31,8 +31,11 @@ eachDatabase(t, async (t, database) => {
         )
         t.match(response.headers['content-type'], /^application\/problem\+json/, 'as a problem')
         const named = ((response.json().errors ?? []) as { field: string }[]).map((e) => e.field)
-        for (const field of problem.fields ?? [])
+        const { detail } = response.json() as { detail: string }
+        for (const field of problem.fields ?? []) {
           t.ok(named.includes(field), `the problem names ${field} (it names ${named.join(', ') || 'nothing'})`)
+          t.match(detail, field, `and its detail says ${field}, as the field does`)
+        }
         t.equal(await currentConfigVersion(db), versionBefore, 'and the configuration is as it was')
       })
     }
