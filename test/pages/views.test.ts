@@ -309,6 +309,11 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     canManage: false,
   }).value
   t.notMatch(readOnly, /<form(?! class="sign-out")/, 'a client reads the calendar only: no form but signing out')
+  t.match(
+    readOnly,
+    /data-holiday="eid-al-fitr-1447"[\s\S]*data-holiday="yennayer-2026"|data-holiday="yennayer-2026"[\s\S]*data-holiday="eid-al-fitr-1447"/,
+    'and reads both holidays',
+  )
   assertCspClean(t, page)
 })
 

@@ -44,11 +44,13 @@ eachDatabase(t, async (t, database) => {
       '/dashboard/calls',
       `/dashboard/calls/${acmeCall}`,
       '/dashboard/usage?client=acme',
+      '/dashboard/callbacks',
       '/dashboard/calendar',
       '/dashboard/contracts',
       '/dashboard/nowhere',
     ]) {
       const response = await get(url, url.endsWith('sign-in') ? undefined : manager)
+      t.equal(response.statusCode, url.endsWith('nowhere') ? 404 : 200, `${url}: the page itself`)
       const csp = String(response.headers['content-security-policy'])
       t.match(csp, /default-src 'none'/, `${url}: CSP`)
       t.match(csp, /script-src 'self'/)
@@ -197,10 +199,14 @@ eachDatabase(t, async (t, database) => {
     t.match(statement.body, new RegExp(acmeCall), 'its own statement')
     t.notMatch(statement.body, new RegExp(atlasCall), "never another client's")
     const today = await get('/dashboard', acme)
+    t.equal(today.statusCode, 200, 'Today opens for a client')
     t.notMatch(today.body, /\/duty"/, 'no duty switch')
     t.notMatch(today.body, new RegExp(atlasCall), "no other client's call of the day")
     t.equal((await get('/dashboard/contracts', acme)).statusCode, 403, 'contracts are for managers, as in the API')
-    t.notMatch((await get('/dashboard/calendar', acme)).body, /holidays\/[a-z0-9-]+\/confirm/, 'the calendar is read-only')
+    const calendar = await get('/dashboard/calendar', acme)
+    t.equal(calendar.statusCode, 200, 'the calendar opens for a client')
+    t.match(calendar.body, /data-holiday=/, 'and lists the holidays')
+    t.notMatch(calendar.body, /holidays\/[a-z0-9-]+\/confirm/, 'the calendar is read-only')
     const refused = await post('/dashboard/agents/karim/duty', acme, { onDuty: 'false', _csrf: acme.csrf })
     t.equal(refused.statusCode, 403, 'a client cannot switch duty')
   })
