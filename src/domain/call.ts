@@ -299,3 +299,33 @@ export function whisperText(input: {
     input.templates,
   )
 }
+
+/**
+ * What the agent who picks up hears, in the desk's language: who calls and what is left of the
+ * quota; for the on-call line, that the call is billed apart; with less known, less said. Whatever
+ * is known, the agent presses 1 to take the call, and `declined` is said to a silence (a phone's
+ * voicemail) before the leg ends.
+ */
+export function whisperLines(input: {
+  desk: DeskFacts | null
+  clientName: string | null
+  onCall: boolean
+  /** the month's quota and usage; null when they could not be read */
+  quota: { quotaSeconds: number; usedSeconds: number } | null
+}): { line: Say; declined: Say } {
+  const { desk, clientName: client, quota } = input
+  if (!desk) {
+    const language = 'fr-FR'
+    return {
+      line: { text: message('whisper_unknown', language), language },
+      declined: { text: message('whisper_declined', language), language },
+    }
+  }
+  const speak = speaker(desk, desk.language)
+  const declined = speak('whisper_declined')
+  if (client === null) return { line: speak('whisper_unknown'), declined }
+  if (input.onCall) return { line: speak('whisper_on_call', { client }), declined }
+  if (!quota) return { line: speak('whisper_short', { client }), declined }
+  const text = whisperText({ clientName: client, ...quota, language: desk.language, templates: desk.templates })
+  return { line: { text, language: desk.language, voice: desk.options.voice }, declined }
+}

@@ -1,6 +1,14 @@
 // decide(): every branch of the contract, with plain values, in DESIGN.md's order.
 import t from 'tap'
-import { type Decision, contractInForce, decide, dialStep, routeAfterAcceptance, whisperText } from '../../src/domain/call.js'
+import {
+  type Decision,
+  contractInForce,
+  decide,
+  dialStep,
+  routeAfterAcceptance,
+  whisperLines,
+  whisperText,
+} from '../../src/domain/call.js'
 import { SATURDAY_10H, acme, acmeContract, agents, facts, intercomDesk } from '../fixtures/call-facts.js'
 
 const text = (decision: Decision) => ('say' in decision.plan ? decision.plan.say.map((s) => s.text).join(' ') : '')
@@ -250,4 +258,37 @@ t.test('with no configuration at hand, FALLBACK_NUMBERS ring, and nothing is cou
 t.test('accepting the overage charge without a contract in force routes the call, counted nowhere', async (t) => {
   const plan = routeAfterAcceptance(facts({ caller: acme({}, []) }), SATURDAY_10H)
   t.equal(plan?.kind === 'dial' && plan.dial.countInto, null)
+})
+
+t.test('the whisper says as much as is known, and always asks for 1', async (t) => {
+  const desk = intercomDesk()
+  const said = (input: Parameters<typeof whisperLines>[0]) => {
+    const { line, declined } = whisperLines(input)
+    t.match(line.text, /Appuyez sur 1 pour prendre l’appel\.$/, 'press 1')
+    t.equal(declined.text, 'Appel non pris. Au revoir.')
+    return line.text
+  }
+  t.equal(
+    said({ desk, clientName: 'ACME SARL', onCall: false, quota: { quotaSeconds: 18_000, usedSeconds: 5_400 } }),
+    'Appel d’ACME SARL. Reste du forfait ce mois-ci : 3 heures 30 minutes. Appuyez sur 1 pour prendre l’appel.',
+  )
+  t.equal(
+    said({ desk, clientName: 'ACME SARL', onCall: false, quota: null }),
+    'Appel d’ACME SARL. Appuyez sur 1 pour prendre l’appel.',
+    'the usage unread: the client only',
+  )
+  t.match(
+    said({ desk, clientName: 'ACME SARL', onCall: true, quota: { quotaSeconds: 18_000, usedSeconds: 0 } }),
+    /^Astreinte : appel d’ACME SARL, facturé en dehors du contrat\./,
+    'the on-call line: billed apart, no quota',
+  )
+  t.equal(
+    said({ desk, clientName: null, onCall: false, quota: null }),
+    'Appel sur la ligne d’assistance. Appuyez sur 1 pour prendre l’appel.',
+  )
+  t.equal(
+    said({ desk: null, clientName: 'ACME SARL', onCall: false, quota: null }),
+    'Appel sur la ligne d’assistance. Appuyez sur 1 pour prendre l’appel.',
+    'no desk: French, and nothing of the call',
+  )
 })

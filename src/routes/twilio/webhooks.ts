@@ -4,7 +4,6 @@
 // on the database longer than the deadlines here, whatever it does.
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { DateTime } from 'luxon'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
@@ -17,8 +16,9 @@ import {
   routeAfterAcceptance,
   speaker,
   voicemailStep,
-  whisperText,
+  whisperLines,
 } from '../../domain/call.js'
+import { localDate } from '../../domain/contracts.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
@@ -201,38 +201,18 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           ? ((await callFacts.configuration(readDeadlineMs))?.desks.byId.get(request.query.desk) ?? null)
           : null)
       await record({ ...delivery(params.ParentCallSid, 'whisper', params, now), kind: 'event' })
-      // Whatever is known, the agent presses 1 to take the call: a phone's voicemail never does.
-      if (!desk) return twiml(reply, whisperTwiml(saying('whisper_unknown', FRENCH), saying('whisper_declined', FRENCH)))
-      // The agent hears the desk's language, not the caller's.
-      const speak = speaker(desk, desk.language)
-      const declined = speak('whisper_declined')
-      if (!caller) return twiml(reply, whisperTwiml(speak('whisper_unknown'), declined))
-      if (request.query.leg === 'on-call') {
-        return twiml(reply, whisperTwiml(speak('whisper_on_call', { client: caller.client.name }), declined))
-      }
-      const contract = caller.contracts.find((c) => c.id === call?.contractId)
+      const onCall = request.query.leg === 'on-call'
+      // The quota left, for the agents' line: the month's usage is read (the on-call line bills apart).
+      const contract = onCall ? undefined : caller?.contracts.find((c) => c.id === call?.contractId)
       const used =
-        contract && call?.usageMonth
+        desk && contract && call?.usageMonth
           ? await read(() => usedSeconds(app.db, contract.id, call.usageMonth as string), 'reading the usage')
           : null
-      const line: Say =
-        contract && used !== null
-          ? {
-              text: whisperText({
-                clientName: caller.client.name,
-                quotaSeconds: termsOn(
-                  contract,
-                  contract.changes,
-                  DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string,
-                ).quotaSeconds,
-                usedSeconds: used,
-                language: desk.language,
-                templates: desk.templates,
-              }),
-              language: desk.language,
-              voice: desk.options.voice,
-            }
-          : speak('whisper_short', { client: caller.client.name })
+      const quota =
+        desk && contract && used !== null
+          ? { quotaSeconds: termsOn(contract, contract.changes, localDate(now, desk.timezone)).quotaSeconds, usedSeconds: used }
+          : null
+      const { line, declined } = whisperLines({ desk, clientName: caller?.client.name ?? null, onCall, quota })
       return twiml(reply, whisperTwiml(line, declined))
     },
   )
