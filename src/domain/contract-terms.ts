@@ -1,5 +1,6 @@
 // A contract's terms on a date: the signed ones, revised from an effective date on (model clause:
 // the clause is revised with 30 days' written notice).
+import { DateTime } from 'luxon'
 import { z } from 'zod'
 import { isoDateSchema } from './calendar/index.js'
 
@@ -32,4 +33,19 @@ export function termsOn(signed: ContractTermsOnDate, changes: readonly ContractC
     if (change.billingIncrementSeconds !== undefined) terms.billingIncrementSeconds = change.billingIncrementSeconds
   }
   return terms
+}
+
+/**
+ * The terms a leg of talk is counted under: those in force on the local date it was counted, but
+ * never past the last day of the month it counts into, so a call across midnight at the month's
+ * end (the on-call line) does not bring next month's revised quota into the month it began in.
+ */
+export function termsForMonth(
+  signed: ContractTermsOnDate,
+  changes: readonly ContractChange[],
+  month: string,
+  countedOn: string,
+): ContractTermsOnDate {
+  const lastDay = DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).endOf('month').toISODate() as string
+  return termsOn(signed, changes, countedOn < lastDay ? countedOn : lastDay)
 }

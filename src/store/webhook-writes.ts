@@ -7,9 +7,9 @@ import type { Database, Queryable } from '../../db/client.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Outcome, Plan } from '../domain/call.js'
 import { type CallbackRequest, requestCallback } from './callbacks.js'
-import { DateTime } from 'luxon'
 import { callbackDue } from '../domain/callback.js'
-import { termsOn } from '../domain/contract-terms.js'
+import { termsForMonth } from '../domain/contract-terms.js'
+import { localDate } from '../domain/contracts.js'
 import { type CallFactsPatch, findCall, mergeOrCreateCall, upsertVoiceCall } from './calls.js'
 import { findDesk } from './desks.js'
 import { countTalk } from './usage.js'
@@ -135,12 +135,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
           .from(contracts)
           .innerJoin(desks, eq(desks.id, contracts.deskId))
           .where(eq(contracts.id, write.contractId))
-        // The terms in force on the local date the callback came, but never past the month the talk
-        // counts into: a call across midnight at the month's end (the on-call line) must not bring
-        // next month's revised quota into this month.
-        const arrived = DateTime.fromJSDate(at, { zone: contract?.timezone ?? 'UTC' }).toISODate() as string
-        const monthEnd = DateTime.fromISO(`${write.usageMonth}-01`).endOf('month').toISODate() as string
-        const terms = contract && termsOn(contract, contract.changes, arrived < monthEnd ? arrived : monthEnd)
+        const terms = contract && termsForMonth(contract, contract.changes, write.usageMonth, localDate(at, contract.timezone))
         if (terms) {
           await countTalk(tx, {
             callSid: write.callSid,

@@ -1,6 +1,6 @@
 // A contract's terms on a date: revisions apply from their effective dates, the later over the earlier.
 import t from 'tap'
-import { type ContractTermsOnDate, contractChangeSchema, termsOn } from '../../src/domain/contract-terms.js'
+import { type ContractTermsOnDate, contractChangeSchema, termsForMonth, termsOn } from '../../src/domain/contract-terms.js'
 
 const signed: ContractTermsOnDate = { quotaSeconds: 18_000, overage: 'bill', billingIncrementSeconds: 1 }
 const changes = [
@@ -23,3 +23,20 @@ t.same(termsOn(signed, [], '2030-01-01'), signed, 'no revision: the signed terms
 t.notOk(contractChangeSchema.safeParse({ from: '2027-01-01' }).success, 'a revision must revise something')
 t.notOk(contractChangeSchema.safeParse({ from: '2027-13-01', overage: 'bill' }).success, 'a bad date is refused')
 t.notOk(contractChangeSchema.safeParse({ from: '2027-01-01', quota: 5 }).success, 'an unknown term is refused')
+
+t.test("a leg counts under its month's terms, even when counted the next month", async (t) => {
+  const signed: ContractTermsOnDate = { quotaSeconds: 18_000, overage: 'bill', billingIncrementSeconds: 1 }
+  const changes = [{ from: '2026-12-01', monthlyQuotaMinutes: 600, billingIncrementSeconds: 60 }]
+  t.same(termsForMonth(signed, changes, '2026-11', '2026-11-30'), signed, 'counted on the last day: its own terms')
+  t.same(termsForMonth(signed, changes, '2026-11', '2026-12-01'), signed, "counted after midnight: still November's")
+  t.same(
+    termsForMonth(signed, changes, '2026-12', '2026-12-01'),
+    { quotaSeconds: 36_000, overage: 'bill', billingIncrementSeconds: 60 },
+    "December's own leg: the revision",
+  )
+  t.same(
+    termsForMonth(signed, changes, '2027-02', '2027-03-01'),
+    termsOn(signed, changes, '2027-02-28'),
+    'February ends on the 28th',
+  )
+})
