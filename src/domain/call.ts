@@ -62,8 +62,6 @@ export interface CallFacts {
   from: string
 }
 
-export type { Outcome }
-
 export interface Say {
   text: string
   language: string

@@ -21,3 +21,12 @@ export function callbackDue(
 ): Date | null {
   return addWorkingTime(desk.calendar, at, desk.options.callbackWithinWorkingHours * 3_600_000)
 }
+
+/** Why a voicemail was left, from what the voice webhook decided: closed (and why), nobody on duty, nobody answered. */
+export function voicemailReason(call: {
+  decision: string
+  outcome: string | null
+}): 'closed_holiday' | 'closed_hours' | 'no_agent' | 'no_answer' {
+  if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
+  return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
+}

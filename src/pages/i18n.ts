@@ -1,6 +1,6 @@
 // Every word of the dashboard, in French (the desk's language) and English, and how a request
 // chooses between them: ?lang= (remembered in a cookie), then the cookie, then Accept-Language.
-import type { Outcome } from '../domain/call.js'
+import type { Outcome } from '../domain/outcome.js'
 import { type Lang, formatDuration } from './format.js'
 
 export type { Lang }

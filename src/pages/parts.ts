@@ -1,5 +1,5 @@
 // Pieces several pages share: an outcome's badge, the call table, the desk picker.
-import type { Outcome } from '../domain/call.js'
+import type { Outcome } from '../domain/outcome.js'
 import type { CallLogItem } from '../store/call-log.js'
 import { formatDateTime, formatDuration, formatTime } from './format.js'
 import { type Html, attrs, html } from './html.js'

@@ -3,7 +3,7 @@ import { type SQL, and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm
 import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { callEvents, calls, desks, talkLegs } from '../../db/schema.js'
-import type { Outcome } from '../domain/call.js'
+import type { Outcome } from '../domain/outcome.js'
 
 export interface CallFilter {
   clientId?: string | undefined

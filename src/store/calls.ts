@@ -3,7 +3,8 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { calls } from '../../db/schema.js'
-import type { Outcome, Plan } from '../domain/call.js'
+import type { Plan } from '../domain/call.js'
+import type { Outcome } from '../domain/outcome.js'
 import { resolveOutcome } from '../domain/outcome.js'
 
 export type CallRow = typeof calls.$inferSelect

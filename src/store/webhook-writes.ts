@@ -5,9 +5,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
-import type { Outcome, Plan } from '../domain/call.js'
+import type { Plan } from '../domain/call.js'
+import type { Outcome } from '../domain/outcome.js'
 import { type CallbackRequest, requestCallback } from './callbacks.js'
-import { callbackDue } from '../domain/callback.js'
+import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
 import { localDate } from '../domain/contracts.js'
 import { type CallFactsPatch, findCall, mergeOrCreateCall, upsertVoiceCall } from './calls.js'
@@ -181,7 +182,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     case 'recording': {
       const call = await merge({ recordingUrl: write.recordingUrl })
       if (call)
-        await openCallback(tx, write.callSid, reasonFor(call), at, {
+        await openCallback(tx, write.callSid, voicemailReason(call), at, {
           recordingUrl: write.recordingUrl,
           recordingSeconds: write.recordingSeconds ?? undefined,
         })
@@ -191,12 +192,6 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       if (write.final) await merge({ callStatus: write.callStatus, durationSeconds: write.durationSeconds, endedAt: at })
       return
   }
-}
-
-/** Why a voicemail was left, from what the voice webhook decided. */
-function reasonFor(call: { decision: string; outcome: string | null }): CallbackReason {
-  if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
-  return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
 }
 
 /**

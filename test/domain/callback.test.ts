@@ -1,6 +1,6 @@
 // When a callback request is late, with plain values.
 import t from 'tap'
-import { isLate } from '../../src/domain/callback.js'
+import { isLate, voicemailReason } from '../../src/domain/callback.js'
 
 const LATE: [why: string, callback: Parameters<typeof isLate>[0], late: boolean][] = [
   ['open before its due time', { status: 'open', dueAt: new Date('2026-12-02T10:00:00Z'), doneAt: null }, false],
@@ -34,4 +34,13 @@ t.test('a callback is due after the desk callback delay counted in its working h
     '2026-11-28T10:00:00.000Z',
     'one working hour after 10:00 is 11:00 Algiers',
   )
+})
+
+t.test('why a voicemail was left, from what the voice webhook decided', async (t) => {
+  t.equal(voicemailReason({ decision: 'closed', outcome: 'closed_holiday' }), 'closed_holiday')
+  t.equal(voicemailReason({ decision: 'closed', outcome: 'closed_hours' }), 'closed_hours')
+  t.equal(voicemailReason({ decision: 'closed', outcome: null }), 'closed_hours', 'closed, the record not settled yet')
+  t.equal(voicemailReason({ decision: 'voicemail', outcome: null }), 'no_agent', 'nobody on duty')
+  t.equal(voicemailReason({ decision: 'dial', outcome: null }), 'no_answer', 'rung, nobody answered')
+  t.equal(voicemailReason({ decision: 'pending', outcome: null }), 'no_answer', 'its voice webhook still in a journal')
 })
