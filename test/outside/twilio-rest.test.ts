@@ -170,7 +170,11 @@ t.test('failures worth another attempt: 5xx, 429, too slow, unreachable', async 
   t.match(await rest.sendSms(sms), { status: 'queued' }, 'and once reachable again, it goes')
 
   await twilio.close()
-  t.match(await refusal(rest.sendSms(sms)), { transient: true, message: /could not reach .*: (ECONNREFUSED|ECONNRESET)/ }, 'nothing listening')
+  t.match(
+    await refusal(rest.sendSms(sms)),
+    { transient: true, message: /could not reach .*: (ECONNREFUSED|ECONNRESET)/ },
+    'nothing listening',
+  )
 })
 
 t.test('the same idempotency key twice is one call', async (t) => {
