@@ -41,18 +41,22 @@ t.test('a message arrives with its subject, both bodies, its Message-ID and its 
       headers: { 'X-Supportline-Event': 'voicemail.recorded' },
     })
     t.same(sent.accepted, ['contact@acme.example'], 'the recipient is accepted')
-    t.same(sent.rejected, [])
+    t.same(sent.rejected, [], 'nobody refused')
     t.equal(sent.messageId, `<notification-${i}@intercom.example>`, 'the Message-ID is given back in angle brackets')
     const mail = await smtp.nextMessage()
     t.equal(mail.parsed.subject, subject, `the subject reads "${subject}" on arrival`)
     t.equal(mail.parsed.messageId, `<notification-${i}@intercom.example>`, 'the Message-ID is the one given')
-    t.equal(mail.parsed.inReplyTo, '<request-7@intercom.example>')
-    t.equal(mail.parsed.references, '<request-7@intercom.example>')
+    t.equal(mail.parsed.inReplyTo, '<request-7@intercom.example>', 'In-Reply-To threads it under the request')
+    t.equal(mail.parsed.references, '<request-7@intercom.example>', 'and so do the References')
     t.equal(mail.parsed.headers.get('x-supportline-event'), 'voicemail.recorded', 'extra headers travel')
     t.match(mail.parsed.text, /n° \d est enregistrée\. مرحبا/, 'the text body, in UTF-8')
     t.match(mail.parsed.html, /<strong>\d<\/strong> est enregistrée\. مرحبا/, 'the HTML body, in UTF-8')
     t.equal(mail.parsed.from?.text, '"Assistance INTERcom" <support@intercom.example>', 'From is MAIL_FROM')
-    t.same(mail.envelope, { from: 'support@intercom.example', to: ['contact@acme.example'] })
+    t.same(
+      mail.envelope,
+      { from: 'support@intercom.example', to: ['contact@acme.example'] },
+      'the envelope is the sender and the recipient',
+    )
     t.equal(mail.user, 'desk', 'the credentials in the URL were used')
   }
 })
@@ -67,6 +71,7 @@ t.test('the same notification sent twice carries the same Message-ID, so the rec
   t.same(
     smtp.messages.map((m) => m.parsed.messageId),
     [messageId, messageId],
+    'both arrivals carry the one id',
   )
   t.equal(
     messageIdFor('a b/c', 'support@desk.example'),
@@ -87,7 +92,7 @@ t.test('a message without HTML is plain text', async (t) => {
   })
   const mail = await smtp.nextMessage()
   t.equal(mail.parsed.html, false, 'no HTML part')
-  t.equal(mail.parsed.text?.trim(), 'Seulement du texte.')
+  t.equal(mail.parsed.text?.trim(), 'Seulement du texte.', 'the text body')
   t.same(mail.envelope.to, ['a@acme.example', 'b@acme.example'], 'every recipient in one message')
 })
 
@@ -97,7 +102,7 @@ t.test('the server down: transient', async (t) => {
   const mailer = createMailer({ smtpUrl: smtp.url, from: FROM })
   const error = await failure(mailer.send({ to: 'a@acme.example', subject: 'x', text: 'x', messageId: 'm@x' }))
   t.equal(error.transient, true, 'worth retrying')
-  t.match(error, { code: /^(ECONNECTION|ESOCKET)$/, responseCode: undefined })
+  t.match(error, { code: /^(ECONNECTION|ESOCKET)$/, responseCode: undefined }, 'a connection failure, no SMTP reply')
 })
 
 t.test('a server that accepts the connection and never greets: a timeout, transient', async (t) => {
@@ -133,7 +138,7 @@ t.test('the server refusing a recipient: 5xx permanent, 4xx transient', async (t
   const partly = await mailer.send({ to: ['nobody@acme.example', 'ok@acme.example'], subject: 'x', text: 'x', messageId: 'm3@x' })
   t.same(partly.accepted, ['ok@acme.example'], 'one recipient refused among two: the message goes to the other')
   t.same(partly.rejected, ['nobody@acme.example'], 'and the refused one is reported')
-  t.equal(smtp.messages.length, 1)
+  t.equal(smtp.messages.length, 1, 'only that message arrived')
 })
 
 t.test('the server refusing the message itself after DATA', async (t) => {
@@ -145,14 +150,22 @@ t.test('the server refusing the message itself after DATA', async (t) => {
   })
   const mailer = createMailer({ smtpUrl: smtp.url, from: FROM })
   t.teardown(() => mailer.close())
-  t.match(await failure(mailer.send({ to: 'a@acme.example', subject: 'spam', text: 'x', messageId: 'm1@x' })), {
-    transient: false,
-    responseCode: 554,
-  })
-  t.match(await failure(mailer.send({ to: 'a@acme.example', subject: 'later', text: 'x', messageId: 'm2@x' })), {
-    transient: true,
-    responseCode: 451,
-  })
+  t.match(
+    await failure(mailer.send({ to: 'a@acme.example', subject: 'spam', text: 'x', messageId: 'm1@x' })),
+    {
+      transient: false,
+      responseCode: 554,
+    },
+    'a message refused as spam is final',
+  )
+  t.match(
+    await failure(mailer.send({ to: 'a@acme.example', subject: 'later', text: 'x', messageId: 'm2@x' })),
+    {
+      transient: true,
+      responseCode: 451,
+    },
+    'a local error of the server is worth another attempt',
+  )
 })
 
 t.test('wrong credentials: permanent (a configuration to fix, not a moment to wait)', async (t) => {
@@ -160,7 +173,7 @@ t.test('wrong credentials: permanent (a configuration to fix, not a moment to wa
   const mailer = createMailer({ smtpUrl: `smtp://desk:wrong@127.0.0.1:${smtp.port}`, from: FROM })
   t.teardown(() => mailer.close())
   const error = await failure(mailer.send({ to: 'a@acme.example', subject: 'x', text: 'x', messageId: 'm@x' }))
-  t.match(error, { transient: false, code: 'EAUTH', responseCode: 535 })
+  t.match(error, { transient: false, code: 'EAUTH', responseCode: 535 }, 'refused credentials are final')
   t.match(await failure(mailer.verify()), { code: 'EAUTH' }, 'verify says so without sending')
 })
 

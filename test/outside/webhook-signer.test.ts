@@ -139,11 +139,19 @@ t.test('nobody listening: transient', async (t) => {
 })
 
 t.test('a bad URL or secret is refused before anything is sent', async (t) => {
-  t.match(await deliver({ url: 'ftp://example.com/x', secret: SECRET, ...EVENT }), { outcome: 'permanent', error: /not an http/ })
-  t.match(await deliver({ url: 'http://127.0.0.1:1/x', secret: 'not-a-secret', ...EVENT }), {
-    outcome: 'permanent',
-    error: /whsec_/,
-  })
+  t.match(
+    await deliver({ url: 'ftp://example.com/x', secret: SECRET, ...EVENT }),
+    { outcome: 'permanent', error: /not an http/ },
+    'an ftp:// URL is refused',
+  )
+  t.match(
+    await deliver({ url: 'http://127.0.0.1:1/x', secret: 'not-a-secret', ...EVENT }),
+    {
+      outcome: 'permanent',
+      error: /whsec_/,
+    },
+    'a secret not in whsec_ form is refused',
+  )
   t.ok(isWebhookSecret(newWebhookSecret()), 'a new secret is a secret')
   t.notOk(isWebhookSecret('whsec_c2hvcnQ='), 'five bytes are too few')
   t.notOk(isWebhookSecret('whsec_not base64!'), 'base64 only')
