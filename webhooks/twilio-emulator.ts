@@ -123,8 +123,7 @@ export class TwilioEmulator {
   readonly calls: EmulatedCall[] = []
   readonly messages: EmulatedMessage[] = []
   readonly phones = new Map<string, Phone>()
-  /** every connection is reset as it arrives, as if the API could not be reached */
-  unreachable = false
+  private cutOff = false
   private readonly faults: Fault[] = []
   private readonly plays = new Map<string, Promise<EmulatedCall>>()
   private readonly pending = new Set<Promise<unknown>>()
@@ -155,7 +154,7 @@ export class TwilioEmulator {
       })
     })
     server.on('connection', (socket) => {
-      if (this.unreachable) return socket.destroy()
+      if (this.cutOff) return socket.destroy()
       this.sockets.add(socket)
       socket.once('close', () => this.sockets.delete(socket))
     })
@@ -177,6 +176,16 @@ export class TwilioEmulator {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
     await this.idle()
+  }
+
+  /** While true, every connection is reset (open ones too), as if the API could not be reached. */
+  get unreachable(): boolean {
+    return this.cutOff
+  }
+
+  set unreachable(value: boolean) {
+    this.cutOff = value
+    if (value) for (const socket of this.sockets) socket.destroy()
   }
 
   /** The next `times` API requests fail (or are late) as the fault says. */
