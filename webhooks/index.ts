@@ -26,8 +26,8 @@ const PAYLOADS = {
 
 export type PayloadName = keyof typeof PAYLOADS
 
-/** A new SID with Twilio's shape: two letters and 32 hex digits. */
-export function newSid(prefix: 'CA' | 'RE' = 'CA'): string {
+/** A new SID with Twilio's shape: two letters (CA a call, RE a recording, SM a message…) and 32 hex digits. */
+export function newSid(prefix = 'CA'): string {
   return prefix + randomBytes(16).toString('hex')
 }
 
@@ -102,4 +102,24 @@ export class Twilio {
     if (signature !== null) headers['x-twilio-signature'] = signature
     return this.post(path, new URLSearchParams(params).toString(), headers)
   }
+
+  /** A URL of the app: a path resolved against PUBLIC_URL, as Twilio resolves relative TwiML URLs. */
+  url(path: string): URL {
+    return new URL(path, this.publicUrl)
+  }
+
+  /** Posts to a URL of the app, signed over the whole URL as Twilio signs it. */
+  postTo(url: URL, params: Params): Promise<WebhookResponse> {
+    if (url.origin !== new URL(this.publicUrl).origin) throw new Error(`${url.href} is not a URL of ${this.publicUrl}`)
+    return this.webhook(url.pathname + url.search, params, { signature: sign(this.authToken, url.href, params) })
+  }
+}
+
+/**
+ * Posts signed webhooks to any URL, as Twilio does: signed over the URL given, sent to it, or to
+ * `target` when set (the same path and query on another origin: a service that listens on
+ * localhost while its PUBLIC_URL, which it checks signatures against, is another).
+ */
+export function webhookPoster(authToken: string, target?: string): (url: URL, params: Params) => Promise<WebhookResponse> {
+  return (url, params) => new Twilio(httpPost(target ?? url.origin), authToken, url.origin).postTo(url, params)
 }
