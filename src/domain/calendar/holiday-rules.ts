@@ -112,6 +112,40 @@ export function hijriDateOf(dayNumber: DayNumber): HijriDate {
   return { year: value('year'), month: value('month'), day: value('day') }
 }
 
+/** 1 Muharram 1 AH in the proleptic Gregorian calendar, and the mean lunar month: a first guess only. */
+const HIJRA = dayNumberOf(622, 7, 19)
+const MEAN_MONTH_DAYS = 29.530588853
+const monthStarts = new Map<string, DayNumber>()
+
+/**
+ * The first day of a Hijri month by the Umm al-Qura calendar (the estimate DESIGN.md uses for the
+ * lunar holidays): guessed from the mean month, then walked a month at a time to the right one.
+ */
+export function hijriMonthStart(year: number, month: number): DayNumber {
+  const key = `${year}-${month}`
+  const known = monthStarts.get(key)
+  if (known !== undefined) return known
+  let day = Math.round(HIJRA + ((year - 1) * 12 + (month - 1)) * MEAN_MONTH_DAYS)
+  for (;;) {
+    const hijri = hijriDateOf(day)
+    const monthsAhead = (year - hijri.year) * 12 + (month - hijri.month)
+    const first = day - hijri.day + 1
+    if (monthsAhead === 0) {
+      monthStarts.set(key, first)
+      return first
+    }
+    // a day early in the following month (months have 29 or 30 days), or the last of the previous
+    day = monthsAhead > 0 ? first + 30 : first - 1
+  }
+}
+
+/** The key of the country's holiday that falls on the 1st of a Hijri month (Eid al-Fitr opens Shawwal), if any. */
+export function holidayOpeningHijriMonth(country: Country | null, hijriMonth: number): string | null {
+  if (country === null) return null
+  const rule = RULES[country].find((r) => r.kind === 'lunar' && r.hijriMonth === hijriMonth && r.hijriDay === 1)
+  return rule?.key ?? null
+}
+
 /**
  * Hijri dates of every day of a Gregorian year, walked once and kept: the lunar rules look up
  * their first day in it, so an occurrence is found however often it falls in the year (twice
