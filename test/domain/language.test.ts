@@ -70,6 +70,12 @@ const voices: [why: string, options: Parameters<typeof sayVoiceFor>[0], tag: str
     { language: 'arb', voice: 'Google.ar-XA-Wavenet-A' },
   ],
   [
+    'a language alone keeps the default voice',
+    { voices: { ar: { language: 'ar-AE' } } },
+    'ar',
+    { language: 'ar-AE', voice: 'Polly.Zeina' },
+  ],
+  [
     'a voice alone keeps the tag',
     { voices: { 'en-GB': { voice: 'Polly.Amy' } } },
     'en-GB',

@@ -123,9 +123,10 @@ interface CompiledCalendar {
   /** the weekly hours in force from each date (the first from the beginning of time), latest last */
   weeklies: { from: DayNumber; weekly: Range[][] }[]
   holidays: HolidayIndex
-  /** the seasons in force date by date (null: the desk has none), and their weekly hours per list and season */
+  /** the seasons in force date by date (null: the desk has none), and their lists (weekly hours compiled when first met) */
   seasons: SeasonIndex | null
-  seasonWeeklies: Range[][][][]
+  seasonSources: SeasonSource[]
+  seasonWeeklies: Map<Season, Range[][]>
   /** closures as wall-clock minute stamps (day number × 1440 + minute) */
   closures: LabelledRange[]
   yearly: YearlyClosure[]
@@ -219,12 +220,11 @@ function compile(calendar: DeskCalendar): CompiledCalendar {
   const openings = compileOpenings(calendar.openings)
   const holidays = holidayIndexFor(calendar.country, calendar.holidayOverrides)
   const sources = seasonSourcesOf(calendar)
-  const seasonWeeklies = sources.map((source) => source.seasons.map((season) => compileWeekly(season.weekly)))
   // so that a desk without hours, or closed now, answers "never" without walking the search bound
   const lastOpening = Math.max(Number.NEGATIVE_INFINITY, ...openings.map((opening) => opening.last + 1))
-  const hasHours = [...weeklies.map(({ weekly }) => weekly), ...seasonWeeklies.flat()].some((weekly) =>
-    weekly.some((ranges) => ranges.length > 0),
-  )
+  const hasHours =
+    weeklies.some(({ weekly }) => weekly.some((ranges) => ranges.length > 0)) ||
+    sources.some((source) => source.seasons.some((season) => Object.values(season.weekly).some((day) => day.length > 0)))
   const lastByHours = hasHours ? Number.POSITIVE_INFINITY : lastOpening
   const lastBySwitch = Number.isFinite(since) ? local.localAt(since).dayNumber : Number.POSITIVE_INFINITY
   return {
@@ -232,7 +232,8 @@ function compile(calendar: DeskCalendar): CompiledCalendar {
     weeklies,
     holidays,
     seasons: seasonIndexOf(calendar, holidays, sources),
-    seasonWeeklies,
+    seasonSources: sources,
+    seasonWeeklies: new Map(),
     ...compileClosures(calendar.closures),
     openings,
     lastOpenDay: Math.min(lastByHours, lastBySwitch),
@@ -283,7 +284,15 @@ function openingsOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
 /** The weekly hours in force on a date: its season's, else the desk's (a change's or a season's first date already follows it, tails included). */
 function weeklyOf(calendar: CompiledCalendar, day: DayNumber): Range[][] {
   const season = calendar.seasons?.on(day) ?? null
-  if (season !== null) return calendar.seasonWeeklies[season.source]?.[season.season] as Range[][]
+  if (season !== null) {
+    const own = calendar.seasonSources[season.source]?.seasons[season.season] as Season
+    let weekly = calendar.seasonWeeklies.get(own)
+    if (weekly === undefined) {
+      weekly = compileWeekly(own.weekly)
+      calendar.seasonWeeklies.set(own, weekly)
+    }
+    return weekly
+  }
   let weekly = calendar.weeklies[0]?.weekly as Range[][]
   for (const change of calendar.weeklies) if (change.from <= day) weekly = change.weekly
   return weekly

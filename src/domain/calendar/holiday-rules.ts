@@ -112,31 +112,18 @@ export function hijriDateOf(dayNumber: DayNumber): HijriDate {
   return { year: value('year'), month: value('month'), day: value('day') }
 }
 
-/** 1 Muharram 1 AH in the proleptic Gregorian calendar, and the mean lunar month: a first guess only. */
+/** 1 Muharram 1 AH in the proleptic Gregorian calendar, and the mean lunar month. */
 const HIJRA = dayNumberOf(622, 7, 19)
 const MEAN_MONTH_DAYS = 29.530588853
-const monthStarts = new Map<string, DayNumber>()
 
 /**
  * The first day of a Hijri month by the Umm al-Qura calendar (the estimate DESIGN.md uses for the
- * lunar holidays): guessed from the mean month, then walked a month at a time to the right one.
+ * lunar holidays): the middle of the month by the mean lunar month lies well inside it (the
+ * calendar strays a day or two from the mean), and its Hijri day says how far back the 1st is.
  */
 export function hijriMonthStart(year: number, month: number): DayNumber {
-  const key = `${year}-${month}`
-  const known = monthStarts.get(key)
-  if (known !== undefined) return known
-  let day = Math.round(HIJRA + ((year - 1) * 12 + (month - 1)) * MEAN_MONTH_DAYS)
-  for (;;) {
-    const hijri = hijriDateOf(day)
-    const monthsAhead = (year - hijri.year) * 12 + (month - hijri.month)
-    const first = day - hijri.day + 1
-    if (monthsAhead === 0) {
-      monthStarts.set(key, first)
-      return first
-    }
-    // a day early in the following month (months have 29 or 30 days), or the last of the previous
-    day = monthsAhead > 0 ? first + 30 : first - 1
-  }
+  const middle = Math.round(HIJRA + ((year - 1) * 12 + (month - 1) + 0.5) * MEAN_MONTH_DAYS)
+  return middle - hijriDateOf(middle).day + 1
 }
 
 /** The key of the country's holiday that falls on the 1st of a Hijri month (Eid al-Fitr opens Shawwal), if any. */

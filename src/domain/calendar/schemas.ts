@@ -296,7 +296,11 @@ export const seasonsSchema = z.array(seasonSchema).superRefine((seasons, ctx) =>
   seasons.forEach((season, index) => {
     const key = seasonKey(season)
     if (seen.has(key))
-      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `another season already has the key "${key}"` })
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `another season already has the key "${key}": give it an "id"`,
+      })
     seen.add(key)
   })
 })

@@ -209,7 +209,8 @@ export class SeasonIndex {
     if (holiday === null || holiday.status === 'estimated') return null
     const day = holiday.start + shift
     const moved = day === estimate + shift ? {} : { movedFrom: isoDateOf(estimate + shift) }
-    const record = holiday.by === undefined ? {} : { by: holiday.by, at: holiday.at as string }
+    // a decided lunar holiday carries its decision's author (the fixed ones, by law, open no Hijri month)
+    const record = { by: holiday.by as string, at: holiday.at as string }
     return { day, info: { status: 'confirmed', decidedBy: 'holiday', holidayId, ...record, ...moved } }
   }
 }

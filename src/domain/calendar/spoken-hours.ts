@@ -69,7 +69,8 @@ function monthDayOf(text: string): { month: number; day: number } {
 /** "Pendant le Ramadan", "Du 1er juillet au 31 août": how the sentence of a season's hours opens. */
 function duringPhrase(season: SpokenSeason, words: SpokenCalendar): string {
   if (season.hijriMonth !== undefined) return words.duringHijriMonth(season.hijriMonth)
-  return words.duringDates(monthDayOf(season.from ?? '01-01'), monthDayOf(season.to ?? season.from ?? '01-01'))
+  // a season that is not a Hijri month has both dates (the schema says so)
+  return words.duringDates(monthDayOf(season.from as string), monthDayOf(season.to as string))
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   weeklyOn,
   workingTimeBetween,
 } from '../../../src/domain/calendar/index.js'
+import { hijriDateOf, hijriMonthStart } from '../../../src/domain/calendar/holiday-rules.js'
 import { intercom, intercomRamadanWeekly, intercomWeekly, noHours } from '../../fixtures/calendar/desks.js'
 import { ramadanCases } from '../../fixtures/calendar/season-cases.js'
 
@@ -352,4 +353,33 @@ t.test('decisions are read by content, not by identity', async (t) => {
   t.equal(deskStatus(calendar, at).open, true, 'moved to the 19th as observed: the usual Wednesday afternoon')
   t.equal(deskStatus({ ...estimateOnly, seasonOverrides: [] }, at).open, false, 'and without the decision, closed again')
   t.equal(deskStatus({ ...intercom, holidayOverrides: observedHolidays.DZ, seasons: [ramadan] }, at).open, false)
+})
+
+t.test('a desk without a country: Ramadan on the estimate, nothing decides it but its own decisions', async (t) => {
+  const nowhere = { ...estimateOnly, country: null, holidayOverrides: observedHolidays.DZ }
+  t.match(occurrence(nowhere, 2025, 'ramadan-1446'), { start: '2025-03-01', end: '2025-03-29', status: 'estimated' })
+})
+
+t.test('the first day of every Hijri month, 1300–1600 AH, is the Umm al-Qura calendar’s', async (t) => {
+  let wrong = 0
+  for (let year = 1300; year <= 1600; year++) {
+    for (let month = 1; month <= 12; month++) {
+      const start = hijriMonthStart(year, month)
+      const [first, before] = [hijriDateOf(start), hijriDateOf(start - 1)]
+      if (first.year !== year || first.month !== month || first.day !== 1 || before.month === month) wrong++
+    }
+  }
+  t.equal(wrong, 0, 'no month starts on another day than its 1st')
+})
+
+t.test('the season indexes kept are bounded, and still right once emptied', async (t) => {
+  const at = new Date('2026-02-18T15:00:00+01:00')
+  for (let minute = 0; minute < 70; minute++) {
+    const decidedAt = `2026-01-01T10:${String(minute % 60).padStart(2, '0')}:00+0${1 + Math.floor(minute / 60)}:00`
+    const seasonOverrides: SeasonOverride[] = [
+      { seasonId: 'ramadan-1447', action: 'move', start: '2026-02-19', by, at: decidedAt },
+    ]
+    t.equal(deskStatus({ ...estimateOnly, seasonOverrides }, at).open, true, `decision ${minute}: the usual Wednesday afternoon`)
+  }
+  t.equal(deskStatus(estimateOnly, at).open, false, 'and the estimate again without it')
 })
