@@ -9,18 +9,22 @@ import {
   describeHours,
   describeNextOpening,
   deskStatus,
-  weeklyOn,
+  hoursOn,
 } from './calendar/index.js'
 import { type ContractChange, termsOn } from './contract-terms.js'
 import type { DeskOptions, Templates } from './desk.js'
-import { type MessageKey, type MessageVars, message, speakDuration } from './messages.js'
+import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, type LanguageTag, sayVoiceFor } from './language.js'
+import { type MessageKey, type MessageVars, message, speakDuration, spokenHolidayName } from './messages.js'
 import type { Outcome } from './outcome.js'
 import { monthOf, quotaLeft, quotaUsedUp } from './quota.js'
 
 export interface DeskFacts {
   id: string
   name: string
+  /** the desk's own language: the agents' whisper, and callers' when `languages` is absent */
   language: string
+  /** the languages callers may hear, the first the default */
+  languages?: readonly string[] | undefined
   timezone: string
   calendar: DeskCalendar
   options: DeskOptions
@@ -41,6 +45,8 @@ export interface ContractFacts {
 
 export interface CallerFacts {
   client: { id: string; name: string; language: string | null; suspended: boolean; suspendedReason: string | null }
+  /** the calling number's language: the registered number's, or the choice remembered for it */
+  numberLanguage?: string | null | undefined
   /** the client's active contracts with this desk */
   contracts: ContractFacts[]
 }
@@ -62,6 +68,7 @@ export interface CallFacts {
   from: string
 }
 
+/** A line of speech: the text, and how Twilio reads it (`<Say language voice>`, e.g. "arb" and "Polly.Zeina" for Arabic). */
 export interface Say {
   text: string
   language: string
@@ -126,17 +133,17 @@ export interface Decision {
 export function decide(facts: CallFacts, now: Date): Decision {
   const { desk, caller } = facts
   if (!desk) {
-    const say = [{ text: message('technical_difficulty', 'fr-FR'), language: 'fr-FR' }]
+    const say = [{ text: message('technical_difficulty', DEFAULT_LANGUAGE), language: DEFAULT_LANGUAGE }]
     return {
       plan: { kind: 'hangup', outcome: 'failed', say },
       deskId: null,
       clientId: null,
       contractId: null,
       usageMonth: null,
-      language: 'fr-FR',
+      language: DEFAULT_LANGUAGE,
     }
   }
-  const language = caller?.client.language ?? desk.language
+  const language = languageOf(desk, caller)
   const speak = speaker(desk, language)
   const base = { deskId: desk.id, clientId: caller?.client.id ?? null, contractId: null, usageMonth: null, language }
   const hangup = (outcome: Outcome, key: MessageKey, vars?: MessageVars): Decision => ({
@@ -144,7 +151,11 @@ export function decide(facts: CallFacts, now: Date): Decision {
     plan: { kind: 'hangup', outcome, say: [speak(key, vars)] },
   })
 
-  if (!caller) return hangup('unknown_caller', 'unknown_caller')
+  // Whose language nobody knows, in each of the desk's languages: a menu would only delay the refusal.
+  if (!caller) {
+    const say = deskLanguages(desk).map((each) => speaker(desk, each)('unknown_caller'))
+    return { ...base, plan: { kind: 'hangup', outcome: 'unknown_caller', say } }
+  }
   const client = { client: caller.client.name }
   if (caller.client.suspended) return hangup('suspended', 'suspended', client)
 
@@ -158,10 +169,14 @@ export function decide(facts: CallFacts, now: Date): Decision {
     const nextOpening = describeNextOpening(now, status.nextOpening, desk.timezone, language)
     const say =
       status.reason === 'holiday'
-        ? speak('closed_holiday', { ...client, holiday: status.holiday, nextOpening })
+        ? speak('closed_holiday', {
+            ...client,
+            holiday: spokenHolidayName({ key: status.holidayKey, name: status.holiday as string }, language),
+            nextOpening,
+          })
         : status.reason === 'closure'
           ? speak('closed_closure', { ...client, closure: status.closure, nextOpening })
-          : speak('closed_hours', { ...client, hours: describeHours(weeklyOn(desk.calendar, localDate), language), nextOpening })
+          : speak('closed_hours', { ...client, hours: spokenHours(desk, localDate, language), nextOpening })
     return {
       ...recorded,
       plan: {
@@ -194,21 +209,65 @@ export function decide(facts: CallFacts, now: Date): Decision {
 export function routeAfterAcceptance(facts: CallFacts, now: Date): Plan | null {
   const { desk, caller } = facts
   if (!desk || !caller) return null
-  const speak = speaker(desk, caller.client.language ?? desk.language)
+  const speak = speaker(desk, languageOf(desk, caller))
   const contract = contractInForce(caller.contracts, DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string)
   const countInto = contract ? { contractId: contract.id, month: monthOf(now, desk.timezone) } : null
   return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak, countInto)
 }
 
+/** The language a caller hears on a desk (one rule for the whole call: language.ts). */
+export function languageOf(desk: DeskFacts, caller: CallerFacts | null): LanguageTag {
+  return callerLanguage({ number: caller?.numberLanguage, client: caller?.client.language, desk })
+}
+
+/** The hours in force on a local date as a caller hears them, a season's said as such ("Pendant le Ramadan, …"). */
+export function spokenHours(desk: DeskFacts, localDate: string, language: LanguageTag): string {
+  const { weekly, season } = hoursOn(desk.calendar, localDate)
+  return describeHours(weekly, language, season)
+}
+
 type Speak = (key: MessageKey, vars?: MessageVars) => Say
 
-/** Speaks the desk's messages in the caller's language, with the desk's templates and voice. */
+/** Speaks the desk's messages in a language, with the desk's templates and that language's voice. */
 export function speaker(desk: DeskFacts, language: string): Speak {
+  const voice = sayVoiceFor(desk.options, language)
   return (key, vars = {}) => ({
     text: message(key, language, { desk: desk.name, ...vars }, desk.templates),
-    language,
-    voice: desk.options.voice,
+    language: voice.language,
+    voice: voice.voice,
   })
+}
+
+/** The language menu: one line per language, each in its own voice; digit n chooses the n-th language. */
+export interface LanguageMenu {
+  say: Say[]
+  choices: { digit: string; language: LanguageTag }[]
+  /** heard when the caller presses nothing, or a digit that chooses nothing: the desk's default */
+  fallback: LanguageTag
+}
+
+/**
+ * Before decide(): a registered caller whose language is not known (neither the number's, nor a
+ * remembered choice, nor the client's) on a desk with several languages first chooses one
+ * ("Pour le français, tapez 1. للعربية، اضغط 2."). Null when there is nothing to choose.
+ */
+export function languageMenu(facts: CallFacts): LanguageMenu | null {
+  const { desk, caller } = facts
+  if (!desk || !caller) return null
+  if (knownLanguage({ number: caller.numberLanguage, client: caller.client.language }) !== null) return null
+  const languages = deskLanguages(desk)
+  if (languages.length < 2) return null
+  const choices = languages.map((language, index) => ({ digit: String(index + 1), language }))
+  return {
+    say: choices.map((choice) => speaker(desk, choice.language)('language_choice', { digit: choice.digit })),
+    choices,
+    fallback: languages[0] as LanguageTag,
+  }
+}
+
+/** The language a caller chose with a digit of the menu (the default for no digit or another one). */
+export function chosenLanguage(menu: LanguageMenu, digits: string | undefined): LanguageTag {
+  return menu.choices.find((choice) => choice.digit === digits)?.language ?? menu.fallback
 }
 
 function routeToAgents(
@@ -264,7 +323,7 @@ export function contractInForce(contracts: readonly ContractFacts[], localDate: 
  */
 export function fallbackPlan(numbers: readonly string[], callerId: string): Plan | null {
   if (numbers.length === 0) return null
-  const language = 'fr-FR'
+  const language = DEFAULT_LANGUAGE
   return {
     kind: 'dial',
     say: [{ text: message('fallback_connecting', language), language }],
@@ -313,7 +372,7 @@ export function whisperLines(input: {
 }): { line: Say; declined: Say } {
   const { desk, clientName: client, quota } = input
   if (!desk) {
-    const language = 'fr-FR'
+    const language = DEFAULT_LANGUAGE
     return {
       line: { text: message('whisper_unknown', language), language },
       declined: { text: message('whisper_declined', language), language },
@@ -325,5 +384,5 @@ export function whisperLines(input: {
   if (input.onCall) return { line: speak('whisper_on_call', { client }), declined }
   if (!quota) return { line: speak('whisper_short', { client }), declined }
   const text = whisperText({ clientName: client, ...quota, language: desk.language, templates: desk.templates })
-  return { line: { text, language: desk.language, voice: desk.options.voice }, declined }
+  return { line: { text, ...sayVoiceFor(desk.options, desk.language) }, declined }
 }

@@ -5,18 +5,38 @@ import {
   closureSchema,
   countrySchema,
   openingSchema,
+  seasonsSchema,
   timezoneSchema,
   weeklyChangeSchema,
   weeklyScheduleSchema,
 } from './calendar/index.js'
 import { contractChangeSchema } from './contract-terms.js'
 import { deskOptionsSchema } from './desk.js'
+import { DEFAULT_LANGUAGE, isSpoken, languageTagSchema, speechOf } from './language.js'
 import { MESSAGE_KEYS } from './messages.js'
 import { e164Schema } from './phone.js'
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
 const dateSchema = z.iso.date({ message: 'must be a date like 2026-01-15' })
-const languageSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like fr-FR or en-US')
+const languageSchema = languageTagSchema
+
+/**
+ * The languages a desk's callers may hear, the first the default (issue #17): each one that
+ * supportline speaks, and one per family, since the language menu offers each family once.
+ */
+const deskLanguagesSchema = z
+  .array(languageSchema)
+  .min(1)
+  .superRefine((languages, ctx) => {
+    const families = new Set<string>()
+    languages.forEach((language, index) => {
+      if (!isSpoken(language))
+        ctx.addIssue({ code: 'custom', path: [index], message: `"${language}" is not spoken: use fr, en or ar` })
+      else if (families.has(speechOf(language)))
+        ctx.addIssue({ code: 'custom', path: [index], message: `"${language}": another language of the same family comes first` })
+      families.add(speechOf(language))
+    })
+  })
 
 const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)))
 
@@ -26,12 +46,17 @@ export const deskSchema = z
     name: z.string().min(1).max(200),
     numbers: z.array(e164Schema).min(1, 'a desk needs at least one number'),
     timezone: timezoneSchema,
-    language: languageSchema.default('fr-FR'),
+    /** the desk's own language: its agents' whisper, and its callers' when `languages` is absent */
+    language: languageSchema.default(DEFAULT_LANGUAGE),
+    /** the languages callers may hear, the first the default; with several, a caller of unknown language chooses */
+    languages: deskLanguagesSchema.optional(),
     schedule: z
       .object({
         weekly: weeklyScheduleSchema,
         /** new weekly hours from a date on (model clause: revised with 30 days' notice) */
         changes: z.array(weeklyChangeSchema).default([]),
+        /** weekly hours replacing these on their dates each year: a Hijri month (Ramadan) or a month-day range */
+        seasons: seasonsSchema.default([]),
         holidays: z
           .object({
             country: countrySchema.nullable().default(null),
@@ -85,7 +110,18 @@ export const clientSchema = z
     language: languageSchema.optional(),
     suspended: z.boolean().default(false),
     suspendedReason: z.string().min(1).max(500).optional(),
-    numbers: z.array(z.object({ number: e164Schema, contact: z.string().max(200).optional() }).strict()).default([]),
+    numbers: z
+      .array(
+        z
+          .object({
+            number: e164Schema,
+            contact: z.string().max(200).optional(),
+            /** the language this number's caller hears, before the client's */
+            language: languageSchema.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     contracts: z.array(contractSchema).default([]),
   })
   .strict()

@@ -2,9 +2,11 @@
 import t from 'tap'
 import {
   type Decision,
+  chosenLanguage,
   contractInForce,
   decide,
   dialStep,
+  languageMenu,
   routeAfterAcceptance,
   whisperLines,
   whisperText,
@@ -291,4 +293,135 @@ t.test('the whisper says as much as is known, and always asks for 1', async (t) 
     'Appel sur la ligne d’assistance. Appuyez sur 1 pour prendre l’appel.',
     'no desk: French, and nothing of the call',
   )
+})
+
+t.test('the caller’s language: the number’s, the client’s, the desk’s default; Arabic read by Polly', async (t) => {
+  const bilingual = (): ReturnType<typeof intercomDesk> => ({ ...intercomDesk(), languages: ['ar', 'fr-FR'] })
+  const first = (decision: Decision) => ('say' in decision.plan ? decision.plan.say[0] : undefined)
+  const arabic = decide(facts({ caller: acme({ language: 'ar' }) }), SATURDAY_10H)
+  t.same(
+    first(arabic),
+    { text: 'مرحباً ACME SARL. نحن بصدد تحويلكم إلى أحد التقنيين.', language: 'arb', voice: 'Polly.Zeina' },
+    'an Arabic-speaking client hears Arabic, in Polly’s Modern Standard Arabic voice',
+  )
+  t.equal(arabic.language, 'ar', 'the decision records the language heard')
+  t.equal(
+    decide(facts({ caller: { ...acme({ language: 'en-US' }), numberLanguage: 'ar' } }), SATURDAY_10H).language,
+    'ar',
+    'the number’s language before the client’s',
+  )
+  t.equal(decide(facts({ desk: bilingual() }), SATURDAY_10H).language, 'ar', 'then the first of the desk’s languages')
+  const neural = intercomDesk({ voices: { ar: { language: 'ar-AE', voice: 'Polly.Hala-Neural' } } })
+  t.match(
+    first(decide(facts({ desk: neural, caller: acme({ language: 'ar-DZ' }) }), SATURDAY_10H)),
+    { language: 'ar-AE', voice: 'Polly.Hala-Neural' },
+    'a desk may choose another Arabic voice',
+  )
+  t.match(
+    first(decide(facts({ desk: intercomDesk({ voice: 'Polly.Lea' }) }), SATURDAY_10H)),
+    { language: 'fr-FR', voice: 'Polly.Lea' },
+    'the desk’s voice still reads French',
+  )
+  const plan = routeAfterAcceptance(facts({ caller: acme({ language: 'ar' }) }), SATURDAY_10H)
+  t.match(plan?.kind === 'dial' && plan.say[0], { language: 'arb', text: /نحن بصدد تحويلكم/ }, 'and after accepting the charge')
+})
+
+t.test('an unknown caller on a desk of several languages hears the refusal in each', async (t) => {
+  const { plan } = decide(facts({ caller: null, desk: { ...intercomDesk(), languages: ['fr-FR', 'ar'] } }), SATURDAY_10H)
+  t.match(plan, {
+    kind: 'hangup',
+    outcome: 'unknown_caller',
+    say: [
+      { language: 'fr-FR', text: /^Bonjour\. Vous êtes sur la ligne Assistance INTERcom/ },
+      { language: 'arb', voice: 'Polly.Zeina', text: /^مرحباً\. أنتم على خط Assistance INTERcom،/ },
+    ],
+  })
+})
+
+t.test('closed during Ramadan: the season’s hours, said as such, in the caller’s language', async (t) => {
+  const ramadanHours = ['09:00-14:00']
+  const desk = intercomDesk()
+  desk.calendar = {
+    ...desk.calendar,
+    seasons: [
+      {
+        name: 'Ramadan',
+        hijriMonth: 9,
+        weekly: { sat: ramadanHours, sun: ramadanHours, mon: ramadanHours, tue: ramadanHours, wed: ramadanHours },
+      },
+    ],
+  }
+  // Thursday 26 February 2026, within Ramadan 1447 (estimated from 18 February)
+  const thursday = new Date('2026-02-26T10:00:00+01:00')
+  t.equal(
+    text(decide(facts({ desk }), thursday)),
+    "Bonjour ACME SARL. Pendant le Ramadan, le service d'assistance est ouvert du samedi au mercredi, de 9 h à 14 h. Nous serons de nouveau disponibles samedi à 9 h.",
+  )
+  t.equal(
+    text(decide(facts({ desk, caller: acme({ language: 'ar' }) }), thursday)),
+    'مرحباً ACME SARL. خلال شهر رمضان، تعمل خدمة الدعم الفني من السبت إلى الأربعاء، من التاسعة صباحاً إلى الثانية ظهراً. سنكون في خدمتكم من جديد يوم السبت في الساعة التاسعة صباحاً.',
+  )
+  t.equal(
+    text(decide(facts({ desk, caller: acme({ language: 'ar' }) }), THURSDAY)),
+    'مرحباً ACME SARL. تعمل خدمة الدعم الفني من السبت إلى الأربعاء، من التاسعة والنصف صباحاً إلى الثانية عشرة ظهراً ومن الواحدة والربع ظهراً إلى الرابعة مساءً. سنكون في خدمتكم من جديد يوم السبت في الساعة التاسعة والنصف صباحاً.',
+    'INTERcom’s usual hours in Arabic, out of the season',
+  )
+})
+
+t.test('a holiday is named in the caller’s language', async (t) => {
+  const revolution = new Date('2026-11-01T10:00:00+01:00')
+  t.match(
+    text(decide(facts({ caller: acme({ language: 'ar' }) }), revolution)),
+    /مغلقة اليوم بمناسبة ذكرى اندلاع الثورة التحريرية\./,
+  )
+  t.match(text(decide(facts({ caller: acme({ language: 'en-GB' }) }), revolution)), /closed today for Revolution Day\./)
+  t.match(text(decide(facts(), revolution)), /fermé aujourd'hui pour Anniversaire du déclenchement de la Révolution\./)
+})
+
+t.test('the language menu: before deciding, for a caller whose language nobody knows', async (t) => {
+  const bilingual = { ...intercomDesk(), languages: ['fr-FR', 'ar'] }
+  const menu = languageMenu(facts({ desk: bilingual }))
+  t.same(menu, {
+    say: [
+      { text: 'Pour le français, tapez 1.', language: 'fr-FR', voice: undefined },
+      { text: 'للعربية، اضغط 2.', language: 'arb', voice: 'Polly.Zeina' },
+    ],
+    choices: [
+      { digit: '1', language: 'fr-FR' },
+      { digit: '2', language: 'ar' },
+    ],
+    fallback: 'fr-FR',
+  })
+  if (menu === null) return
+  t.equal(chosenLanguage(menu, '2'), 'ar', '2 chooses Arabic')
+  t.equal(chosenLanguage(menu, '1'), 'fr-FR', '1 French')
+  t.equal(chosenLanguage(menu, '7'), 'fr-FR', 'another digit: the default')
+  t.equal(chosenLanguage(menu, undefined), 'fr-FR', 'silence: the default')
+  const chosen = { ...acme(), numberLanguage: chosenLanguage(menu, '2') }
+  t.equal(
+    decide(facts({ desk: bilingual, caller: chosen }), SATURDAY_10H).language,
+    'ar',
+    'the choice, remembered for the number, is heard',
+  )
+  t.equal(languageMenu(facts({ desk: bilingual, caller: chosen })), null, 'and no menu once it is known')
+  t.equal(languageMenu(facts({ desk: bilingual, caller: acme({ language: 'ar' }) })), null, 'nor for a client with a language')
+  t.equal(languageMenu(facts()), null, 'nor on a desk of one language')
+  t.equal(languageMenu(facts({ desk: bilingual, caller: null })), null, 'nor for an unknown caller')
+  t.equal(languageMenu(facts({ desk: null })), null, 'nor without a desk')
+})
+
+t.test('the whisper stays in the desk’s language', async (t) => {
+  const desk = { ...intercomDesk(), language: 'ar' }
+  const { line, declined } = whisperLines({
+    desk,
+    clientName: 'ACME SARL',
+    onCall: false,
+    quota: { quotaSeconds: 18_000, usedSeconds: 5_400 },
+  })
+  t.same(line, {
+    text: 'مكالمة من ACME SARL. المتبقي من رصيد هذا الشهر: ثلاث ساعات وثلاثون دقيقة. اضغط على الرقم 1 لتلقي المكالمة.',
+    language: 'arb',
+    voice: 'Polly.Zeina',
+  })
+  t.equal(declined.text, 'لم يتم تلقي المكالمة. مع السلامة.')
 })

@@ -33,6 +33,42 @@ t.test('defaults fill what a desk file leaves out', async (t) => {
   t.same(parsed.file.agents, [], 'no agents')
 })
 
+t.test('seasons, languages, a number’s language and voices (issue #17)', async (t) => {
+  const ramadan = { name: 'Ramadan', hijriMonth: 9, weekly: { sat: ['09:00-14:00'] } }
+  const parsed = parseDeskFile({
+    desks: [
+      {
+        id: 'd',
+        name: 'D',
+        numbers: ['+21321000000'],
+        timezone: 'Africa/Algiers',
+        languages: ['fr-FR', 'ar'],
+        schedule: {
+          weekly: {},
+          seasons: [ramadan, { name: "Horaires d'été", from: '07-01', to: '08-31', weekly: {} }],
+          changes: [{ from: '2027-01-01', weekly: {}, seasons: [] }],
+        },
+        options: { voices: { ar: { language: 'ar-AE', voice: 'Polly.Hala-Neural' } } },
+        templates: { ar: { connecting: 'مرحباً {client}.' } },
+      },
+    ],
+    clients: [{ id: 'c', name: 'C', language: 'fr-FR', numbers: [{ number: '+213661000001', language: 'ar' }] }],
+  })
+  if (!parsed.ok) return t.fail(JSON.stringify(parsed.errors))
+  const [desk] = parsed.file.desks
+  t.same(desk?.languages, ['fr-FR', 'ar'])
+  t.equal(desk?.language, 'fr-FR', 'the desk’s own language defaults to French')
+  t.same(desk?.schedule.seasons[0], ramadan)
+  t.same(desk?.schedule.changes[0]?.seasons, [], 'a revision that ends the seasons')
+  t.same(desk?.options.voices, { ar: { language: 'ar-AE', voice: 'Polly.Hala-Neural' } })
+  t.equal(parsed.file.clients[0]?.numbers[0]?.language, 'ar')
+  const plain = parseDeskFile({
+    desks: [{ id: 'd', name: 'D', numbers: ['+21321000000'], timezone: 'Africa/Algiers', schedule: { weekly: {} } }],
+  })
+  t.same(plain.ok && plain.file.desks[0]?.schedule.seasons, [], 'no seasons by default')
+  t.equal(plain.ok && plain.file.desks[0]?.languages, undefined, 'no languages: the desk’s own')
+})
+
 t.test('numbers are normalised to E.164', async (t) => {
   const parsed = parseDeskFile({
     desks: [{ id: 'd', name: 'D', numbers: ['+213 21 00 00 00'], timezone: 'Africa/Algiers', schedule: { weekly: {} } }],
@@ -151,6 +187,54 @@ const wrongFiles: [what: string, mutate: (file: ReturnType<typeof base>) => void
     },
     'clients[0].contracts[0].start',
     /date/,
+  ],
+  [
+    'a season that is neither a Hijri month nor dates',
+    (f) => {
+      ;(f.desks[0]!.schedule as Record<string, unknown>).seasons = [{ name: 'Ramadan', weekly: {} }]
+    },
+    'desks[0].schedule.seasons[0]',
+    /needs a "hijriMonth"/,
+  ],
+  [
+    'a language supportline does not speak',
+    (f) => {
+      f.desks[0]!.languages = ['fr-FR', 'de-DE']
+    },
+    'desks[0].languages[1]',
+    /not spoken: use fr, en or ar/,
+  ],
+  [
+    'two languages of one family (the menu would offer French twice)',
+    (f) => {
+      f.desks[0]!.languages = ['fr-FR', 'ar', 'fr-BE']
+    },
+    'desks[0].languages[2]',
+    /another language of the same family/,
+  ],
+  [
+    'no language at all',
+    (f) => {
+      f.desks[0]!.languages = []
+    },
+    'desks[0].languages',
+    /./,
+  ],
+  [
+    'a number’s language that is no tag',
+    (f) => {
+      ;(f.clients[0]!.numbers as Record<string, unknown>[])[0]!.language = 'arabic'
+    },
+    'clients[0].numbers[0].language',
+    /language tag/,
+  ],
+  [
+    'a voice setting that is no object',
+    (f) => {
+      ;(f.desks[0]!.options as Record<string, unknown>).voices = { ar: 'Polly.Zeina' }
+    },
+    'desks[0].options.voices.ar',
+    /./,
   ],
   [
     'an id with spaces',

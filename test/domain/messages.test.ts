@@ -1,12 +1,14 @@
 // Messages: French first, English on request, desk templates on top, durations spoken.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { MESSAGE_KEYS, message, speakDuration, speechOf } from '../../src/domain/messages.js'
+import { SPEECHES } from '../../src/domain/language.js'
+import { CATALOGUES, MESSAGE_KEYS, message, speakDuration, speechOf, spokenHolidayName } from '../../src/domain/messages.js'
 import { maskNumber, maskNumbersIn, normaliseCaller } from '../../src/domain/phone.js'
 
 t.equal(speechOf('fr-FR'), 'fr')
 t.equal(speechOf('en-GB'), 'en')
-t.equal(speechOf('ar-DZ'), 'fr', 'languages we do not speak fall back to French')
+t.equal(speechOf('ar-DZ'), 'ar')
+t.equal(speechOf('de-DE'), 'fr', 'languages we do not speak fall back to French')
 t.match(message('goodbye', 'fr-FR'), /Merci de votre appel/)
 t.match(message('goodbye', 'en-US'), /Thank you for calling/)
 t.equal(
@@ -59,6 +61,85 @@ for (const [seconds, fr, en] of [
 ] as const) {
   t.equal(speakDuration(seconds, 'fr-FR'), fr, `${seconds} s: ${fr}`)
   t.equal(speakDuration(seconds, 'en'), en, `${seconds} s: ${en}`)
+}
+
+t.test('every message key has a text in every language, with the same placeholders', async (t) => {
+  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+  for (const speech of SPEECHES) {
+    const messages = CATALOGUES[speech].messages as Record<string, string | undefined>
+    for (const key of MESSAGE_KEYS) {
+      const text = messages[key]
+      t.ok(typeof text === 'string' && text.trim().length > 0, `${speech} has a text for ${key}`)
+      t.same(placeholders(text ?? ''), placeholders(CATALOGUES.fr.messages[key]), `${speech} ${key} has the placeholders of fr`)
+    }
+    t.same(Object.keys(messages).sort(), [...MESSAGE_KEYS].sort(), `${speech} has no key the catalogue does not know`)
+  }
+  t.same(
+    Object.keys(CATALOGUES.ar.holidays).sort(),
+    Object.keys(CATALOGUES.en.holidays).sort(),
+    'Arabic and English name the same holidays',
+  )
+})
+
+t.test('Arabic', async (t) => {
+  t.equal(message('goodbye', 'ar'), 'شكراً على اتصالكم، مع السلامة.')
+  t.equal(
+    message('whisper_short', 'ar-DZ', { client: 'Atlas Pharma' }),
+    'مكالمة من Atlas Pharma. اضغط على الرقم 1 لتلقي المكالمة.',
+    'no French elision in Arabic',
+  )
+  t.equal(
+    message('connecting', 'ar-DZ', { client: 'ACME' }, { ar: { connecting: 'أهلاً {client}' } }),
+    'أهلاً ACME',
+    'a desk template for the family serves its tags',
+  )
+  t.equal(message('language_choice', 'ar', { digit: 2 }), 'للعربية، اضغط 2.')
+  t.equal(message('language_choice', 'fr-FR', { digit: 1 }), 'Pour le français, tapez 1.')
+  t.equal(spokenHolidayName({ key: 'eid-al-fitr', name: 'Aïd el-Fitr' }, 'ar'), 'عيد الفطر', 'a holiday in Arabic')
+  t.equal(spokenHolidayName({ key: 'eid-al-fitr', name: 'Aïd el-Fitr' }, 'en-US'), 'Eid al-Fitr', 'in English')
+  t.equal(spokenHolidayName({ key: 'eid-al-fitr', name: 'Aïd el-Fitr' }, 'fr-FR'), 'Aïd el-Fitr', 'in French: its name')
+  t.equal(
+    spokenHolidayName({ key: 'manual-2026-12-08-greve', name: 'Grève générale' }, 'ar'),
+    'Grève générale',
+    'a manager’s own holiday keeps its name',
+  )
+  t.equal(spokenHolidayName({ name: 'Grève' }, 'ar'), 'Grève', 'no key: the name')
+})
+
+// Durations as an agent hears them in Arabic (the whisper's quota left): Arabic agreement of number and noun.
+for (const [seconds, said] of [
+  [0, 'أقل من دقيقة'],
+  [60, 'دقيقة واحدة'],
+  [120, 'دقيقتان'],
+  [180, 'ثلاث دقائق'],
+  [600, 'عشر دقائق'],
+  [660, 'إحدى عشرة دقيقة'],
+  [720, 'اثنتا عشرة دقيقة'],
+  [900, 'خمس عشرة دقيقة'],
+  [1260, 'إحدى وعشرون دقيقة'],
+  [1320, 'اثنتان وعشرون دقيقة'],
+  [2400, 'أربعون دقيقة'],
+  [3540, 'تسع وخمسون دقيقة'],
+  [3600, 'ساعة واحدة'],
+  [7200, 'ساعتان'],
+  [12_600, 'ثلاث ساعات وثلاثون دقيقة'],
+  [18_000, 'خمس ساعات'],
+  [18_060, 'خمس ساعات ودقيقة واحدة'],
+  [86_400, 'أربع وعشرون ساعة'],
+  [360_000, 'مئة ساعة'],
+  [363_600, 'مئة وساعة واحدة'],
+  [367_200, 'مئة وساعتان'],
+  [370_800, 'مئة وثلاث ساعات'],
+  [435_600, 'مئة وإحدى وعشرون ساعة'],
+  [720_000, 'مئتا ساعة'],
+  [3_600_000, 'ألف ساعة'],
+  [4_320_000, 'ألف ومئتا ساعة'],
+  [6_012_000, 'ألف وستمئة وسبعون ساعة'],
+  [7_200_000, 'ألفا ساعة'],
+  [10_800_000, 'ثلاثة آلاف ساعة'],
+  [36_000_000, '10000 ساعة'],
+] as const) {
+  t.equal(speakDuration(seconds, 'ar'), said, `${seconds} s: ${said}`)
 }
 
 for (const [raw, number] of [

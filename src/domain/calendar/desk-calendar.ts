@@ -1,6 +1,7 @@
 // A desk's calendar at instants: open windows day by day, and open or closed (with the reason and next opening) at an instant.
 /*
- * Open time = ((weekly intervals − holiday dates) ∪ exceptional openings) − closures − closedNow.
+ * Open time = ((weekly intervals − holiday dates) ∪ exceptional openings) − closures − closedNow,
+ * where a season's weekly intervals replace the desk's on the dates it covers (seasons.ts).
  *
  * - Every wall-clock time is local to the desk's IANA zone. Intervals are half-open: 16:00 sharp is closed.
  * - An interval belongs to the date it starts on; one that runs past midnight ("22:00-02:00") has a
@@ -38,8 +39,11 @@ import {
   type Country,
   type HolidayOverride,
   type Opening,
+  type Season,
+  type SeasonOverride,
   type WeeklySchedule,
 } from './schemas.js'
+import { occurrenceOf, seasonIndexFor, type SeasonIndex, type SeasonOccurrence, type SeasonSource } from './seasons.js'
 
 /** How far ahead the next opening (and working time) is searched before answering "never". */
 export const SEARCH_DAYS = 400
@@ -48,6 +52,8 @@ export const SEARCH_DAYS = 400
 export interface WeeklyChange {
   from: string
   weekly: WeeklySchedule
+  /** when given, the seasons from this date on (absent: the seasons in force carry on) */
+  seasons?: Season[] | undefined
 }
 
 export interface DeskCalendar {
@@ -55,6 +61,10 @@ export interface DeskCalendar {
   weekly: WeeklySchedule
   /** later weekly hours, each in force from its date until the next change */
   weeklyChanges?: readonly WeeklyChange[]
+  /** weekly hours that replace the desk's on their dates each year (Ramadan, summer hours) */
+  seasons?: readonly Season[]
+  /** managers' decisions on the occurrences of Hijri seasons (confirm, move) */
+  seasonOverrides?: readonly SeasonOverride[]
   country: Country | null
   /** shipped observed data + the desk's own, concatenated by the caller */
   holidayOverrides: readonly HolidayOverride[]
@@ -76,6 +86,8 @@ export interface DeskStatus {
   reason: 'open' | ClosedReason
   /** the holiday's name when reason is 'holiday' */
   holiday?: string
+  /** and its rule's key (eid-al-fitr), by which each language names it */
+  holidayKey?: string
   /** the closure's name (or the closed-now reason) when reason is 'closure' */
   closure?: string
   /** when closed: the start of the first open window after the instant; null when open or "never" */
@@ -111,6 +123,10 @@ interface CompiledCalendar {
   /** the weekly hours in force from each date (the first from the beginning of time), latest last */
   weeklies: { from: DayNumber; weekly: Range[][] }[]
   holidays: HolidayIndex
+  /** the seasons in force date by date (null: the desk has none), and their lists (weekly hours compiled when first met) */
+  seasons: SeasonIndex | null
+  seasonSources: SeasonSource[]
+  seasonWeeklies: Map<Season, Range[][]>
   /** closures as wall-clock minute stamps (day number × 1440 + minute) */
   closures: LabelledRange[]
   yearly: YearlyClosure[]
@@ -177,6 +193,20 @@ function compileOpenings(openings: readonly Opening[]): CompiledOpening[] {
   }))
 }
 
+/** The season lists in force from their dates (the schedule's, then the revisions that carry some); none when no list has a season. */
+function seasonSourcesOf(calendar: DeskCalendar): SeasonSource[] {
+  const sources: SeasonSource[] = [{ from: Number.NEGATIVE_INFINITY, seasons: calendar.seasons ?? [] }]
+  for (const change of calendar.weeklyChanges ?? []) {
+    if (change.seasons !== undefined) sources.push({ from: dateOf(change.from), seasons: change.seasons })
+  }
+  sources.sort((a, b) => a.from - b.from)
+  return sources.some((source) => source.seasons.length > 0) ? sources : []
+}
+
+function seasonIndexOf(calendar: DeskCalendar, holidays: HolidayIndex, sources: readonly SeasonSource[]): SeasonIndex | null {
+  return sources.length === 0 ? null : seasonIndexFor(calendar.country, holidays, sources, calendar.seasonOverrides ?? [])
+}
+
 function compile(calendar: DeskCalendar): CompiledCalendar {
   const since = calendar.closedNow ? Date.parse(calendar.closedNow.since) : Number.POSITIVE_INFINITY
   if (Number.isNaN(since)) throw new RangeError(`closedNow.since is not an instant: "${calendar.closedNow?.since}"`)
@@ -188,15 +218,22 @@ function compile(calendar: DeskCalendar): CompiledCalendar {
       .sort((a, b) => a.from - b.from),
   ]
   const openings = compileOpenings(calendar.openings)
+  const holidays = holidayIndexFor(calendar.country, calendar.holidayOverrides)
+  const sources = seasonSourcesOf(calendar)
   // so that a desk without hours, or closed now, answers "never" without walking the search bound
   const lastOpening = Math.max(Number.NEGATIVE_INFINITY, ...openings.map((opening) => opening.last + 1))
-  const hasHours = weeklies.some(({ weekly }) => weekly.some((ranges) => ranges.length > 0))
+  const hasHours =
+    weeklies.some(({ weekly }) => weekly.some((ranges) => ranges.length > 0)) ||
+    sources.some((source) => source.seasons.some((season) => Object.values(season.weekly).some((day) => day.length > 0)))
   const lastByHours = hasHours ? Number.POSITIVE_INFINITY : lastOpening
   const lastBySwitch = Number.isFinite(since) ? local.localAt(since).dayNumber : Number.POSITIVE_INFINITY
   return {
     local,
     weeklies,
-    holidays: holidayIndexFor(calendar.country, calendar.holidayOverrides),
+    holidays,
+    seasons: seasonIndexOf(calendar, holidays, sources),
+    seasonSources: sources,
+    seasonWeeklies: new Map(),
     ...compileClosures(calendar.closures),
     openings,
     lastOpenDay: Math.min(lastByHours, lastBySwitch),
@@ -244,21 +281,61 @@ function openingsOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
   return ranges
 }
 
-/** The weekly hours in force on a date (a change's first date already follows it, tails included). */
+/** The weekly hours in force on a date: its season's, else the desk's (a change's or a season's first date already follows it, tails included). */
 function weeklyOf(calendar: CompiledCalendar, day: DayNumber): Range[][] {
+  const season = calendar.seasons?.on(day) ?? null
+  if (season !== null) {
+    const own = calendar.seasonSources[season.source]?.seasons[season.season] as Season
+    let weekly = calendar.seasonWeeklies.get(own)
+    if (weekly === undefined) {
+      weekly = compileWeekly(own.weekly)
+      calendar.seasonWeeklies.set(own, weekly)
+    }
+    return weekly
+  }
   let weekly = calendar.weeklies[0]?.weekly as Range[][]
   for (const change of calendar.weeklies) if (change.from <= day) weekly = change.weekly
   return weekly
 }
 
-/** The weekly hours (as written) in force on a local date: for the sentence a caller hears. */
-export function weeklyOn(calendar: DeskCalendar, date: string): WeeklySchedule {
+/** The weekly hours (as written) in force on a local date, and the season they come from (null: the desk's own). */
+export function hoursOn(calendar: DeskCalendar, date: string): { weekly: WeeklySchedule; season: SeasonOccurrence | null } {
+  const sources = seasonSourcesOf(calendar)
+  const index = seasonIndexOf(calendar, holidayIndexFor(calendar.country, calendar.holidayOverrides), sources)
+  const hit = index?.on(dateOf(date)) ?? null
+  if (hit !== null) {
+    const season = sources[hit.source]?.seasons[hit.season] as Season
+    return { weekly: season.weekly, season: occurrenceOf(hit, season) }
+  }
   let weekly = calendar.weekly
   let latest = ''
   for (const change of calendar.weeklyChanges ?? []) {
     if (change.from <= date && change.from >= latest) [weekly, latest] = [change.weekly, change.from]
   }
-  return weekly
+  return { weekly, season: null }
+}
+
+/** The weekly hours (as written) in force on a local date, a season's included: for the sentence a caller hears. */
+export function weeklyOn(calendar: DeskCalendar, date: string): WeeklySchedule {
+  return hoursOn(calendar, date).weekly
+}
+
+/**
+ * The occurrences of the desk's seasons that apply on some date of a Gregorian year, in the order
+ * they first apply (a season wholly hidden by an earlier one of its list is not listed), each with
+ * the weekly hours of the list in force on that first date.
+ */
+export function seasonsForYear(calendar: DeskCalendar, year: number): SeasonOccurrence[] {
+  const sources = seasonSourcesOf(calendar)
+  const index = seasonIndexOf(calendar, holidayIndexFor(calendar.country, calendar.holidayOverrides), sources)
+  if (index === null) return []
+  const found = new Map<string, SeasonOccurrence>()
+  for (let day = dayNumberOf(year, 1, 1); day <= dayNumberOf(year, 12, 31); day++) {
+    const hit = index.on(day)
+    if (hit === null || found.has(hit.occurrence.id)) continue
+    found.set(hit.occurrence.id, occurrenceOf(hit, sources[hit.source]?.seasons[hit.season] as Season))
+  }
+  return [...found.values()]
 }
 
 /** The open time within one local date (00:00–24:00 wall clock), as sorted, merged UTC millisecond ranges. */
@@ -332,7 +409,7 @@ export function windowsAfter(calendar: DeskCalendar, at: number): Iterable<Range
 }
 
 /** Why the desk is closed at an instant: closure (or closed now), else a holiday not opened exceptionally, else the hours. */
-function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 'reason' | 'holiday' | 'closure'> {
+function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 'reason' | 'holiday' | 'holidayKey' | 'closure'> {
   if (at >= calendar.closedSince) {
     return calendar.closedReason === undefined ? { reason: 'closure' } : { reason: 'closure', closure: calendar.closedReason }
   }
@@ -342,7 +419,7 @@ function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 
   if (closure !== undefined) return { reason: 'closure', closure: closure.name }
   const holiday = calendar.holidays.on(dayNumber)[0]
   const opensThatDay = calendar.openings.some((opening) => dayNumber >= opening.first && dayNumber <= opening.last)
-  if (holiday !== undefined && !opensThatDay) return { reason: 'holiday', holiday: holiday.name }
+  if (holiday !== undefined && !opensThatDay) return { reason: 'holiday', holiday: holiday.name, holidayKey: holiday.key }
   return { reason: 'outside_hours' }
 }
 

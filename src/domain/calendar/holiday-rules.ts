@@ -112,6 +112,27 @@ export function hijriDateOf(dayNumber: DayNumber): HijriDate {
   return { year: value('year'), month: value('month'), day: value('day') }
 }
 
+/** 1 Muharram 1 AH in the proleptic Gregorian calendar, and the mean lunar month. */
+const HIJRA = dayNumberOf(622, 7, 19)
+const MEAN_MONTH_DAYS = 29.530588853
+
+/**
+ * The first day of a Hijri month by the Umm al-Qura calendar (the estimate DESIGN.md uses for the
+ * lunar holidays): the middle of the month by the mean lunar month lies well inside it (the
+ * calendar strays a day or two from the mean), and its Hijri day says how far back the 1st is.
+ */
+export function hijriMonthStart(year: number, month: number): DayNumber {
+  const middle = Math.round(HIJRA + ((year - 1) * 12 + (month - 1) + 0.5) * MEAN_MONTH_DAYS)
+  return middle - hijriDateOf(middle).day + 1
+}
+
+/** The key of the country's holiday that falls on the 1st of a Hijri month (Eid al-Fitr opens Shawwal), if any. */
+export function holidayOpeningHijriMonth(country: Country | null, hijriMonth: number): string | null {
+  if (country === null) return null
+  const rule = RULES[country].find((r) => r.kind === 'lunar' && r.hijriMonth === hijriMonth && r.hijriDay === 1)
+  return rule?.key ?? null
+}
+
 /**
  * Hijri dates of every day of a Gregorian year, walked once and kept: the lunar rules look up
  * their first day in it, so an occurrence is found however often it falls in the year (twice

@@ -1,7 +1,7 @@
 // A desk's holidays for a year: the country's rules with the managers' (and shipped) overrides applied.
 import { occurrencesStartingIn, yearOf, type HolidayStatus, type Occurrence } from './holiday-rules.js'
 import { isoDateOf, parseIsoDate, type DayNumber } from './local-time.js'
-import type { Country, HolidayOverride } from './schemas.js'
+import { slugOf, type Country, type HolidayOverride } from './schemas.js'
 
 export type { HolidayStatus }
 
@@ -20,7 +20,7 @@ export interface Holiday {
 }
 
 /** An occurrence once its override is applied, with who decided and where it came from. */
-interface Decided extends Occurrence {
+export interface Decided extends Occurrence {
   by?: string
   at?: string
   movedFrom?: string
@@ -131,15 +131,7 @@ function itemsOf(occurrence: Decided): Holiday[] {
  * ("Grève générale" on 2026-12-08 is manual-2026-12-08-greve-generale).
  */
 export function manualHolidayId(name: string, start: string): string {
-  const slug = name
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40)
-    .replace(/-$/, '')
-  return `manual-${start}-${slug || 'holiday'}`
+  return `manual-${start}-${slugOf(name) || 'holiday'}`
 }
 
 /** The holidays whose date falls in `year`, sorted by date (then id), one item per date of each occurrence. */
@@ -172,6 +164,14 @@ export class HolidayIndex {
       this.years.set(year, byDay)
     }
     return byDay.get(dayNumber) ?? NO_HOLIDAYS
+  }
+
+  /**
+   * One occurrence by id (eid-al-fitr-1447) once its override applies, looked for among the
+   * occurrences starting in `nearYear` and the years around it; null when removed or unknown.
+   */
+  occurrence(id: string, nearYear: number): Decided | null {
+    return decidedOccurrences(this.country, nearYear, this.overrides).find((occurrence) => occurrence.id === id) ?? null
   }
 }
 

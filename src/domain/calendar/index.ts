@@ -9,6 +9,9 @@ export {
   timeRangeSchema,
   timezoneSchema,
   weekdaySchema,
+  seasonOverrideSchema,
+  seasonSchema,
+  seasonsSchema,
   weeklyChangeSchema,
   weeklyScheduleSchema,
   WEEKDAYS,
@@ -16,6 +19,8 @@ export {
   type Country,
   type HolidayOverride,
   type Opening,
+  type Season,
+  type SeasonOverride,
   type Weekday,
   type WeeklySchedule,
 } from './schemas.js'
@@ -23,7 +28,9 @@ export { holidaysForYear, manualHolidayId, type Holiday, type HolidayStatus } fr
 export { observedHolidays } from './observed-holidays.js'
 export {
   deskStatus,
+  hoursOn,
   openWindows,
+  seasonsForYear,
   weeklyOn,
   type WeeklyChange,
   SEARCH_DAYS,
@@ -34,4 +41,5 @@ export {
 } from './desk-calendar.js'
 export { addWorkingTime, workingTimeBetween } from './working-time.js'
 export { contractStanding, type ContractStanding, type ContractTerms } from './contract.js'
-export { describeHours, describeNextOpening, formatClock, type Language } from './spoken-hours.js'
+export type { SeasonBound, SeasonOccurrence, SeasonStatus } from './seasons.js'
+export { describeHours, describeNextOpening, formatClock, type Language, type SpokenSeason } from './spoken-hours.js'

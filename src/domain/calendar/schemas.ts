@@ -225,5 +225,120 @@ export const holidayOverrideSchema = z
   })
 export type HolidayOverride = z.infer<typeof holidayOverrideSchema>
 
-/** New weekly hours from a local date on (model clause: the clause is revised with 30 days' notice). */
-export const weeklyChangeSchema = z.strictObject({ from: isoDateSchema, weekly: weeklyScheduleSchema })
+/** 'MM-DD' → { month, day }, or null when no year has that day (29 February is a day of leap years). */
+export function parseMonthDay(text: string): { month: number; day: number } | null {
+  const match = /^(\d{2})-(\d{2})$/.exec(text)
+  if (match === null) return null
+  const [month, day] = [Number(match[1]), Number(match[2])]
+  const daysIn = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+  return daysIn !== undefined && day >= 1 && day <= daysIn ? { month, day } : null
+}
+
+const monthDaySchema = z.string().superRefine((text, ctx) => {
+  if (parseMonthDay(text) === null) ctx.addIssue({ code: 'custom', message: `expected a month and day "MM-DD", got "${text}"` })
+})
+
+/** The key of a season's occurrences: its `id`, else its name as a slug ("Horaires d'été" → horaires-d-ete). */
+export function seasonKey(season: { id?: string | undefined; name: string }): string {
+  return season.id ?? (slugOf(season.name) || 'season')
+}
+
+/** Lowercase ASCII words joined by "-", at most 40 characters: for ids made from names. */
+export function slugOf(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
+    .replace(/-$/, '')
+}
+
+/**
+ * A season: weekly hours that replace the desk's for its dates each year. Either a whole Hijri
+ * month (`hijriMonth`, 9 = Ramadan: from its 1st to its last day, the eve of the next month) or a
+ * Gregorian month-day range (`from`, `to`, "MM-DD", both included; `to` before `from` crosses the
+ * new year; a 29 February `from` is 1 March in other years, a 29 February `to` the 28th).
+ */
+export const seasonSchema = z
+  .strictObject({
+    /** the stable key of its occurrences (ramadan → ramadan-1447); by default made from the name */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits or "-" (at most 40)')
+      .optional(),
+    name: z.string().min(1, 'a season needs a name').max(100),
+    hijriMonth: z.number().int().min(1).max(12).optional(),
+    from: monthDaySchema.optional(),
+    to: monthDaySchema.optional(),
+    weekly: weeklyScheduleSchema,
+  })
+  .superRefine((season, ctx) => {
+    const gregorian = season.from !== undefined || season.to !== undefined
+    if (season.hijriMonth !== undefined && gregorian) {
+      ctx.addIssue({ code: 'custom', message: 'a season is a Hijri month ("hijriMonth") or dates ("from", "to"), not both' })
+    } else if (season.hijriMonth === undefined && !gregorian) {
+      ctx.addIssue({ code: 'custom', message: 'a season needs a "hijriMonth" (1-12) or "from" and "to" ("MM-DD")' })
+    } else if (gregorian && (season.from === undefined || season.to === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [season.from === undefined ? 'from' : 'to'],
+        message: 'a season with dates needs both "from" and "to"',
+      })
+    }
+  })
+export type Season = z.infer<typeof seasonSchema>
+
+/** A desk's seasons: their keys unique (decisions are recorded against them). */
+export const seasonsSchema = z.array(seasonSchema).superRefine((seasons, ctx) => {
+  const seen = new Set<string>()
+  seasons.forEach((season, index) => {
+    const key = seasonKey(season)
+    if (seen.has(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `another season already has the key "${key}": give it an "id"`,
+      })
+    seen.add(key)
+  })
+})
+
+/**
+ * A decision about one occurrence of a Hijri season (ramadan-1447), like a holiday override:
+ * `confirm` says the estimated first day is right; `move` sets the first day (`start`) and/or the
+ * last (`end`). For each bound the latest decision that sets it wins. A month that opens with a
+ * holiday of the desk's country (Eid al-Fitr opens Shawwal) takes that bound from the holiday once
+ * it is decided: Ramadan ends the day before Eid al-Fitr.
+ */
+export const seasonOverrideSchema = z
+  .strictObject({
+    seasonId: z.string().min(1),
+    action: z.enum(['confirm', 'move']),
+    start: isoDateSchema.optional(),
+    end: isoDateSchema.optional(),
+    by: z.string().min(1),
+    at: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((override, ctx) => {
+    if (override.action === 'move' && override.start === undefined && override.end === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: '"move" needs a start or an end date' })
+    }
+    const [start, end] = [parseIsoDate(override.start ?? ''), parseIsoDate(override.end ?? '')]
+    if (start !== null && end !== null && end < start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: `end "${override.end}" is before start "${override.start}"` })
+    }
+  })
+export type SeasonOverride = z.infer<typeof seasonOverrideSchema>
+
+/**
+ * New weekly hours from a local date on (model clause: the clause is revised with 30 days'
+ * notice). A revision restates the weekly hours; `seasons`, when given, replace the seasons from
+ * that date too (`[]` ends them); absent, the seasons in force carry on.
+ */
+export const weeklyChangeSchema = z.strictObject({
+  from: isoDateSchema,
+  weekly: weeklyScheduleSchema,
+  seasons: seasonsSchema.optional(),
+})

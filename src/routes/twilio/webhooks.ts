@@ -19,6 +19,7 @@ import {
   whisperLines,
 } from '../../domain/call.js'
 import { localDate } from '../../domain/contracts.js'
+import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
@@ -43,15 +44,14 @@ import {
 import { dialTwiml, emptyTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
 
 const ANSWERED = new Set(['completed', 'answered'])
-const FRENCH = 'fr-FR'
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
 }
 
 /** A default message, for when no desk is known to speak it with its templates. */
-const saying = (key: MessageKey, language: string): Say => ({ text: message(key, language), language })
-const apology = (): Say => saying('technical_difficulty', FRENCH)
+const saying = (key: MessageKey, language: string): Say => ({ text: message(key, language), ...sayVoiceFor({}, language) })
+const apology = (): Say => saying('technical_difficulty', DEFAULT_LANGUAGE)
 
 /** A safe answer for any failure on a signed webhook: the caller hears an apology, never an error. */
 export function technicalDifficulty(_request: FastifyRequest, reply: FastifyReply) {
@@ -105,7 +105,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const desk = (call?.deskId ? config?.desks.byId.get(call.deskId) : config?.desks.byNumber.get(params.To ?? '')) ?? null
     const callerNumber = normaliseCaller(call?.fromNumber ?? params.From)
     const caller = (callerNumber && config?.callers.get(callerNumber)) || null
-    return { call, desk, caller, language: caller?.client.language ?? desk?.language ?? FRENCH }
+    return { call, desk, caller, language: callerLanguage({ client: caller?.client.language, desk }) }
   }
 
   // The caller hears silence until this answers: one statement to load the facts, one to record.
@@ -244,7 +244,11 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       callback: plan?.kind === 'voicemail' ? 'no_agent' : null,
     })
     if (plan) return twiml(reply, renderPlan(plan))
-    const language = facts.caller?.client.language ?? facts.desk?.language ?? FRENCH
+    const language = callerLanguage({
+      number: facts.caller?.numberLanguage,
+      client: facts.caller?.client.language,
+      desk: facts.desk,
+    })
     const line = facts.desk ? speaker(facts.desk, language)('declined') : saying('declined', language)
     return twiml(reply, sayThenHangup([line]))
   })

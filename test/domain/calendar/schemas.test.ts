@@ -7,8 +7,12 @@ import {
   holidayOverrideSchema,
   isoDateSchema,
   openingSchema,
+  seasonOverrideSchema,
+  seasonSchema,
+  seasonsSchema,
   timeRangeSchema,
   timezoneSchema,
+  weeklyChangeSchema,
   weeklyScheduleSchema,
 } from '../../../src/domain/calendar/index.js'
 import { parseTimeRange } from '../../../src/domain/calendar/schemas.js'
@@ -23,6 +27,10 @@ const schemas: Record<SchemaName, z.ZodType> = {
   country: countrySchema,
   timezone: timezoneSchema,
   isoDate: isoDateSchema,
+  season: seasonSchema,
+  seasons: seasonsSchema,
+  seasonOverride: seasonOverrideSchema,
+  weeklyChange: weeklyChangeSchema,
 }
 
 for (const c of validationCases) {

@@ -4,7 +4,7 @@ import { describeHours, describeNextOpening, formatClock } from '../../../src/do
 import { clockCases, hoursCases, nextOpeningCases } from '../../fixtures/calendar/spoken-cases.js'
 
 for (const c of hoursCases) {
-  t.equal(describeHours(c.weekly, c.lang), c.sentence, `the hours of ${c.why} read "${c.sentence}"`)
+  t.equal(describeHours(c.weekly, c.lang, c.season), c.sentence, `the hours of ${c.why} read "${c.sentence}"`)
 }
 for (const c of nextOpeningCases) {
   const said = describeNextOpening(new Date(c.at), c.next === null ? null : new Date(c.next), c.timezone, c.lang)
