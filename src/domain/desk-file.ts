@@ -9,21 +9,22 @@ import {
   weeklyChangeSchema,
   weeklyScheduleSchema,
 } from './calendar/index.js'
+import { dateSchema, spokenText, text } from './boundary.js'
 import { contractChangeSchema } from './contract-terms.js'
 import { deskOptionsSchema } from './desk.js'
 import { MESSAGE_KEYS } from './messages.js'
 import { e164Schema } from './phone.js'
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
-const dateSchema = z.iso.date({ message: 'must be a date like 2026-01-15' })
 const languageSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like fr-FR or en-US')
 
-const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)))
+const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), spokenText()))
 
 export const deskSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    /** callers hear it ("la ligne {desk}") */
+    name: spokenText(),
     numbers: z.array(e164Schema).min(1, 'a desk needs at least one number'),
     timezone: timezoneSchema,
     language: languageSchema.default('fr-FR'),
@@ -50,7 +51,7 @@ export const deskSchema = z
 export const agentSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    name: text(200),
     number: e164Schema,
     desks: z.array(idSchema).min(1, 'an agent answers for at least one desk'),
     /** the duty an agent starts with; afterwards the on-duty switch owns it (see docs/CONFIGURATION.md) */
@@ -81,11 +82,12 @@ export const contractSchema = z
 export const clientSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    /** callers and agents hear it ("Bonjour {client}") */
+    name: spokenText(),
     language: languageSchema.optional(),
     suspended: z.boolean().default(false),
-    suspendedReason: z.string().min(1).max(500).optional(),
-    numbers: z.array(z.object({ number: e164Schema, contact: z.string().max(200).optional() }).strict()).default([]),
+    suspendedReason: text(500).optional(),
+    numbers: z.array(z.object({ number: e164Schema, contact: text(200, { min: 0 }).optional() }).strict()).default([]),
     contracts: z.array(contractSchema).default([]),
   })
   .strict()

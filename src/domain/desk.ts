@@ -1,5 +1,6 @@
 // Desk options: how calls are routed, voicemail, the out-of-hours on-call line, fallback numbers.
 import { z } from 'zod'
+import { spokenText, text } from './boundary.js'
 import { e164Schema } from './phone.js'
 
 export const deskOptionsSchema = z
@@ -25,14 +26,14 @@ export const deskOptionsSchema = z
      * press 1 to accept the charge and be put through to this number.
      */
     onCall: z
-      .object({ number: e164Schema, name: z.string().min(1).default('astreinte') })
+      .object({ number: e164Schema, name: spokenText().default('astreinte') })
       .strict()
       .nullable()
       .default(null),
     /** rung when the database cannot be reached (see RELIABILITY) */
     fallbackNumbers: z.array(e164Schema).default([]),
     /** Twilio <Say> voice, e.g. "Polly.Lea"; the default voice when absent */
-    voice: z.string().min(1).optional(),
+    voice: text(100).optional(),
   })
   .strict()
 
