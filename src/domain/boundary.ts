@@ -94,4 +94,5 @@ export function instantInYears(at: Date): boolean {
 /** An ISO-8601 instant with its offset ("2026-11-28T10:00:00+01:00"), in the years the service knows. */
 export const instantSchema = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
-  .refine((value) => instantInYears(new Date(value)), yearsMessage)
+  // A value that is no instant at all is reported once, by the format check above.
+  .refine((value) => Number.isNaN(Date.parse(value)) || instantInYears(new Date(value)), yearsMessage)
