@@ -1,14 +1,17 @@
 // buildApp: the whole HTTP application, built the same way by the server and by every test.
 import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Database, DatabaseHandle } from '../db/client.js'
+import { clientAddressOf, fastifyTrustProxy } from './client-address.js'
 import type { Config } from './config.js'
 import { loggerOptions } from './logging.js'
 import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
+import { securityHeaders } from './plugins/security-headers.js'
 import webhookWriter from './plugins/webhook-writer.js'
 import { callRoutes } from './routes/api/calls.js'
 import { usageRoutes } from './routes/api/usage.js'
@@ -60,11 +63,12 @@ declare module 'fastify' {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
+  const clientAddress = clientAddressOf(config.trustProxy)
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config.logLevel),
-    // Fly's proxy terminates TLS and appends the client's address: trust that one hop, no more
-    // (a client's own X-Forwarded-For would otherwise choose the address rate limits see).
-    trustProxy: (_address: string, hop: number) => hop === 0,
+    logger: options.logger ?? loggerOptions(config.logLevel, clientAddress),
+    // Only the proxies TRUST_PROXY names are believed about the client's address (and scheme and
+    // host); unset, the peer's address counts, so a client's own X-Forwarded-For chooses nothing.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Twilio gives up on a webhook after 15 s; nothing here should take that long.
     requestTimeout: 15_000,
     connectionTimeout: 20_000,
@@ -95,11 +99,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // The API's browsable documentation is a page like the dashboard's: the same headers, in a scope
+  // of its own. Swagger UI sets inline styles on its elements, so styles (only) allow them.
+  await app.register(async (docs) => {
+    await docs.register(
+      helmet,
+      securityHeaders({
+        secure: config.publicUrl.startsWith('https://'),
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      }),
+    )
+    await docs.register(swaggerUi, { routePrefix: '/docs' })
+  })
 
   // Then the app's own plugins, then the routes.
   await app.register(errorHandler, { webhookFallback: technicalDifficulty })
-  await app.register(auth, { adminToken: config.adminToken, adminFromLoopbackOnly: config.usingDevelopmentAdminToken })
+  await app.register(auth, {
+    adminToken: config.adminToken,
+    adminFromLoopbackOnly: config.usingDevelopmentAdminToken,
+    clientAddress,
+  })
   await app.register(healthRoutes)
   const deadlines = options.deadlines ?? WEBHOOK_DEADLINES
   await app.register(webhookWriter, { journalDir: `${config.dataDir}/journal`, deadlineMs: deadlines.writeMs, retryMs: 1_000 })

@@ -1,4 +1,5 @@
 // The environment, parsed once with zod: the only reader of process.env.
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { e164Schema } from './domain/phone.js'
 
@@ -12,6 +13,53 @@ const port = z.coerce
   .int('must be an integer')
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535')
+
+/**
+ * Whose word on the client's address is taken (TRUST_PROXY): no one's (the socket's peer counts),
+ * a number of proxy hops, the proxies' addresses, or a header the one proxy in front sets (Fly's
+ * `Fly-Client-IP`). The first three are Fastify's `trustProxy`.
+ */
+export type TrustProxy = false | number | string[] | { header: string }
+
+/** proxy-addr's names for ranges, which Fastify's trustProxy takes besides addresses. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function addressProblem(entry: string): string | null {
+  if (NAMED_RANGES.has(entry)) return null
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0)
+    return `"${entry}" is not an address, a CIDR range or one of ${[...NAMED_RANGES].join(', ')}`
+  if (prefix === undefined) return null
+  const bits = Number(prefix)
+  if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) return `"${entry}" has no valid prefix length`
+  return null
+}
+
+const trustProxy = z.string().transform((value, ctx): TrustProxy => {
+  const text = value.trim()
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text)
+    if (hops >= 1 && hops <= 10) return hops
+    ctx.addIssue({ code: 'custom', message: 'as a hop count must be between 1 and 10 (leave it unset to trust no proxy)' })
+    return z.NEVER
+  }
+  if (text.toLowerCase() === 'fly-client-ip') return { header: 'fly-client-ip' }
+  if (text.toLowerCase() === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message: "must not trust every proxy (any client could choose its own address): give a hop count or the proxies' addresses",
+    })
+    return z.NEVER
+  }
+  const entries = text.split(',').map((entry) => entry.trim())
+  const problem = entries.map(addressProblem).find((found) => found !== null)
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: `must be a hop count, addresses or CIDR ranges, or Fly-Client-IP: ${problem}` })
+    return z.NEVER
+  }
+  return entries
+})
 
 const envSchema = z
   .object({
@@ -41,6 +89,7 @@ const envSchema = z
       .datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
       .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: trustProxy.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return
@@ -48,6 +97,19 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
     for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' })
+    }
+    // The development secrets are published (README, this file): set on purpose, they would open
+    // the webhooks and the admin API to anyone who reads them.
+    for (const [name, published] of [
+      ['TWILIO_AUTH_TOKEN', DEVELOPMENT_AUTH_TOKEN],
+      ['ADMIN_TOKEN', DEVELOPMENT_ADMIN_TOKEN],
+    ] as const) {
+      if (env[name] === published)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is the published development token, never accepted in production',
+        })
     }
   })
 
@@ -71,6 +133,8 @@ export interface Config {
   fallbackNumbers: string[]
   /** outside production: the service's clock starts at this instant and runs on in real time */
   clockStart: Date | undefined
+  /** whose word on the client's address is taken (TRUST_PROXY); false: the socket's peer counts */
+  trustProxy: TrustProxy
 }
 
 /** Thrown with one line that names the variable; the server prints it and exits. */
@@ -108,5 +172,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : undefined,
     fallbackNumbers: e.FALLBACK_NUMBERS ?? [],
+    trustProxy: e.TRUST_PROXY ?? false,
   }
 }

@@ -51,6 +51,21 @@ const wrong: [env: Record<string, string>, says: RegExp][] = [
   [{ NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.com' }, /TWILIO_AUTH_TOKEN is required in production/],
   [{ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'abcdefgh12345678' }, /PUBLIC_URL is required in production/],
   [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16 characters$/],
+  // The development secrets are published: set on purpose in production, they are refused.
+  [
+    { NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.com', TWILIO_AUTH_TOKEN: 'supportline-development-token' },
+    /^invalid configuration: TWILIO_AUTH_TOKEN is the published development token, never accepted in production$/,
+  ],
+  [
+    {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://x.example.com',
+      TWILIO_AUTH_TOKEN: 'a-real-token-from-twilio',
+      ADMIN_TOKEN: 'supportline-development-admin',
+    },
+    /^invalid configuration: ADMIN_TOKEN is the published development token, never accepted in production$/,
+  ],
+  [{ TRUST_PROXY: 'true' }, /^invalid configuration: TRUST_PROXY must not trust every proxy/],
   [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
 ]
 
@@ -66,4 +81,10 @@ for (const [env, says] of wrong) {
 t.test('secrets are never echoed back', async (t) => {
   const error = t.throws(() => loadConfig({ ADMIN_TOKEN: 'secret', DATABASE_URL: 'http://u:pw@host/db' })) as Error
   t.notMatch(error.message, /secret|pw@/, 'neither the token nor the database password appears')
+})
+
+t.test('outside production the development secrets may be set explicitly', async (t) => {
+  const config = loadConfig({ TWILIO_AUTH_TOKEN: 'supportline-development-token', ADMIN_TOKEN: 'supportline-development-admin' })
+  t.equal(config.twilioAuthToken, 'supportline-development-token')
+  t.equal(config.adminToken, 'supportline-development-admin')
 })

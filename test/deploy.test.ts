@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { promisify } from 'node:util'
 import { parse } from 'smol-toml'
 import t from 'tap'
+import { loadConfig } from '../src/config.js'
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -35,6 +36,8 @@ t.test('fly.toml is consistent with the app', async (t) => {
   t.ok(fly.http_service.min_machines_running >= 2, 'two machines at least')
   t.notOk('DATABASE_URL' in fly.env || 'TWILIO_AUTH_TOKEN' in fly.env, 'secrets are not in the file')
   t.match(fly.env.NODE_OPTIONS, /--max-old-space-size=\d+/, 'the heap is capped (peak RSS target)')
+  const config = loadConfig({ ...fly.env, TWILIO_AUTH_TOKEN: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(32) })
+  t.same(config.trustProxy, { header: 'fly-client-ip' }, "the client's address is the one Fly's proxy saw")
 })
 
 t.test('the Dockerfile builds what fly.toml runs', async (t) => {

@@ -14,6 +14,28 @@ export interface Principal {
   tokenId: number | null
 }
 
+/** What the database holds of a stored token: enough to decide whether it still stands for someone. */
+export interface TokenFacts {
+  id: number
+  name: string
+  role: Role
+  clientId: string | null
+  revokedAt: Date | null
+  /** whether the token's client is in the configuration (null: no client, or none found) */
+  clientActive: boolean | null
+}
+
+/**
+ * The principal a stored token stands for, or null: revoked, or a client token whose client left
+ * the configuration (its history stays confidential to managers). The one rule for an API request
+ * and for a dashboard session opened with the token: a session holds exactly while its token would.
+ */
+export function principalOfToken(token: TokenFacts): Principal | null {
+  if (token.revokedAt !== null) return null
+  if (token.role === 'client' && token.clientActive !== true) return null
+  return { name: token.name, role: token.role, clientId: token.clientId, tokenId: token.id }
+}
+
 /**
  * admin: configuration and tokens; manager: reads everything, manages callbacks, holidays and
  * duty; client: reads its own calls and usage only. The roles each route allows are in its

@@ -10,6 +10,7 @@ import {
   weeklyChangeSchema,
   weeklyScheduleSchema,
 } from './calendar/index.js'
+import { dateSchema, spokenText, text } from './boundary.js'
 import { contractChangeSchema } from './contract-terms.js'
 import { deskOptionsSchema } from './desk.js'
 import { DEFAULT_LANGUAGE, isSpoken, languageTagSchema, speechOf } from './language.js'
@@ -17,7 +18,6 @@ import { MESSAGE_KEYS } from './messages.js'
 import { e164Schema } from './phone.js'
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
-const dateSchema = z.iso.date({ message: 'must be a date like 2026-01-15' })
 const languageSchema = languageTagSchema
 
 /**
@@ -38,12 +38,13 @@ const deskLanguagesSchema = z
     })
   })
 
-const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), z.string().min(1).max(1000)))
+const templatesSchema = z.record(languageSchema, z.partialRecord(z.enum(MESSAGE_KEYS), spokenText()))
 
 export const deskSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    /** callers hear it ("la ligne {desk}") */
+    name: spokenText(),
     numbers: z.array(e164Schema).min(1, 'a desk needs at least one number'),
     timezone: timezoneSchema,
     /** the desk's own language: its agents' whisper, and its callers' when `languages` is absent */
@@ -75,7 +76,7 @@ export const deskSchema = z
 export const agentSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    name: text(200),
     number: e164Schema,
     desks: z.array(idSchema).min(1, 'an agent answers for at least one desk'),
     /** the duty an agent starts with; afterwards the on-duty switch owns it (see docs/CONFIGURATION.md) */
@@ -106,16 +107,17 @@ export const contractSchema = z
 export const clientSchema = z
   .object({
     id: idSchema,
-    name: z.string().min(1).max(200),
+    /** callers and agents hear it ("Bonjour {client}") */
+    name: spokenText(),
     language: languageSchema.optional(),
     suspended: z.boolean().default(false),
-    suspendedReason: z.string().min(1).max(500).optional(),
+    suspendedReason: text(500).optional(),
     numbers: z
       .array(
         z
           .object({
             number: e164Schema,
-            contact: z.string().max(200).optional(),
+            contact: text(200, { min: 0 }).optional(),
             /** the language this number's caller hears, before the client's */
             language: languageSchema.optional(),
           })

@@ -1,6 +1,7 @@
 // Desk options: how calls are routed, voicemail, the out-of-hours on-call line, fallback numbers, voices.
 import { z } from 'zod'
 import { languageTagSchema } from './language.js'
+import { spokenText, text } from './boundary.js'
 import { e164Schema } from './phone.js'
 
 export const deskOptionsSchema = z
@@ -26,24 +27,21 @@ export const deskOptionsSchema = z
      * press 1 to accept the charge and be put through to this number.
      */
     onCall: z
-      .object({ number: e164Schema, name: z.string().min(1).default('astreinte') })
+      .object({ number: e164Schema, name: spokenText().default('astreinte') })
       .strict()
       .nullable()
       .default(null),
     /** rung when the database cannot be reached (see RELIABILITY) */
     fallbackNumbers: z.array(e164Schema).default([]),
     /** Twilio <Say> voice, e.g. "Polly.Lea"; the default voice when absent (see `voices` for Arabic) */
-    voice: z.string().min(1).optional(),
+    voice: text(100).optional(),
     /**
      * <Say> language and voice per language (an exact tag like "ar-DZ", or a family like "ar"), e.g.
      * { "ar": { "language": "ar-AE", "voice": "Polly.Hala-Neural" } }. Arabic defaults to
      * language "arb" with "Polly.Zeina"; other languages to their tag with `voice`.
      */
     voices: z
-      .record(
-        languageTagSchema,
-        z.object({ language: z.string().min(2).max(20).optional(), voice: z.string().min(1).max(100).optional() }).strict(),
-      )
+      .record(languageTagSchema, z.object({ language: text(20).optional(), voice: text(100).optional() }).strict())
       .optional(),
   })
   .strict()

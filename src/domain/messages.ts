@@ -1,4 +1,5 @@
 // What callers and agents hear: one catalogue per language (src/domain/messages/<fr|en|ar>.ts), per-desk templates on top.
+import { SPOKEN_MAX } from './boundary.js'
 import type { Templates } from './desk.js'
 import { type Speech, speechOf } from './language.js'
 import { ar } from './messages/ar.js'
@@ -19,6 +20,14 @@ export function catalogueOf(language: string): Catalogue {
 
 export type MessageVars = Record<string, string | number | undefined>
 
+/** Placeholders filled with what people give (names, reasons); the others the domain composes itself. */
+const GIVEN = new Set(['desk', 'client', 'holiday', 'closure'])
+
+function spokenValue(name: string, value: string | number): string {
+  const text = String(value)
+  return GIVEN.has(name) ? text.slice(0, SPOKEN_MAX) : text
+}
+
 /** "de" before a placeholder elides when the value starts with a vowel ("d’Atlas Pharma"). */
 const ELIDES = /\b([dD])e \{(\w+)\}/g
 // Not h nor y: whether they elide depends on the name ("de Hachette", "de Yamaha").
@@ -27,11 +36,13 @@ const STARTS_WITH_VOWEL = /^[aeiouàâäéèêëîïôöùûü]/i
 /**
  * The text for `key` in `language`: the desk's template for that exact language, then for its
  * speech (fr / en), then the default. Unknown placeholders are left out rather than read aloud;
- * in French, "de {client}" elides before a name that starts with a vowel.
+ * in French, "de {client}" elides before a name that starts with a vowel. The template and the
+ * names people give are held to SPOKEN_MAX, as every boundary holds them, so that text stored
+ * before the bound (or by any other path) is never read out at length.
  */
 export function message(key: MessageKey, language: string, vars: MessageVars = {}, templates: Templates = {}): string {
   const speech = speechOf(language)
-  const template = templates[language]?.[key] ?? templates[speech]?.[key] ?? CATALOGUES[speech].messages[key]
+  const template = (templates[language]?.[key] ?? templates[speech]?.[key] ?? CATALOGUES[speech].messages[key]).slice(0, SPOKEN_MAX)
   const elided =
     speech === 'fr'
       ? template.replace(ELIDES, (whole, d: string, name: string) =>
@@ -39,7 +50,10 @@ export function message(key: MessageKey, language: string, vars: MessageVars = {
         )
       : template
   return elided
-    .replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? '' : String(vars[name])))
+    .replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = vars[name]
+      return value === undefined ? '' : spokenValue(name, value)
+    })
     .replace(/\s{2,}/g, ' ')
     .trim()
 }

@@ -1,8 +1,10 @@
 // Bearer-token authentication for the manager API, role checks per route, and a brake on
-// repeated failures from one address.
+// repeated failures from one client address (@fastify/rate-limit, counting failures only).
 import { timingSafeEqual } from 'node:crypto'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ClientAddress } from '../client-address.js'
 import { type Principal, type Role, hashToken } from '../domain/access.js'
 import { markTokenUsed, principalForToken } from '../store/tokens.js'
 import { sendProblem } from './error-handler.js'
@@ -27,42 +29,62 @@ declare module 'fastify' {
      * as the API: the dashboard's sign-in checks tokens through it.
      */
     checkToken: (token: string | null, request: FastifyRequest) => Promise<TokenCheck>
+    /** ADMIN_TOKEN is accepted from this request's peer (the development token: this machine only). */
+    adminTokenAccepted: (request: FastifyRequest) => boolean
   }
 }
-
-export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: 'blocked' | 'invalid' }
 
 export interface AuthOptions {
   adminToken: string | undefined
   /** accept the admin token from loopback connections only (the development token) */
   adminFromLoopbackOnly?: boolean
+  /** the address failures are counted against (TRUST_PROXY decides whose word is taken) */
+  clientAddress: ClientAddress
   /** failed attempts allowed per address per window before 429 */
   maxFailures?: number
   windowMs?: number
 }
 
+export type TokenCheck =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'blocked' | 'invalid'; retryAfterSeconds?: number }
+
 async function auth(app: import('fastify').FastifyInstance, options: AuthOptions) {
   const adminHash = options.adminToken ? Buffer.from(hashToken(options.adminToken), 'hex') : null
-  const failures = new FailureCounter(options.maxFailures ?? 20, options.windowMs ?? 60_000)
+  // Failures only: a peek before checking a token, one count per failure. In memory per instance
+  // (see docs/DESIGN.md, Access, for several instances); IPv6 addresses count by /64, as a
+  // client holds a whole prefix.
+  await app.register(rateLimit, { global: false })
+  const failures = app.createRateLimit({
+    max: options.maxFailures ?? 20,
+    timeWindow: options.windowMs ?? 60_000,
+    keyGenerator: (request) => `auth-failure:${normalizeIP(options.clientAddress(request))}`,
+  })
 
   async function checkToken(token: string | null, request: FastifyRequest): Promise<TokenCheck> {
-    const now = app.clock().getTime()
-    if (failures.blocked(request.ip, now)) return { ok: false, reason: 'blocked' }
+    const standing = await failures(request, { increment: false })
+    if (!standing.isAllowed && standing.remaining === 0)
+      return { ok: false, reason: 'blocked', retryAfterSeconds: standing.ttlInSeconds }
     const principal = token ? await resolve(token, request) : null
     if (!principal) {
-      failures.add(request.ip, now)
+      await failures(request)
       return { ok: false, reason: 'invalid' }
     }
     return { ok: true, principal }
   }
 
+  const adminTokenAccepted = (request: FastifyRequest) =>
+    // The socket's peer, not the client's address: a forwarded-for header must not make a remote client local.
+    !options.adminFromLoopbackOnly || isLoopback(request.socket.remoteAddress)
+
   app.decorateRequest('principal', null)
   app.decorate('checkToken', checkToken)
+  app.decorate('adminTokenAccepted', adminTokenAccepted)
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request.headers.authorization)
     const checked = await checkToken(token, request)
     if (!checked.ok && checked.reason === 'blocked') {
-      reply.header('retry-after', String(Math.ceil(failures.windowMs / 1000)))
+      reply.header('retry-after', String(checked.retryAfterSeconds ?? 60))
       return sendProblem(reply, 429, 'too_many_failures', 'Too many failed authentications from this address; try again later')
     }
     if (!checked.ok) {
@@ -85,8 +107,7 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
   async function resolve(token: string, request: FastifyRequest): Promise<Principal | null> {
     // ADMIN_TOKEN bootstraps the first admin; compared in constant time, never stored.
     if (adminHash && timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminHash)) {
-      // The socket's peer, not request.ip: a forwarded-for header must not make a remote client local.
-      if (options.adminFromLoopbackOnly && !isLoopback(request.socket.remoteAddress)) return null
+      if (!adminTokenAccepted(request)) return null
       return { name: 'ADMIN_TOKEN', role: 'admin', clientId: null, tokenId: null }
     }
     const principal = await principalForToken(app.db, token)
@@ -108,32 +129,6 @@ export function isLoopback(address: string | undefined): boolean {
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null
   return match?.[1] ?? null
-}
-
-/** Failed authentications per address in a sliding window, in memory (per instance). */
-class FailureCounter {
-  private readonly seen = new Map<string, number[]>()
-  constructor(
-    private readonly max: number,
-    readonly windowMs: number,
-  ) {}
-
-  private recent(ip: string, now: number): number[] {
-    const times = (this.seen.get(ip) ?? []).filter((at) => now - at < this.windowMs)
-    if (times.length === 0) this.seen.delete(ip)
-    else this.seen.set(ip, times)
-    return times
-  }
-
-  blocked(ip: string, now: number): boolean {
-    return this.recent(ip, now).length >= this.max
-  }
-
-  add(ip: string, now: number): void {
-    this.seen.set(ip, [...this.recent(ip, now), now])
-    // Bound memory under a spray of addresses.
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value as string)
-  }
 }
 
 export default fp(auth, { name: 'auth' })

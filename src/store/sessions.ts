@@ -1,9 +1,10 @@
 // Dashboard sessions: opened at sign-in, read on every page (with the token they stand for, which
 // must still be live), closed at sign-out; expired ones are swept as new ones open.
-import { and, eq, gt, isNull, lte, or } from 'drizzle-orm'
+import { and, eq, gt, lte } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { sessions, tokens } from '../../db/schema.js'
-import type { Principal } from '../domain/access.js'
+import { clients, sessions, tokens } from '../../db/schema.js'
+import { type Principal, principalOfToken } from '../domain/access.js'
+import { tokenFactsColumns } from './tokens.js'
 
 export interface NewSession {
   idHash: string
@@ -34,9 +35,10 @@ export interface LiveSession {
 }
 
 /**
- * The live session with this id: not expired, and opened with a token that is still live (a
- * revoked token ends its sessions at once). ADMIN_TOKEN sessions come back with their fingerprint,
- * for the caller to compare with the configured token.
+ * The live session with this id: not expired, and opened with a token that principalOfToken still
+ * accepts, the very rule of the API (revoking the token, or deactivating its client, ends the
+ * session at once). ADMIN_TOKEN sessions come back with their fingerprint, for the caller to
+ * compare with the configured token.
  */
 export async function findLiveSession(db: Queryable, idHash: string, now: Date): Promise<LiveSession | null> {
   const [row] = await db
@@ -44,13 +46,12 @@ export async function findLiveSession(db: Queryable, idHash: string, now: Date):
       tokenId: sessions.tokenId,
       adminFingerprint: sessions.adminFingerprint,
       expiresAt: sessions.expiresAt,
-      name: tokens.name,
-      role: tokens.role,
-      clientId: tokens.clientId,
+      token: tokenFactsColumns,
     })
     .from(sessions)
     .leftJoin(tokens, eq(tokens.id, sessions.tokenId))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), or(isNull(sessions.tokenId), isNull(tokens.revokedAt))))
+    .leftJoin(clients, eq(clients.id, tokens.clientId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
   if (!row) return null
   if (row.tokenId === null) {
     return {
@@ -59,12 +60,10 @@ export async function findLiveSession(db: Queryable, idHash: string, now: Date):
       expiresAt: row.expiresAt,
     }
   }
-  if (!row.name || !row.role) return null
-  return {
-    principal: { name: row.name, role: row.role, clientId: row.clientId, tokenId: row.tokenId },
-    adminFingerprint: null,
-    expiresAt: row.expiresAt,
-  }
+  // Left-joined: a token row gone (it never is: tokens are revoked, not deleted) leaves nulls.
+  const { id, name, role } = row.token
+  const principal = id !== null && name !== null && role !== null ? principalOfToken({ ...row.token, id, name, role }) : null
+  return principal ? { principal, adminFingerprint: null, expiresAt: row.expiresAt } : null
 }
 
 export async function closeSession(db: Queryable, idHash: string): Promise<void> {

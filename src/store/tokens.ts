@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { clients, tokens } from '../../db/schema.js'
-import { type Principal, type Role, hashToken, newToken, tokenScopeProblem } from '../domain/access.js'
+import { type Principal, type Role, hashToken, newToken, principalOfToken, tokenScopeProblem } from '../domain/access.js'
 import { writeAudit } from './audit.js'
 
 export interface TokenInfo {
@@ -107,17 +107,26 @@ export async function revokeToken(db: Queryable, id: number, actor: string, now:
 }
 
 /**
- * The principal a live token stands for, or null: unknown, revoked, or a client token whose
- * client is no longer in the configuration (its history stays confidential to managers).
+ * The columns principalOfToken decides on, read from `tokens` left-joined with `clients` on the
+ * token's client: the API's lookup and the dashboard's session read select them alike.
  */
+export const tokenFactsColumns = {
+  id: tokens.id,
+  name: tokens.name,
+  role: tokens.role,
+  clientId: tokens.clientId,
+  revokedAt: tokens.revokedAt,
+  clientActive: clients.active,
+}
+
+/** The principal a live token stands for, or null: unknown, or refused by principalOfToken. */
 export async function principalForToken(db: Queryable, token: string): Promise<Principal | null> {
   const [row] = await db
-    .select({ id: tokens.id, name: tokens.name, role: tokens.role, clientId: tokens.clientId, clientActive: clients.active })
+    .select(tokenFactsColumns)
     .from(tokens)
     .leftJoin(clients, eq(clients.id, tokens.clientId))
-    .where(and(eq(tokens.tokenHash, hashToken(token)), isNull(tokens.revokedAt)))
-  if (!row || (row.role === 'client' && row.clientActive !== true)) return null
-  return { name: row.name, role: row.role, clientId: row.clientId, tokenId: row.id }
+    .where(eq(tokens.tokenHash, hashToken(token)))
+  return row ? principalOfToken(row) : null
 }
 
 /** Records that a token was used, at most once a minute (so reading it costs no write per request). */

@@ -24,3 +24,14 @@ t.test('tokens are long random secrets, stored as their SHA-256', async (t) => {
   t.match(hashToken(a), /^[0-9a-f]{64}$/)
   t.equal(hashToken(a), hashToken(a), 'the same hash for the same token')
 })
+
+t.test('a stored token stands for its principal while it is live: one rule for the API and sessions', async (t) => {
+  const { principalOfToken } = await import('../../src/domain/access.js')
+  const manager = { id: 2, name: 'Leila', role: 'manager' as const, clientId: null, revokedAt: null, clientActive: null }
+  const client = { id: 3, name: 'acme portal', role: 'client' as const, clientId: 'acme', revokedAt: null, clientActive: true }
+  t.same(principalOfToken(manager), { name: 'Leila', role: 'manager', clientId: null, tokenId: 2 })
+  t.same(principalOfToken(client), { name: 'acme portal', role: 'client', clientId: 'acme', tokenId: 3 })
+  t.equal(principalOfToken({ ...manager, revokedAt: new Date() }), null, 'a revoked token stands for no one')
+  t.equal(principalOfToken({ ...client, clientActive: false }), null, 'nor a client token whose client was deactivated')
+  t.equal(principalOfToken({ ...client, clientActive: null }), null, 'nor one whose client is gone')
+})

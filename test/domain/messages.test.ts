@@ -1,6 +1,7 @@
 // Messages: French first, English on request, desk templates on top, durations spoken.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { SPOKEN_MAX } from '../../src/domain/boundary.js'
 import { SPEECHES } from '../../src/domain/language.js'
 import { CATALOGUES, MESSAGE_KEYS, message, speakDuration, speechOf, spokenHolidayName } from '../../src/domain/messages.js'
 import { maskNumber, maskNumbersIn, normaliseCaller } from '../../src/domain/phone.js'
@@ -169,4 +170,13 @@ t.equal(maskNumbersIn('/api/calls?from=2026-11-01&to=2026-11-30'), '/api/calls?f
 t.test('docs/CONFIGURATION.md names every message key a desk template may set', async (t) => {
   const docs = readFileSync(new URL('../../docs/CONFIGURATION.md', import.meta.url), 'utf8')
   for (const key of MESSAGE_KEYS) t.match(docs, `\`${key}\``, key)
+})
+
+t.test('what people give is spoken no longer than SPOKEN_MAX, even when stored longer', async (t) => {
+  const long = 'x'.repeat(SPOKEN_MAX + 50)
+  const composed = 'n'.repeat(SPOKEN_MAX + 50)
+  const said = message('closed_closure', 'fr-FR', { client: long, closure: long, nextOpening: composed })
+  t.ok(said.includes('x'.repeat(SPOKEN_MAX)) && !said.includes('x'.repeat(SPOKEN_MAX + 1)), 'names and reasons are cut')
+  t.ok(said.endsWith(composed), 'what the domain composes itself (the next opening) is not')
+  t.equal(message('goodbye', 'fr-FR', {}, { fr: { goodbye: long } }), 'x'.repeat(SPOKEN_MAX), 'a template too')
 })

@@ -80,7 +80,7 @@ eachDatabase(t, async (t, database) => {
     t.equal(response.statusCode, 303)
     t.equal(response.headers.location, '/dashboard/usage', 'back where the manager was going')
     const [cookie] = cookiesOf(response)
-    t.match(cookie, /^__Host-sl_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; Secure; SameSite=Strict$/)
+    t.match(cookie, /^__Host-sl_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     const secret = /=([^;]+)/.exec(cookie as string)?.[1] as string
     const [row] = await database.db
       .select()
@@ -215,7 +215,7 @@ eachDatabase(t, async (t, database) => {
     const manager = await signIn(app, tokens.manager as string)
     const out = await post('/dashboard/sign-out', manager, { _csrf: manager.csrf })
     t.equal(out.headers.location, '/dashboard/sign-in?out=1')
-    t.match(cookiesOf(out)[0], /^__Host-sl_session=; Path=\/; Max-Age=0; HttpOnly; Secure; SameSite=Strict$/)
+    t.match(cookiesOf(out)[0], /^__Host-sl_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     const after = await get('/dashboard', manager)
     t.equal(after.statusCode, 303)
     t.match(after.headers.location, /^\/dashboard\/sign-in\?next=%2Fdashboard&ended=1$/)
@@ -262,7 +262,7 @@ eachDatabase(t, async (t, database) => {
     t.match((await get('/dashboard', admin)).body, /<html lang="fr">[\s\S]*Aujourd&#39;hui/)
     const switched = await get('/dashboard/usage?lang=en', admin)
     t.match(switched.body, /<html lang="en">[\s\S]*Quota usage/)
-    t.match(cookiesOf(switched)[0], /^sl_lang=en; Path=\/; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax$/)
+    t.match(cookiesOf(switched)[0], /^sl_lang=en; Max-Age=31536000; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
     t.match((await get('/dashboard', admin, { cookie: `${admin.cookie}; sl_lang=en` })).body, /Today/, 'the cookie keeps it')
     t.match((await get('/dashboard', admin, { 'accept-language': 'en-US,en;q=0.9' })).body, /Today/, "or the browser's language")
   })

@@ -1,6 +1,7 @@
 // Zod schemas of the desk calendar (weekly hours, closures, openings, holiday overrides), shared by the desk file and the API.
 import { IANAZone } from 'luxon'
 import { z } from 'zod'
+import { dateSchema, instantSchema, spokenText, text } from '../boundary.js'
 import { DAY_MINUTES, parseIsoDate } from './local-time.js'
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
@@ -119,9 +120,8 @@ export const weeklyScheduleSchema = z.partialRecord(weekdaySchema, dayHoursSchem
 })
 export type WeeklySchedule = z.infer<typeof weeklyScheduleSchema>
 
-export const isoDateSchema = z.string().superRefine((text, ctx) => {
-  if (parseIsoDate(text) === null) ctx.addIssue({ code: 'custom', message: `expected a date "YYYY-MM-DD", got "${text}"` })
-})
+/** A date of the calendar: the boundary's date (one that exists, in the years the service knows). */
+export const isoDateSchema = dateSchema
 
 const clockSchema = (asEnd: boolean): z.ZodString =>
   z.string().superRefine((text, ctx) => {
@@ -139,9 +139,9 @@ export type Country = z.infer<typeof countrySchema>
 
 /** Who recorded a change and when (the issue: "who did it and when is recorded"). */
 const recordedFields = {
-  id: z.string().min(1).optional(),
-  by: z.string().min(1).optional(),
-  at: z.iso.datetime({ offset: true }).optional(),
+  id: text(200).optional(),
+  by: text(200).optional(),
+  at: instantSchema.optional(),
 }
 
 const closureObjectSchema = z
@@ -150,7 +150,8 @@ const closureObjectSchema = z
     end: isoDateSchema.optional(),
     from: clockSchema(false).optional(),
     to: clockSchema(true).optional(),
-    name: z.string().min(1, 'a closure needs a name'),
+    // Callers hear it ("exceptionnellement fermé : …").
+    name: spokenText({ minMessage: 'a closure needs a name' }),
     yearly: z.boolean().optional(),
     ...recordedFields,
   })
@@ -190,7 +191,7 @@ export const openingSchema = z
     date: isoDateSchema,
     end: isoDateSchema.optional(),
     hours: dayHoursSchema.min(1, 'an opening needs hours'),
-    name: z.string().min(1).optional(),
+    name: spokenText().optional(),
     ...recordedFields,
   })
   .superRefine((opening, ctx) => {
@@ -207,13 +208,13 @@ export type Opening = z.infer<typeof openingSchema>
  */
 export const holidayOverrideSchema = z
   .strictObject({
-    holidayId: z.string().min(1),
+    holidayId: text(200),
     action: z.enum(['confirm', 'move', 'add', 'remove']),
     start: isoDateSchema.optional(),
     days: z.number().int().min(1).max(31).optional(),
-    name: z.string().min(1).optional(),
-    by: z.string().min(1),
-    at: z.iso.datetime({ offset: true }),
+    name: spokenText().optional(),
+    by: text(200),
+    at: instantSchema,
   })
   .superRefine((override, ctx) => {
     if ((override.action === 'move' || override.action === 'add') && override.start === undefined) {
@@ -268,7 +269,7 @@ export const seasonSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits or "-" (at most 40)')
       .optional(),
-    name: z.string().min(1, 'a season needs a name').max(100),
+    name: spokenText({ minMessage: 'a season needs a name' }),
     hijriMonth: z.number().int().min(1).max(12).optional(),
     from: monthDaySchema.optional(),
     to: monthDaySchema.optional(),

@@ -1,6 +1,7 @@
 // GET /api/audit (admin): every configuration change, newest first, with who, when, before and after.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { text } from '../../domain/boundary.js'
 import { listAudit } from '../../store/audit.js'
 import { ADMIN, authProblems, limitParam, rowId } from './schemas.js'
 
@@ -25,8 +26,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['audit'],
         summary: 'The audit log of configuration changes, newest first, in pages',
         querystring: z.object({
-          entity: z.string().min(1).max(40).optional().describe('only changes to this kind of thing (client, contract…)'),
-          entityId: z.string().min(1).max(200).optional(),
+          entity: text(40).optional().describe('only changes to this kind of thing (client, contract…)'),
+          entityId: text(200).optional(),
           limit: limitParam,
           cursor: rowId.optional().describe('nextCursor of the previous page'),
         }),

@@ -2,6 +2,7 @@
 // first by due time, whether each is late, assigning one to an agent and closing it with a note.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { instantInYears, text } from '../../domain/boundary.js'
 import { isLate } from '../../domain/callback.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import {
@@ -20,7 +21,7 @@ export const callbackCursor = z.string().transform((text, ctx): CallbackCursor =
   try {
     const { done, dueAt, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
     const due = dueAt === null ? null : new Date(String(dueAt))
-    if (typeof done === 'boolean' && rowId.safeParse(id).success && (due === null || !Number.isNaN(due.getTime())))
+    if (typeof done === 'boolean' && rowId.safeParse(id).success && (due === null || instantInYears(due)))
       return { done, dueAt: due, id: id as number }
   } catch {
     // fall through to the issue below
@@ -164,7 +165,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['callbacks'],
         summary: 'Close a callback request with a note of what was done (who and when are recorded)',
         params: callbackParams,
-        body: z.object({ note: z.string().trim().min(1, 'say what was done').max(2000) }).strict(),
+        body: z.object({ note: text(2000, { minMessage: 'say what was done' }) }).strict(),
         response: { 200: callbackItem, ...conflictProblems },
       },
     },

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
+import { instantInYears, text } from '../../domain/boundary.js'
 import { OUTCOMES } from '../../domain/outcome.js'
 import { e164Schema } from '../../domain/phone.js'
 import { AppError, notFound } from '../../errors.js'
@@ -9,10 +10,13 @@ import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../
 import { prefersCsv, sendCsv } from './csv.js'
 import { authProblems, idParam, isoDate } from './schemas.js'
 
-export const cursorSchema = z.string().transform((text, ctx): Cursor => {
-  const [at, callSid] = Buffer.from(text, 'base64url').toString('utf8').split('|')
+/** A call's SID as a path names it: text the database can hold (the log's own SIDs are Twilio's). */
+export const callSidParam = text(64)
+
+export const cursorSchema = z.string().transform((value, ctx): Cursor => {
+  const [at, callSid] = Buffer.from(value, 'base64url').toString('utf8').split('|')
   const startedAt = new Date(at ?? '')
-  if (!callSid || Number.isNaN(startedAt.getTime())) {
+  if (!callSid || !callSidParam.safeParse(callSid).success || !instantInYears(startedAt)) {
     ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
     return z.NEVER
   }
@@ -127,7 +131,7 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['calls'],
         summary: 'One call, with every webhook it received and its counted talk',
-        params: z.object({ callSid: z.string().max(64) }),
+        params: z.object({ callSid: callSidParam }),
         response: {
           200: callItem.extend({
             events: z.array(z.object({ kind: z.string(), at: z.string(), params: z.record(z.string(), z.string()) })),

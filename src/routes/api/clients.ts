@@ -2,6 +2,7 @@
 // registered numbers (a number identifies one client only) and suspension for breach.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { text } from '../../domain/boundary.js'
 import { addClientNumber, findEntity, removeClientNumber, setSuspension } from '../../domain/config-edit.js'
 import { type DeskFile, clientSchema } from '../../domain/desk-file.js'
 import { e164Schema } from '../../domain/phone.js'
@@ -17,13 +18,7 @@ const numberEntry = clientSchema.shape.numbers.unwrap().element
 const suspension = z
   .object({
     suspended: z.boolean(),
-    reason: z
-      .string()
-      .trim()
-      .min(1)
-      .max(500)
-      .optional()
-      .describe('why (model clause: suspension for breach); required to suspend'),
+    reason: text(500).optional().describe('why (model clause: suspension for breach); required to suspend'),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -16,6 +16,7 @@ import {
   openingSchema,
   weeklyOn,
 } from '../../domain/calendar/index.js'
+import { spokenText } from '../../domain/boundary.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { AppError, notFound } from '../../errors.js'
 import {
@@ -27,7 +28,7 @@ import {
   setClosedNow,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
-import { MANAGE, authProblems, conflictProblems, idParam, instant, rowId } from './schemas.js'
+import { MANAGE, authProblems, conflictProblems, idParam, instant, rowId, year } from './schemas.js'
 import { actorOf } from './principal.js'
 
 const deskParams = z.object({ id: idParam })
@@ -115,7 +116,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['calendar'],
         summary: "The year's public holidays, estimated, confirmed or added by hand",
         params: deskParams,
-        querystring: z.object({ year: z.coerce.number().int().min(1900).max(2200).optional() }),
+        querystring: z.object({ year: year.optional() }),
         response: { 200: z.object({ items: z.array(holidaySchema) }), ...authProblems },
       },
     },
@@ -205,7 +206,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         params: deskParams,
         body: z
           .object({
-            name: z.string().trim().min(1).max(200),
+            name: spokenText(),
             start: isoDateSchema,
             days: z.number().int().min(1).max(31).default(1),
           })
@@ -302,7 +303,7 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['calendar'],
         summary: 'Emergency switch: close the desk now, until reopened',
         params: deskParams,
-        body: z.object({ reason: z.string().trim().min(1, 'say why, callers hear it').max(300) }).strict(),
+        body: z.object({ reason: spokenText({ minMessage: 'say why, callers hear it' }) }).strict(),
         response: { 200: statusSchema.pick({ desk: true, open: true, reason: true, closure: true }), ...authProblems },
       },
     },

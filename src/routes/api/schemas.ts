@@ -1,12 +1,15 @@
-// Shapes shared by the manager API's routes: ids, dates, months, problems.
+// Shapes shared by the manager API's routes: ids, dates, months, problems. Dates, months, instants
+// and text are the boundary's own types (src/domain/boundary.ts), the same the desk file uses.
 import { z } from 'zod'
+import { dateSchema, instantSchema, monthSchema, yearSchema } from '../../domain/boundary.js'
 
 export const idParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be an id like "intercom"')
 /** A row's number (a serial: a positive 32-bit integer); a larger one names no row and is refused. */
 export const rowId = z.coerce.number().int().positive().max(2_147_483_647, 'is not an id: too large')
-export const isoDate = z.iso.date({ message: 'must be a date like 2026-11-26' })
-export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11')
-export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant like 2026-11-28T10:00:00+01:00' })
+export const isoDate = dateSchema
+export const month = monthSchema
+export const instant = instantSchema
+export const year = yearSchema
 
 export const problemSchema = z.object({
   type: z.string(),

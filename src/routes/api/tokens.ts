@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ROLES } from '../../domain/access.js'
+import { text } from '../../domain/boundary.js'
 import { invalidField, notFound } from '../../errors.js'
 import { type TokenInfo, issueToken, listTokens, revokeToken } from '../../store/tokens.js'
 import { actorOf } from './principal.js'
@@ -38,7 +39,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a token; its secret is in this answer only (it is stored hashed)',
         body: z
           .object({
-            name: z.string().trim().min(1).max(100).describe('who or what uses it; recorded as the actor of its changes'),
+            name: text(100).describe('who or what uses it; recorded as the actor of its changes'),
             role: z.enum(ROLES),
             clientId: idParam.optional().describe('the client a client token reads; only for role client'),
           })

@@ -14,6 +14,7 @@ import {
   manualHolidayId,
   openingSchema,
 } from '../../domain/calendar/index.js'
+import { spokenText, text } from '../../domain/boundary.js'
 import type { DeskFacts } from '../../domain/call.js'
 import { fieldErrors } from '../../domain/desk-file.js'
 import { AppError, invalidField, notFound } from '../../errors.js'
@@ -30,12 +31,11 @@ import {
   removeCalendarEntry,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
-import { MANAGE, idParam, rowId } from '../api/schemas.js'
+import { MANAGE, idParam, rowId, year } from '../api/schemas.js'
 import { actorOf, chooseDesk, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
 
 /** What a form changes is no longer there: removed since the page was shown, often by someone else. */
 const gone = (what: string) => new AppError(404, 'calendar_gone', `${what} not found`)
-const year = z.coerce.number().int().min(1900).max(2200)
 const holidayParams = z.object({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
 const deskForm = z.object({ desk: idParam, year })
 
@@ -202,7 +202,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       schema: {
         hide: true,
         body: deskForm.extend({
-          name: z.string().trim().min(1).max(200),
+          name: spokenText(),
           start: isoDateSchema,
           days: optional(z.coerce.number().int().min(1).max(31)),
         }),
@@ -225,11 +225,11 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       schema: {
         hide: true,
         body: deskForm.extend({
-          name: z.string().trim().min(1).max(200),
-          start: z.string(),
-          end: optional(z.string()),
-          from: optional(z.string()),
-          to: optional(z.string()),
+          name: spokenText(),
+          start: text(40, { min: 0 }),
+          end: optional(text(40)),
+          from: optional(text(40)),
+          to: optional(text(40)),
         }),
       },
     },
@@ -250,10 +250,10 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       schema: {
         hide: true,
         body: deskForm.extend({
-          date: z.string(),
-          end: optional(z.string()),
-          hours: z.string().max(200),
-          name: optional(z.string().trim().max(200)),
+          date: text(40, { min: 0 }),
+          end: optional(text(40)),
+          hours: text(200, { min: 0 }),
+          name: optional(spokenText()),
         }),
       },
     },

@@ -2,6 +2,7 @@
 // latest done ones; giving a request to an agent, and closing one with a note, from here or Today.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { text } from '../../domain/boundary.js'
 import { AppError, invalidField, notFound } from '../../errors.js'
 import { CALLBACKS, callbacksPage } from '../../pages/callbacks-page.js'
 import { HOME } from '../../pages/layout.js'
@@ -87,7 +88,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         hide: true,
         params: callbackParams,
         body: z.object({
-          note: z.string().trim().min(1).max(2000),
+          note: text(2000),
           desk: optional(idParam),
           from: optional(z.enum(['today', 'callbacks'])),
         }),

@@ -7,7 +7,7 @@ import { OUTCOMES } from '../../domain/outcome.js'
 import { callPage, callsPage } from '../../pages/calls-page.js'
 import { type CallFilter, eachCall, getCall, listCalls } from '../../store/call-log.js'
 import { clientDirectory, listActiveDesks } from '../../store/dashboard.js'
-import { CSV_COLUMNS, cursorSchema, encodeCursor, serialiseEach } from '../api/calls.js'
+import { CSV_COLUMNS, callSidParam, cursorSchema, encodeCursor, serialiseEach } from '../api/calls.js'
 import { sendCsv } from '../api/csv.js'
 import { idParam, isoDate } from '../api/schemas.js'
 import { loadDirectory, optional, pageContext, scopeOf, sendHtml } from './context.js'
@@ -64,16 +64,12 @@ export const callPages: FastifyPluginAsyncZod = async (app) => {
     return sendCsv(reply, 'appels.csv', CSV_COLUMNS, serialiseEach(eachCall(app.db, filter)))
   })
 
-  app.get(
-    '/calls/:callSid',
-    { schema: { hide: true, params: z.object({ callSid: z.string().max(64) }) } },
-    async (request, reply) => {
-      const scope = scopeOf(request)
-      // Another client's call is "not found" for a client's session, as in the API.
-      const call = await getCall(app.db, request.params.callSid, scope)
-      if (!call) throw notFound(`Call ${request.params.callSid}`)
-      const directory = await loadDirectory(app, await listActiveDesks(app.db), scope)
-      return sendHtml(reply, callPage(pageContext(app, request), call, directory))
-    },
-  )
+  app.get('/calls/:callSid', { schema: { hide: true, params: z.object({ callSid: callSidParam }) } }, async (request, reply) => {
+    const scope = scopeOf(request)
+    // Another client's call is "not found" for a client's session, as in the API.
+    const call = await getCall(app.db, request.params.callSid, scope)
+    if (!call) throw notFound(`Call ${request.params.callSid}`)
+    const directory = await loadDirectory(app, await listActiveDesks(app.db), scope)
+    return sendHtml(reply, callPage(pageContext(app, request), call, directory))
+  })
 }

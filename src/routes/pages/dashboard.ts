@@ -2,17 +2,17 @@
 // language, form tokens, HTML error pages, the assets, then the pages themselves.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { adminFingerprint, csrfTokenOf, sameSecret, sessionIdOf } from '../../domain/sessions.js'
 import { AppError, type FieldProblem } from '../../errors.js'
-import { parseCookies, serialiseCookie } from '../../pages/cookies.js'
 import { chooseLanguage, messagesFor } from '../../pages/i18n.js'
 import { HOME, href } from '../../pages/layout.js'
 import { errorPage } from '../../pages/error-page.js'
-import { isLoopback } from '../../plugins/auth.js'
+import { securityHeaders } from '../../plugins/security-headers.js'
 import { findLiveSession } from '../../store/sessions.js'
 import { callbackPages } from './callbacks.js'
 import { callPages } from './calls.js'
@@ -50,45 +50,24 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
 
   // Security headers on every page. No inline script or style anywhere (the charts use SVG
   // attributes, not style=), so the policy needs no hash and no 'unsafe-inline'.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        // Over plain http (a local demo) an upgrade would send the forms to an https that is not there.
-        ...(secure ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-    // Never framed (clickjacking on the duty switch): the old header says what frame-ancestors says.
-    frameguard: { action: 'deny' },
-    crossOriginEmbedderPolicy: false,
-  })
+  await app.register(helmet, securityHeaders({ secure, scriptSrc: ["'self'"], styleSrc: ["'self'"] }))
+  // Cookies read and written by @fastify/cookie (the `cookie` package's parser and serialiser,
+  // which refuses names and values that could smuggle attributes).
+  await app.register(cookie)
 
   app.decorateRequest('dashboard', null)
   app.decorateRequest('lang', 'fr')
 
   app.addHook('onRequest', async (request, reply) => {
-    const cookies = parseCookies(request.headers.cookie)
+    const { cookies } = request
     const asked = (request.query as Record<string, unknown> | undefined)?.lang
     request.lang = chooseLanguage({
       query: asked,
-      cookie: cookies.get(LANG_COOKIE),
+      cookie: cookies[LANG_COOKIE],
       acceptLanguage: request.headers['accept-language'],
     })
-    if (asked === request.lang && cookies.get(LANG_COOKIE) !== request.lang) {
-      reply.header(
-        'set-cookie',
-        serialiseCookie(LANG_COOKIE, request.lang, { maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure }),
-      )
+    if (asked === request.lang && cookies[LANG_COOKIE] !== request.lang) {
+      reply.setCookie(LANG_COOKIE, request.lang, { path: '/', maxAge: 365 * 86_400, sameSite: 'lax', httpOnly: true, secure })
     }
     // Pages hold call data: never kept by a browser's or a proxy's cache.
     reply.header('cache-control', 'no-store')
@@ -96,12 +75,11 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
     if (request.method === 'POST' && !sameOrigin(request)) {
       throw new AppError(403, 'csrf', 'cross-site form post refused')
     }
-    request.dashboard = await sessionFrom(request, cookies.get(cookieName))
+    request.dashboard = await sessionFrom(request, cookies[cookieName])
     if (request.routeOptions.config.dashboardPublic) return
     if (!request.dashboard) {
-      const ended = cookies.has(cookieName)
-      if (ended)
-        reply.header('set-cookie', serialiseCookie(cookieName, '', { maxAge: 0, sameSite: 'Strict', httpOnly: true, secure }))
+      const ended = cookies[cookieName] !== undefined
+      if (ended) reply.setCookie(cookieName, '', { path: '/', maxAge: 0, sameSite: 'strict', httpOnly: true, secure })
       const next = request.method === 'GET' ? request.url : undefined
       return reply.redirect(href(`${HOME}/sign-in`, { next, ended: ended ? 1 : null }), 303)
     }
@@ -136,11 +114,14 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
     return { principal: live.principal, csrf: csrfTokenOf(secret), idHash }
   }
 
-  /** An ADMIN_TOKEN session lasts while that token is configured (and, for the development one, from this machine). */
+  /**
+   * An ADMIN_TOKEN session lasts while that token is configured and accepted from this peer, by the
+   * auth plugin's own rule (the development one: from this machine only), as the API decides.
+   */
   function adminSessionHolds(fingerprint: string, request: FastifyRequest): boolean {
     const token = app.config.adminToken
     if (!token || !sameSecret(adminFingerprint(token), fingerprint)) return false
-    return !app.config.usingDevelopmentAdminToken || isLoopback(request.socket.remoteAddress)
+    return app.adminTokenAccepted(request)
   }
 
   app.setErrorHandler((error: FastifyError, request, reply) => renderError(app, request, reply, error))

@@ -2,6 +2,7 @@
 // cookie it opens, and sign-out, which deletes the session row.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { text } from '../../domain/boundary.js'
 import {
   adminFingerprint,
   newSessionSecret,
@@ -10,7 +11,6 @@ import {
   sessionIdOf,
   SESSION_HOURS,
 } from '../../domain/sessions.js'
-import { serialiseCookie } from '../../pages/cookies.js'
 import { HOME, href } from '../../pages/layout.js'
 import { signInPage } from '../../pages/sign-in-page.js'
 import { isLoopback } from '../../plugins/auth.js'
@@ -24,8 +24,7 @@ export interface SignInOptions {
 }
 
 export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, options) => {
-  const sessionCookie = (value: string, maxAge: number) =>
-    serialiseCookie(options.cookieName, value, { maxAge, httpOnly: true, secure: options.secure, sameSite: 'Strict' })
+  const sessionCookie = { path: '/', httpOnly: true, secure: options.secure, sameSite: 'strict' } as const
 
   /** The development admin token is accepted from this machine: tell whoever sits at it. */
   const devHint = (remote: string | undefined) => app.config.usingDevelopmentAdminToken && isLoopback(remote)
@@ -37,10 +36,10 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
       schema: {
         hide: true,
         querystring: z.object({
-          next: z.string().max(2000).optional(),
-          ended: z.string().optional(),
-          out: z.string().optional(),
-          lang: z.string().optional(),
+          next: text(2000, { min: 0 }).optional(),
+          ended: text(10, { min: 0 }).optional(),
+          out: text(10, { min: 0 }).optional(),
+          lang: text(10, { min: 0 }).optional(),
         }),
       },
     },
@@ -61,7 +60,7 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
     '/sign-in',
     {
       config: { dashboardPublic: true },
-      schema: { hide: true, body: z.object({ token: z.string().trim().max(512), next: z.string().max(2000).optional() }) },
+      schema: { hide: true, body: z.object({ token: text(512, { min: 0 }), next: text(2000, { min: 0 }).optional() }) },
     },
     async (request, reply) => {
       const next = safeNextPath(request.body.next, HOME)
@@ -89,12 +88,14 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
       // A sign-in replaces whatever session this browser had: the old one is closed, not orphaned.
       if (request.dashboard) await closeSession(app.db, request.dashboard.idHash)
       request.log.info({ actor: principal.name, role: principal.role }, 'dashboard sign-in')
-      return reply.header('set-cookie', sessionCookie(secret, SESSION_HOURS * 3600)).redirect(next, 303)
+      return reply.setCookie(options.cookieName, secret, { ...sessionCookie, maxAge: SESSION_HOURS * 3600 }).redirect(next, 303)
     },
   )
 
   app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
     if (request.dashboard) await closeSession(app.db, request.dashboard.idHash)
-    return reply.header('set-cookie', sessionCookie('', 0)).redirect(href(`${HOME}/sign-in`, { out: 1 }), 303)
+    return reply
+      .setCookie(options.cookieName, '', { ...sessionCookie, maxAge: 0 })
+      .redirect(href(`${HOME}/sign-in`, { out: 1 }), 303)
   })
 }

@@ -2,6 +2,7 @@
 // late callback is the callbacks pages' form).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { spokenText } from '../../domain/boundary.js'
 import { describeHours, deskStatus, weeklyOn } from '../../domain/calendar/index.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDate } from '../../domain/contracts.js'
@@ -77,7 +78,7 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       schema: {
         hide: true,
         params: z.object({ id: idParam }),
-        body: z.object({ closed: z.enum(['true', 'false']), reason: optional(z.string().trim().min(1).max(300)) }),
+        body: z.object({ closed: z.enum(['true', 'false']), reason: optional(spokenText()) }),
       },
     },
     async (request, reply) => {

@@ -1,16 +1,23 @@
 // The parameters Twilio posts to each webhook, as zod schemas. Unknown parameters pass through:
-// Twilio adds new ones over time, and they are part of what it signed.
+// Twilio adds new ones over time, and they are part of what it signed; like the known ones they
+// must be text the call's event log can hold (no NUL, no lone surrogate).
 import { z } from 'zod'
+import { twilioText } from '../../domain/boundary.js'
 import { idParam, month, rowId } from '../api/schemas.js'
 
 const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${prefix} SID (${prefix} and 32 hex digits)`)
-const text = z.string().max(256)
+const text = twilioText(256)
 const seconds = z.coerce
   .number()
   .int()
   .min(0)
   .max(7 * 24 * 3600)
+
+/** A webhook's parameters: the known ones as shaped, any other as well-formed text. */
+function twilioParams<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.object(shape).catchall(twilioText())
+}
 
 const callParams = {
   CallSid: sid('CA'),
@@ -21,10 +28,10 @@ const callParams = {
 }
 
 /** The incoming call (the phone number's "A call comes in" webhook). */
-export const voiceParams = z.looseObject({ ...callParams, To: text.min(1, 'is required') })
+export const voiceParams = twilioParams({ ...callParams, To: text.min(1, 'is required') })
 
 /** <Dial action>: the dial leg ended (answered and hung up, or not answered). */
-export const dialParams = z.looseObject({
+export const dialParams = twilioParams({
   ...callParams,
   DialCallSid: sid('CA').optional(),
   DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
@@ -46,13 +53,13 @@ export const whisperQuery = z.object({
 })
 
 /** <Gather action>: the key pressed (empty when nothing was). */
-export const gatherParams = z.looseObject({ ...callParams, Digits: z.string().max(32).default('') })
+export const gatherParams = twilioParams({ ...callParams, Digits: twilioText(32).default('') })
 
 /** The agent's leg: its own CallSid, and the caller's as ParentCallSid. */
-export const whisperParams = z.looseObject({ ...callParams, ParentCallSid: sid('CA'), Digits: z.string().max(32).default('') })
+export const whisperParams = twilioParams({ ...callParams, ParentCallSid: sid('CA'), Digits: twilioText(32).default('') })
 
 /** <Record action>: the voicemail. */
-export const recordingParams = z.looseObject({
+export const recordingParams = twilioParams({
   ...callParams,
   RecordingUrl: z
     .url({ protocol: /^https?$/ })
@@ -63,7 +70,7 @@ export const recordingParams = z.looseObject({
 })
 
 /** The call's status callback (the phone number's "Call status changes" webhook). */
-export const statusParams = z.looseObject({
+export const statusParams = twilioParams({
   ...callParams,
   CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'canceled', 'failed']),
   CallDuration: seconds.optional(),

@@ -75,4 +75,13 @@ t.test('the OpenAPI document', async (t) => {
   const ui = await sender(app)('GET', '/docs/', { token: null, accept: 'text/html' })
   t.equal(ui.statusCode, 200, 'the browsable UI is at /docs')
   t.match(ui.headers['content-type'], /text\/html/)
+  for (const path of ['/docs', '/docs/', '/docs/static/index.html', '/docs/static/swagger-initializer.js', '/docs/json']) {
+    const page = await sender(app)('GET', path, { token: null, accept: 'text/html' })
+    const csp = String(page.headers['content-security-policy'])
+    t.match(csp, /default-src 'none'/, `${path}: the dashboard's CSP`)
+    t.match(csp, /script-src 'self'(;|$)/, `${path}: scripts from here only`)
+    t.match(csp, /frame-ancestors 'none'/, `${path}: never framed`)
+    t.equal(page.headers['x-frame-options'], 'DENY', `${path}: the old frame header too`)
+    t.equal(page.headers['x-content-type-options'], 'nosniff', `${path}: no sniffing`)
+  }
 })
