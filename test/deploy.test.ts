@@ -6,6 +6,10 @@ import { once } from 'node:events'
 import { promisify } from 'node:util'
 import { parse } from 'smol-toml'
 import t from 'tap'
+import { seedPgliteDataDir } from './helpers/databases.js'
+
+// The last test type-checks and compiles the whole project (seconds of CPU, more on a busy machine).
+t.setTimeout(90_000)
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -48,6 +52,8 @@ t.test('the compiled release command and server run', async (t) => {
   // tap hooks every child process through NODE_OPTIONS; the compiler must run without its loaders.
   await run('sh', ['-c', 'unset NODE_OPTIONS; npm run build'], { cwd: root })
   const dataDir = t.testdir()
+  // A migrated embedded database (copied: making one takes seconds); the release command checks it.
+  await seedPgliteDataDir(dataDir)
   const env = {
     PATH: process.env.PATH ?? '',
     DATA_DIR: dataDir,

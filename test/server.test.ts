@@ -10,6 +10,8 @@ import { seedPgliteDataDir } from './helpers/databases.js'
 
 // Each process compiles TypeScript as it starts (a second or two): one server is started on a
 // fresh embedded database and serves every test that needs one running; the others stop early.
+// Five processes and a new embedded database (initdb): more than tap's 30 s on a busy machine.
+t.setTimeout(60_000)
 
 const root = new URL('..', import.meta.url).pathname
 

@@ -24,8 +24,9 @@ const AMINA = '+213550000001'
 const KARIM = '+213550000002'
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/screenshots/', import.meta.url).pathname : null
 
-// A real browser drives two runs (PGlite and Postgres): more than tap's default 30 s on a busy machine.
-t.setTimeout(90_000)
+// A real browser drives two runs (PGlite and Postgres), 10 to 15 s each alone: more than tap's
+// default 30 s on a busy machine.
+t.setTimeout(120_000)
 
 /** CI=true (or any value but false/0), as CI services and .ci/run set it. */
 const inCi = !['', 'false', '0'].includes(process.env.CI ?? '')

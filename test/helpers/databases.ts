@@ -1,7 +1,7 @@
 // Every database test runs on PGlite, and on the real Postgres of TEST_DATABASE_URL when it is set;
 // each run gets a database of its own, copied from one migrated template, so test files can run in parallel.
 import { createHash, randomBytes } from 'node:crypto'
-import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -218,6 +218,7 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
  * from the migrated template: for a test that opens it by its path, like the CLI does.
  */
 export async function seedPgliteDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true })
   const client = await PGlite.create(join(dataDir, 'pglite'), await pgliteTemplate())
   await client.close()
 }
