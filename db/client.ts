@@ -1,7 +1,7 @@
 // The database: embedded Postgres (PGlite) under DATA_DIR by default, a real Postgres with a URL.
 // Both speak the same SQL through drizzle, with the same schema and the same migrations.
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -40,16 +40,18 @@ export interface OpenOptions {
   dataDir?: string
   /** connections in the pool (Postgres only) */
   max?: number
+  /** what PGlite starts from (tests: a migrated data directory, a compiled module), PGlite only */
+  pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max) : openPglite(options.dataDir ?? './data')
+  return options.url ? openPostgres(options.url, options.max) : openPglite(options.dataDir ?? './data', options.pglite)
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://')
   const release = inMemory ? async () => {} : await lockDataDir(dataDir)
-  const client = new PGlite(inMemory ? dataDir : `${dataDir}/pglite`)
+  const client = new PGlite(inMemory ? dataDir : `${dataDir}/pglite`, options)
   await client.waitReady
   const db = drizzlePglite({ client, ...drizzleConfig })
   return {

@@ -3,10 +3,15 @@
 import { execFile, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import { parse } from 'smol-toml'
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
+import { seedPgliteDataDir } from './helpers/databases.js'
+
+// The last test type-checks and compiles the whole project (seconds of CPU, more on a busy machine).
+t.setTimeout(90_000)
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -19,6 +24,15 @@ const fly = parse(readFileSync(`${root}fly.toml`, 'utf8')) as {
   checks: Record<string, { path: string; port: number }>
 }
 const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8')
+
+/** A port free a moment ago, for the server's PORT (it must be known before the process starts). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 t.test('fly.toml is consistent with the app', async (t) => {
   t.equal(String(fly.http_service.internal_port), fly.env.PORT, 'the internal port is the PORT the app listens on')
@@ -51,6 +65,8 @@ t.test('the compiled release command and server run', async (t) => {
   // tap hooks every child process through NODE_OPTIONS; the compiler must run without its loaders.
   await run('sh', ['-c', 'unset NODE_OPTIONS; npm run build'], { cwd: root })
   const dataDir = t.testdir()
+  // A migrated embedded database (copied: making one takes seconds); the release command checks it.
+  await seedPgliteDataDir(dataDir)
   const env = {
     PATH: process.env.PATH ?? '',
     DATA_DIR: dataDir,
@@ -61,7 +77,7 @@ t.test('the compiled release command and server run', async (t) => {
   const release = await run('node', fly.deploy.release_command.split(' ').slice(1), { cwd: root, env })
   t.match(release.stdout, /migrations applied/, 'the release command applies the migrations')
 
-  const port = 38_000 + (process.pid % 1000)
+  const port = await freePort()
   const server = spawn('node', ['dist/src/server.js'], {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
@@ -69,8 +85,9 @@ t.test('the compiled release command and server run', async (t) => {
   t.teardown(() => {
     server.kill('SIGKILL')
   })
+  // Waited for by the clock, not a count of tries: a busy machine starts it slower.
   let healthy = false
-  for (let i = 0; i < 100 && !healthy; i++) {
+  for (const began = Date.now(); !healthy && Date.now() - began < 30_000; ) {
     healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.ok,
       () => false,

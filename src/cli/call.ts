@@ -1,10 +1,11 @@
 // The call simulator: npm run call -- --from +213661000001 [--talk 600] [--no-answer] ...
 // Plays a whole call against a running supportline with webhooks signed as Twilio signs them,
 // prints every TwiML answer, then the call record the service kept.
-import { parseArgs } from 'node:util'
+import { inspect, parseArgs } from 'node:util'
 import { type Config, DEVELOPMENT_ADMIN_TOKEN, loadConfig } from '../config.js'
 import { Twilio, httpPost } from '../../webhooks/index.js'
 import { type Verb, playCall } from '../../webhooks/simulator.js'
+import { type CliIo, isProgram, processIo } from './io.js'
 
 const USAGE = `usage: npm run call -- --from <number> [options]
 
@@ -75,16 +76,28 @@ function readOptions(argv: string[]) {
   return { ...values, from }
 }
 
-async function main(argv: string[]) {
+/** Plays one call; resolves to the exit code (1: the call could not be played, 2: a wrong command line). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await run(argv, io)
+    return 0
+  } catch (error) {
+    if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`)
+    else io.err(error instanceof Error ? error.message : inspect(error))
+    return error instanceof UsageError ? 2 : 1
+  }
+}
+
+async function run(argv: string[], io: CliIo) {
   const values = readOptions(argv)
   if (!values) {
-    console.log(USAGE)
+    io.out(USAGE)
     return
   }
-  const config = loadConfig()
+  const config = loadConfig(io.env)
   const baseUrl = values.url ?? `http://localhost:${config.port}`
   try {
-    await play(values, config, baseUrl)
+    await play(values, config, baseUrl, io)
   } catch (error) {
     const explained = explain(error, baseUrl)
     throw explained ? new Error(explained) : error
@@ -102,7 +115,7 @@ function explain(error: unknown, baseUrl: string): string | undefined {
   return undefined
 }
 
-async function play(values: NonNullable<ReturnType<typeof readOptions>>, config: Config, baseUrl: string) {
+async function play(values: NonNullable<ReturnType<typeof readOptions>>, config: Config, baseUrl: string, io: CliIo) {
   const twilio = new Twilio(httpPost(baseUrl), config.twilioAuthToken, config.publicUrl)
 
   const played = await playCall(twilio, {
@@ -121,24 +134,24 @@ async function play(values: NonNullable<ReturnType<typeof readOptions>>, config:
         key,
       ),
     )
-    console.log(`\nPOST ${step.path}  ${interesting.map(([k, v]) => `${k}=${v}`).join(' ')}`)
-    console.log(`← ${step.response.status}`)
-    console.log(describe(step.verbs).join('\n') || '  (empty response)')
+    io.out(`\nPOST ${step.path}  ${interesting.map(([k, v]) => `${k}=${v}`).join(' ')}`)
+    io.out(`← ${step.response.status}`)
+    io.out(describe(step.verbs).join('\n') || '  (empty response)')
   }
 
-  const token = process.env.ADMIN_TOKEN ?? DEVELOPMENT_ADMIN_TOKEN
+  const token = io.env.ADMIN_TOKEN ?? DEVELOPMENT_ADMIN_TOKEN
   const record = await fetch(new URL(`/api/calls/${played.callSid}`, baseUrl), { headers: { authorization: `Bearer ${token}` } })
-  console.log(`\nCall record ${played.callSid}:`)
+  io.out(`\nCall record ${played.callSid}:`)
   if (!record.ok) {
-    console.log(`  (GET /api/calls/${played.callSid} answered ${record.status}: set ADMIN_TOKEN to the service's admin token)`)
+    io.out(`  (GET /api/calls/${played.callSid} answered ${record.status}: set ADMIN_TOKEN to the service's admin token)`)
     return
   }
   const { events: _events, ...call } = (await record.json()) as Record<string, unknown>
-  console.log(JSON.stringify(call, null, 2))
+  io.out(JSON.stringify(call, null, 2))
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`)
-  else console.error(error instanceof Error ? error.message : error)
-  process.exit(error instanceof UsageError ? 2 : 1)
-})
+// Run as a program (a test imports main instead): its exit code is the process's.
+if (isProgram(import.meta.url))
+  main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code)
+  })

@@ -1,11 +1,12 @@
 // The command line: npm run cli -- <command>. Same configuration (env) as the server.
-import { parseArgs } from 'node:util'
+import { inspect, parseArgs } from 'node:util'
 import { type DatabaseHandle, openDatabase } from '../../db/client.js'
 import { InUseError } from '../pid-lock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { ROLES, type Role } from '../domain/access.js'
 import { DeskFileError, applyDeskFileFrom } from '../load-desk-file.js'
 import { type TokenInfo, issueToken, listTokens, revokeToken } from '../store/tokens.js'
+import { type CliIo, isProgram, processIo } from './io.js'
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -31,8 +32,8 @@ class UsageError extends Error {}
 /** A command that could not do what was asked: one line, exit 1. */
 class CommandError extends Error {}
 
-async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const config = loadConfig()
+async function withDatabase<T>(io: CliIo, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+  const config = loadConfig(io.env)
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, max: 1 })
   try {
     await database.migrate()
@@ -55,39 +56,58 @@ function parse(argv: string[]) {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs one command line; resolves to its exit code (1: the command could not be done, 2: a wrong command line). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await run(argv, io)
+    return 0
+  } catch (error) {
+    if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`)
+    else if (
+      error instanceof ConfigError ||
+      error instanceof DeskFileError ||
+      error instanceof InUseError ||
+      error instanceof CommandError
+    )
+      io.err(`supportline: ${error.message}`)
+    else io.err(inspect(error))
+    return error instanceof UsageError ? 2 : 1
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<void> {
   const { positionals, values } = parse(argv)
   const { help, ...options } = values
   const [command, ...rest] = positionals
   if (help || command === 'help') {
-    console.log(USAGE)
+    io.out(USAGE)
     return
   }
   if (command !== 'token' && Object.keys(options).length > 0)
     throw new UsageError(`${command ?? 'this command'} takes no options`)
   switch (command) {
     case 'migrate':
-      await withDatabase(async () => {})
-      console.log('migrations applied')
+      await withDatabase(io, async () => {})
+      io.out('migrations applied')
       return
     case 'apply': {
       const [file] = rest
       if (!file || rest.length > 1) throw new UsageError('apply takes exactly one desk file')
-      const outcome = await withDatabase(({ db }) => applyDeskFileFrom(db, file, { actor: 'cli', now: new Date() }))
+      const outcome = await withDatabase(io, ({ db }) => applyDeskFileFrom(db, file, { actor: 'cli', now: new Date() }))
       if (outcome.skipped) return
-      console.log(outcome.changes.length === 0 ? `${file}: already applied, nothing changed` : outcome.changes.join('\n'))
-      console.log(`${file}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deactivated} deactivated`)
+      io.out(outcome.changes.length === 0 ? `${file}: already applied, nothing changed` : outcome.changes.join('\n'))
+      io.out(`${file}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deactivated} deactivated`)
       return
     }
     case 'token':
-      return token(rest, options)
+      return token(rest, options, io)
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given')
   }
 }
 
 /** token create | list | revoke: the same rules as POST /api/tokens, on the database directly. */
-async function token([action, ...rest]: string[], options: Options): Promise<void> {
+async function token([action, ...rest]: string[], options: Options, io: CliIo): Promise<void> {
   const now = new Date()
   switch (action) {
     case 'create': {
@@ -95,29 +115,29 @@ async function token([action, ...rest]: string[], options: Options): Promise<voi
       if (rest.length > 0) throw new UsageError('token create takes options only')
       if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
       if (!name?.trim()) throw new UsageError('--name is required: who or what uses the token')
-      const issued = await withDatabase(({ db }) =>
+      const issued = await withDatabase(io, ({ db }) =>
         db.transaction((tx) => issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, actor: 'cli', now })),
       )
       if (!issued.ok) throw new CommandError(`--client: ${issued.message}`)
-      console.log(`token ${issued.info.id} (${describe(issued.info)}) created; its secret, shown only now:`)
-      console.log(issued.token)
+      io.out(`token ${issued.info.id} (${describe(issued.info)}) created; its secret, shown only now:`)
+      io.out(issued.token)
       return
     }
     case 'list': {
       if (rest.length > 0 || Object.keys(options).length > 0) throw new UsageError('token list takes no arguments')
-      const tokens = await withDatabase(({ db }) => listTokens(db))
-      if (tokens.length === 0) console.log('no tokens')
+      const tokens = await withDatabase(io, ({ db }) => listTokens(db))
+      if (tokens.length === 0) io.out('no tokens')
       for (const info of tokens)
-        console.log(`${info.id}\t${describe(info)}\t${info.revokedAt ? `revoked ${info.revokedAt.toISOString()}` : 'live'}`)
+        io.out(`${info.id}\t${describe(info)}\t${info.revokedAt ? `revoked ${info.revokedAt.toISOString()}` : 'live'}`)
       return
     }
     case 'revoke': {
       const [id] = rest
       if (!id || rest.length > 1 || !/^\d{1,10}$/.test(id) || Number(id) > 2_147_483_647 || Object.keys(options).length > 0)
         throw new UsageError('token revoke takes one token id')
-      const revoked = await withDatabase(({ db }) => db.transaction((tx) => revokeToken(tx, Number(id), 'cli', now)))
+      const revoked = await withDatabase(io, ({ db }) => db.transaction((tx) => revokeToken(tx, Number(id), 'cli', now)))
       if (!revoked) throw new CommandError(`no live token ${id}`)
-      console.log(`token ${id} revoked`)
+      io.out(`token ${id} revoked`)
       return
     }
     default:
@@ -129,15 +149,8 @@ function describe(info: TokenInfo): string {
   return `${info.role}${info.clientId ? ` of client ${info.clientId}` : ''}, "${info.name}", created ${info.createdAt.toISOString()} by ${info.createdBy}`
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`)
-  else if (
-    error instanceof ConfigError ||
-    error instanceof DeskFileError ||
-    error instanceof InUseError ||
-    error instanceof CommandError
-  )
-    console.error(`supportline: ${error.message}`)
-  else console.error(error)
-  process.exit(error instanceof UsageError ? 2 : 1)
-})
+// Run as a program (a test imports main instead): its exit code is the process's.
+if (isProgram(import.meta.url))
+  main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code)
+  })

@@ -42,7 +42,10 @@ const STARTS_WITH_VOWEL = /^[aeiouàâäéèêëîïôöùûü]/i
  */
 export function message(key: MessageKey, language: string, vars: MessageVars = {}, templates: Templates = {}): string {
   const speech = speechOf(language)
-  const template = (templates[language]?.[key] ?? templates[speech]?.[key] ?? CATALOGUES[speech].messages[key]).slice(0, SPOKEN_MAX)
+  const template = (templates[language]?.[key] ?? templates[speech]?.[key] ?? CATALOGUES[speech].messages[key]).slice(
+    0,
+    SPOKEN_MAX,
+  )
   const elided =
     speech === 'fr'
       ? template.replace(ELIDES, (whole, d: string, name: string) =>

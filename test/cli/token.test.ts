@@ -1,39 +1,24 @@
 // npm run cli -- token create | list | revoke: on the database directly, the secret printed once.
-import { execFile } from 'node:child_process'
+// The CLI runs in process (main(argv, io)); test/cli/usage.test.ts starts it as a process.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import t from 'tap'
 import { openDatabase } from '../../db/client.js'
+import { main } from '../../src/cli/main.js'
 import { principalForToken } from '../../src/store/tokens.js'
-import { createPostgresDatabase, kinds } from '../helpers/databases.js'
-
-// A dozen CLI processes per database, each compiling TypeScript as it starts: about 20 s alone,
-// past tap's 30 s default when the full suite runs beside it.
-t.setTimeout(120_000)
-
-const root = new URL('../..', import.meta.url).pathname
-const run = promisify(execFile)
+import { runInProcess } from '../helpers/cli.js'
+import { createPostgresDatabase, kinds, seedPgliteDataDir } from '../helpers/databases.js'
 
 for (const kind of kinds) {
   t.test(kind, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'supportline-cli-'))
     t.teardown(() => rm(dir, { recursive: true, force: true }))
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dir }
+    const env: Record<string, string> = { NODE_ENV: 'test', DATA_DIR: dir }
     if (kind === 'postgres') env.DATABASE_URL = await createPostgresDatabase(t)
-    const cli = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-          cwd: root,
-          env,
-        })
-        return { code: 0, stdout, stderr }
-      } catch (error) {
-        const failed = error as { code: number; stdout: string; stderr: string }
-        return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-      }
-    }
+    // The embedded database starts migrated (copied, not made: making one takes seconds).
+    else await seedPgliteDataDir(dir)
+    const cli = (...args: string[]) => runInProcess(main, args, env)
     const lookUp = async (token: string) => {
       const database = await openDatabase({ url: env.DATABASE_URL, dataDir: dir })
       try {

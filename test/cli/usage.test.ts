@@ -1,4 +1,5 @@
 // npm run cli and npm run call: --help prints the usage; a wrong command line is one line and the usage, never a stack trace.
+// The commands run in process (main(argv, io)); the last test runs each as the process npm starts.
 import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -7,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-
-// Each case starts a process that compiles TypeScript as it starts.
-t.setTimeout(120_000)
+import { main as call } from '../../src/cli/call.js'
+import { main as cli } from '../../src/cli/main.js'
+import { type Ran, runInProcess } from '../helpers/cli.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
@@ -17,14 +18,17 @@ const run = promisify(execFile)
 const dataDir = await mkdtemp(join(tmpdir(), 'supportline-usage-'))
 t.teardown(() => rm(dataDir, { recursive: true, force: true }))
 
-interface Ran {
-  code: number
-  stdout: string
-  stderr: string
+const mains: Record<string, typeof cli> = { 'src/cli/main.ts': cli, 'src/cli/call.ts': call }
+
+function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Ran> {
+  const main = mains[script]
+  if (!main) throw new Error(`no main for ${script}`)
+  return runInProcess(main, args, { NODE_ENV: 'test', DATA_DIR: dataDir, ...extraEnv })
 }
 
-async function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Ran> {
-  const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, ...extraEnv }
+/** The script as npm starts it: a process of its own, its exit code and streams the process's. */
+async function runProcess(script: string, args: string[]): Promise<Ran> {
+  const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir }
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env })
     return { code: 0, stdout, stderr }
@@ -117,3 +121,24 @@ t.test('npm run call names the URL it tried when nothing listens there', async (
   t.equal(byPort.code, 1, 'exits 1')
   t.match(byPort.stderr, `nothing answers at http://localhost:${port}:`, 'names http://localhost:$PORT without --url')
 })
+
+t.test(
+  'as processes, a wrong command line exits 2 with its line on stderr, --help exits 0 with the usage on stdout',
+  async (t) => {
+    // The two scripts at once: each process compiles TypeScript as it starts.
+    const [cliWrong, callHelp] = await Promise.all([
+      runProcess('src/cli/main.ts', ['--bogus']),
+      runProcess('src/cli/call.ts', ['--help']),
+    ])
+    t.equal(cliWrong.code, 2, 'npm run cli -- --bogus exits 2')
+    t.match(
+      cliWrong.stderr,
+      /^unknown option '--bogus'\n\nusage: npm run cli -- <command>/,
+      'its line, then the usage, on stderr',
+    )
+    t.equal(cliWrong.stdout, '', 'nothing on stdout')
+    t.equal(callHelp.code, 0, 'npm run call -- --help exits 0')
+    t.match(callHelp.stdout, usage['src/cli/call.ts'], 'the usage on stdout')
+    t.equal(callHelp.stderr, '', 'nothing on stderr')
+  },
+)
