@@ -96,16 +96,16 @@ export type VoiceCallRow = Required<Pick<typeof calls.$inferInsert, (typeof VOIC
 
 /**
  * The voice webhook's record: inserted, or completing the placeholder that callbacks applied
- * before it created (the outcome then derived again from all the facts). A call already decided
- * is left as it is: the first decision recorded stands.
+ * before it created (the outcome then derived again from all the facts; the completed record is
+ * returned). A call already decided is left as it is: the first decision recorded stands.
  */
-export async function recordVoiceDecision(tx: Queryable, row: VoiceCallRow): Promise<void> {
+export async function recordVoiceDecision(tx: Queryable, row: VoiceCallRow): Promise<CallRow | null> {
   const [inserted] = await tx.insert(calls).values(row).onConflictDoNothing().returning({ callSid: calls.callSid })
-  if (inserted) return
+  if (inserted) return null
   const placeholder = await lockCall(tx, row.callSid)
-  if (placeholder?.decision !== PENDING) return
+  if (placeholder?.decision !== PENDING) return null
   const outcome = outcomeOnceDecided(stateOf(placeholder), row.outcome)
-  await saveCall(tx, withFacts({ ...placeholder, ...row, outcome }, {}))
+  return saveCall(tx, withFacts({ ...placeholder, ...row, outcome }, {}))
 }
 
 /** The decision of a call whose voice webhook has not reached the database yet. */

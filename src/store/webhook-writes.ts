@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../db/client.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
-import { type CallbackRequest, requestCallback } from './callbacks.js'
+import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callbacks.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
 import { localDate } from '../domain/contracts.js'
@@ -131,10 +131,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     mergeOrCreateCall(tx, write.callSid, patch, { from: write.params.From ?? '', to: write.params.To ?? '', at })
 
   switch (write.kind) {
-    case 'voice':
-      await recordVoiceDecision(tx, voiceCallRow(write))
+    case 'voice': {
+      const completed = await recordVoiceDecision(tx, voiceCallRow(write))
+      if (completed) await completeCallbackRequest(tx, completed)
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
       return
+    }
     case 'dial': {
       const answered = write.talkSeconds > 0
       if (answered && write.contractId !== null && write.usageMonth) {
@@ -196,8 +198,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       const call = await merge({ recordingUrl: write.recordingUrl })
       if (call)
         await openCallback(tx, write.callSid, voicemailReason(call), at, {
-          recordingUrl: write.recordingUrl,
-          recordingSeconds: write.recordingSeconds ?? undefined,
+          recording: { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined },
         })
       return
     }
@@ -209,29 +210,34 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
 
 /**
  * Opens (or completes, with a recording) the call's callback request, due within the desk's
- * working hours (model clause: 24 working hours). A call whose desk is unknown owes none.
+ * working hours (model clause: 24 working hours). A call whose desk is unknown owes none. The
+ * reason is owed by the write, except with a recording, whose reason is derived from the record.
  */
 async function openCallback(
   tx: Queryable,
   callSid: string,
   reason: CallbackReason,
   at: Date,
-  recording: { recordingUrl?: string; recordingSeconds?: number | undefined } = {},
+  { recording }: { recording?: { recordingUrl: string; recordingSeconds: number | undefined } } = {},
 ): Promise<void> {
   const call = await findCall(tx, callSid)
   const deskId = call?.deskId ?? (call ? await deskOfNumber(tx, call.toNumber) : null)
   const desk = deskId ? await findDesk(tx, deskId) : null
   if (!call || !desk) return
-  await requestCallback(tx, {
-    callSid,
-    deskId: desk.id,
-    clientId: call.clientId,
-    fromNumber: call.fromNumber,
-    reason,
-    createdAt: at,
-    dueAt: callbackDue(desk, at),
-    ...recording,
-  })
+  await requestCallback(
+    tx,
+    {
+      callSid,
+      deskId: desk.id,
+      clientId: call.clientId,
+      fromNumber: call.fromNumber,
+      reason,
+      createdAt: at,
+      dueAt: callbackDue(desk, at),
+      ...recording,
+    },
+    { owed: !recording },
+  )
 }
 
 async function deskOfNumber(tx: Queryable, number: string): Promise<string | null> {
