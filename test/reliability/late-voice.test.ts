@@ -97,6 +97,7 @@ t.test(
     const action = readTwiml(voice.body).find((verb) => verb.name === 'Dial')?.attributes.action
     t.match(action, /contract=1&month=2026-11/, 'A answered from memory')
     t.equal(a.app.writer.journal.pending, 1, "A's voice write missed its deadline and was journaled")
+    t.notOk(a.app.writer.databaseIsAway, 'one slow write does not take A off the database')
 
     await twilioB.webhook(action as string, payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: '300' }))
     await twilioB.webhook('/webhooks/twilio/status', payload('status-completed', call, { CallDuration: '320' }))
@@ -112,5 +113,7 @@ t.test(
     t.notOk(a.app.writer.degraded, "A's journal is replayed")
     const [row] = await databaseB.db.select().from(calls).where(eq(calls.callSid, call.callSid))
     t.match(row, COMPLETE, 'the record holds every fact')
+    await twilioA.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid: newSid(), from: ACME, to: DESK }))
+    t.equal(a.app.writer.journal.pending, 0, 'and the next call on A is written directly')
   },
 )
