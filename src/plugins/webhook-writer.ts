@@ -10,7 +10,7 @@ import fp from 'fastify-plugin'
 import type { Database } from '../../db/client.js'
 import { DeadlineError, isDatabaseAway, isUnavailable, withDeadline } from '../deadline.js'
 import { Journal, type JournalEntry } from '../journal.js'
-import { type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
+import { WEBHOOK_WRITE_FORMAT, type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -138,6 +138,11 @@ export class WebhookWriter {
   private async replayOnce(): Promise<void> {
     const result = await this.journal.replay((entries) => this.applyJournaled(entries), REPLAY_BATCH)
     if (result.applied > 0) this.log.info({ applied: result.applied, remaining: result.remaining }, 'journal replayed')
+    if (result.setAside > 0)
+      this.log.error(
+        { setAside: result.setAside },
+        'journaled writes in a format this release cannot read (written by a later one?) set aside in rejected.jsonl',
+      )
     if (result.remaining > 0) this.scheduleReplay(this.options.retryMs)
   }
 
@@ -223,7 +228,7 @@ export class WebhookWriter {
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 async function webhookWriter(app: FastifyInstance, options: WriterOptions & { journalDir: string }) {
-  const journal = await Journal.open<WebhookWrite>(options.journalDir)
+  const journal = await Journal.open(options.journalDir, WEBHOOK_WRITE_FORMAT)
   const writer = new WebhookWriter(app.db, journal, app.log, options, app.clock, await journal.entries())
   app.decorate('writer', writer)
   app.addHook('onClose', () => writer.close())

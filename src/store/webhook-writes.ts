@@ -4,6 +4,7 @@
 // writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
 import { type Placeholder, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
+import type { JournalFormat } from '../journal.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
@@ -72,6 +73,18 @@ export type WebhookWrite =
   | (Base & { kind: 'status'; callStatus: string; durationSeconds: number | null; final: boolean })
 
 export type VoiceWrite = Extract<WebhookWrite, { kind: 'voice' }>
+
+/**
+ * How webhook writes are journaled, across releases. Version 1 is WebhookWrite as above (lines
+ * journaled before formats had versions are version 1 too). A release that changes the shape of
+ * a write (renames a field, drops one, changes a kind) makes it version 2 and keeps a reader for
+ * version 1 that turns its writes into the new shape; one that only adds a kind or an optional
+ * field keeps the version. See docs/RELIABILITY.md, "A release and the journal".
+ */
+export const WEBHOOK_WRITE_FORMAT: JournalFormat<WebhookWrite> = {
+  version: 1,
+  readers: { 1: (write) => write as WebhookWrite },
+}
 
 /**
  * Applies a write; false when it had been applied already. `live` (answering the webhook, not
