@@ -12,7 +12,7 @@ import { openDatabase } from '../db/client.js'
 import { parseDeskFile } from '../src/domain/desk-file.js'
 import { applyDeskFile } from '../src/store/configuration.js'
 import { TcpProxy } from '../test/helpers/tcp-proxy.js'
-import { type Post, Twilio, httpPost } from '../webhooks/index.js'
+import { type Post, Twilio, httpPost, newSid, payload } from '../webhooks/index.js'
 import { playCall, readTwiml } from '../webhooks/simulator.js'
 import { ADMIN_URL, urlOf } from './databases.js'
 import { percentile } from './load.js'
@@ -92,15 +92,25 @@ for (const [index, port] of [3811, 3812].entries()) {
   )
 }
 log(`two instances on ${proxy.url(DATABASE)} (logs in ${work})`)
+for (const instance of instances) await warmUp(instance)
 
 // Each webhook goes to either instance, and is timed and checked: 200 and valid TwiML, always.
 const latencies: number[] = []
 const failures: string[] = []
+/** Per call, where each of its webhooks went and how long it took: to tell a failed call's story. */
+const deliveries = new Map<string, string[]>()
 const post: Post = async (path, form, headers) => {
   const instance = instances[Math.floor(Math.random() * instances.length)] as Service
   const began = performance.now()
+  const sent = new Date().toISOString().slice(11, 23)
   const response = await httpPost(instance.url)(path, form, headers)
-  latencies.push(performance.now() - began)
+  const ms = performance.now() - began
+  latencies.push(ms)
+  const fields = new URLSearchParams(form)
+  const callSid = fields.get('ParentCallSid') ?? fields.get('CallSid') ?? '?'
+  const story = deliveries.get(callSid) ?? []
+  story.push(`${sent} ${path.split('?')[0]} on ${instance.name}: ${response.status} in ${Math.round(ms)} ms`)
+  deliveries.set(callSid, story)
   try {
     if (response.status !== 200) throw new Error(`status ${response.status}`)
     readTwiml(response.body)
@@ -183,6 +193,7 @@ const [records] = await db`select count(*)::int as calls, count(*) filter (where
   count(*) filter (where decision = 'pending')::int as pending from calls`
 const [legs] = await db`select count(*)::int as legs, coalesce(sum(talk_seconds), 0)::int as talk from talk_legs`
 const [used] = await db`select coalesce(sum(used_seconds), 0)::int as used, coalesce(sum(calls), 0)::int as calls from usage`
+const failedCalls = await callsNotInTheBooks(db)
 await db.end()
 await direct.close()
 if (!args.keep) {
@@ -198,6 +209,7 @@ const checks = {
   'every call answered': records?.answered === played.length && records?.pending === 0,
   'one counted leg per call': legs?.legs === played.length,
   'talk counted = talk made': legs?.talk === talk && used?.used === talk,
+  'every call made in the books as made': failedCalls.count === 0,
 }
 const result = {
   at: new Date().toISOString(),
@@ -219,6 +231,7 @@ const result = {
   talkSeconds: talk,
   counted: { records, legs, usage: used },
   checks,
+  failedCalls,
 }
 await mkdir(join(ROOT, 'bench/results'), { recursive: true })
 await writeFile(join(ROOT, 'bench/results/load.json'), `${JSON.stringify(result, null, 2)}\n`)
@@ -233,12 +246,78 @@ peak RSS MB           ${peaks.join(' / ')}
 journaled writes      ${journaledAtRecovery} when the database came back, ${journaledAtEnd} when the load ended
 journal replayed in   ${result.recoverySeconds} s after the load
 back to direct writes ${recoveries.map((ms, i) => `instance-${i + 1} ${ms === null ? '?' : `${(ms / 1000).toFixed(1)} s`}`).join(', ')} after the database came back
-talk made / counted   ${talk} s / ${legs?.talk} s (usage ${used?.used} s)
+talk made / counted   ${talk} s / ${legs?.talk} s (usage ${used?.used} s)${failedCalls.shown.map(story).join('')}${
+  failedCalls.count > failedCalls.shown.length ? `\n(and ${failedCalls.count - failedCalls.shown.length} more calls)` : ''
+}
 ${Object.entries(checks)
   .map(([what, ok]) => `${ok ? 'ok    ' : 'FAILED'} ${what}`)
   .join('\n')}
 (bench/results/load.json)`)
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1)
+
+interface FailedCall {
+  callSid: string
+  talkSeconds: number
+  why: string
+  record: Record<string, unknown> | null
+  events: { at: string; kind: string; writeId: string | null }[]
+  webhooks: string[]
+}
+
+/**
+ * The calls made whose books are not those of the call (no record, not answered, pending, not
+ * counted once, the wrong talk), each with its record, the events the database logged for it and
+ * where each of its webhooks went: the first few, so that the next interleaving is found fast.
+ */
+async function callsNotInTheBooks(db: postgres.Sql): Promise<{ count: number; shown: FailedCall[] }> {
+  const rows = await db<{ callSid: string; decision: string; outcome: string | null; talkSeconds: number }[]>`
+    select call_sid as "callSid", decision, outcome, talk_seconds as "talkSeconds" from calls`
+  const counted = await db<{ callSid: string; legs: number; talk: number }[]>`
+    select call_sid as "callSid", count(*)::int as legs, sum(talk_seconds)::int as talk from talk_legs group by call_sid`
+  const recordOf = new Map(rows.map((row) => [row.callSid, row]))
+  const legsOf = new Map(counted.map((row) => [row.callSid, row]))
+  const failed = played.flatMap((call) => {
+    const record = recordOf.get(call.callSid)
+    const leg = legsOf.get(call.callSid)
+    const why = !record
+      ? 'no record'
+      : record.decision === 'pending'
+        ? 'its record is a placeholder never completed (decision pending)'
+        : record.outcome !== 'answered'
+          ? `outcome ${record.outcome}, not answered`
+          : leg?.legs !== 1
+            ? `${leg?.legs ?? 0} counted legs`
+            : leg.talk !== call.talkSeconds
+              ? `${leg.talk} s counted for ${call.talkSeconds} s of talk`
+              : null
+    return why ? [{ ...call, why }] : []
+  })
+  const shown = await Promise.all(
+    failed.slice(0, 5).map(async (call) => {
+      const [record] = await db`select * from calls where call_sid = ${call.callSid}`
+      const events = await db<{ at: Date; kind: string; writeId: string | null }[]>`
+        select at, kind, write_id as "writeId" from call_events where call_sid = ${call.callSid} order by id`
+      return {
+        ...call,
+        record: record ?? null,
+        events: events.map((event) => ({ ...event, at: event.at.toISOString() })),
+        webhooks: deliveries.get(call.callSid) ?? [],
+      }
+    }),
+  )
+  return { count: failed.length, shown }
+}
+
+function story(call: FailedCall): string {
+  return [
+    `\nFAILED call ${call.callSid} (${call.talkSeconds} s of talk): ${call.why}`,
+    `  record   ${JSON.stringify(call.record)}`,
+    '  webhooks (sent, at the load)',
+    ...call.webhooks.map((line) => `    ${line}`),
+    '  events (logged, in the database; the write id keys each)',
+    ...call.events.map((event) => `    ${event.at} ${event.kind} ${event.writeId}`),
+  ].join('\n')
+}
 
 /** From an instance's log: ms from its last "database is away" warning to "the database is back". */
 async function recoveryOf(logFile: string): Promise<number | null> {
@@ -249,8 +328,29 @@ async function recoveryOf(logFile: string): Promise<number | null> {
       return []
     }
   })
-  const back = lines.find((line) => line.msg.startsWith('the database is back'))
+  // The first time after the outage (a hang noticed under load may have come and gone before it).
+  const back = lines.find((line) => line.msg.startsWith('the database is back') && line.time >= recoveredAt)
   return back && recoveredAt ? back.time - recoveredAt : null
+}
+
+/**
+ * Until an instance holds its configuration: it loads it on its first webhook, and a call that
+ * comes before it has (the load within the 600 ms read deadline on a busy machine) is answered
+ * with the apology. The whisper names the client once the configuration is in memory; it writes
+ * only an event, no call record.
+ */
+async function warmUp(instance: Service): Promise<void> {
+  const direct = new Twilio(httpPost(instance.url), AUTH_TOKEN, PUBLIC_URL)
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const call = { callSid: newSid(), from: CALLERS_NUMBERS[0] as string, to: DESK }
+    const whisper = await direct.webhook(
+      '/webhooks/twilio/whisper?desk=intercom',
+      payload('whisper', call, { CallSid: newSid() }),
+    )
+    if (whisper.body.includes('ACME')) return
+    await sleep(500)
+  }
+  throw new Error(`${instance.name} did not load its configuration`)
 }
 
 function sleep(ms: number) {

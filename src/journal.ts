@@ -1,7 +1,8 @@
 // A durable local journal: what could not be written to the database is appended here (one JSON
 // line per entry, fsync'd before the webhook is answered) and replayed into the database, in
-// order, once it is back. Replaying is exactly once because each entry's id is recorded in the
-// same transaction that applies it (see store/journal-applied.ts).
+// order, once it is back. Exactly once is the applier's to keep (the webhook writes key the call
+// event they log by their id, in the same transaction: see store/webhook-writes.ts). Each line
+// carries the version of its format, so that a release reads what the one before it journaled.
 import { randomUUID } from 'node:crypto'
 import { type FileHandle, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -14,11 +15,46 @@ export interface JournalEntry<T = unknown> {
   write: T
 }
 
+/**
+ * How a journal's writes are written and read across releases. Every line carries the version of
+ * the format it was written in (`v`; a line without one is version 1, written before there were
+ * versions). A release keeps a reader for every version a journal may still hold, each reading
+ * that version's write into the current shape: see docs/RELIABILITY.md, "A release and the journal".
+ */
+export interface JournalFormat<T> {
+  /** the version this release writes */
+  version: number
+  /** per version still in the field: its write, read into the current shape (throws if it cannot be) */
+  readers: Readonly<Record<number, (write: unknown) => T>>
+}
+
+/** A format whose writes never change shape: version 1, read as written. */
+export function unversioned<T>(): JournalFormat<T> {
+  return { version: 1, readers: { 1: (write) => write as T } }
+}
+
 export interface ReplayResult {
   applied: number
   remaining: number
+  /** lines no reader of this release can read (a later format), set aside in rejected.jsonl */
+  setAside: number
   /** why the replay stopped early, when it did */
   error?: unknown
+}
+
+/** A line as it is on disk. */
+interface JournalLine {
+  /** the format version; absent on lines written before versions (version 1) */
+  v?: number
+  id: string
+  at: string
+  write: unknown
+}
+
+/** A line no reader can read, kept as it was. */
+interface Unreadable {
+  line: JournalLine
+  reason: string
 }
 
 const CURRENT = 'current.jsonl'
@@ -41,20 +77,21 @@ export class Journal<T = unknown> {
 
   private constructor(
     readonly dir: string,
+    private readonly format: JournalFormat<T>,
     private readonly unlock: () => Promise<void>,
   ) {}
 
   /** Opens the journal of a directory; one process at a time (InUseError otherwise). */
-  static async open<T>(dir: string): Promise<Journal<T>> {
+  static async open<T>(dir: string, format: JournalFormat<T> = unversioned<T>()): Promise<Journal<T>> {
     await mkdir(dir, { recursive: true })
     const unlock = await lockWithPid(
       join(dir, 'owner.pid'),
       (owner) => `the journal in ${dir} is in use by process ${owner}: each instance needs a DATA_DIR of its own`,
     )
-    const journal = new Journal<T>(dir, unlock)
-    journal.inCurrent = parseLines(await readFile(join(dir, CURRENT), 'utf8').catch(() => '')).length
+    const journal = new Journal<T>(dir, format, unlock)
+    journal.inCurrent = journal.parse(await readFile(join(dir, CURRENT), 'utf8').catch(() => '')).entries.length
     for (const segment of await journal.segments())
-      journal.inSegments += parseLines(await readFile(join(dir, segment), 'utf8')).length
+      journal.inSegments += journal.parse(await readFile(join(dir, segment), 'utf8')).entries.length
     return journal
   }
 
@@ -67,7 +104,7 @@ export class Journal<T = unknown> {
   async entries(): Promise<JournalEntry<T>[]> {
     const files = [...(await this.segments()), CURRENT]
     const texts = await Promise.all(files.map((file) => readFile(join(this.dir, file), 'utf8').catch(() => '')))
-    return texts.flatMap((text) => parseLines<T>(text))
+    return texts.flatMap((text) => this.parse(text).entries)
   }
 
   /** Appends an entry and returns once it is on disk. Appends are serialised, in call order. */
@@ -75,7 +112,7 @@ export class Journal<T = unknown> {
     const entry: JournalEntry<T> = { id: randomUUID(), at: at.toISOString(), write }
     return this.queueAppend(async () => {
       this.handle ??= await open(join(this.dir, CURRENT), 'a')
-      await this.handle.write(`${JSON.stringify(entry)}\n`)
+      await this.handle.write(this.line(entry))
       await this.handle.datasync()
       this.inCurrent++
       return entry
@@ -104,8 +141,15 @@ export class Journal<T = unknown> {
 
   private async replaySegments(apply: (entries: JournalEntry<T>[]) => Promise<void>, batchSize: number): Promise<ReplayResult> {
     let applied = 0
+    let setAside = 0
     for (const segment of await this.segments()) {
-      const entries = parseLines<T>(await readFile(join(this.dir, segment), 'utf8'))
+      const { entries, unreadable } = this.parse(await readFile(join(this.dir, segment), 'utf8'))
+      // Never dropped, never blocking what follows: kept as written, for a release that reads them.
+      if (unreadable.length)
+        await this.appendRejected(
+          unreadable.map(({ line, reason }) => `${JSON.stringify({ ...line, rejected: reason })}\n`).join(''),
+        )
+      setAside += unreadable.length
       for (let index = 0; index < entries.length; index += batchSize) {
         const batch = entries.slice(index, index + batchSize)
         try {
@@ -113,14 +157,14 @@ export class Journal<T = unknown> {
         } catch (error) {
           // Keep this batch and the rest of the segment, in order, for the next attempt.
           await this.rewrite(segment, entries.slice(index))
-          return { applied, remaining: this.pending, error }
+          return { applied, remaining: this.pending, setAside, error }
         }
         applied += batch.length
         this.inSegments -= batch.length
       }
       await rm(join(this.dir, segment))
     }
-    return { applied, remaining: this.pending }
+    return { applied, remaining: this.pending, setAside }
   }
 
   /**
@@ -128,9 +172,13 @@ export class Journal<T = unknown> {
    * back the entries behind it; it stays on disk, with the reason, for someone to look at.
    */
   async quarantine(entry: JournalEntry<T>, reason: string): Promise<void> {
+    await this.appendRejected(`${JSON.stringify({ v: this.format.version, ...entry, rejected: reason })}\n`)
+  }
+
+  private async appendRejected(text: string): Promise<void> {
     const handle = await open(join(this.dir, REJECTED), 'a')
     try {
-      await handle.write(`${JSON.stringify({ ...entry, rejected: reason })}\n`)
+      await handle.write(text)
       await handle.datasync()
     } finally {
       await handle.close()
@@ -166,21 +214,43 @@ export class Journal<T = unknown> {
   private async rewrite(segment: string, entries: JournalEntry<T>[]): Promise<void> {
     const temporary = join(this.dir, `${segment}.tmp`)
     const handle = await open(temporary, 'w')
-    await handle.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''))
+    await handle.write(entries.map((entry) => this.line(entry)).join(''))
     await handle.datasync()
     await handle.close()
     await rename(temporary, join(this.dir, segment))
   }
-}
 
-/** Lines of JSON; a torn last line (a crash mid-append, never acknowledged) is dropped. */
-function parseLines<T>(text: string): JournalEntry<T>[] {
-  return text.split('\n').flatMap((line) => {
-    if (!line.trim()) return []
-    try {
-      return [JSON.parse(line) as JournalEntry<T>]
-    } catch {
-      return []
+  /** An entry as a line in this release's format. */
+  private line(entry: JournalEntry<T>): string {
+    const line: JournalLine = { v: this.format.version, ...entry }
+    return `${JSON.stringify(line)}\n`
+  }
+
+  /**
+   * Lines of JSON, each read into the current shape by the reader of its version; a line of a
+   * version this release has no reader for is unreadable (kept aside, never dropped). A torn last
+   * line (a crash mid-append, never acknowledged) is dropped.
+   */
+  private parse(text: string): { entries: JournalEntry<T>[]; unreadable: Unreadable[] } {
+    const entries: JournalEntry<T>[] = []
+    const unreadable: Unreadable[] = []
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue
+      let parsed: JournalLine
+      try {
+        parsed = JSON.parse(line) as JournalLine
+      } catch {
+        continue
+      }
+      const version = parsed.v ?? 1
+      const read = this.format.readers[version]
+      try {
+        if (!read) throw new Error(`format version ${version}: this release reads ${Object.keys(this.format.readers).join(', ')}`)
+        entries.push({ id: parsed.id, at: parsed.at, write: read(parsed.write) })
+      } catch (error) {
+        unreadable.push({ line: parsed, reason: error instanceof Error ? error.message : String(error) })
+      }
     }
-  })
+    return { entries, unreadable }
+  }
 }

@@ -30,3 +30,15 @@ export function voicemailReason(call: {
   if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
   return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
 }
+
+/**
+ * The reason of a request opened while its call's decision had not reached the database yet, once
+ * it has: a recording could then only say 'no_answer', and now says why the voicemail was left;
+ * a reason a callback owed stands (a leg that rang with nobody answering, a refusal to wait).
+ */
+export function reasonOnceDecided(
+  reason: ReturnType<typeof voicemailReason>,
+  call: { decision: string; outcome: string | null; dialStatus: string | null },
+): ReturnType<typeof voicemailReason> {
+  return reason === 'no_answer' && call.dialStatus === null ? voicemailReason(call) : reason
+}

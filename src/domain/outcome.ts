@@ -55,3 +55,15 @@ export function resolveOutcome(state: CallState): Outcome | null {
       return 'abandoned'
   }
 }
+
+/**
+ * The outcome a call's decision starts from when it reaches a record its callbacks created first
+ * (a placeholder, decision 'pending'): an outcome a callback told, which the facts alone would not
+ * give (the caller refused the overage), stands, as it would had that callback come after the
+ * decision; whatever the placeholder derived from its facts gives way to the decided outcome, and
+ * is derived again with the decision.
+ */
+export function outcomeOnceDecided(placeholder: CallState, decided: Outcome | null): Outcome | null {
+  const told = placeholder.outcome !== resolveOutcome({ ...placeholder, outcome: null })
+  return told ? placeholder.outcome : decided
+}

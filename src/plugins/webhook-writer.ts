@@ -8,9 +8,9 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Database } from '../../db/client.js'
-import { isUnavailable, withDeadline } from '../deadline.js'
+import { DeadlineError, isDatabaseAway, isUnavailable, withDeadline } from '../deadline.js'
 import { Journal, type JournalEntry } from '../journal.js'
-import { type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
+import { WEBHOOK_WRITE_FORMAT, type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +25,13 @@ const REPLAY_BATCH = 50
  * (a tight one would fail every batch under load, and the backlog would never drain).
  */
 const REPLAY_DEADLINE_MS = 30_000
+/**
+ * Live writes missing their deadline one after another, none answered between: the database
+ * hangs (a hung connection never errors), and is treated as away. One slow write is only journaled.
+ */
+const HUNG_AFTER_MISSES = 3
+/** How long closing waits for the journal to reach the database (within the 10 s the server gives a close). */
+const DRAIN_MS = 5_000
 
 export interface WriterOptions {
   /** a live write waits this long before the write is journaled instead */
@@ -39,6 +46,10 @@ export class WebhookWriter {
   private closed = false
   /** set by a live write that found the database away, cleared by a replay that reached it */
   private databaseAway = false
+  /** live writes that missed their deadline since the last one the database took */
+  private missedDeadlines = 0
+  /** while closing: when the last replay must stop, leaving the rest in the journal */
+  private drainUntil: number | null = null
   /** the calls with writes in the journal, and how many each */
   private readonly journaledCalls = new Map<string, number>()
 
@@ -82,20 +93,38 @@ export class WebhookWriter {
     if (!this.databaseAway && !this.journaledCalls.has(write.callSid)) {
       try {
         await withDeadline(applyWebhookWrite(this.db, write, { live: true }), this.options.deadlineMs, `writing ${write.event}`)
+        this.missedDeadlines = 0
         return 'database'
       } catch (error) {
         if (!isUnavailable(error)) {
           await this.journal.quarantine({ id: write.id, at: this.clock().toISOString(), write }, errorMessage(error))
           throw error
         }
-        this.databaseAway = true
-        this.log.warn({ err: error, write: write.event }, 'the database is away: writes are journaled for replay')
+        this.noteFailure(error, write)
       }
     }
     await this.journal.append(write, this.clock())
     this.count(write.callSid, 1)
     this.scheduleReplay(this.options.retryMs)
     return 'journal'
+  }
+
+  /**
+   * A live write the database did not take now: journaled in any case, and the database known to
+   * be away when it is out of reach, or hangs (deadlines missed one after another); a single slow
+   * write or a lost race (a serialization failure) does not make the webhooks do without it.
+   */
+  private noteFailure(error: unknown, write: WebhookWrite): void {
+    const missed = error instanceof DeadlineError ? ++this.missedDeadlines : 0
+    if (isDatabaseAway(error) || missed >= HUNG_AFTER_MISSES) {
+      this.databaseAway = true
+      this.log.warn({ err: error, write: write.event }, 'the database is away: writes are journaled for replay')
+    } else {
+      this.log.info(
+        { err: error, write: write.event, callSid: write.callSid },
+        'a write did not reach the database in time: journaled',
+      )
+    }
   }
 
   /** Replays what is journaled now (also what the recovery loop does); for tests and shutdown. */
@@ -109,12 +138,20 @@ export class WebhookWriter {
   private async replayOnce(): Promise<void> {
     const result = await this.journal.replay((entries) => this.applyJournaled(entries), REPLAY_BATCH)
     if (result.applied > 0) this.log.info({ applied: result.applied, remaining: result.remaining }, 'journal replayed')
+    if (result.setAside > 0)
+      this.log.error(
+        { setAside: result.setAside },
+        'journaled writes in a format this release cannot read (written by a later one?) set aside in rejected.jsonl',
+      )
     if (result.remaining > 0) this.scheduleReplay(this.options.retryMs)
   }
 
   /** A batch the database took: it is back, and these calls have that much less journaled. */
   private async applyJournaled(entries: JournalEntry<WebhookWrite>[]): Promise<void> {
+    if (this.drainUntil !== null && Date.now() >= this.drainUntil)
+      throw new DeadlineError('closing: the rest stays in the journal')
     await this.applyBatch(entries)
+    this.missedDeadlines = 0
     if (this.databaseAway)
       this.log.warn({ journaled: this.journal.pending }, 'the database is back: new calls are written directly')
     this.databaseAway = false
@@ -129,7 +166,7 @@ export class WebhookWriter {
   private async applyBatch(entries: JournalEntry<WebhookWrite>[]): Promise<void> {
     const writes = entries.map((entry) => entry.write)
     try {
-      await withDeadline(applyWebhookWrites(this.db, writes), REPLAY_DEADLINE_MS, 'replaying the journal')
+      await withDeadline(applyWebhookWrites(this.db, writes), this.replayDeadline(), 'replaying the journal')
       return
     } catch (error) {
       // The database still away: stop here, keep the order, try again later.
@@ -137,7 +174,7 @@ export class WebhookWriter {
     }
     for (const entry of entries) {
       try {
-        await withDeadline(applyWebhookWrite(this.db, entry.write, { live: false }), REPLAY_DEADLINE_MS, 'replaying a write')
+        await withDeadline(applyWebhookWrite(this.db, entry.write, { live: false }), this.replayDeadline(), 'replaying a write')
       } catch (error) {
         if (isUnavailable(error)) throw error
         // Anything else will fail the same way every time: set it aside rather than block the rest.
@@ -162,10 +199,28 @@ export class WebhookWriter {
     this.timer.unref()
   }
 
+  /** A batch's deadline: a hung database's, or what is left of the time given to close. */
+  private replayDeadline(): number {
+    if (this.drainUntil === null) return REPLAY_DEADLINE_MS
+    return Math.max(1, Math.min(REPLAY_DEADLINE_MS, this.drainUntil - Date.now()))
+  }
+
+  /**
+   * Stops the recovery loop and, within DRAIN_MS, replays what the journal holds: a deploy or a
+   * scale-down should not leave writes on a machine's disk (lost with the machine, and replayed
+   * only when that machine starts again). What the database does not take in time stays journaled
+   * for the next start (a batch already under way may run past DRAIN_MS: the server's own bound on
+   * closing ends the process, and a batch cut short is replayed again, exactly once).
+   */
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
+    this.drainUntil = Date.now() + DRAIN_MS
     await this.replaying?.catch(() => {})
+    if (this.journal.pending > 0) {
+      await this.replay().catch((error: unknown) => this.log.warn({ err: error }, 'closing: the journal could not be replayed'))
+      if (this.journal.pending > 0) this.log.warn({ journaled: this.journal.pending }, 'closing with writes still journaled')
+    }
     await this.journal.close()
   }
 }
@@ -173,7 +228,7 @@ export class WebhookWriter {
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 async function webhookWriter(app: FastifyInstance, options: WriterOptions & { journalDir: string }) {
-  const journal = await Journal.open<WebhookWrite>(options.journalDir)
+  const journal = await Journal.open(options.journalDir, WEBHOOK_WRITE_FORMAT)
   const writer = new WebhookWriter(app.db, journal, app.log, options, app.clock, await journal.entries())
   app.decorate('writer', writer)
   app.addHook('onClose', () => writer.close())

@@ -1,11 +1,9 @@
 // Call records: created by the voice webhook, completed by the callbacks that follow, each fact
 // merged under a row lock so that duplicates and reordering always converge on the same record.
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { calls } from '../../db/schema.js'
-import type { Plan } from '../domain/call.js'
-import type { Outcome } from '../domain/outcome.js'
-import { resolveOutcome } from '../domain/outcome.js'
+import { type CallState, type Outcome, outcomeOnceDecided, resolveOutcome } from '../domain/outcome.js'
 
 export type CallRow = typeof calls.$inferSelect
 
@@ -37,8 +35,12 @@ export type CallFactsPatch = Partial<
  * Returns the updated record, or null when the call is unknown.
  */
 export async function mergeCallFacts(tx: Queryable, callSid: string, patch: CallFactsPatch): Promise<CallRow | null> {
-  const [current] = await tx.select().from(calls).where(eq(calls.callSid, callSid)).for('update')
-  if (!current) return null
+  const current = await lockCall(tx, callSid)
+  return current && saveCall(tx, withFacts(current, patch))
+}
+
+/** The record with the facts of a patch, and the outcome they give, whatever order they came in. */
+function withFacts(current: CallRow, patch: CallFactsPatch): CallRow {
   const merged = { ...current, ...withoutUndefined(patch) }
   // A status callback that arrived first must not be undone by an older dial fact, and talk time
   // only ever grows (the answered leg is the one that talked).
@@ -46,45 +48,64 @@ export async function mergeCallFacts(tx: Queryable, callSid: string, patch: Call
   merged.dialAttempts = Math.max(current.dialAttempts, patch.dialAttempts ?? 0)
   if (current.talkSeconds > 0 && patch.dialStatus !== undefined) merged.dialStatus = current.dialStatus
   if (current.agentId && patch.agentId === undefined) merged.agentId = current.agentId
-  merged.outcome = resolveOutcome({
-    decision: merged.decision as Plan['kind'] | typeof PENDING,
-    outcome: patch.outcome ?? current.outcome,
-    dialStatus: merged.dialStatus,
-    talkSeconds: merged.talkSeconds,
-    recordingUrl: merged.recordingUrl,
-    callStatus: merged.callStatus,
-  })
-  const { callSid: _, ...changes } = merged
+  merged.outcome = resolveOutcome({ ...stateOf(merged), outcome: patch.outcome ?? current.outcome })
+  return merged
+}
+
+function stateOf(call: CallRow): CallState {
+  return {
+    decision: call.decision as CallState['decision'],
+    outcome: call.outcome,
+    dialStatus: call.dialStatus,
+    talkSeconds: call.talkSeconds,
+    recordingUrl: call.recordingUrl,
+    callStatus: call.callStatus,
+  }
+}
+
+async function lockCall(tx: Queryable, callSid: string): Promise<CallRow | null> {
+  const [row] = await tx.select().from(calls).where(eq(calls.callSid, callSid)).for('update')
+  return row ?? null
+}
+
+async function saveCall(tx: Queryable, call: CallRow): Promise<CallRow | null> {
+  const { callSid, ...changes } = call
   const [row] = await tx.update(calls).set(changes).where(eq(calls.callSid, callSid)).returning()
   return row ?? null
 }
 
+/**
+ * The columns the voice webhook decides; the callbacks that follow fill in the rest. Both ways a
+ * voice write reaches the database (one statement live, a transaction otherwise) write these.
+ */
+export const VOICE_COLUMNS = [
+  'callSid',
+  'fromNumber',
+  'toNumber',
+  'startedAt',
+  'deskId',
+  'clientId',
+  'contractId',
+  'usageMonth',
+  'decision',
+  'outcome',
+] as const satisfies readonly (keyof CallRow)[]
+
 /** What a call record holds once the voice webhook decided. */
-export type VoiceCallRow = Pick<
-  typeof calls.$inferInsert,
-  | 'callSid'
-  | 'fromNumber'
-  | 'toNumber'
-  | 'startedAt'
-  | 'deskId'
-  | 'clientId'
-  | 'contractId'
-  | 'usageMonth'
-  | 'decision'
-  | 'outcome'
->
+export type VoiceCallRow = Required<Pick<typeof calls.$inferInsert, (typeof VOICE_COLUMNS)[number]>>
 
 /**
- * The voice webhook's record, applied late (from a journal): inserted, or completing the
- * placeholder that callbacks applied before it created; the outcome is derived again from all facts.
+ * The voice webhook's record: inserted, or completing the placeholder that callbacks applied
+ * before it created (the outcome then derived again from all the facts; the completed record is
+ * returned). A call already decided is left as it is: the first decision recorded stands.
  */
-export async function upsertVoiceCall(tx: Queryable, row: VoiceCallRow): Promise<void> {
-  const { callSid: _, ...decided } = row
-  await tx
-    .insert(calls)
-    .values(row)
-    .onConflictDoUpdate({ target: calls.callSid, set: decided, setWhere: sql`${calls.decision} = ${PENDING}` })
-  await mergeCallFacts(tx, row.callSid, {})
+export async function recordVoiceDecision(tx: Queryable, row: VoiceCallRow): Promise<CallRow | null> {
+  const [inserted] = await tx.insert(calls).values(row).onConflictDoNothing().returning({ callSid: calls.callSid })
+  if (inserted) return null
+  const placeholder = await lockCall(tx, row.callSid)
+  if (placeholder?.decision !== PENDING) return null
+  const outcome = outcomeOnceDecided(stateOf(placeholder), row.outcome)
+  return saveCall(tx, withFacts({ ...placeholder, ...row, outcome }, {}))
 }
 
 /** The decision of a call whose voice webhook has not reached the database yet. */

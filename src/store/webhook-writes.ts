@@ -2,16 +2,24 @@
 // once or, when the database is away, journaled and applied on its return. Applying a write is
 // idempotent: its id keys the call event it logs, in the same transaction as everything else it
 // writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
-import { and, eq, sql } from 'drizzle-orm'
+import { type Placeholder, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
+import type { JournalFormat } from '../journal.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
-import { type CallbackRequest, requestCallback } from './callbacks.js'
+import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callbacks.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
 import { localDate } from '../domain/contracts.js'
-import { type CallFactsPatch, findCall, mergeOrCreateCall, upsertVoiceCall } from './calls.js'
+import {
+  type CallFactsPatch,
+  VOICE_COLUMNS,
+  type VoiceCallRow,
+  findCall,
+  mergeOrCreateCall,
+  recordVoiceDecision,
+} from './calls.js'
 import { findDesk } from './desks.js'
 import { countTalk } from './usage.js'
 
@@ -67,12 +75,25 @@ export type WebhookWrite =
 export type VoiceWrite = Extract<WebhookWrite, { kind: 'voice' }>
 
 /**
+ * How webhook writes are journaled, across releases. Version 1 is WebhookWrite as above (lines
+ * journaled before formats had versions are version 1 too). A release that changes the shape of
+ * a write (renames a field, drops one, changes a kind) makes it version 2 and keeps a reader for
+ * version 1 that turns its writes into the new shape; one that only adds a kind or an optional
+ * field keeps the version. See docs/RELIABILITY.md, "A release and the journal".
+ */
+export const WEBHOOK_WRITE_FORMAT: JournalFormat<WebhookWrite> = {
+  version: 1,
+  readers: { 1: (write) => write as WebhookWrite },
+}
+
+/**
  * Applies a write; false when it had been applied already. `live` (answering the webhook, not
  * replaying a journal) lets the commonest write, an incoming call that owes no callback, take the
- * one-statement path.
+ * one-statement path when its call is not recorded yet (the common case); otherwise (a
+ * placeholder to complete, a duplicate) it takes the transaction like any other write.
  */
 export async function applyWebhookWrite(db: Database, write: WebhookWrite, options: { live: boolean }): Promise<boolean> {
-  if (options.live && write.kind === 'voice' && !write.callback) return recordVoiceCall(db, write)
+  if (options.live && write.kind === 'voice' && !write.callback && (await recordNewVoiceCall(db, write))) return true
   return db.transaction((tx) => applyInTransaction(tx, write))
 }
 
@@ -100,6 +121,22 @@ async function applyInTransaction(tx: Queryable, write: WebhookWrite): Promise<b
   return true
 }
 
+/** The call record a voice write makes: the one mapping of a voice write to its columns, for both paths. */
+function voiceCallRow(write: VoiceWrite): VoiceCallRow {
+  return {
+    callSid: write.callSid,
+    fromNumber: write.from,
+    toNumber: write.to,
+    startedAt: new Date(write.at),
+    deskId: write.deskId,
+    clientId: write.clientId,
+    contractId: write.contractId,
+    usageMonth: write.usageMonth,
+    decision: write.decision,
+    outcome: write.outcome,
+  }
+}
+
 async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise<void> {
   // A callback of a call whose voice webhook is not in the database yet (journaled on another
   // instance) creates a placeholder record, which the voice write completes when it arrives.
@@ -107,21 +144,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     mergeOrCreateCall(tx, write.callSid, patch, { from: write.params.From ?? '', to: write.params.To ?? '', at })
 
   switch (write.kind) {
-    case 'voice':
-      await upsertVoiceCall(tx, {
-        callSid: write.callSid,
-        fromNumber: write.from,
-        toNumber: write.to,
-        startedAt: at,
-        deskId: write.deskId,
-        clientId: write.clientId,
-        contractId: write.contractId,
-        usageMonth: write.usageMonth,
-        decision: write.decision,
-        outcome: write.outcome,
-      })
+    case 'voice': {
+      const completed = await recordVoiceDecision(tx, voiceCallRow(write))
+      if (completed) await completeCallbackRequest(tx, completed)
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
       return
+    }
     case 'dial': {
       const answered = write.talkSeconds > 0
       if (answered && write.contractId !== null && write.usageMonth) {
@@ -183,8 +211,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       const call = await merge({ recordingUrl: write.recordingUrl })
       if (call)
         await openCallback(tx, write.callSid, voicemailReason(call), at, {
-          recordingUrl: write.recordingUrl,
-          recordingSeconds: write.recordingSeconds ?? undefined,
+          recording: { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined },
         })
       return
     }
@@ -196,29 +223,34 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
 
 /**
  * Opens (or completes, with a recording) the call's callback request, due within the desk's
- * working hours (model clause: 24 working hours). A call whose desk is unknown owes none.
+ * working hours (model clause: 24 working hours). A call whose desk is unknown owes none. The
+ * reason is owed by the write, except with a recording, whose reason is derived from the record.
  */
 async function openCallback(
   tx: Queryable,
   callSid: string,
   reason: CallbackReason,
   at: Date,
-  recording: { recordingUrl?: string; recordingSeconds?: number | undefined } = {},
+  { recording }: { recording?: { recordingUrl: string; recordingSeconds: number | undefined } } = {},
 ): Promise<void> {
   const call = await findCall(tx, callSid)
   const deskId = call?.deskId ?? (call ? await deskOfNumber(tx, call.toNumber) : null)
   const desk = deskId ? await findDesk(tx, deskId) : null
   if (!call || !desk) return
-  await requestCallback(tx, {
-    callSid,
-    deskId: desk.id,
-    clientId: call.clientId,
-    fromNumber: call.fromNumber,
-    reason,
-    createdAt: at,
-    dueAt: callbackDue(desk, at),
-    ...recording,
-  })
+  await requestCallback(
+    tx,
+    {
+      callSid,
+      deskId: desk.id,
+      clientId: call.clientId,
+      fromNumber: call.fromNumber,
+      reason,
+      createdAt: at,
+      dueAt: callbackDue(desk, at),
+      ...recording,
+    },
+    { owed: !recording },
+  )
 }
 
 async function deskOfNumber(tx: Queryable, number: string): Promise<string | null> {
@@ -227,28 +259,21 @@ async function deskOfNumber(tx: Queryable, number: string): Promise<string | nul
 }
 
 /**
- * The incoming call's record and its event in one statement (data-modifying CTEs run exactly
- * once, all or nothing): one round trip where a transaction takes four, on the path where the
- * caller hears silence until it returns. Live only: a replayed voice write may have to complete a
- * placeholder, which the transaction path does.
+ * A new call's record and its event in one statement (data-modifying CTEs run exactly once, all or
+ * nothing): one round trip where a transaction takes four, on the path where the caller hears
+ * silence until it returns. The event is logged only with the record it inserted, so that a
+ * logged event always means an applied write: when the call is already there (a placeholder that
+ * callbacks created first, a duplicate), nothing is written and false sends the write to the
+ * transaction path, which completes the placeholder.
  */
-async function recordVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
+async function recordNewVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
   let insert = voiceInserts.get(db)
   if (!insert) voiceInserts.set(db, (insert = voiceInsert(db)))
   const rows = await insert.execute({
+    ...voiceCallRow(write),
     writeId: write.id,
-    callSid: write.callSid,
-    deskId: write.deskId,
-    fromNumber: write.from,
-    toNumber: write.to,
-    clientId: write.clientId,
-    contractId: write.contractId,
-    startedAt: new Date(write.at),
-    usageMonth: write.usageMonth,
-    decision: write.decision,
-    outcome: write.outcome,
     eventKind: write.event,
-    eventParams: write.params,
+    eventParams: JSON.stringify(write.params),
   })
   return rows.length > 0
 }
@@ -258,36 +283,19 @@ const voiceInserts = new WeakMap<Database, ReturnType<typeof voiceInsert>>()
 
 function voiceInsert(db: Database) {
   const p = (name: string) => sql.placeholder(name)
-  const record = db.$with('recorded_call').as(
-    db
-      .insert(calls)
-      .values({
-        callSid: p('callSid'),
-        deskId: p('deskId'),
-        fromNumber: p('fromNumber'),
-        toNumber: p('toNumber'),
-        clientId: p('clientId'),
-        contractId: p('contractId'),
-        startedAt: p('startedAt'),
-        usageMonth: p('usageMonth'),
-        decision: p('decision'),
-        outcome: p('outcome'),
-      })
-      .onConflictDoNothing()
-      .returning({ callSid: calls.callSid }),
+  const columns = Object.fromEntries(VOICE_COLUMNS.map((column) => [column, p(column)])) as Record<
+    (typeof VOICE_COLUMNS)[number],
+    Placeholder
+  >
+  const recorded = db
+    .$with('recorded_call')
+    .as(db.insert(calls).values(columns).onConflictDoNothing().returning({ callSid: calls.callSid, startedAt: calls.startedAt }))
+  // drizzle's insert … select wants every column, the serial id too: this one is written out.
+  const logged = db.$with('logged_event', { id: sql<number>`id`.as('id') }).as(
+    sql`insert into ${callEvents} (write_id, call_sid, kind, at, params)
+      select ${p('writeId')}, call_sid, ${p('eventKind')}, started_at, ${p('eventParams')}::jsonb from ${recorded}
+      on conflict (write_id) do nothing
+      returning id`,
   )
-  const logged = db.$with('logged_event').as(
-    db
-      .insert(callEvents)
-      .values({
-        writeId: p('writeId'),
-        callSid: p('callSid'),
-        kind: p('eventKind'),
-        at: p('startedAt'),
-        params: p('eventParams'),
-      })
-      .onConflictDoNothing({ target: callEvents.writeId })
-      .returning({ id: callEvents.id }),
-  )
-  return db.with(record, logged).select({ id: logged.id }).from(logged).prepare('record_voice_call')
+  return db.with(recorded, logged).select({ id: logged.id }).from(logged).prepare('record_new_voice_call')
 }

@@ -44,3 +44,15 @@ t.test('why a voicemail was left, from what the voice webhook decided', async (t
   t.equal(voicemailReason({ decision: 'dial', outcome: null }), 'no_answer', 'rung, nobody answered')
   t.equal(voicemailReason({ decision: 'pending', outcome: null }), 'no_answer', 'its voice webhook still in a journal')
 })
+
+t.test('the reason of a request opened before its call was decided, once it is', async (t) => {
+  const { reasonOnceDecided } = await import('../../src/domain/callback.js')
+  const closed = { decision: 'closed', outcome: 'closed_holiday', dialStatus: null }
+  t.equal(reasonOnceDecided('no_answer', closed), 'closed_holiday', 'a recording on a holiday: closed for it')
+  t.equal(reasonOnceDecided('no_answer', { ...closed, dialStatus: 'no-answer' }), 'no_answer', 'the on-call line rang unanswered')
+  t.equal(
+    reasonOnceDecided('no_agent', { decision: 'ask_overage', outcome: null, dialStatus: null }),
+    'no_agent',
+    'owed, it stands',
+  )
+})

@@ -1,6 +1,6 @@
 // resolveOutcome(): the same facts give the same outcome, in whatever order they arrived.
 import t from 'tap'
-import { type CallState, resolveOutcome } from '../../src/domain/outcome.js'
+import { type CallState, type Outcome, outcomeOnceDecided, resolveOutcome } from '../../src/domain/outcome.js'
 
 const state = (overrides: Partial<CallState>): CallState => ({
   decision: 'dial',
@@ -64,3 +64,31 @@ const cases: [what: string, facts: Partial<CallState>, outcome: string | null][]
 for (const [what, facts, outcome] of cases) {
   t.equal(resolveOutcome(state(facts)), outcome, `${what}: ${outcome ?? 'in progress'}`)
 }
+
+t.test('a decision reaching a placeholder keeps what a callback told, and nothing the placeholder derived', async (t) => {
+  const placeholder = (facts: Partial<CallState>) => state({ decision: 'pending', ...facts })
+  const cases: [what: string, facts: Partial<CallState>, decided: Outcome | null, outcome: Outcome | null][] = [
+    ['nothing known yet, a dial decision', {}, null, null],
+    [
+      'hung up (abandoned so far), then the decision: closed',
+      { outcome: 'abandoned', callStatus: 'completed' },
+      'closed_hours',
+      'closed_hours',
+    ],
+    ['answered so far, then a dial decision', { outcome: 'answered', talkSeconds: 30 }, null, null],
+    [
+      'the caller refused the overage, then the decision to ask',
+      { outcome: 'quota_refused', callStatus: 'completed' },
+      null,
+      'quota_refused',
+    ],
+    [
+      'failed so far (its status said so), then an unknown caller',
+      { outcome: 'failed', callStatus: 'failed' },
+      'unknown_caller',
+      'unknown_caller',
+    ],
+  ]
+  for (const [what, facts, decided, outcome] of cases)
+    t.equal(outcomeOnceDecided(placeholder(facts), decided), outcome, `${what}: ${outcome ?? 'derived again'}`)
+})

@@ -1,0 +1,44 @@
+// A release reads what the one before it journaled: lines exactly as the code before format
+// versions wrote them (test/fixtures/journal/version-1.jsonl, two whole calls: one answered, one
+// missed with a voicemail) are replayed into the database at start.
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import t from 'tap'
+import { callbacks, calls, usage } from '../../db/schema.js'
+import { testApp } from '../helpers/app.js'
+import { eachDatabase } from '../helpers/databases.js'
+import { deskFile } from '../helpers/desk.js'
+import { applyDeskFile } from '../../src/store/configuration.js'
+
+const VERSION_1 = new URL('../fixtures/journal/version-1.jsonl', import.meta.url).pathname
+
+eachDatabase(t, async (t, database) => {
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  // An instance stopped with these lines in its journal; the new release starts on its DATA_DIR.
+  const dataDir = mkdtempSync(join(tmpdir(), 'supportline-test-'))
+  t.teardown(() => import('node:fs').then(({ rmSync }) => rmSync(dataDir, { recursive: true, force: true })))
+  mkdirSync(join(dataDir, 'journal'))
+  copyFileSync(VERSION_1, join(dataDir, 'journal', 'current.jsonl'))
+  const { app } = await testApp(t, database, { env: { DATA_DIR: dataDir } })
+  t.equal(app.writer.journal.pending, 9, 'the nine lines are read')
+  await app.writer.replay()
+  t.equal(app.writer.journal.pending, 0, 'and replayed')
+
+  const record = async (callSid: string) => (await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0]
+  t.match(
+    await record('CA0000000000000000000000000000a001'),
+    { decision: 'dial', clientId: 'acme', outcome: 'answered', talkSeconds: 300, agentId: 'amina', callStatus: 'completed' },
+    'the answered call, complete',
+  )
+  t.match(
+    await record('CA0000000000000000000000000000a002'),
+    { decision: 'dial', clientId: 'acme', outcome: 'voicemail', dialStatus: 'no-answer', callStatus: 'completed' },
+    'the missed call with its voicemail',
+  )
+  const [request] = await database.db.select().from(callbacks).where(eq(callbacks.callSid, 'CA0000000000000000000000000000a002'))
+  t.match(request, { reason: 'no_answer', clientId: 'acme', recordingSeconds: 25 }, 'which is owed a call back')
+  const [month] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
+  t.match(month, { month: '2026-11', usedSeconds: 300, calls: 1 }, 'the talk counted once')
+})
