@@ -10,7 +10,9 @@ import { callbacks, calls, usage } from '../../db/schema.js'
 import { testApp } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskFile } from '../helpers/desk.js'
+import { Journal } from '../../src/journal.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
+import { WEBHOOK_WRITE_FORMAT } from '../../src/store/webhook-writes.js'
 
 const VERSION_1 = new URL('../fixtures/journal/version-1.jsonl', import.meta.url).pathname
 
@@ -21,8 +23,17 @@ eachDatabase(t, async (t, database) => {
   t.teardown(() => import('node:fs').then(({ rmSync }) => rmSync(dataDir, { recursive: true, force: true })))
   mkdirSync(join(dataDir, 'journal'))
   copyFileSync(VERSION_1, join(dataDir, 'journal', 'current.jsonl'))
+  // What the new release reads, before it starts (once started, it replays at once).
+  const journal = await Journal.open(join(dataDir, 'journal'), WEBHOOK_WRITE_FORMAT)
+  const entries = await journal.entries()
+  await journal.close()
+  t.equal(entries.length, 9, 'the nine lines are read')
+  t.same(
+    [...new Set(entries.map((entry) => entry.write.kind))].sort(),
+    ['dial', 'event', 'recording', 'status', 'voice', 'whisper-accepted'],
+    'as writes of the kinds they were',
+  )
   const { app } = await testApp(t, database, { env: { DATA_DIR: dataDir } })
-  t.equal(app.writer.journal.pending, 9, 'the nine lines are read')
   await app.writer.replay()
   t.equal(app.writer.journal.pending, 0, 'and replayed')
 
