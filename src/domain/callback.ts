@@ -31,10 +31,7 @@ export function callbackDue(
 }
 
 /** Why a voicemail was left, from what the voice webhook decided: closed (and why), nobody on duty, nobody answered. */
-export function voicemailReason(call: {
-  decision: string
-  outcome: string | null
-}): CallbackReason {
+export function voicemailReason(call: { decision: string; outcome: string | null }): CallbackReason {
   if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
   return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
 }

@@ -5,7 +5,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, configVersion, usage } from '../../db/schema.js'
-import type { AgentFacts, CallFacts, DeskFacts } from '../domain/call.js'
+import { type AgentFacts, type CallFacts, type DeskFacts, fallbackAgents } from '../domain/call.js'
 import { isUnavailable, withDeadline } from '../deadline.js'
 import { monthOf } from '../domain/quota.js'
 import { type CallerConfig, findCaller, loadAllCallers } from './clients.js'
@@ -114,7 +114,7 @@ export class CallFactsLoader {
           .filter((c) => c.deskId === desk.id)
           .map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: 0 })),
       },
-      agents: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
+      agents: fallbackAgents(numbers),
       from,
     }
   }
