@@ -96,7 +96,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -120,7 +119,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -139,7 +137,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/callbacks/:id/assign',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -159,7 +156,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/callbacks/:id/done',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],

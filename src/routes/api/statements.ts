@@ -108,7 +108,6 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/clients/:id/usage',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary: "One client's support time in a month, per contract (a client token: its own only)",
@@ -129,7 +128,6 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/clients/:id/statements/:month',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary:
