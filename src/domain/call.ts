@@ -11,7 +11,7 @@ import {
   hoursOn,
 } from './calendar/index.js'
 import { type ContractChange, termsOn } from './contract-terms.js'
-import { localDate } from './contracts.js'
+import { localDate } from './contract-overview.js'
 import type { DeskOptions, Templates } from './desk.js'
 import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, type LanguageTag, sayVoiceFor } from './language.js'
 import { type MessageKey, type MessageVars, message, speakDuration, spokenHolidayName } from './messages.js'

@@ -18,17 +18,17 @@ import {
   voicemailStep,
   whisperLines,
 } from '../../domain/call.js'
-import { localDate } from '../../domain/contracts.js'
+import { localDate } from '../../domain/contract-overview.js'
 import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
-import { type CallRow, findCall } from '../../store/calls.js'
+import { type CallRow, findCall } from '../../store/call-records.js'
 import type { CallerConfig } from '../../store/clients.js'
 import { agentsOnDuty } from '../../store/desks.js'
-import { usedSeconds } from '../../store/usage.js'
+import { usedSeconds } from '../../store/talk-counting.js'
 import type { WebhookWrite } from '../../store/webhook-writes.js'
 import {
   FINAL_CALL_STATUSES,
