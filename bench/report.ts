@@ -52,5 +52,5 @@ export function printTable(rows: readonly Row[]): void {
   })
   const table = [header, header.map(() => '---'), ...lines]
   const widths = header.map((_, i) => Math.max(...table.map((line) => line[i]!.length)))
-  console.log('\n| ' + table.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')).join(' |\n| ') + ' |')
+  console.log(`\n| ${table.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')).join(' |\n| ')} |`)
 }

@@ -1,6 +1,6 @@
 // What the load generator sends: signed incoming-call webhooks (a new CallSid each), whole calls
 // (voice, dial callback, status callback), and the manager API's reads.
-import { encodeCursor } from '../src/routes/api/calls.js'
+import { encodeCursor } from '../src/routes/shared/calls.js'
 import { type Params, newSid, payload, sign } from '../webhooks/index.js'
 import { HISTORY_END, registeredCalls } from './dataset.js'
 import type { Request } from './load.js'

@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import type { Closure, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
 import type { ContractChange } from '../src/domain/contract-terms.js'
+import { CALLBACK_REASONS } from '../src/domain/callback.js'
 import { OUTCOMES } from '../src/domain/outcome.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'
 
@@ -311,7 +312,7 @@ export const callbacks = pgTable(
     deskId: text().notNull(),
     clientId: text(),
     fromNumber: text().notNull(),
-    reason: text({ enum: ['no_answer', 'no_agent', 'closed_hours', 'closed_holiday'] }).notNull(),
+    reason: text({ enum: CALLBACK_REASONS }).notNull(),
     recordingUrl: text(),
     recordingSeconds: integer(),
     createdAt: createdAt(),

@@ -15,7 +15,7 @@ import { securityHeaders } from './plugins/security-headers.js'
 import webhookWriter from './plugins/webhook-writer.js'
 import { callRoutes } from './routes/api/calls.js'
 import { usageRoutes } from './routes/api/usage.js'
-import { deskRoutes } from './routes/api/desks.js'
+import { deskCalendarRoutes } from './routes/api/desk-calendar.js'
 import { agentRoutes } from './routes/api/agents.js'
 import { auditRoutes } from './routes/api/audit.js'
 import { callbackRoutes } from './routes/api/callbacks.js'
@@ -124,18 +124,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deadlines = options.deadlines ?? WEBHOOK_DEADLINES
   await app.register(webhookWriter, { journalDir: `${config.dataDir}/journal`, deadlineMs: deadlines.writeMs, retryMs: 1_000 })
   await app.register(twilioWebhooks, { readDeadlineMs: deadlines.readMs })
-  await app.register(callRoutes)
-  await app.register(usageRoutes)
-  await app.register(deskRoutes)
-  await app.register(statementRoutes)
-  await app.register(contractRoutes)
-  await app.register(callbackRoutes)
-  await app.register(configRoutes)
-  await app.register(deskConfigRoutes)
-  await app.register(agentRoutes)
-  await app.register(clientRoutes)
-  await app.register(tokenRoutes)
-  await app.register(auditRoutes)
+  // The manager API: every route under /api needs a token (or a dashboard session), checked once
+  // here for the whole scope; each route states which roles it serves (`config.roles`).
+  await app.register(async (api) => {
+    api.addHook('onRequest', api.authenticate)
+    for (const routes of [
+      callRoutes,
+      usageRoutes,
+      deskCalendarRoutes,
+      statementRoutes,
+      contractRoutes,
+      callbackRoutes,
+      configRoutes,
+      deskConfigRoutes,
+      agentRoutes,
+      clientRoutes,
+      tokenRoutes,
+      auditRoutes,
+    ])
+      await api.register(routes)
+  })
   // The manager dashboard: server-rendered pages with their own session cookie, headers and errors.
   await app.register(dashboardPages, { prefix: '/dashboard' })
   await app.register(rootRedirect)

@@ -275,7 +275,7 @@ export class TwilioEmulator {
     return decoded === `${this.options.accountSid}:${this.options.authToken}`
   }
 
-  private send(response: ServerResponse, status: number, body: unknown): void {
+  private send(response: ServerResponse, status: number, body: unknown): undefined {
     const json =
       status >= 400 && typeof body === 'object' && body !== null && 'code' in body
         ? { ...body, more_info: `https://www.twilio.com/docs/errors/${(body as ApiError).code}` }
@@ -284,15 +284,15 @@ export class TwilioEmulator {
     response.end(JSON.stringify(json))
   }
 
-  private notFound(response: ServerResponse, path: string): void {
+  private notFound(response: ServerResponse, path: string): undefined {
     this.send(response, 404, { status: 404, code: 20404, message: `The requested resource ${path} was not found` })
   }
 
-  private refuse(response: ServerResponse, code: number, message: string): void {
+  private refuse(response: ServerResponse, code: number, message: string): undefined {
     this.send(response, 400, { status: 400, code, message })
   }
 
-  private createCall(response: ServerResponse, form: URLSearchParams, key: string | string[] | undefined): void {
+  private createCall(response: ServerResponse, form: URLSearchParams, key: string | string[] | undefined): undefined {
     const idempotent = typeof key === 'string' ? `call:${key}` : null
     const earlier = idempotent ? this.byIdempotencyKey.get(idempotent) : undefined
     if (earlier) return this.send(response, 201, this.callJson(earlier as EmulatedCall))
@@ -346,7 +346,7 @@ export class TwilioEmulator {
     this.track(play)
   }
 
-  private createMessage(response: ServerResponse, form: URLSearchParams, key: string | string[] | undefined): void {
+  private createMessage(response: ServerResponse, form: URLSearchParams, key: string | string[] | undefined): undefined {
     const idempotent = typeof key === 'string' ? `message:${key}` : null
     const earlier = idempotent ? this.byIdempotencyKey.get(idempotent) : undefined
     if (earlier) return this.send(response, 201, this.messageJson(earlier as EmulatedMessage))

@@ -15,6 +15,7 @@ export const SPOKEN_MAX = 300
 
 // C0 controls and DEL, except tab, line feed and carriage return (a note may have lines).
 // NUL is the one Postgres refuses outright ("invalid byte sequence for encoding UTF8: 0x00").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 // A surrogate without its pair: not UTF-16 text, and no UTF-8 (nor a jsonb column) can hold it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

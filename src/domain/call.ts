@@ -1,7 +1,6 @@
 // The incoming-call decision: from the facts of a call (desk, caller, contracts, calendar, usage,
 // agents on duty) to a plan (data, not XML), in the order DESIGN.md fixes. Every branch of the
 // contract lives here, tested with plain values.
-import { DateTime } from 'luxon'
 import {
   type ContractTerms,
   type DeskCalendar,
@@ -12,6 +11,7 @@ import {
   hoursOn,
 } from './calendar/index.js'
 import { type ContractChange, termsOn } from './contract-terms.js'
+import { localDate } from './contract-overview.js'
 import type { DeskOptions, Templates } from './desk.js'
 import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, type LanguageTag, sayVoiceFor } from './language.js'
 import { type MessageKey, type MessageVars, message, speakDuration, spokenHolidayName } from './messages.js'
@@ -159,8 +159,8 @@ export function decide(facts: CallFacts, now: Date): Decision {
   const client = { client: caller.client.name }
   if (caller.client.suspended) return hangup('suspended', 'suspended', client)
 
-  const localDate = DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string
-  const contract = contractInForce(caller.contracts, localDate)
+  const today = localDate(now, desk.timezone)
+  const contract = contractInForce(caller.contracts, today)
   if (!contract) return hangup('no_contract', 'no_contract', client)
   const recorded = { ...base, contractId: contract.id, usageMonth: monthOf(now, desk.timezone) }
 
@@ -176,7 +176,7 @@ export function decide(facts: CallFacts, now: Date): Decision {
           })
         : status.reason === 'closure'
           ? speak('closed_closure', { ...client, closure: status.closure, nextOpening })
-          : speak('closed_hours', { ...client, hours: spokenHours(desk, localDate, language), nextOpening })
+          : speak('closed_hours', { ...client, hours: spokenHours(desk, today, language), nextOpening })
     return {
       ...recorded,
       plan: {
@@ -192,7 +192,7 @@ export function decide(facts: CallFacts, now: Date): Decision {
 
   let billed = false
   let greeting = speak('connecting', client)
-  const terms = termsOn(contract, contract.changes, localDate)
+  const terms = termsOn(contract, contract.changes, today)
   if (quotaUsedUp(terms.quotaSeconds, contract.usedSeconds)) {
     // INTERcom: beyond the monthly hours, assistance is billed case by case.
     if (terms.overage === 'refuse')
@@ -210,7 +210,7 @@ export function routeAfterAcceptance(facts: CallFacts, now: Date): Plan | null {
   const { desk, caller } = facts
   if (!desk || !caller) return null
   const speak = speaker(desk, languageOf(desk, caller))
-  const contract = contractInForce(caller.contracts, DateTime.fromJSDate(now, { zone: desk.timezone }).toISODate() as string)
+  const contract = contractInForce(caller.contracts, localDate(now, desk.timezone))
   const countInto = contract ? { contractId: contract.id, month: monthOf(now, desk.timezone) } : null
   return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak, countInto)
 }
@@ -317,6 +317,11 @@ export function contractInForce(contracts: readonly ContractFacts[], localDate: 
   return inForce[0] ?? null
 }
 
+/** The numbers that ring when the agents on duty cannot be known, as agents of their own. */
+export function fallbackAgents(numbers: readonly string[]): AgentFacts[] {
+  return numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number }))
+}
+
 /**
  * With no desk configuration at hand (the database away since the process started), the
  * numbers of FALLBACK_NUMBERS ring, so that a caller still reaches someone; nothing is counted.
@@ -328,7 +333,7 @@ export function fallbackPlan(numbers: readonly string[], callerId: string): Plan
     kind: 'dial',
     say: [{ text: message('fallback_connecting', language), language }],
     dial: {
-      targets: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
+      targets: fallbackAgents(numbers),
       ringSeconds: 25,
       whisper: true,
       callerId,

@@ -1,6 +1,14 @@
 // Callback requests: due within the desk's working hours (model clause: 24 working hours), late once past.
 import { type DeskCalendar, addWorkingTime } from './calendar/index.js'
 
+/**
+ * Why a request is owed a call back: nobody answered the agents' leg, nobody was on duty, the desk
+ * was closed by its hours, or by a holiday or closure. The one list: the schema, the store, the
+ * API and the dashboard's words are derived from it.
+ */
+export const CALLBACK_REASONS = ['no_answer', 'no_agent', 'closed_hours', 'closed_holiday'] as const
+export type CallbackReason = (typeof CALLBACK_REASONS)[number]
+
 export interface CallbackTiming {
   status: 'open' | 'done'
   dueAt: Date | null
@@ -23,10 +31,7 @@ export function callbackDue(
 }
 
 /** Why a voicemail was left, from what the voice webhook decided: closed (and why), nobody on duty, nobody answered. */
-export function voicemailReason(call: {
-  decision: string
-  outcome: string | null
-}): 'closed_holiday' | 'closed_hours' | 'no_agent' | 'no_answer' {
+export function voicemailReason(call: { decision: string; outcome: string | null }): CallbackReason {
   if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
   return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
 }
@@ -37,8 +42,8 @@ export function voicemailReason(call: {
  * a reason a callback owed stands (a leg that rang with nobody answering, a refusal to wait).
  */
 export function reasonOnceDecided(
-  reason: ReturnType<typeof voicemailReason>,
+  reason: CallbackReason,
   call: { decision: string; outcome: string | null; dialStatus: string | null },
-): ReturnType<typeof voicemailReason> {
+): CallbackReason {
   return reason === 'no_answer' && call.dialStatus === null ? voicemailReason(call) : reason
 }

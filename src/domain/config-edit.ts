@@ -251,8 +251,9 @@ export function agentsInFileOrder(agents: readonly AgentPositions[]): string[] {
   }
   for (const ring of byDesk.values()) {
     ring.sort((a, b) => a.position - b.position || a.id.localeCompare(b.id))
-    for (let i = 1; i < ring.length; i++) {
-      const [earlier, later] = [ring[i - 1]!.id, ring[i]!.id]
+    for (const [i, { id: later }] of ring.entries()) {
+      const earlier = ring[i - 1]?.id
+      if (earlier === undefined) continue
       if (after.get(earlier)?.has(later)) continue
       after.get(earlier)?.add(later)
       before.set(later, (before.get(later) ?? 0) + 1)

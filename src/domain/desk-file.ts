@@ -156,7 +156,9 @@ function checkReferences(file: DeskFile, ctx: z.RefinementCtx): void {
 
   file.desks.forEach((desk, d) => {
     claim(`desk:${desk.id}`, ['desks', d, 'id'], `desk id "${desk.id}"`)
-    desk.numbers.forEach((number, n) => claim(`number:${number}`, ['desks', d, 'numbers', n], `number ${number}`))
+    desk.numbers.forEach((number, n) => {
+      claim(`number:${number}`, ['desks', d, 'numbers', n], `number ${number}`)
+    })
   })
   const deskIds = new Set(file.desks.map((desk) => desk.id))
 
@@ -169,9 +171,9 @@ function checkReferences(file: DeskFile, ctx: z.RefinementCtx): void {
 
   file.clients.forEach((client, c) => {
     claim(`client:${client.id}`, ['clients', c, 'id'], `client id "${client.id}"`)
-    client.numbers.forEach(({ number }, n) =>
-      claim(`number:${number}`, ['clients', c, 'numbers', n, 'number'], `number ${number}`),
-    )
+    client.numbers.forEach(({ number }, n) => {
+      claim(`number:${number}`, ['clients', c, 'numbers', n, 'number'], `number ${number}`)
+    })
     client.contracts.forEach((contract, k) => {
       if (!deskIds.has(contract.desk)) duplicate(['clients', c, 'contracts', k, 'desk'], `unknown desk "${contract.desk}"`)
       claim(

@@ -4,7 +4,7 @@ import { z } from 'zod'
 
 /** A number as Twilio sends it in `From`: E.164 or null for withheld, SIP, client: and garbage. */
 export function normaliseCaller(raw: string | undefined): string | null {
-  if (!raw || raw[0] !== '+' || raw.length > 32) return null
+  if (raw?.[0] !== '+' || raw.length > 32) return null
   const parsed = parsePhoneNumberFromString(raw)
   return parsed?.isPossible() ? parsed.number : null
 }

@@ -1,6 +1,6 @@
 // Contracts: each one's period in force, quota and overage policy, and the notice deadlines coming
 // up (INTERcom: 12 months, renewed unless notice 3 months before the end), with a notice form.
-import type { ContractOverview } from '../domain/contracts.js'
+import type { ContractOverview } from '../domain/contract-overview.js'
 import type { ContractRecord } from '../store/contracts.js'
 import { addDays, daysBetween, formatDayShort, formatDuration } from './format.js'
 import { type Html, html } from './html.js'

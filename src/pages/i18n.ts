@@ -1,5 +1,6 @@
 // Every word of the dashboard, in French (the desk's language) and English, and how a request
 // chooses between them: ?lang= (remembered in a cookie), then the cookie, then Accept-Language.
+import type { CallbackReason } from '../domain/callback.js'
 import type { Outcome } from '../domain/outcome.js'
 import { type Lang, formatDuration } from './format.js'
 
@@ -101,7 +102,7 @@ const fr = {
       no_agent: 'aucun agent',
       closed_hours: 'hors horaires',
       closed_holiday: 'férié ou fermeture',
-    },
+    } satisfies Record<CallbackReason, string>,
     late: (by: string) => `en retard de ${by}`,
     allCallbacks: 'Toute la file des rappels',
   },
@@ -404,7 +405,7 @@ const en: Messages = {
       no_agent: 'no agent',
       closed_hours: 'outside hours',
       closed_holiday: 'holiday or closure',
-    },
+    } satisfies Record<CallbackReason, string>,
     late: (by) => `late by ${by}`,
     allCallbacks: 'The whole callback queue',
   },

@@ -2,7 +2,7 @@
 // message; and the small helpers pages share (links with query strings, the form token field).
 import type { Principal } from '../domain/access.js'
 import { type Html, attrs, html } from './html.js'
-import { type FlashKey, type Lang, type Messages } from './i18n.js'
+import type { FlashKey, Lang, Messages } from './i18n.js'
 
 export const HOME = '/dashboard'
 

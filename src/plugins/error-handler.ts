@@ -49,7 +49,7 @@ export type WebhookFallback = (request: FastifyRequest, reply: FastifyReply, err
  * Fields named as the desk file names them (body.clients[0].numbers[1].number, query.month); a key
  * that has no business there is named itself (body.colour), not the object holding it.
  */
-function validationFields(error: FastifyError): FieldProblem[] {
+export function validationFields(error: FastifyError): FieldProblem[] {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
   return (error.validation ?? []).flatMap((issue) => {
     const path = issue.instancePath

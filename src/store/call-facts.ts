@@ -5,8 +5,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, configVersion, usage } from '../../db/schema.js'
-import type { AgentFacts, CallFacts, DeskFacts } from '../domain/call.js'
+import { type AgentFacts, type CallFacts, type DeskFacts, fallbackAgents } from '../domain/call.js'
 import { isUnavailable, withDeadline } from '../deadline.js'
+import { normaliseCaller } from '../domain/phone.js'
 import { monthOf } from '../domain/quota.js'
 import { type CallerConfig, findCaller, loadAllCallers } from './clients.js'
 import { currentConfigVersion } from './config-version.js'
@@ -20,6 +21,11 @@ export interface IncomingCallKey {
   /** From as Twilio gave it */
   rawFrom: string
   now: Date
+}
+
+/** The key of a call as a webhook's To and From give it, at `now`. */
+export function incomingCallKey(params: { To: string; From: string }, now: Date): IncomingCallKey {
+  return { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
 }
 
 /** Straight from the tables, no snapshot: for the rarer callbacks, and the fallback of the loader. */
@@ -108,13 +114,8 @@ export class CallFactsLoader {
     const numbers = [...new Set([...desk.options.fallbackNumbers, ...fallbackNumbers])]
     return {
       desk,
-      caller: caller && {
-        client: caller.client,
-        contracts: caller.contracts
-          .filter((c) => c.deskId === desk.id)
-          .map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: 0 })),
-      },
-      agents: numbers.map((number, index) => ({ id: `fallback-${index + 1}`, name: 'fallback', number })),
+      caller: caller && callerOnDesk(caller, desk.id, () => 0),
+      agents: fallbackAgents(numbers),
       from,
     }
   }
@@ -163,6 +164,20 @@ function liveFactsQuery(db: Database) {
     .prepare('call_facts_live')
 }
 
+const contractsOnDesk = (caller: CallerConfig, deskId: string) =>
+  caller.contracts.filter((contract) => contract.deskId === deskId)
+
+/** A caller as a call on this desk sees it: its client, and its contracts with the desk with their month's usage. */
+function callerOnDesk(caller: CallerConfig, deskId: string, usedSeconds: (contractId: number) => number): CallFacts['caller'] {
+  return {
+    client: caller.client,
+    contracts: contractsOnDesk(caller, deskId).map(({ deskId: _, ...contract }) => ({
+      ...contract,
+      usedSeconds: usedSeconds(contract.id),
+    })),
+  }
+}
+
 /** The snapshot's facts for this call, with the live ones, and the configuration version they were read at. */
 async function liveFacts(
   query: ReturnType<typeof liveFactsQuery>,
@@ -171,7 +186,7 @@ async function liveFacts(
 ): Promise<{ version: number; facts: CallFacts }> {
   const desk = snapshot.desks.byNumber.get(call.to) ?? null
   const caller = desk && call.from ? (snapshot.callers.get(call.from) ?? null) : null
-  const contracts = desk && caller ? caller.contracts.filter((contract) => contract.deskId === desk.id) : []
+  const contracts = desk && caller ? contractsOnDesk(caller, desk.id) : []
   const [row] = await query.execute({
     month: desk ? monthOf(call.now, desk.timezone) : '',
     contractIds: contracts.map((contract) => contract.id),
@@ -185,10 +200,7 @@ async function liveFacts(
     version,
     facts: {
       desk,
-      caller: caller && {
-        client: caller.client,
-        contracts: contracts.map(({ deskId: _, ...contract }) => ({ ...contract, usedSeconds: used.get(contract.id) ?? 0 })),
-      },
+      caller: caller && callerOnDesk(caller, desk.id, (contractId) => used.get(contractId) ?? 0),
       agents: row.agents,
       from: call.from ?? call.rawFrom,
     },

@@ -8,10 +8,10 @@ import type { JournalFormat } from '../journal.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
-import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callbacks.js'
+import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callback-opening.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
-import { localDate } from '../domain/contracts.js'
+import { localDate } from '../domain/contract-overview.js'
 import {
   type CallFactsPatch,
   VOICE_COLUMNS,
@@ -19,9 +19,9 @@ import {
   findCall,
   mergeOrCreateCall,
   recordVoiceDecision,
-} from './calls.js'
+} from './call-records.js'
 import { findDesk } from './desks.js'
-import { countTalk } from './usage.js'
+import { countTalk } from './talk-counting.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
 export type CallbackReason = CallbackRequest['reason']
@@ -268,7 +268,10 @@ async function deskOfNumber(tx: Queryable, number: string): Promise<string | nul
  */
 async function recordNewVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
   let insert = voiceInserts.get(db)
-  if (!insert) voiceInserts.set(db, (insert = voiceInsert(db)))
+  if (!insert) {
+    insert = voiceInsert(db)
+    voiceInserts.set(db, insert)
+  }
   const rows = await insert.execute({
     ...voiceCallRow(write),
     writeId: write.id,

@@ -3,7 +3,7 @@ import t from 'tap'
 import { countOf, dayOrdinal, HOUR_NOUN, hourName, MINUTE_NOUN, yearWords } from '../../src/domain/messages/ar-numbers.js'
 
 const hours = ['الواحدة', 'الثانية', 'الثالثة', 'الرابعة', 'الخامسة', 'السادسة', 'السابعة', 'الثامنة', 'التاسعة', 'العاشرة']
-hours.forEach((name, index) => t.equal(hourName(index + 1), name, `hour ${index + 1} is ${name}`))
+for (const [index, name] of hours.entries()) t.equal(hourName(index + 1), name, `hour ${index + 1} is ${name}`)
 t.equal(hourName(11), 'الحادية عشرة')
 t.equal(hourName(12), 'الثانية عشرة')
 

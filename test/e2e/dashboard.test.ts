@@ -17,11 +17,10 @@ import { TEST_AUTH_TOKEN, TestClock, testConfig, TEST_DEADLINES } from '../helpe
 import { CALLERS, DESK_NUMBER, seedDesk } from '../helpers/dashboard.js'
 import { type Kind, freshDatabase, kinds } from '../helpers/databases.js'
 import { deskFile } from '../helpers/desk.js'
+import { AMINA, KARIM } from '../fixtures/intercom.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const NOW = '2026-11-28T10:00:00+01:00'
-const AMINA = '+213550000001'
-const KARIM = '+213550000002'
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/screenshots/', import.meta.url).pathname : null
 
 // A real browser drives two runs (PGlite and Postgres), 10 to 15 s each alone: more than tap's

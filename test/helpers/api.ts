@@ -7,9 +7,10 @@ import type { DeskFile } from '../../src/domain/desk-file.js'
 import { createToken, revokeToken } from '../../src/store/tokens.js'
 import { TEST_ADMIN_TOKEN } from './app.js'
 import { type DeskApp, deskApp } from './desk.js'
+import { DESK, SATURDAY_10H } from '../fixtures/intercom.js'
 
-export const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
-export const DESK_NUMBER = '+21321000000'
+export { SATURDAY_10H }
+export const DESK_NUMBER = DESK
 export const ACME_CALLER = '+213661000001'
 export const ATLAS_CALLER = '+213770000001'
 

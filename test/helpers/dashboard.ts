@@ -7,8 +7,9 @@ import { findDesk } from '../../src/store/desks.js'
 import { type Twilio, newSid, payload } from '../../webhooks/index.js'
 import { type CallScript, playCall } from '../../webhooks/simulator.js'
 import type { TestClock } from './app.js'
+import { DESK } from '../fixtures/intercom.js'
 
-export const DESK_NUMBER = '+21321000000'
+export const DESK_NUMBER = DESK
 export const CALLERS = {
   acme: '+213661000001',
   acme2: '+213661000002',

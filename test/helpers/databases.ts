@@ -79,9 +79,15 @@ async function newPostgresDatabase(t: Test, template?: string): Promise<string> 
 
 const require = createRequire(import.meta.url)
 
-/** The migration files' fingerprint: a change to any of them makes new templates. */
+/**
+ * What test databases add to the migrations: a guard that fails any transaction writing the
+ * configuration without bumping its version (see the file).
+ */
+const CONFIG_GUARD = new URL('./config-guard.sql', import.meta.url)
+
+/** The migration files' fingerprint, and the guard's: a change to any of them makes new templates. */
 const migrationsHash = memo(async () => {
-  const hash = createHash('sha256')
+  const hash = createHash('sha256').update(await readFile(CONFIG_GUARD))
   const files = (await readdir(migrationsFolder, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
@@ -152,6 +158,7 @@ const pgliteTemplate = memo(async () => {
   let tarball: Uint8Array
   try {
     await migrate(drizzle({ client }), { migrationsFolder })
+    await client.exec(await readFile(CONFIG_GUARD, 'utf8'))
     for (const statement of statements) await client.exec(statement)
     tarball = new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer())
   } finally {
@@ -187,6 +194,12 @@ const postgresTemplate = memo(async () => {
       const handle = await openDatabase({ url: databaseUrl(building), max: 1 })
       try {
         await handle.migrate()
+        const guard = postgres(databaseUrl(building), { max: 1, onnotice: () => {} })
+        try {
+          await guard.unsafe(await readFile(CONFIG_GUARD, 'utf8')).simple()
+        } finally {
+          await guard.end()
+        }
       } finally {
         await handle.close()
       }

@@ -172,7 +172,7 @@ export function bodyPaths(
   out: (string | number)[][] = [],
 ): (string | number)[][] {
   if (path.length > 0) out.push(path)
-  if (Array.isArray(value)) value.forEach((item, index) => bodyPaths(item, [...path, index], out))
+  if (Array.isArray(value)) for (const [index, item] of value.entries()) bodyPaths(item, [...path, index], out)
   else if (value !== null && typeof value === 'object')
     for (const [key, item] of Object.entries(value)) bodyPaths(item, [...path, key], out)
   return out

@@ -64,7 +64,7 @@ async function flagsOf(dovecot: Dovecot, t: Test, folder = 'INBOX'): Promise<Map
   try {
     const flags = new Map<string, Set<string>>()
     const status = await client.status(folder, { messages: true })
-    if (status && status.messages) {
+    if (status !== false && status.messages) {
       for (const m of await client.fetchAll('1:*', { envelope: true, flags: true })) {
         flags.set(m.envelope?.messageId ?? '', m.flags ?? new Set())
       }

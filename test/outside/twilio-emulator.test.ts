@@ -11,14 +11,10 @@ import { TEST_ADMIN_TOKEN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from '../helpers/a
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp } from '../helpers/desk.js'
 import { startReceiver } from '../helpers/receiver.js'
+import { ACME, AMINA, DESK, KARIM, YACINE } from '../fixtures/intercom.js'
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`
 const TOKEN = 'emulated-auth-token'
-const DESK = '+21321000000'
-const AMINA = '+213550000001'
-const KARIM = '+213550000002'
-const YACINE = '+213550000003'
-const ACME = '+213661000001'
 
 async function emulator(
   t: Test,

@@ -6,10 +6,10 @@ import { validateRequest } from 'twilio/lib/webhooks/webhooks.js'
 import { TwilioRestError, createTwilioRest } from '../../src/outside/twilio-rest.js'
 import { TwilioEmulator } from '../../webhooks/twilio-emulator.js'
 import { startReceiver } from '../helpers/receiver.js'
+import { DESK } from '../fixtures/intercom.js'
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`
 const TOKEN = 'emulated-auth-token'
-const DESK = '+21321000000'
 const AGENT = '+213550000001'
 const CLIENT = '+213661000001'
 

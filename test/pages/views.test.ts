@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import type { Role } from '../../src/domain/access.js'
 import type { Holiday } from '../../src/domain/calendar/index.js'
-import type { ContractOverview } from '../../src/domain/contracts.js'
+import type { ContractOverview } from '../../src/domain/contract-overview.js'
 import { calendarPage, occurrencesOf } from '../../src/pages/calendar-page.js'
 import { type CallbacksView, callbacksPage } from '../../src/pages/callbacks-page.js'
 import { callsPage } from '../../src/pages/calls-page.js'

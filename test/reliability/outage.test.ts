@@ -15,9 +15,8 @@ import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, WEBHOOK_DEADLINES, testApp } from '..
 import { createPostgresDatabase, freshDatabase } from '../helpers/databases.js'
 import { deskFile } from '../helpers/desk.js'
 import { TcpProxy } from '../helpers/tcp-proxy.js'
+import { ACME, DESK } from '../fixtures/intercom.js'
 
-const DESK = '+21321000000'
-const ACME = '+213661000001'
 const BUDGET_MS = 2_000
 
 t.test('needs a real Postgres', { skip: !process.env.TEST_DATABASE_URL && 'TEST_DATABASE_URL is not set' }, async (t) => {

@@ -8,9 +8,7 @@ import { playCall } from '../../webhooks/simulator.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
-
-const DESK = '+21321000000'
-const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
+import { DESK, SATURDAY_10H } from '../fixtures/intercom.js'
 
 eachDatabase(t, async (t, database) => {
   const { app, clock, twilio } = await deskApp(t, database, { at: SATURDAY_10H })

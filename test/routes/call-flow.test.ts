@@ -7,11 +7,9 @@ import { newSid, payload } from '../../webhooks/index.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { eachDatabase, freshDatabase, kinds } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
+import { ACME, DESK, SATURDAY_10H } from '../fixtures/intercom.js'
 
-const DESK = '+21321000000'
-const ACME = '+213661000001'
 const ATLAS = '+213770000001'
-const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 
 eachDatabase(t, async (t, database) => {
   const {

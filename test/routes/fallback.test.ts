@@ -6,13 +6,10 @@ import { newSid, payload } from '../../webhooks/index.js'
 import { playCall, readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp } from '../helpers/desk.js'
+import { ACME, DESK, SATURDAY_10H, STRANGER } from '../fixtures/intercom.js'
 
-const DESK = '+21321000000'
-const ACME = '+213661000001'
 const NUMIDIA = '+213661000003' // suspended
-const STRANGER = '+213699999999'
 const SPARE = '+33600000001'
-const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 
 const spoken = (verbs: Verb[]): string =>
   verbs.map((verb) => [verb.name === 'Say' ? verb.text : '', spoken(verb.children)].join(' ')).join(' ')

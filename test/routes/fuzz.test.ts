@@ -46,8 +46,9 @@ const weirdValue = fc.oneof(
     'NaN',
     '99999999999',
     'completed',
-    'CA' + 'f'.repeat(32),
+    `CA${'f'.repeat(32)}`,
     '<Response/>',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection attempt, sent as text
     '${x}',
     '%00',
   ),

@@ -7,10 +7,7 @@ import { newSid, payload } from '../../webhooks/index.js'
 import { readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp } from '../helpers/desk.js'
-
-const DESK = '+21321000000'
-const ACME = '+213661000001'
-const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
+import { ACME, DESK, SATURDAY_10H } from '../fixtures/intercom.js'
 
 const said = (verbs: Verb[]): string =>
   verbs

@@ -12,11 +12,9 @@ import { readTwiml } from '../../webhooks/simulator.js'
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, testApp } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
+import { ACME, DESK, SATURDAY_10H } from '../fixtures/intercom.js'
 
-const DESK = '+21321000000'
-const ACME = '+213661000001'
 const DJURDJURA = '+213555000001'
-const SATURDAY_10H = '2026-11-28T10:00:00+01:00'
 
 const said = (xml: string) =>
   readTwiml(xml)

@@ -5,9 +5,7 @@ import { listCalls } from '../../src/store/call-log.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp } from '../helpers/desk.js'
-
-const DESK = '+21321000000'
-const ACME = '+213661000001'
+import { ACME, DESK } from '../fixtures/intercom.js'
 
 eachDatabase(t, async (t, database) => {
   const {

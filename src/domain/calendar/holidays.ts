@@ -44,7 +44,8 @@ function startOf(override: HolidayOverride): DayNumber {
   return start
 }
 
-function decide(base: Occurrence, override: HolidayOverride | undefined): Decided | null {
+/** An occurrence as the latest decision about it leaves it: as estimated, confirmed, moved, or removed (null). */
+function withManagersDecision(base: Occurrence, override: HolidayOverride | undefined): Decided | null {
   if (override === undefined) return base
   const record = { by: override.by, at: override.at }
   switch (override.action) {
@@ -97,7 +98,7 @@ function decidedOccurrences(country: Country | null, year: number, overrides: re
     for (const around of [year - 1, year, year + 1]) {
       for (const base of occurrencesStartingIn(country, around)) {
         seen.add(base.id)
-        const occurrence = decide(base, latest.get(base.id))
+        const occurrence = withManagersDecision(base, latest.get(base.id))
         if (occurrence !== null) decided.push(occurrence)
       }
     }

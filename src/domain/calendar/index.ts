@@ -40,6 +40,6 @@ export {
   type Window,
 } from './desk-calendar.js'
 export { addWorkingTime, workingTimeBetween } from './working-time.js'
-export { contractStanding, type ContractStanding, type ContractTerms } from './contract.js'
+export { contractStanding, type ContractStanding, type ContractTerms } from './contract-periods.js'
 export type { SeasonBound, SeasonOccurrence, SeasonStatus } from './seasons.js'
 export { describeHours, describeNextOpening, formatClock, type Language, type SpokenSeason } from './spoken-hours.js'

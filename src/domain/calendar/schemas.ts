@@ -81,9 +81,9 @@ export const timeRangeSchema = z.string().superRefine((text, ctx) => {
 /** The first pair of overlapping intervals of one day, as the message the schemas report. */
 function findOverlap(texts: readonly string[]): string | null {
   const ranges = texts.map((text) => ({ text, ...parseTimeRange(text) })).sort((a, b) => a.start - b.start)
-  for (let i = 1; i < ranges.length; i++) {
-    const [previous, current] = [ranges[i - 1]!, ranges[i]!]
-    if (current.start < previous.end) return `"${previous.text}" overlaps "${current.text}"`
+  for (const [i, current] of ranges.entries()) {
+    const previous = ranges[i - 1]
+    if (previous && current.start < previous.end) return `"${previous.text}" overlaps "${current.text}"`
   }
   return null
 }

@@ -25,14 +25,15 @@ function cyclicRuns(days: readonly number[]): number[][] {
   for (const first of days) {
     if (inGroup.has((first + 6) % 7)) continue
     const run = [first]
-    while (inGroup.has((run[run.length - 1]! + 1) % 7)) run.push((run[run.length - 1]! + 1) % 7)
+    for (let next = (first + 1) % 7; inGroup.has(next); next = (next + 1) % 7) run.push(next)
     runs.push(run)
   }
   return runs
 }
 
 function hoursPhrase(ranges: readonly Range[], words: SpokenCalendar): string {
-  if (ranges.length === 1 && ranges[0]!.start === 0 && ranges[0]!.end === DAY_MINUTES) return words.aroundTheClock
+  const [only, ...others] = ranges
+  if (others.length === 0 && only?.start === 0 && only.end === DAY_MINUTES) return words.aroundTheClock
   return words.list(ranges.map((range) => words.span(range.start, range.end)))
 }
 

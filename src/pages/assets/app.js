@@ -1,7 +1,6 @@
 // supportline dashboard niceties; every page works without this script.
 // 1. A form with data-confirm asks before it is sent.
 // 2. A page with data-refresh reloads itself every N seconds, unless someone is using a field.
-'use strict'
 
 document.addEventListener('submit', (event) => {
   const form = event.target

@@ -17,7 +17,6 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/agents/:id/duty',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['configuration'],

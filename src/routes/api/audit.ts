@@ -20,7 +20,6 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/audit',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['audit'],

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { instantInYears, text } from '../../domain/boundary.js'
-import { isLate } from '../../domain/callback.js'
+import { CALLBACK_REASONS, isLate } from '../../domain/callback.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import {
   type CallbackChange,
@@ -41,7 +41,7 @@ const callbackItem = z.object({
   clientId: z.string().nullable(),
   clientName: z.string().nullable(),
   from: z.string(),
-  reason: z.enum(['no_answer', 'no_agent', 'closed_hours', 'closed_holiday']),
+  reason: z.enum(CALLBACK_REASONS),
   recordingUrl: z.string().nullable(),
   recordingSeconds: z.number().nullable(),
   createdAt: z.string(),
@@ -96,7 +96,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -120,7 +119,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -139,7 +137,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/callbacks/:id/assign',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],
@@ -159,7 +156,6 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/callbacks/:id/done',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['callbacks'],

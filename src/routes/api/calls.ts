@@ -2,28 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientScope } from '../../domain/access.js'
-import { instantInYears, text } from '../../domain/boundary.js'
 import { OUTCOMES } from '../../domain/outcome.js'
 import { e164Schema } from '../../domain/phone.js'
 import { AppError, notFound } from '../../errors.js'
-import { type CallLogItem, type Cursor, eachCall, getCall, listCalls } from '../../store/call-log.js'
-import { prefersCsv, sendCsv } from './csv.js'
-import { authProblems, idParam, isoDate } from './schemas.js'
-
-/** A call's SID as a path names it: text the database can hold (the log's own SIDs are Twilio's). */
-export const callSidParam = text(64)
-
-export const cursorSchema = z.string().transform((value, ctx): Cursor => {
-  const [at, callSid] = Buffer.from(value, 'base64url').toString('utf8').split('|')
-  const startedAt = new Date(at ?? '')
-  if (!callSid || !callSidParam.safeParse(callSid).success || !instantInYears(startedAt)) {
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
-    return z.NEVER
-  }
-  return { startedAt, callSid }
-})
-export const encodeCursor = (cursor: Cursor) =>
-  Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
+import { eachCall, getCall, listCalls } from '../../store/call-log.js'
+import { prefersCsv, sendCsv } from '../shared/csv.js'
+import { CSV_COLUMNS, callItem, callSidParam, cursorSchema, encodeCursor, serialise, serialiseEach } from '../shared/calls.js'
+import { authProblems, idParam, isoDate, limitParam } from './schemas.js'
 
 const callsQuery = z.object({
   client: idParam.optional(),
@@ -38,61 +23,14 @@ const callsQuery = z.object({
   caller: e164Schema.optional().describe("the caller's number"),
   from: isoDate.optional().describe("first day, in the desk's time zone"),
   to: isoDate.optional().describe("last day (inclusive), in the desk's time zone"),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: limitParam,
   cursor: cursorSchema.optional().describe('nextCursor of the previous page'),
 })
-
-const callItem = z.object({
-  callSid: z.string(),
-  desk: z.string().nullable(),
-  from: z.string(),
-  to: z.string(),
-  clientId: z.string().nullable(),
-  contractId: z.number().nullable(),
-  outcome: z.enum(OUTCOMES).nullable().describe('null while the call is in progress'),
-  decision: z.string(),
-  startedAt: z.string(),
-  endedAt: z.string().nullable(),
-  talkSeconds: z.number(),
-  durationSeconds: z.number().nullable(),
-  agentId: z.string().nullable(),
-  onCall: z.boolean(),
-  overageAccepted: z.boolean(),
-  overageSeconds: z.number().describe("seconds of this call beyond the month's quota"),
-  recordingUrl: z.string().nullable(),
-})
-
-function serialise(item: CallLogItem): z.infer<typeof callItem> {
-  return { ...item, startedAt: item.startedAt.toISOString(), endedAt: item.endedAt?.toISOString() ?? null }
-}
-
-export async function* serialiseEach(items: AsyncIterable<CallLogItem>) {
-  for await (const item of items) yield serialise(item)
-}
-
-export const CSV_COLUMNS = [
-  'callSid',
-  'desk',
-  'from',
-  'to',
-  'clientId',
-  'outcome',
-  'startedAt',
-  'endedAt',
-  'talkSeconds',
-  'overageSeconds',
-  'durationSeconds',
-  'agentId',
-  'onCall',
-  'overageAccepted',
-  'recordingUrl',
-] as const
 
 export const callRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/calls',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['calls'],
         summary: 'The call log, newest first (Accept: text/csv streams every matching call as CSV)',
@@ -127,7 +65,6 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/calls/:callSid',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['calls'],
         summary: 'One call, with every webhook it received and its counted talk',

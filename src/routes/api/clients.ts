@@ -40,7 +40,6 @@ export const clientRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/clients/:id/suspension',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       serializerCompiler: serialiseAsIs,
       schema: {
@@ -60,7 +59,6 @@ export const clientRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/clients/:id/numbers',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       serializerCompiler: serialiseAsIs,
       schema: {
@@ -80,7 +78,6 @@ export const clientRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/clients/:id/numbers/:number',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags,

@@ -58,7 +58,6 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
     app.get(
       path,
       {
-        onRequest: app.authenticate,
         config: { roles: MANAGE },
         serializerCompiler: serialiseAsIs,
         schema: {
@@ -73,7 +72,6 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
     app.get(
       `${path}/:id`,
       {
-        onRequest: app.authenticate,
         config: { roles: MANAGE },
         serializerCompiler: serialiseAsIs,
         schema: { tags, summary: `One active ${noun}, as in the desk file`, params, response: { 200: schema, ...authProblems } },
@@ -84,7 +82,6 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
     app.post(
       path,
       {
-        onRequest: app.authenticate,
         config: { roles: ADMIN },
         serializerCompiler: serialiseAsIs,
         schema: {
@@ -104,7 +101,6 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
     app.put(
       `${path}/:id`,
       {
-        onRequest: app.authenticate,
         config: { roles: ADMIN },
         serializerCompiler: serialiseAsIs,
         schema: {
@@ -127,7 +123,6 @@ export function entityRoutes<S extends Section>(spec: EntitySpec<S>): FastifyPlu
     app.delete(
       `${path}/:id`,
       {
-        onRequest: app.authenticate,
         config: { roles: ADMIN },
         schema: {
           tags,
@@ -150,7 +145,6 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/config',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       serializerCompiler: serialiseAsIs,
       schema: {
@@ -168,7 +162,6 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/config',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       bodyLimit: DESK_FILE_LIMIT,
       schema: {

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { addContract, removeContract, replaceContract } from '../../domain/config-edit.js'
-import { type ContractOverview, contractOverview, localDate, noticeDueBy } from '../../domain/contracts.js'
+import { type ContractOverview, contractOverview, localDate, noticeDueBy } from '../../domain/contract-overview.js'
 import { contractSchema } from '../../domain/desk-file.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import { type ContractRecord, contractIdOf, findContract, listContracts, recordNotice } from '../../store/contracts.js'
@@ -75,7 +75,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/contracts',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['contracts'],
@@ -105,7 +104,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/contracts/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['contracts'],
@@ -123,7 +121,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/contracts/:id/notice',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['contracts'],
@@ -152,7 +149,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/clients/:id/contracts',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['contracts'],
@@ -175,7 +171,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/contracts/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['contracts'],
@@ -197,7 +192,6 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/contracts/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['contracts'],

@@ -7,7 +7,7 @@ import { notFound } from '../../errors.js'
 import { findClient } from '../../store/clients.js'
 import { loadStatement } from '../../store/statements.js'
 import { currentUsageMonth, usageForMonth } from '../../store/usage-report.js'
-import { prefersCsv, sendCsv } from './csv.js'
+import { prefersCsv, sendCsv } from '../shared/csv.js'
 import { assertSeesClient } from './principal.js'
 import { authProblems, idParam, month } from './schemas.js'
 import { usageItem } from './usage.js'
@@ -108,7 +108,6 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/clients/:id/usage',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary: "One client's support time in a month, per contract (a client token: its own only)",
@@ -129,7 +128,6 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/clients/:id/statements/:month',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary:

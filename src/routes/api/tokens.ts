@@ -32,7 +32,6 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/tokens',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['tokens'],
@@ -59,7 +58,6 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/tokens',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['tokens'],
@@ -73,7 +71,6 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/tokens/:id',
     {
-      onRequest: app.authenticate,
       config: { roles: ADMIN },
       schema: {
         tags: ['tokens'],

@@ -24,7 +24,6 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/usage',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['usage'],
         summary: "Support time used per contract in a month (the desk's local month)",

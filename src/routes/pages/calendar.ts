@@ -20,7 +20,7 @@ import { fieldErrors } from '../../domain/desk-file.js'
 import { AppError, invalidField, notFound } from '../../errors.js'
 import { type CalendarEntryRow, calendarPage } from '../../pages/calendar-page.js'
 import { localYearOf } from '../../pages/format.js'
-import { localDate } from '../../domain/contracts.js'
+import { localDate } from '../../domain/contract-overview.js'
 import type { FlashKey } from '../../pages/i18n.js'
 import { HOME, canManage } from '../../pages/layout.js'
 import {

@@ -1,7 +1,7 @@
 // The contracts page (admins and managers, as in the API) and the client's notice, recorded from it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { contractOverview, localDate } from '../../domain/contracts.js'
+import { contractOverview, localDate } from '../../domain/contract-overview.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import { contractsPage } from '../../pages/contracts-page.js'
 import { HOME } from '../../pages/layout.js'

@@ -8,7 +8,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { adminFingerprint, csrfTokenOf, sameSecret, sessionIdOf } from '../../domain/sessions.js'
-import { AppError, type FieldProblem } from '../../errors.js'
+import { AppError } from '../../errors.js'
+import { validationFields } from '../../plugins/error-handler.js'
 import { chooseLanguage, messagesFor } from '../../pages/i18n.js'
 import { HOME, href } from '../../pages/layout.js'
 import { errorPage } from '../../pages/error-page.js'
@@ -172,12 +173,7 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
     return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
-    const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')
-    const fields: FieldProblem[] = (error.validation ?? []).map((issue) => ({
-      field: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-      message: issue.message ?? 'is invalid',
-    }))
-    return sendHtml(reply, errorPage(ctx, { status: 400, message: t[400], fields }), 400)
+    return sendHtml(reply, errorPage(ctx, { status: 400, message: t[400], fields: validationFields(error) }), 400)
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
   if (status >= 500) request.log.error({ err: error }, 'dashboard page failed')

@@ -18,17 +18,17 @@ import {
   voicemailStep,
   whisperLines,
 } from '../../domain/call.js'
-import { localDate } from '../../domain/contracts.js'
+import { localDate } from '../../domain/contract-overview.js'
 import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { normaliseCaller } from '../../domain/phone.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
-import { CallFactsLoader } from '../../store/call-facts.js'
-import { type CallRow, findCall } from '../../store/calls.js'
+import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
+import { type CallRow, findCall } from '../../store/call-records.js'
 import type { CallerConfig } from '../../store/clients.js'
 import { agentsOnDuty } from '../../store/desks.js'
-import { usedSeconds } from '../../store/usage.js'
+import { usedSeconds } from '../../store/talk-counting.js'
 import type { WebhookWrite } from '../../store/webhook-writes.js'
 import {
   FINAL_CALL_STATUSES,
@@ -112,7 +112,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
   app.post('/webhooks/twilio/voice', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
     const params = request.body
     const now = app.clock()
-    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const key = incomingCallKey(params, now)
     const live = await read(() => callFacts.load(key), 'loading the call facts')
     const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
     const decision = decide(facts, now)
@@ -232,7 +232,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const params = request.body
     const now = app.clock()
     const accepted = params.Digits === '1'
-    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const key = incomingCallKey(params, now)
     const facts =
       (await read(() => callFacts.load(key), 'loading the call facts')) ??
       callFacts.degradedFacts(key, app.config.fallbackNumbers)
@@ -315,7 +315,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const params = request.body
     const now = app.clock()
     request.log.warn({ errorCode: params.ErrorCode }, 'Twilio called the fallback URL')
-    const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+    const key = incomingCallKey(params, now)
     const facts = callFacts.degradedFacts(key, app.config.fallbackNumbers)
     const plan = (facts.desk ? decide(facts, now).plan : null) ?? fallbackPlan(app.config.fallbackNumbers, params.From)
     return twiml(reply, plan ? renderPlan(plan) : sayThenHangup([apology()]))

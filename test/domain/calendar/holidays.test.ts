@@ -252,7 +252,7 @@ t.test('a holiday added by hand is named by its first day and a readable slug of
   t.equal(manualHolidayId('Grève générale', '2026-12-08'), 'manual-2026-12-08-greve-generale', 'accents dropped, not split')
   t.equal(manualHolidayId("  Fête de l'Aïd (observée) ", '2027-03-10'), 'manual-2027-03-10-fete-de-l-aid-observee')
   t.equal(
-    manualHolidayId('x'.repeat(39) + ' y', '2027-01-01'),
+    manualHolidayId(`${'x'.repeat(39)} y`, '2027-01-01'),
     `manual-2027-01-01-${'x'.repeat(39)}`,
     'cut at 40, no dangling dash',
   )

@@ -17,7 +17,12 @@ eachDatabase(t, async (t, database) => {
   await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
   // The app as the server builds it, its logs (at the most talkative level) kept to be read.
   let logs = ''
-  const stream = new Writable({ write: (chunk, _encoding, done) => ((logs += String(chunk)), done()) })
+  const stream = new Writable({
+    write: (chunk, _encoding, done) => {
+      logs += String(chunk)
+      done()
+    },
+  })
   const clock = new TestClock()
   const logger = loggerOptions('trace')
   if (typeof logger !== 'object') throw new Error('the logger options are an object')

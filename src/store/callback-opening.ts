@@ -3,14 +3,14 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { callbacks } from '../../db/schema.js'
-import { reasonOnceDecided } from '../domain/callback.js'
+import { type CallbackReason, reasonOnceDecided } from '../domain/callback.js'
 
 export interface CallbackRequest {
   callSid: string
   deskId: string
   clientId: string | null
   fromNumber: string
-  reason: 'no_answer' | 'no_agent' | 'closed_hours' | 'closed_holiday'
+  reason: CallbackReason
   createdAt: Date
   dueAt: Date | null
   recordingUrl?: string | undefined

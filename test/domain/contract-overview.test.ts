@@ -1,6 +1,6 @@
 // A contract as managers read it, with plain values: the period in force, its end, the notice deadline.
 import t from 'tap'
-import { contractOverview, localDate, noticeDueBy } from '../../src/domain/contracts.js'
+import { contractOverview, localDate, noticeDueBy } from '../../src/domain/contract-overview.js'
 
 const OVERVIEWS: [today: string, terms: Parameters<typeof contractOverview>[0], expected: object][] = [
   [

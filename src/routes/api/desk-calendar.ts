@@ -67,7 +67,7 @@ const entrySchema = z.object({ id: z.number(), entry: z.record(z.string(), z.unk
 
 const local = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISO() as string
 
-export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
+export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
   async function deskOr404(id: string): Promise<DeskFacts> {
     const desk = await findDesk(app.db, id)
     if (!desk) throw notFound(`Desk ${id}`)
@@ -78,7 +78,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/desks/:id/status',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['calendar'],
         summary: 'Open or closed at an instant (now by default), why, and the next opening',
@@ -111,7 +110,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/desks/:id/holidays',
     {
-      onRequest: app.authenticate,
       schema: {
         tags: ['calendar'],
         summary: "The year's public holidays, estimated, confirmed or added by hand",
@@ -158,7 +156,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.route({
       method,
       url,
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: { tags: ['calendar'], summary, params: holidayParams, response: { 200: decided, ...authProblems } },
       handler: async (request) => {
@@ -172,7 +169,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/desks/:id/holidays/:holidayId/move',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
@@ -198,7 +194,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/desks/:id/holidays',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
@@ -234,7 +229,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.get(
       path,
       {
-        onRequest: app.authenticate,
         schema: {
           tags: ['calendar'],
           summary: `The ${kind}s managers added (the desk file's are in the configuration)`,
@@ -252,7 +246,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       path,
       {
-        onRequest: app.authenticate,
         config: { roles: MANAGE },
         schema: {
           tags: ['calendar'],
@@ -275,7 +268,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
     app.delete(
       `${path}/:entryId`,
       {
-        onRequest: app.authenticate,
         config: { roles: MANAGE },
         schema: {
           tags: ['calendar'],
@@ -297,7 +289,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/desks/:id/closed-now',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
@@ -317,7 +308,6 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/desks/:id/closed-now',
     {
-      onRequest: app.authenticate,
       config: { roles: MANAGE },
       schema: {
         tags: ['calendar'],
