@@ -55,7 +55,7 @@ export function callTable(
     return html`<tr${attrs({ 'data-call': call.callSid })}>
       <td class="lead"><a href="${HOME}/calls/${call.callSid}" title="${t.details}">${when}</a></td>
       <td class="lead">${client}</td>
-      <td class="num" data-label="${t.caller}">${call.from}</td>
+      <td class="num later" data-label="${t.caller}">${call.from}</td>
       <td>${outcomeBadge(ctx, call.outcome, call.onCall)}</td>
       ${options.compact ? '' : html`<td class="num" data-label="${t.talk}">${call.talkSeconds > 0 ? formatDuration(call.talkSeconds) : ctx.t.dash}</td><td${attrs({ 'data-label': agent ? t.agent : null })}>${agent}</td>`}
     </tr>`

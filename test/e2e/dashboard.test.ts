@@ -244,7 +244,10 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
     t.match(csv, new RegExp(`${first},intercom,\\+213661000001,\\+21321000000,acme,answered`), 'the simulated call is in it')
     await page.click(`tr[data-call="${first}"] a`)
     t.match(await page.textContent('h1'), /Détail d'un appel/)
-    t.ok(await page.isVisible('text=dial'), 'its webhooks are listed')
+    t.ok(await page.isVisible('code.token:text("dial")'), 'its webhooks are listed')
+    t.match(await page.textContent('dl.facts'), /Décision\s*Transmis aux agents/, 'what was decided, in words')
+    t.match(await page.textContent('table.legs'), /novembre 2026/, 'the month counted, in words')
+    t.equal(await page.isVisible('details.params dl'), false, "Twilio's parameters are folded")
     await shoot(page, shots, 'call')
   })
 
@@ -260,6 +263,10 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
     t.match(await page.textContent('h1'), /Contracts/, 'in English, remembered for the next pages')
     await page.click('nav.nav a[href="/dashboard"]')
     t.match(await page.textContent('h1'), /Today/)
+    // One way of writing times on the page: the hours' own ("9:30 am", "12 pm"), never "12:00".
+    const status = (await page.textContent('section.status')) ?? ''
+    t.match(status, /Closes at 12\spm[\s\S]*9:30\sam to 12\spm/, 'the closing time as the hours say it')
+    t.notMatch(status, /\d:\d\d(?!\s[ap]m)/, 'and no 24-hour time beside them')
     await page.click('a.lang')
   })
 
@@ -312,7 +319,7 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
   // Every page as every role sees it, in both languages, at two phone widths and a laptop's. The
   // pages do not depend on the database kind (the steps above check the data on both): PGlite only.
   if (kind === 'pglite')
-    await t.test('no page scrolls sideways, for any role, in French and English, at 360, 390 and 1366 px', async (t) => {
+    await t.test('no page scrolls sideways, for any role, in French and English, at 360, 390, 820 and 1366 px', async (t) => {
       const started = Date.now()
       const tokens = await Promise.all(
         (['admin', 'manager', 'client'] as const).map(async (role) => ({

@@ -3,8 +3,8 @@
 // it stands, with every <details> opened first, so folded forms are measured too.
 import type { Page } from 'playwright-core'
 
-/** A phone (360 and 390 px, the common widths) and a laptop. */
-export const WIDTHS = [360, 390, 1366] as const
+/** Two phones (360 and 390 px, the common widths), a tablet upright (820 px: two columns of half-width cards) and a laptop. */
+export const WIDTHS = [360, 390, 820, 1366] as const
 
 /**
  * The one exception: what is visually hidden (a 1 px box clipped to nothing, for screen readers:
