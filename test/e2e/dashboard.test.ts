@@ -1,7 +1,9 @@
 // The dashboard in a real browser: headless Chromium (Debian's package) against the real app on a
 // real port. A manager signs in, sees a simulated call appear, takes an agent off duty and hears
 // the next call route without them, confirms a holiday, adds an exceptional opening, exports the call
-// log, assigns a callback and closes it; screenshots of each page are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+// log, assigns a callback and closes it; then every page, as an admin, a manager and a client, in
+// French and English, is measured at phone, tablet and laptop widths: nothing may scroll sideways.
+// Screenshots of each page, desktop and phone, are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -35,8 +37,9 @@ const PHONE_SHOTS: Record<string, string> = {
   '/dashboard/contracts': 'contracts',
 }
 
-// A real browser drives two runs (PGlite and Postgres), 10 to 15 s each alone: more than tap's
-// default 30 s on a busy machine.
+// A real browser drives two runs (PGlite and Postgres), 10 to 15 s each alone, and the PGlite one
+// ends with the sweep of every page (about 20 s): more than tap's default 30 s (60 to 70 s in all
+// on a busy two-core machine).
 t.setTimeout(120_000)
 
 /** CI=true (or any value but false/0), as CI services and .ci/run set it. */
