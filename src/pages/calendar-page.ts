@@ -2,9 +2,9 @@
 // confirm, move or remove one, add one; the closures and the exceptional openings, to add or remove.
 import type { Closure, Holiday, Opening } from '../domain/calendar/index.js'
 import type { DeskSummary } from '../store/dashboard.js'
-import { formatDateTime, formatDayRange, formatDayShort } from './format.js'
+import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './format.js'
 import { type Html, html } from './html.js'
-import { HOME, type PageContext, csrfField, href, layout } from './layout.js'
+import { HOME, type PageContext, csrfField, dateHint, href, layout } from './layout.js'
 import { deskPicker } from './parts.js'
 
 /** One holiday occurrence: the dates of an Eid (three items sharing an id) read as one row. */
@@ -90,7 +90,7 @@ function holidayActions(ctx: PageContext, view: CalendarView, occurrence: Occurr
           occurrence.status !== 'manual'
             ? html`<details class="move"><summary>${t.move}</summary>
             <form method="post" action="${action('move')}" class="inline">${hidden}
-              <label>${t.moveStart}<input type="date" name="start" value="${occurrence.first}" required></label>
+              <label>${t.moveStart} ${dateHint(ctx)}<input type="date" name="start" value="${occurrence.first}" required></label>
               <label>${t.moveDays}<input type="number" name="days" value="${occurrence.days}" min="1" max="31" required></label>
               <button type="submit">${t.move}</button>
             </form></details>`
@@ -116,11 +116,13 @@ function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence
     ? html`<span class="badge badge-muted" data-status="removed">${t.removed}</span>`
     : html`<span class="badge badge-${STATUS_TONE[occurrence.status]}" data-status="${occurrence.status}">${t.statuses[occurrence.status]}</span>`
   // A removed holiday has no way back from here (nor in the API): adding a holiday closes the day again.
-  const actions = view.canManage ? html`<td>${occurrence.removed ? '' : holidayActions(ctx, view, occurrence)}</td>` : ''
+  const actions = view.canManage
+    ? html`<td class="full">${occurrence.removed ? '' : holidayActions(ctx, view, occurrence)}</td>`
+    : ''
   const classes = [past ? 'past' : '', occurrence.removed ? 'removed' : ''].filter(Boolean).join(' ')
   return html`<tr class="${classes}" data-holiday="${occurrence.id}">
-    <td>${formatDayRange(occurrence.first, occurrence.last, ctx.lang)}${occurrence.movedFrom ? html`<br><small class="muted">${t.movedFrom(formatDayShort(occurrence.movedFrom, ctx.lang))}</small>` : ''}</td>
-    <td>${occurrence.removed ? html`<s>${occurrence.name}</s>` : occurrence.name}</td>
+    <td class="lead">${formatDayRange(occurrence.first, occurrence.last, ctx.lang)}${occurrence.movedFrom ? html`<br><small class="muted">${t.movedFrom(formatDayShort(occurrence.movedFrom, ctx.lang))}</small>` : ''}</td>
+    <td class="lead">${occurrence.removed ? html`<s>${occurrence.name}</s>` : occurrence.name}</td>
     <td>${status}${decided}</td>
     ${actions}
   </tr>`
@@ -132,10 +134,16 @@ function addHolidayForm(ctx: PageContext, view: CalendarView): Html {
       <form method="post" action="${HOME}/calendar/holidays" class="filters">
         ${hiddenFields(ctx, view)}
         <label>${t.holidayName}<input name="name" required maxlength="200"></label>
-        <label>${t.moveStart}<input type="date" name="start" required></label>
+        <label>${t.moveStart} ${dateHint(ctx)}<input type="date" name="start" required></label>
         <label>${t.moveDays}<input type="number" name="days" value="1" min="1" max="31" required></label>
         <div class="actions"><button type="submit">${t.addHoliday}</button></div>
       </form></details>`
+}
+
+/** "09:30-12:00" → "9 h 30 – 12 h", "9:30 am – 12 pm": the page's one way of writing times. */
+function hoursRange(range: string, lang: PageContext['lang']): string {
+  const [from = '', to = ''] = range.split('-')
+  return `${formatHhMm(from, lang)}\u00a0\u2013 ${formatHhMm(to, lang)}`
 }
 
 /** Who added an entry and when, or that it comes from the desk file. */
@@ -156,13 +164,14 @@ function removeCell<T extends Closure | Opening>(
     row.entryId === null
       ? ''
       : html`<form method="post" action="${HOME}/calendar/${kind}/${row.entryId}/remove" class="inline">${hiddenFields(ctx, view)}<button type="submit" class="secondary">${ctx.t.calendar.remove}</button></form>`
-  return html`<td>${form}</td>`
+  return html`<td class="full">${form}</td>`
 }
 
 function closureWhen(ctx: PageContext, closure: Closure): string {
   const t = ctx.t.calendar
   const days = formatDayRange(closure.start, closure.end ?? closure.start, ctx.lang)
-  const hours = closure.from || closure.to ? t.fromTo(closure.from ?? '00:00', closure.to ?? '24:00') : t.allDay
+  const clock = (time: string) => formatHhMm(time, ctx.lang)
+  const hours = closure.from || closure.to ? t.fromTo(clock(closure.from ?? '00:00'), clock(closure.to ?? '24:00')) : t.allDay
   return `${days}, ${hours}${closure.yearly ? ` (${t.yearly})` : ''}`
 }
 
@@ -170,9 +179,9 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
   const rows = view.closures.map(
     (row) => html`<tr>
-      <td>${closureWhen(ctx, row.item)}</td>
-      <td>${row.item.name}</td>
-      <td>${sourceOf(ctx, view, row)}</td>
+      <td class="lead">${closureWhen(ctx, row.item)}</td>
+      <td class="lead">${row.item.name}</td>
+      <td data-label="${t.closureSource}">${sourceOf(ctx, view, row)}</td>
       ${removeCell(ctx, view, 'closures', row)}
     </tr>`,
   )
@@ -181,8 +190,8 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
       <form method="post" action="${HOME}/calendar/closures" class="filters">
         ${hiddenFields(ctx, view)}
         <label>${t.closureName}<input name="name" required maxlength="200"></label>
-        <label>${t.closureStart}<input type="date" name="start" required></label>
-        <label>${t.closureEnd}<input type="date" name="end"></label>
+        <label>${t.closureStart} ${dateHint(ctx)}<input type="date" name="start" required></label>
+        <label>${t.closureEnd} ${dateHint(ctx)}<input type="date" name="end"></label>
         <label>${t.closureFrom}<input type="time" name="from"></label>
         <label>${t.closureTo}<input type="time" name="to"></label>
         <div class="actions"><button type="submit">${t.addClosure}</button></div>
@@ -192,7 +201,7 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
     <h2 id="closures-title">${t.closures}</h2>
     ${
       view.closures.length
-        ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.closureWhen}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+        ? html`<div class="table-wrap"><table class="closures cards"><thead><tr><th scope="col">${t.closureWhen}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
         : html`<p class="muted">${t.noClosures}</p>`
     }
     ${form}
@@ -204,10 +213,10 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
   const { openings } = view
   const rows = openings.map(
     (row) => html`<tr data-opening="${row.entryId ?? ''}">
-      <td>${formatDayRange(row.item.date, row.item.end ?? row.item.date, ctx.lang)}</td>
-      <td class="num">${row.item.hours.map((range) => range.replace('-', '\u2013')).join(', ')}</td>
+      <td class="lead">${formatDayRange(row.item.date, row.item.end ?? row.item.date, ctx.lang)}</td>
+      <td class="lead">${row.item.hours.map((range) => hoursRange(range, ctx.lang)).join(', ')}</td>
       <td>${row.item.name ?? html`<span class="muted">—</span>`}</td>
-      <td>${sourceOf(ctx, view, row)}</td>
+      <td data-label="${t.closureSource}">${sourceOf(ctx, view, row)}</td>
       ${removeCell(ctx, view, 'openings', row)}
     </tr>`,
   )
@@ -215,8 +224,8 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
     ? html`<details class="add"><summary>${t.addOpening}</summary>
       <form method="post" action="${HOME}/calendar/openings" class="filters">
         ${hiddenFields(ctx, view)}
-        <label>${t.closureStart}<input type="date" name="date" required></label>
-        <label>${t.closureEnd}<input type="date" name="end"></label>
+        <label>${t.closureStart} ${dateHint(ctx)}<input type="date" name="date" required></label>
+        <label>${t.closureEnd} ${dateHint(ctx)}<input type="date" name="end"></label>
         <label>${t.hours}<input name="hours" value="${view.usualHours}" required maxlength="200" placeholder="09:30-12:00, 13:15-16:00" aria-describedby="opening-hours-help"></label>
         <label>${t.openingName}<input name="name" maxlength="200"></label>
         <div class="actions"><button type="submit">${t.addOpening}</button></div>
@@ -227,7 +236,7 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
     <h2 id="openings-title">${t.openings}</h2>
     ${
       openings.length
-        ? html`<div class="table-wrap"><table class="openings"><thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.hours}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+        ? html`<div class="table-wrap"><table class="openings cards"><thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.hours}</th><th scope="col">${t.closureName}</th><th scope="col">${t.closureSource}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
         : html`<p class="muted">${t.noOpenings}</p>`
     }
     ${form}
@@ -254,7 +263,7 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
       ${occurrences.some((o) => o.status === 'estimated' && !o.removed) ? html`<p class="help">${t.estimatedHelp}</p>` : ''}
       ${
         occurrences.length
-          ? html`<div class="table-wrap"><table class="holidays">
+          ? html`<div class="table-wrap"><table class="holidays cards">
           <thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.name}</th><th scope="col">${t.status}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead>
           <tbody>${occurrences.map((occurrence) => holidayRow(ctx, view, occurrence))}</tbody>
         </table></div>`

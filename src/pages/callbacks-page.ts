@@ -31,22 +31,22 @@ export interface CallbacksView {
 const secondsBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
 
 function dueCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
-  if (!callback.dueAt) return html`<td class="muted">${ctx.t.callbacks.noDue}</td>`
+  if (!callback.dueAt) return html`<td class="muted lead">${ctx.t.callbacks.noDue}</td>`
   const late = isLate(callback, ctx.now)
     ? html`<br><small class="late" data-late>${ctx.t.today.late(formatDelay(secondsBetween(callback.dueAt, ctx.now), ctx.lang))}</small>`
     : ''
-  return html`<td class="num">${formatDateTime(callback.dueAt, view.desk.timezone, ctx.lang)}${late}</td>`
+  return html`<td class="num lead">${formatDateTime(callback.dueAt, view.desk.timezone, ctx.lang)}${late}</td>`
 }
 
 function callerCell(ctx: PageContext, callback: CallbackItem): Html {
-  return html`<td>${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber}</small></td>`
+  return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber}</small></td>`
 }
 
 function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
   const voicemail = callback.recordingSeconds
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''
-  return html`<td>${ctx.t.today.callbackReason[callback.reason]}${voicemail}
+  return html`<td data-label="${ctx.t.today.reason}">${ctx.t.today.callbackReason[callback.reason]}${voicemail}
     <br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a></td>`
 }
 
@@ -59,7 +59,7 @@ function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackI
           : ''
       }`
     : html`<span class="muted">${t.unassigned}</span>`
-  return html`<td${attrs({ 'data-assigned': callback.assignedTo ?? '' })}><span class="cell-label">${t.assignedTo} </span>${who}</td>`
+  return html`<td${attrs({ 'data-assigned': callback.assignedTo ?? '', 'data-label': t.assignedTo })}>${who}</td>`
 }
 
 function assignForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
@@ -97,7 +97,7 @@ function openCard(ctx: PageContext, view: CallbacksView): Html {
       ${callerCell(ctx, callback)}
       ${reasonCell(ctx, callback)}
       ${assignedCell(ctx, view, callback)}
-      <td class="callback-actions">${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
+      <td class="callback-actions full">${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
     </tr>`,
   )
   const pager =
@@ -112,7 +112,7 @@ function openCard(ctx: PageContext, view: CallbacksView): Html {
     ${
       view.open.length
         ? html`<p>${t.summary(view.counts.open, view.counts.late)}</p>
-    <div class="table-wrap"><table class="callbacks">
+    <div class="table-wrap"><table class="callbacks cards">
       <thead><tr><th scope="col">${ctx.t.today.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${ctx.t.today.reason}</th><th scope="col">${t.assignedTo}</th><th scope="col"><span class="visually-hidden">${t.assign}, ${ctx.t.today.markDone}</span></th></tr></thead>
       <tbody>${rows}</tbody>
     </table></div>
@@ -131,18 +131,18 @@ function doneCard(ctx: PageContext, view: CallbacksView): Html {
         ? html`<br><small class="late">${t.doneLate(formatDelay(secondsBetween(callback.dueAt, callback.doneAt), ctx.lang))}</small>`
         : ''
     return html`<tr${attrs({ 'data-callback': callback.id })}>
-      <td class="num">${callback.doneAt ? formatDateTime(callback.doneAt, zone, ctx.lang) : ctx.t.dash}${lateBy}</td>
+      <td class="num lead">${callback.doneAt ? formatDateTime(callback.doneAt, zone, ctx.lang) : ctx.t.dash}${lateBy}</td>
       ${callerCell(ctx, callback)}
       ${reasonCell(ctx, callback)}
-      <td><span class="cell-label">${t.doneBy} </span>${callback.doneBy ?? ctx.t.dash}</td>
-      <td class="note">${callback.note ?? ''}</td>
+      <td data-label="${t.doneBy}">${callback.doneBy ?? ctx.t.dash}</td>
+      <td class="note full">${callback.note ?? ''}</td>
     </tr>`
   })
   return html`<section class="card" aria-labelledby="done-title">
     <h2 id="done-title">${t.doneTitle}</h2>
     ${
       view.done.length
-        ? html`<div class="table-wrap"><table class="callbacks callbacks-done">
+        ? html`<div class="table-wrap"><table class="callbacks callbacks-done cards">
       <thead><tr><th scope="col">${t.doneAt}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${ctx.t.today.reason}</th><th scope="col">${t.doneBy}</th><th scope="col">${t.note}</th></tr></thead>
       <tbody>${rows}</tbody>
     </table></div>`

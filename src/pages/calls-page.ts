@@ -2,9 +2,9 @@
 import { OUTCOMES, type Outcome } from '../domain/outcome.js'
 import type { CallLogItem } from '../store/call-log.js'
 import type { DeskSummary, NamedEntry } from '../store/dashboard.js'
-import { formatDateTime, formatDuration } from './format.js'
+import { formatDateTime, formatDuration, formatMonth } from './format.js'
 import { type Html, attrs, html } from './html.js'
-import { HOME, type PageContext, href, layout } from './layout.js'
+import { HOME, type PageContext, dateHint, href, layout } from './layout.js'
 import { type Directory, callTable, outcomeBadge, zoneOf } from './parts.js'
 
 export interface CallFilters {
@@ -46,8 +46,8 @@ function filterForm(ctx: PageContext, view: CallsView): Html {
         : ''
     }
     <label>${t.outcome}<select name="outcome">${option('', t.allOutcomes, !filters.outcome)}${OUTCOMES.map((outcome) => option(outcome, ctx.t.outcome[outcome], outcome === filters.outcome))}</select></label>
-    <label>${t.from}<input type="date" name="from" value="${filters.from ?? ''}"></label>
-    <label>${t.to}<input type="date" name="to" value="${filters.to ?? ''}"></label>
+    <label>${t.from} ${dateHint(ctx)}<input type="date" name="from" value="${filters.from ?? ''}"></label>
+    <label>${t.to} ${dateHint(ctx)}<input type="date" name="to" value="${filters.to ?? ''}"></label>
     <div class="actions">
       <button type="submit">${t.filter}</button>
       <a href="${HOME}/calls">${t.reset}</a>
@@ -100,10 +100,19 @@ const TELLING = [
   'Called',
 ]
 
-function eventDetails(params: Record<string, string>): string {
-  return TELLING.filter((key) => params[key] !== undefined && params[key] !== '')
-    .map((key) => `${key}=${params[key]}`)
-    .join(' · ')
+/** A webhook's telling parameters, folded: Twilio's names and values, for whoever needs them. */
+function eventDetails(ctx: PageContext, params: Record<string, string>): Html | string {
+  const telling = TELLING.filter((key) => params[key] !== undefined && params[key] !== '')
+  if (telling.length === 0) return ''
+  return html`<details class="params"><summary>${ctx.t.call.details}</summary><dl>
+    ${telling.map((key) => html`<div><dt>${key}</dt><dd>${params[key]}</dd></div>`)}
+  </dl></details>`
+}
+
+/** A decision in words ("dial" → "Transmis aux agents"); one the page does not know keeps its code. */
+function decisionText(ctx: PageContext, decision: string): Html | string {
+  const words = (ctx.t.call.decisions as Record<string, string>)[decision]
+  return words ?? html`<code>${decision}</code>`
 }
 
 export function callPage(ctx: PageContext, call: CallDetail, directory: Directory): Html {
@@ -126,26 +135,26 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
         ${row(ctx.t.calls.talk, formatDuration(call.talkSeconds))}
         ${row(t.overage, call.overageSeconds > 0 ? formatDuration(call.overageSeconds) : ctx.t.dash)}
         ${row(ctx.t.calls.agent, call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ctx.t.dash)}
-        ${row(t.decision, html`<code>${call.decision}</code>`)}
+        ${row(t.decision, decisionText(ctx, call.decision))}
         ${call.overageAccepted ? row(t.overageAccepted, t.yes) : ''}
         ${call.recordingUrl?.startsWith('https://') ? row(t.recording, html`<a href="${call.recordingUrl}" rel="noreferrer">${t.listen}</a>`) : ''}
-        ${row('CallSid', html`<code>${call.callSid}</code>`)}
+        ${row('CallSid', html`<code class="token">${call.callSid}</code>`)}
       </dl>
     </section>
     <section class="card">
       <h2>${t.events}</h2>
-      <div class="table-wrap"><table>
+      <div class="table-wrap"><table class="events cards">
         <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.event}</th><th scope="col">${t.details}</th></tr></thead>
-        <tbody>${call.events.map((event) => html`<tr><td class="num">${when(event.at)}</td><td><code>${event.kind}</code></td><td class="params">${eventDetails(event.params)}</td></tr>`)}</tbody>
+        <tbody>${call.events.map((event) => html`<tr><td class="num lead">${when(event.at)}</td><td class="lead"><code class="token">${event.kind}</code></td><td class="full">${eventDetails(ctx, event.params)}</td></tr>`)}</tbody>
       </table></div>
     </section>
     <section class="card">
       <h2>${t.legs}</h2>
       ${
         call.legs.length
-          ? html`<div class="table-wrap"><table>
+          ? html`<div class="table-wrap"><table class="legs cards">
           <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>
-          <tbody>${call.legs.map((leg) => html`<tr><td>${leg.month}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num">${formatDuration(leg.talkSeconds)}</td><td class="num">${formatDuration(leg.countedSeconds)}</td><td class="num">${formatDuration(leg.includedSeconds)}</td><td class="num">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
+          <tbody>${call.legs.map((leg) => html`<tr><td class="lead">${formatMonth(leg.month, ctx.lang)}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num" data-label="${ctx.t.calls.talk}">${formatDuration(leg.talkSeconds)}</td><td class="num" data-label="${t.counted}">${formatDuration(leg.countedSeconds)}</td><td class="num" data-label="${t.included}">${formatDuration(leg.includedSeconds)}</td><td class="num" data-label="${t.overage}">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
         </table></div>`
           : html`<p class="muted">${t.noLegs}</p>`
       }

@@ -23,6 +23,9 @@ export function usedPercent(figures: BarFigures): number {
   return figures.quotaSeconds > 0 ? (figures.usedSeconds / figures.quotaSeconds) * 100 : 0
 }
 
+/** The share of the bar's width left of the 80 % mark that its label needs ("80 %" on a 300 px phone bar). */
+const MARK_LABEL_ROOM = 0.12
+
 /**
  * A month's bar: the included part, the overage beyond the quota, and marks at 80 % and 100 %.
  * The scale leaves room past the quota so that the 100 % mark never sits on the edge.
@@ -33,15 +36,18 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
   const at = (seconds: number) => pct((seconds / scale) * 100)
   const included = Math.min(used, Math.max(quota, 0))
   const overage = Math.max(0, used - Math.max(quota, 0))
-  const marks =
-    quota > 0
-      ? [80, 100].map(
-          (
-            percent,
-          ) => html`<line class="bar-mark bar-mark-${percent}" x1="${at((quota * percent) / 100)}" x2="${at((quota * percent) / 100)}" y1="2" y2="30"></line>
-      <text class="bar-mark-label" x="${at((quota * percent) / 100)}" y="44" text-anchor="middle">${formatPercent(percent, lang)}</text>`,
-        )
-      : []
+  // The labels lean away from each other (80 % ends at its mark, 100 % starts at its own), so they
+  // cannot meet however close the marks come; a bar far beyond its quota puts the 80 % mark near the
+  // left edge, where its label has no room: the mark stays, unlabelled.
+  const mark = (percent: 80 | 100) => {
+    const x = at((quota * percent) / 100)
+    const roomy = percent === 100 || (quota * 0.8) / scale >= MARK_LABEL_ROOM
+    const label = roomy
+      ? html`<text class="bar-mark-label" x="${x}" dx="${percent === 80 ? -3 : 3}" y="44" text-anchor="${percent === 80 ? 'end' : 'start'}">${formatPercent(percent, lang)}</text>`
+      : ''
+    return html`<line class="bar-mark bar-mark-${percent}" x1="${x}" x2="${x}" y1="2" y2="30"></line>${label}`
+  }
+  const marks = quota > 0 ? [mark(80), mark(100)] : []
   return html`<svg class="usage-bar" width="100%" height="48" role="img" aria-label="${label}">
     <title>${label}</title>
     <rect class="bar-track" x="0" y="6" width="100%" height="20" rx="3"></rect>
@@ -70,7 +76,8 @@ export function gridStepHours(maxHours: number): number {
 
 /**
  * Twelve months (or any number) of usage: each month's included time, its overage stacked on top,
- * and a dashed tick at its quota. Each bar carries a title with its figures; the page gives the
+ * and a dashed tick at its quota. On a phone every other month is named (the stylesheet hides the
+ * `chart-label-alt` ones), counting back from the last, so that "août sept." never run together. Each bar carries a title with its figures; the page gives the
  * same figures as a table for screen readers.
  */
 export function monthlyChart(points: readonly MonthPoint[], lang: Lang, label: string, current?: string): Html {
@@ -95,7 +102,7 @@ export function monthlyChart(points: readonly MonthPoint[], lang: Lang, label: s
       <rect class="chart-included" x="${pct(left + slot * 0.22)}" y="${y(included)}" width="${pct(slot * 0.56)}" height="${Number((CHART.bottom - y(included)).toFixed(1))}"></rect>
       ${point.overageSeconds > 0 ? html`<rect class="chart-overage" x="${pct(left + slot * 0.22)}" y="${y(point.usedSeconds)}" width="${pct(slot * 0.56)}" height="${Number((y(included) - y(point.usedSeconds)).toFixed(1))}"></rect>` : ''}
       ${point.quotaSeconds > 0 ? html`<line class="chart-quota" x1="${pct(left + slot * 0.1)}" x2="${pct(left + slot * 0.9)}" y1="${y(point.quotaSeconds)}" y2="${y(point.quotaSeconds)}"></line>` : ''}
-      <text class="chart-label" x="${pct(left + slot / 2)}" y="${CHART.height - 8}" text-anchor="middle">${formatMonth(point.month, lang, 'short')}</text>
+      <text class="chart-label${(points.length - 1 - index) % 2 === 1 ? ' chart-label-alt' : ''}" x="${pct(left + slot / 2)}" y="${CHART.height - 8}" text-anchor="middle">${formatMonth(point.month, lang, 'short')}</text>
     </g>`
   })
   return html`<svg class="usage-chart" width="100%" height="${CHART.height}" role="img" aria-label="${label}">

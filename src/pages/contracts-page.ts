@@ -4,7 +4,8 @@ import type { ContractOverview } from '../domain/contract-overview.js'
 import type { ContractRecord } from '../store/contracts.js'
 import { addDays, daysBetween, formatDayShort, formatDuration } from './format.js'
 import { type Html, html } from './html.js'
-import { HOME, type PageContext, csrfField, layout } from './layout.js'
+import { HOME, type PageContext, csrfField, dateHint, layout } from './layout.js'
+import { clientsOnSeveralDesks } from './parts.js'
 
 export interface ContractRow {
   record: ContractRecord
@@ -13,6 +14,8 @@ export interface ContractRow {
 
 export interface ContractsView {
   contracts: ContractRow[]
+  /** desk id → name: a desk is named after a client only when the client has contracts on several */
+  deskNames: ReadonlyMap<string, string>
   /** how far ahead deadlines are listed */
   horizonDays: number
 }
@@ -27,7 +30,7 @@ export function upcomingDeadlines(rows: readonly ContractRow[], horizonDays: num
     .sort((a, b) => (a.overview.noticeDeadline as string).localeCompare(b.overview.noticeDeadline as string))
 }
 
-function upcomingSection(ctx: PageContext, view: ContractsView): Html {
+function upcomingSection(ctx: PageContext, view: ContractsView, deskAfter: (record: ContractRecord) => Html | string): Html {
   const t = ctx.t.contracts
   const upcoming = upcomingDeadlines(view.contracts, view.horizonDays)
   return html`<section class="card wide" aria-labelledby="upcoming-title">
@@ -38,33 +41,39 @@ function upcomingSection(ctx: PageContext, view: ContractsView): Html {
             const deadline = overview.noticeDeadline as string
             const days = daysBetween(overview.today, deadline)
             return html`<li class="${days <= 30 ? 'soon' : ''}"><strong>${formatDayShort(deadline, ctx.lang)}</strong> (${t.inDays(days)}) ·
-            ${record.clientName} <small class="muted">${record.deskId}</small> —
-            ${t.deadlineFor(record.clientName, formatDayShort(overview.period?.end ?? deadline, ctx.lang))}</li>`
+            ${record.clientName}${deskAfter(record)} —
+            ${t.deadlineFor(record.clientName, formatDayShort(overview.period?.lastDay ?? deadline, ctx.lang))}</li>`
           })}</ul>`
         : html`<p class="muted">${t.noneUpcoming}</p>`
     }
   </section>`
 }
 
-function contractRow(ctx: PageContext, { record, overview }: ContractRow): Html {
+function contractRow(
+  ctx: PageContext,
+  { record, overview }: ContractRow,
+  deskAfter: (record: ContractRecord) => Html | string,
+): Html {
   const t = ctx.t.contracts
   const day = (date: string | null) => (date ? formatDayShort(date, ctx.lang) : ctx.t.dash)
   const period = overview.period ? `${day(overview.period.start)} – ${day(overview.period.lastDay)}` : t.notInForce
   const notice = record.noticeGivenOn ? t.noticeBy(day(record.noticeGivenOn), record.noticeRecordedBy) : ctx.t.dash
+  // endsOn is the first day out of force: the page shows the last day in force, as the period's.
+  const lastDay = overview.endsOn ? day(addDays(overview.endsOn, -1)) : null
   return html`<tr data-contract="${record.id}">
-    <td>${record.clientName}<br><small class="muted">${record.deskId}</small></td>
-    <td>${day(record.start)}<br><small class="muted">${t.months(record.months)}</small></td>
-    <td>${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
-    <td class="num">${formatDuration(record.monthlyQuotaSeconds)}<br><small class="muted">${t.overagePolicy[record.overage]}</small></td>
-    <td>${overview.noticeDeadline ? day(overview.noticeDeadline) : ctx.t.dash}</td>
-    <td>${overview.endsOn ? day(overview.endsOn) : overview.inForce && record.renews ? html`<span class="muted">${t.renews}</span>` : ctx.t.dash}</td>
-    <td>${notice}
+    <td class="lead"><strong>${record.clientName}</strong>${deskAfter(record)}</td>
+    <td data-label="${t.signed}">${day(record.start)} <small class="muted">(${t.months(record.months)})</small></td>
+    <td data-label="${t.period}">${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
+    <td data-label="${t.quota}">${formatDuration(record.monthlyQuotaSeconds)} <small class="muted">(${t.overagePolicy[record.overage]})</small></td>
+    <td data-label="${t.deadline}">${overview.noticeDeadline ? day(overview.noticeDeadline) : ctx.t.dash}</td>
+    <td data-label="${t.endsOn}">${lastDay ?? (overview.inForce && record.renews ? html`<span class="muted">${t.renews}</span>` : ctx.t.dash)}</td>
+    <td class="full" data-label="${t.notice}">${notice}
       ${
         record.active && overview.inForce
           ? html`<details class="notice"><summary>${t.record}</summary>
         <form method="post" action="${HOME}/contracts/${record.id}/notice" class="inline">
           ${csrfField(ctx)}
-          <label for="notice-${record.id}">${t.recordNotice}</label>
+          <label for="notice-${record.id}">${t.recordNotice} ${dateHint(ctx)}</label>
           <input id="notice-${record.id}" type="date" name="givenOn" max="${overview.today}" required>
           <button type="submit">${t.record}</button>
         </form></details>`
@@ -76,14 +85,21 @@ function contractRow(ctx: PageContext, { record, overview }: ContractRow): Html 
 
 export function contractsPage(ctx: PageContext, view: ContractsView): Html {
   const t = ctx.t.contracts
+  const severalDesks = clientsOnSeveralDesks(
+    view.contracts.map(({ record }) => ({ clientId: record.clientId, desk: record.deskId })),
+  )
+  const deskAfter = (record: ContractRecord) =>
+    severalDesks.has(record.clientId)
+      ? html` <small class="muted">${view.deskNames.get(record.deskId) ?? record.deskId}</small>`
+      : ''
   return layout(ctx, {
     title: t.title,
     active: 'contracts',
-    body: html`${upcomingSection(ctx, view)}
+    body: html`${upcomingSection(ctx, view, deskAfter)}
     <section class="card wide">
-      <div class="table-wrap"><table class="contracts">
+      <div class="table-wrap"><table class="contracts cards">
         <thead><tr><th scope="col">${t.client}</th><th scope="col">${t.signed}</th><th scope="col">${t.period}</th><th scope="col">${t.quota}</th><th scope="col">${t.deadline}</th><th scope="col">${t.endsOn}</th><th scope="col">${t.notice}</th></tr></thead>
-        <tbody>${view.contracts.map((row) => contractRow(ctx, row))}</tbody>
+        <tbody>${view.contracts.map((row) => contractRow(ctx, row, deskAfter))}</tbody>
       </table></div>
     </section>`,
   })

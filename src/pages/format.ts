@@ -1,6 +1,7 @@
 // What managers read, formatted: durations ("2 h 15 min"), dates and times in the desk's time
 // zone, months, percentages; French first, English available. Pure: instants and zones come in.
 import { DateTime } from 'luxon'
+import { formatClock } from '../domain/calendar/index.js'
 
 export type Lang = 'fr' | 'en'
 
@@ -51,19 +52,42 @@ export function formatDayShort(isoDate: string, lang: Lang): string {
   return day(isoDate, lang).toFormat(lang === 'fr' ? 'dd/LL/yyyy' : 'd LLL yyyy')
 }
 
-/** "10:05" in the desk's zone. */
-export function formatTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('HH:mm')
+/**
+ * A wall-clock time, one way per language on every page, the way the desk's hours are written (the
+ * same words as the spoken hours, `formatClock`): "9 h 30", "12 h" in French, "9:30 am", "12 pm" in
+ * English, midnight by name; no-break spaces keep it on one line. `minutes` from midnight.
+ */
+export function formatClockTime(minutes: number, lang: Lang): string {
+  return formatClock(minutes, lang).replace(/ /g, NBSP)
 }
 
-/** "28/11/2026 10:05", "28 Nov 2026, 10:05" in the desk's zone: for tables. */
+/** "09:30" (a desk file's or a form's time) → "9 h 30", "9:30 am"; "24:00" is midnight. */
+export function formatHhMm(time: string, lang: Lang): string {
+  const [hours, minutes] = time.split(':').map(Number)
+  return formatClockTime((hours ?? 0) * 60 + (minutes ?? 0), lang)
+}
+
+/** "10 h 05", "10:05 am" in the desk's zone. */
+export function formatTime(at: Date, zone: string, lang: Lang): string {
+  const local = DateTime.fromJSDate(at, { zone })
+  return formatClockTime(local.hour * 60 + local.minute, lang)
+}
+
+/** "28/11/2026 10 h 05", "28 Nov 2026, 10:05 am" in the desk's zone: for tables. */
 export function formatDateTime(at: Date, zone: string, lang: Lang): string {
-  return local(at, zone, lang).toFormat(lang === 'fr' ? 'dd/LL/yyyy HH:mm' : 'd LLL yyyy, HH:mm')
+  const date = local(at, zone, lang).toFormat(lang === 'fr' ? 'dd/LL/yyyy' : 'd LLL yyyy,')
+  return `${date} ${formatTime(at, zone, lang)}`
 }
 
-/** "dimanche 29 novembre 2026 à 09:30", "Sunday 29 November 2026 at 09:30" in the desk's zone. */
+/** "dimanche 29 novembre 2026 à 9 h 30", "Sunday 29 November 2026 at 9:30 am" in the desk's zone. */
 export function formatWhen(at: Date, zone: string, lang: Lang): string {
-  return local(at, zone, lang).toFormat(lang === 'fr' ? "cccc d LLLL yyyy 'à' HH:mm" : "cccc d LLLL yyyy 'at' HH:mm")
+  const date = local(at, zone, lang).toFormat('cccc d LLLL yyyy')
+  return `${date} ${lang === 'fr' ? 'à' : 'at'} ${formatTime(at, zone, lang)}`
+}
+
+/** A date input's format as the page's language writes dates: "jj/mm/aaaa", "dd/mm/yyyy". */
+export function dateFormatHint(lang: Lang): string {
+  return lang === 'fr' ? 'jj/mm/aaaa' : 'dd/mm/yyyy'
 }
 
 /** "novembre 2026" (long) or "nov." (short, for a chart's axis). */

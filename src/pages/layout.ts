@@ -1,6 +1,7 @@
 // The frame of every dashboard page: head, navigation by role, language switch, sign-out, flash
 // message; and the small helpers pages share (links with query strings, the form token field).
 import type { Principal } from '../domain/access.js'
+import { dateFormatHint } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import type { FlashKey, Lang, Messages } from './i18n.js'
 
@@ -42,6 +43,14 @@ export function href(path: string, query: Record<string, string | number | null 
 /** The session's form token, in every form that changes something. */
 export function csrfField(ctx: PageContext): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}">`
+}
+
+/**
+ * The format a date field expects, written beside it in the page's language ("jj/mm/aaaa"): the
+ * browser's picker follows the page's lang where it can, and says nothing of the order otherwise.
+ */
+export function dateHint(ctx: PageContext): Html {
+  return html`<small class="format">${dateFormatHint(ctx.lang)}</small>`
 }
 
 export const canManage = (principal: Principal | null): boolean => principal?.role === 'admin' || principal?.role === 'manager'

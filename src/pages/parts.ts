@@ -47,20 +47,20 @@ export function callTable(
   const t = ctx.t.calls
   const rows = calls.map((call) => {
     const zone = zoneOf(directory, call.desk)
-    const when = options.timeOnly ? formatTime(call.startedAt, zone) : formatDateTime(call.startedAt, zone, ctx.lang)
+    const when = options.timeOnly ? formatTime(call.startedAt, zone, ctx.lang) : formatDateTime(call.startedAt, zone, ctx.lang)
     const client = call.clientId
       ? (directory.clients.get(call.clientId) ?? call.clientId)
       : html`<span class="muted">${t.unknownClient}</span>`
     const agent = call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ''
     return html`<tr${attrs({ 'data-call': call.callSid })}>
-      <td><a href="${HOME}/calls/${call.callSid}" title="${t.details}">${when}</a></td>
-      <td>${client}</td>
-      <td class="num">${call.from}</td>
+      <td class="lead"><a href="${HOME}/calls/${call.callSid}" title="${t.details}">${when}</a></td>
+      <td class="lead">${client}</td>
+      <td class="num later" data-label="${t.caller}">${call.from}</td>
       <td>${outcomeBadge(ctx, call.outcome, call.onCall)}</td>
-      ${options.compact ? '' : html`<td class="num">${call.talkSeconds > 0 ? formatDuration(call.talkSeconds) : ctx.t.dash}</td><td>${agent}</td>`}
+      ${options.compact ? '' : html`<td class="num" data-label="${t.talk}">${call.talkSeconds > 0 ? formatDuration(call.talkSeconds) : ctx.t.dash}</td><td${attrs({ 'data-label': agent ? t.agent : null })}>${agent}</td>`}
     </tr>`
   })
-  return html`<div class="table-wrap"><table class="calls">
+  return html`<div class="table-wrap"><table class="calls cards">
     <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.client}</th><th scope="col">${t.caller}</th><th scope="col">${t.outcome}</th>${options.compact ? '' : html`<th scope="col">${t.talk}</th><th scope="col">${t.agent}</th>`}</tr></thead>
     <tbody>${rows}</tbody>
   </table></div>`
@@ -78,4 +78,11 @@ export function deskPicker(
   return html`<nav class="picker" aria-label="${ctx.t.desk}">
     ${desks.map((desk) => html`<a href="${href(path, { ...query, desk: desk.id })}"${attrs({ 'aria-current': desk.id === current ? 'true' : null })}>${desk.name}</a>`)}
   </nav>`
+}
+
+/** The clients with contracts (or usage) on more than one desk: only theirs are followed by the desk's name. */
+export function clientsOnSeveralDesks(items: readonly { clientId: string; desk: string }[]): Set<string> {
+  const desks = new Map<string, Set<string>>()
+  for (const { clientId, desk } of items) desks.set(clientId, (desks.get(clientId) ?? new Set()).add(desk))
+  return new Set([...desks].filter(([, set]) => set.size > 1).map(([clientId]) => clientId))
 }

@@ -43,7 +43,7 @@ function statusCard(ctx: PageContext, view: TodayView): Html {
           : t.why.closure(status.closure ?? '')
   const next = status.open
     ? status.closesAt
-      ? t.closesAt(formatTime(status.closesAt, zone), within(status.closesAt))
+      ? t.closesAt(formatTime(status.closesAt, zone, ctx.lang), within(status.closesAt))
       : ''
     : status.nextOpening
       ? t.nextOpening(formatWhen(status.nextOpening, zone, ctx.lang), within(status.nextOpening))
@@ -131,11 +131,11 @@ function callbacksCard(ctx: PageContext, view: TodayView, { open, counts }: NonN
   const zone = view.desk.timezone
   const rows = late.map(
     (callback) => html`<tr>
-      <td>${callback.dueAt ? formatDateTime(callback.dueAt, zone, ctx.lang) : ctx.t.dash}
+      <td class="lead">${callback.dueAt ? formatDateTime(callback.dueAt, zone, ctx.lang) : ctx.t.dash}
         ${callback.dueAt ? html`<br><small class="late">${t.late(formatDelay((ctx.now.getTime() - callback.dueAt.getTime()) / 1000, ctx.lang))}</small>` : ''}</td>
-      <td>${callback.clientName ?? ctx.t.calls.unknownClient}<br><small class="num">${callback.fromNumber}</small></td>
-      <td>${t.callbackReason[callback.reason]}</td>
-      <td><form method="post" action="${HOME}/callbacks/${callback.id}/done" class="inline">
+      <td class="lead">${callback.clientName ?? ctx.t.calls.unknownClient}<br><small class="num">${callback.fromNumber}</small></td>
+      <td data-label="${t.reason}">${t.callbackReason[callback.reason]}</td>
+      <td class="full"><form method="post" action="${HOME}/callbacks/${callback.id}/done" class="inline">
         ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="from" value="today">
         <label class="visually-hidden" for="note-${callback.id}">${t.note}</label>
         <input id="note-${callback.id}" name="note" required maxlength="2000" placeholder="${t.note}">
@@ -147,7 +147,7 @@ function callbacksCard(ctx: PageContext, view: TodayView, { open, counts }: NonN
     <h2 id="callbacks-title">${t.callbacksTitle} <span class="count${counts.late ? ' count-bad' : ''}">${counts.late}</span></h2>
     ${
       late.length
-        ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
+        ? html`<div class="table-wrap"><table class="cards"><thead><tr><th scope="col">${t.due}</th><th scope="col">${ctx.t.calls.client}</th><th scope="col">${t.reason}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>`
         : html`<p class="muted">${t.noLateCallbacks}</p>`
     }
     <p class="muted">${t.openCallbacks(counts.open)} <a href="${href(`${HOME}/callbacks`, { desk: view.desks.length > 1 ? view.desk.id : null })}">${t.allCallbacks}</a></p>

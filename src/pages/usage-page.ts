@@ -6,6 +6,7 @@ import { type MonthPoint, monthlyChart, usageBar, usedPercent } from './charts.j
 import { formatDateTime, formatDuration, formatMonth, formatPercent, shiftMonth } from './format.js'
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, href, layout } from './layout.js'
+import { clientsOnSeveralDesks } from './parts.js'
 
 export interface UsageView {
   month: string
@@ -16,6 +17,8 @@ export interface UsageView {
   selected: { clientId: string; clientName: string; history: MonthPoint[]; statement: Statement } | null
   /** desk id → time zone, for the statement's dates */
   zones: ReadonlyMap<string, string>
+  /** desk id → name: a desk is named after a client only when the client has contracts on several */
+  deskNames: ReadonlyMap<string, string>
   defaultZone: string
   agents: ReadonlyMap<string, string>
 }
@@ -30,12 +33,12 @@ function monthNav(ctx: PageContext, view: UsageView, client: string | null): Htm
   </nav>`
 }
 
-function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToClient: boolean): Html {
+function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToClient: boolean, showDesk: boolean): Html {
   const t = ctx.t.usage
   const percent = formatPercent(usedPercent(item), ctx.lang)
   const label = t.barLabel(formatDuration(item.usedSeconds), formatDuration(item.quotaSeconds), percent)
   return html`<article class="card usage" data-client="${item.clientId}">
-    <h2>${item.clientName} <small class="muted">${item.desk}</small></h2>
+    <h2>${item.clientName}${showDesk ? html` <small class="muted">${view.deskNames.get(item.desk) ?? item.desk}</small>` : ''}</h2>
     ${usageBar(item, ctx.lang, label)}
     <dl class="figures">
       <div><dt>${t.used}</dt><dd>${formatDuration(item.usedSeconds)} <small>(${percent})</small></dd></div>
@@ -52,55 +55,68 @@ function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToC
 function lineRow(ctx: PageContext, view: UsageView, line: StatementLine, desk: string): Html {
   const zone = view.zones.get(desk) ?? view.defaultZone
   const seconds = (value: number) => (value > 0 ? formatDuration(value) : ctx.t.dash)
+  const t = ctx.t.usage
   return html`<tr>
-    <td><a href="${HOME}/calls/${line.callSid}">${formatDateTime(line.startedAt, zone, ctx.lang)}</a></td>
-    <td class="num">${line.from}</td>
-    <td>${line.agentId ? (view.agents.get(line.agentId) ?? line.agentId) : ctx.t.dash}</td>
-    <td class="num">${formatDuration(line.talkSeconds)}</td>
-    <td class="num">${seconds(line.onCall ? line.onCallSeconds : line.countedSeconds)}</td>
-    <td class="num">${seconds(line.includedSeconds)}</td>
-    <td class="num${line.overageSeconds > 0 ? ' overage' : ''}">${seconds(line.overageSeconds)}</td>
+    <td class="lead"><a href="${HOME}/calls/${line.callSid}">${formatDateTime(line.startedAt, zone, ctx.lang)}</a></td>
+    <td class="num lead">${line.from}</td>
+    <td data-label="${ctx.t.calls.agent}">${line.agentId ? (view.agents.get(line.agentId) ?? line.agentId) : ctx.t.dash}</td>
+    <td class="num" data-label="${ctx.t.calls.talk}">${formatDuration(line.talkSeconds)}</td>
+    <td class="num" data-label="${t.counted}">${seconds(line.onCall ? line.onCallSeconds : line.countedSeconds)}</td>
+    <td class="num" data-label="${t.included}">${seconds(line.includedSeconds)}</td>
+    <td class="num${line.overageSeconds > 0 ? ' overage' : ''}" data-label="${t.overage}">${seconds(line.overageSeconds)}</td>
   </tr>`
 }
 
-function statementSection(ctx: PageContext, view: UsageView, statement: Statement): Html {
+function statementSection(ctx: PageContext, view: UsageView, statement: Statement, showDesk: boolean): Html {
   const t = ctx.t.usage
   const head = html`<thead><tr><th scope="col">${ctx.t.calls.when}</th><th scope="col">${ctx.t.calls.caller}</th><th scope="col">${ctx.t.calls.agent}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>`
   const lines = statement.contracts.flatMap((contract) => [...contract.calls, ...contract.onCallCalls])
   if (lines.length === 0) return html`<p class="muted">${t.noStatement}</p>`
   return html`${statement.contracts.map(
-    (contract) => html`<div class="table-wrap"><table class="statement">
-      <caption>${contract.desk} · ${t.quota} ${formatDuration(contract.quotaSeconds)}</caption>
+    (contract) => html`<div class="table-wrap"><table class="statement cards">
+      <caption>${showDesk ? `${view.deskNames.get(contract.desk) ?? contract.desk} · ` : ''}${t.quota} ${formatDuration(contract.quotaSeconds)}</caption>
       ${head}
       <tbody>${contract.calls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>
-      ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="7" scope="rowgroup">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
-      <tfoot><tr><th scope="row" colspan="4">${t.total} (${contract.totals.calls})</th>
-        <td class="num">${formatDuration(contract.totals.usedSeconds)}${contract.totals.onCallSeconds ? html` + ${formatDuration(contract.totals.onCallSeconds)}` : ''}</td>
-        <td class="num">${formatDuration(contract.totals.includedSeconds)}</td>
-        <td class="num overage">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td></tr></tfoot>
+      ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="7" scope="rowgroup" class="full">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
+      <tfoot><tr><th scope="row" colspan="4" class="lead">${t.total} (${contract.totals.calls})</th>
+        <td class="num" data-label="${t.counted}">${formatDuration(contract.totals.usedSeconds)}${contract.totals.onCallSeconds ? html` + ${formatDuration(contract.totals.onCallSeconds)}` : ''}</td>
+        <td class="num" data-label="${t.included}">${formatDuration(contract.totals.includedSeconds)}</td>
+        <td class="num overage" data-label="${t.overage}">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td></tr></tfoot>
     </table></div>`,
   )}`
 }
 
+/** What the chart's marks mean: the bars' two colours and the dashed line. */
+function chartLegend(ctx: PageContext): Html {
+  const t = ctx.t.usage.legend
+  return html`<ul class="legend">
+    <li><span class="swatch swatch-included" aria-hidden="true"></span>${t.included}</li>
+    <li><span class="swatch swatch-overage" aria-hidden="true"></span>${t.overage}</li>
+    <li><span class="swatch swatch-quota" aria-hidden="true"></span>${t.quota}</li>
+  </ul>`
+}
+
 function historyTable(ctx: PageContext, history: readonly MonthPoint[]): Html {
   const t = ctx.t.usage
-  return html`<details><summary>${t.historyTable}</summary><div class="table-wrap"><table>
+  return html`<details><summary>${t.historyTable}</summary><div class="table-wrap"><table class="history cards">
     <thead><tr><th scope="col">${t.month}</th><th scope="col">${t.used}</th><th scope="col">${t.quota}</th><th scope="col">${t.overage}</th></tr></thead>
-    <tbody>${history.map((point) => html`<tr><td>${formatMonth(point.month, ctx.lang)}</td><td class="num">${formatDuration(point.usedSeconds)}</td><td class="num">${formatDuration(point.quotaSeconds)}</td><td class="num">${point.overageSeconds ? formatDuration(point.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
+    <tbody>${history.map((point) => html`<tr><td class="lead">${formatMonth(point.month, ctx.lang)}</td><td class="num" data-label="${t.used}">${formatDuration(point.usedSeconds)}</td><td class="num" data-label="${t.quota}">${formatDuration(point.quotaSeconds)}</td><td class="num" data-label="${t.overage}">${point.overageSeconds ? formatDuration(point.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
   </table></div></details>`
 }
 
 export function usagePage(ctx: PageContext, view: UsageView, options: { linkToClients: boolean }): Html {
   const t = ctx.t.usage
   const selected = view.selected
+  const severalDesks = clientsOnSeveralDesks(view.items)
   const shown = selected && !options.linkToClients ? view.items.filter((item) => item.clientId === selected.clientId) : view.items
   const detail = selected
     ? html`<section class="card wide" id="detail" aria-labelledby="detail-title">
         <h2 id="detail-title">${selected.clientName} · ${t.history}</h2>
         ${monthlyChart(selected.history, ctx.lang, t.chartLabel(selected.clientName), view.month)}
+        ${chartLegend(ctx)}
         ${historyTable(ctx, selected.history)}
         <h2>${t.statement(formatMonth(view.month, ctx.lang))}</h2>
-        ${statementSection(ctx, view, selected.statement)}
+        ${statementSection(ctx, view, selected.statement, new Set(selected.statement.contracts.map((c) => c.desk)).size > 1)}
         <p class="toolbar"><a class="button secondary" href="${href(`${HOME}/usage/statement.csv`, { client: selected.clientId, month: view.month })}" download>${t.statementCsv}</a></p>
       </section>`
     : ''
@@ -108,7 +124,7 @@ export function usagePage(ctx: PageContext, view: UsageView, options: { linkToCl
     title: t.title,
     active: 'usage',
     body: html`${monthNav(ctx, view, options.linkToClients ? (selected?.clientId ?? null) : null)}
-    ${shown.length ? html`<div class="grid">${shown.map((item) => contractRow(ctx, view, item, options.linkToClients))}</div>` : html`<p class="muted">${t.none}</p>`}
+    ${shown.length ? html`<div class="grid">${shown.map((item) => contractRow(ctx, view, item, options.linkToClients, severalDesks.has(item.clientId)))}</div>` : html`<p class="muted">${t.none}</p>`}
     ${detail}`,
   })
 }

@@ -20,6 +20,23 @@ t.test('the bar: included up to the quota, overage beyond, marks at 80 % and 100
   t.match(under, /role="img" aria-label="ACME"/, 'labelled for screen readers')
 })
 
+t.test('the 80 % and 100 % labels lean away from each other, so they never collide', async (t) => {
+  const labels = (svg: string) =>
+    [...svg.matchAll(/<text class="bar-mark-label" x="[\d.]+%" dx="(-?\d+)" y="44" text-anchor="(\w+)">([^<]+)<\/text>/g)].map(
+      (m) => `${m[3]} ${m[2]} ${m[1]}`,
+    )
+  const under = usageBar({ quotaSeconds: 18_000, usedSeconds: 14_400 }, 'en', 'ACME').value
+  t.same(labels(under), ['80% end -3', '100% start 3'], '80 % ends left of its mark, 100 % starts right of its own')
+  // Three times the quota: the marks close in (at 26.7 % and 33.3 %), the labels still part.
+  const close = usageBar({ quotaSeconds: 3600, usedSeconds: 10_800 }, 'en', 'x').value
+  t.same(xs(close, 'bar-mark'), [26.667, 33.333])
+  t.same(labels(close), ['80% end -3', '100% start 3'])
+  // Ten times the quota: the 80 % mark is at 8 % of the bar, too near the edge for its label.
+  const far = usageBar({ quotaSeconds: 3600, usedSeconds: 36_000 }, 'en', 'x').value
+  t.same(xs(far, 'bar-mark'), [8, 10], 'both marks drawn')
+  t.same(labels(far), ['100% start 3'], 'the 80 % mark unlabelled')
+})
+
 t.test('no quota: no marks, and any use is beyond it', async (t) => {
   const svg = usageBar({ quotaSeconds: 0, usedSeconds: 600 }, 'en', 'x').value
   t.same(xs(svg, 'bar-mark'), [])
@@ -61,6 +78,14 @@ t.test('twelve months: a bar each, overage stacked, the quota as a tick, the cur
   t.equal(svg.match(/class="chart-quota"/g)?.length, 11, 'no quota tick before the contract')
   t.match(svg, /<g class="chart-month chart-current">\s*<title>novembre 2026 : 3\u00a0h 3\u00a0min \/ 5\u00a0h<\/title>/)
   t.match(svg, />févr\.<\/text>/, 'short French month names')
+  const alternate = [...svg.matchAll(/<text class="chart-label( chart-label-alt)?"[^>]*>([^<]+)<\/text>/g)]
+    .filter((m) => m[1])
+    .map((m) => m[2])
+  t.same(
+    alternate,
+    ['déc.', 'févr.', 'avr.', 'juin', 'août', 'oct.'],
+    'on a phone every other month is named, the current one always',
+  )
   t.notMatch(svg, /style=/)
 })
 

@@ -2,12 +2,14 @@
 import t from 'tap'
 import {
   addDays,
+  dateFormatHint,
   daysBetween,
   formatDateTime,
   formatDayRange,
   formatDayShort,
   formatDelay,
   formatDuration,
+  formatHhMm,
   formatMonth,
   formatPercent,
   formatTime,
@@ -35,9 +37,17 @@ t.test("instants are shown in the desk's time zone", async (t) => {
     const at = new Date(c.at)
     t.equal(formatDateTime(at, c.zone, c.lang), c.dateTime, `${c.at} in ${c.zone} (${c.lang})`)
     t.equal(formatWhen(at, c.zone, c.lang), c.when)
-    t.equal(formatTime(at, c.zone), c.time)
+    t.equal(formatTime(at, c.zone, c.lang), c.time)
   }
   t.equal(localYearOf(new Date('2026-12-31T23:30:00Z'), 'Africa/Algiers'), 2027, 'the desk-local year')
+})
+
+t.test('one way of writing a time per language: the hours as the desk writes them', async (t) => {
+  t.equal(formatHhMm('09:30', 'fr'), '9\u00a0h\u00a030')
+  t.equal(formatHhMm('12:00', 'en'), '12\u00a0pm')
+  t.equal(formatHhMm('24:00', 'fr'), 'minuit', 'the end of the day is midnight')
+  t.equal(dateFormatHint('fr'), 'jj/mm/aaaa')
+  t.equal(dateFormatHint('en'), 'dd/mm/yyyy')
 })
 
 t.test('days, ranges and months', async (t) => {

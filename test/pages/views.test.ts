@@ -6,16 +6,18 @@ import type { Holiday } from '../../src/domain/calendar/index.js'
 import type { ContractOverview } from '../../src/domain/contract-overview.js'
 import { calendarPage, occurrencesOf } from '../../src/pages/calendar-page.js'
 import { type CallbacksView, callbacksPage } from '../../src/pages/callbacks-page.js'
-import { callsPage } from '../../src/pages/calls-page.js'
+import { callPage, callsPage } from '../../src/pages/calls-page.js'
 import { type ContractRow, contractsPage, upcomingDeadlines } from '../../src/pages/contracts-page.js'
 import { type Lang, messagesFor } from '../../src/pages/i18n.js'
 import { type PageContext, href, layout } from '../../src/pages/layout.js'
 import { errorPage } from '../../src/pages/error-page.js'
 import { type TodayView, todayPage } from '../../src/pages/today-page.js'
+import { type UsageView, usagePage } from '../../src/pages/usage-page.js'
 import { html } from '../../src/pages/html.js'
 import type { CallLogItem } from '../../src/store/call-log.js'
 import type { CallbackItem } from '../../src/store/callback-queue.js'
 import type { ContractRecord } from '../../src/store/contracts.js'
+import type { UsageItem } from '../../src/store/usage-report.js'
 
 const NOW = new Date('2026-11-28T09:00:00Z')
 const DESK = { id: 'intercom', name: 'Assistance INTERcom', timezone: 'Africa/Algiers', language: 'fr-FR' }
@@ -95,7 +97,7 @@ function assertCspClean(t: Test, page: string) {
 t.test('Today for a manager: status, agents with the switch, calls, callbacks; all escaped', async (t) => {
   const page = todayPage(context('manager'), today('manager')).value
   t.match(page, /data-status="open">Ouvert/)
-  t.match(page, /Ferme à 12:00 \(dans 2\u00a0h\)/, 'closes at noon, Algiers time')
+  t.match(page, /Ferme à 12\u00a0h \(dans 2\u00a0h\)/, 'closes at noon, Algiers time')
   t.match(
     page,
     /action="\/dashboard\/agents\/karim\/duty"[\s\S]*?name="onDuty" value="true"/,
@@ -186,13 +188,13 @@ function callbacksView(overrides: Partial<CallbacksView> = {}): CallbacksView {
 t.test('the callbacks page: late first and flagged, who has each, the forms; all escaped', async (t) => {
   const page = callbacksPage(context('manager'), callbacksView()).value
   t.match(page, /<tr data-callback="7" class="is-late">[\s\S]*?en retard de 3\u00a0j/, 'late by three days')
-  t.match(page, /<tr data-callback="8">[\s\S]*?01\/12\/2026 10:00/, 'due in the desk zone')
+  t.match(page, /<tr data-callback="8">[\s\S]*?01\/12\/2026 10\u00a0h/, 'due in the desk zone')
   t.match(page, /message de 40\u00a0s/)
-  t.match(page, /<strong>Amina<\/strong><br><small>par Leila, 28\/11\/2026 09:00<\/small>/)
+  t.match(page, /<strong>Amina<\/strong><br><small>par Leila, 28\/11\/2026 9\u00a0h<\/small>/)
   t.match(page, /action="\/dashboard\/callbacks\/7\/assign"[\s\S]*?<option value="">Choisir un agent<\/option>/)
   t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="callbacks"[\s\S]*?name="note" required/)
   t.match(page, /href="\/dashboard\/calls\/CA7"/, "the call's page")
-  t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*Par <\/span>Leila<\/td>/)
+  t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*data-label="Par">Leila<\/td>/)
   t.notMatch(page, /<img src=x/, 'neither a client name nor a note can inject markup')
   t.notMatch(page, /rel="next"/)
   assertCspClean(t, page)
@@ -227,7 +229,7 @@ t.test('Today links its late callbacks to the whole queue; its form comes back t
 
 t.test('the frame: language switch keeps the page, sign-out is a form with the token', async (t) => {
   const page = layout(context('admin', 'en'), { title: 'T', active: 'calls', body: html`<p>x</p>` }).value
-  t.match(page, /<html lang="en">/)
+  t.match(page, /<html lang="en-GB">/)
   t.match(page, /href="\/dashboard\?desk=intercom&amp;lang=fr"[^>]*>Français/)
   t.match(
     page,
@@ -358,10 +360,139 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
     upcomingDeadlines(rows, 120).map((row) => row.record.clientName),
     ['Today', 'Soon', 'Later'],
   )
-  const page = contractsPage(context('manager'), { contracts: rows, horizonDays: 120 }).value
-  t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon au 01\/03\/2027/)
+  const page = contractsPage(context('manager'), {
+    contracts: rows,
+    deskNames: new Map([['intercom', 'INTERcom']]),
+    horizonDays: 120,
+  }).value
+  t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon après le 28\/02\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
   assertCspClean(t, page)
+})
+
+t.test('contracts: the last day in force, never the day after; a desk named only for a client on several', async (t) => {
+  const ended = contract(1, 'Ended', { inForce: true, endsOn: '2027-03-01', noticeDeadline: null })
+  const twoDesks = [
+    contract(2, 'Both', {}),
+    { ...contract(3, 'Both', {}), record: { ...contract(3, 'Both', {}).record, deskId: 'model' } },
+  ]
+  const page = contractsPage(context('manager'), {
+    contracts: [ended, ...twoDesks],
+    deskNames: new Map([
+      ['intercom', 'Assistance INTERcom'],
+      ['model', 'Modèle'],
+    ]),
+    horizonDays: 120,
+  }).value
+  t.match(
+    page,
+    /<tr data-contract="1">[\s\S]*?data-label="Dernier jour">28\/02\/2027<\/td>/,
+    'endsOn 1 March: the last day is 28 February',
+  )
+  t.notMatch(page, /01\/03\/2027/, 'the exclusive end is shown nowhere')
+  t.match(page, /<tr data-contract="1">\s*<td class="lead"><strong>Ended<\/strong><\/td>/, 'one desk: no desk name')
+  t.match(page, /<strong>Both<\/strong> <small class="muted">Modèle<\/small>/, 'several desks: each named')
+  t.match(page, /Préavis au plus tard le/)
+})
+
+t.test("a call's detail in people's words, its parameters folded", async (t) => {
+  const detail = {
+    ...call({ callSid: 'CA0123456789abcdef0123456789abcdef', decision: 'dial' }),
+    events: [{ kind: 'status:completed', at: NOW, params: { CallStatus: 'completed', CallDuration: '760' } }],
+    legs: [
+      {
+        dialCallSid: 'CA9',
+        month: '2026-11',
+        talkSeconds: 750,
+        countedSeconds: 750,
+        includedSeconds: 750,
+        overageSeconds: 0,
+        onCall: false,
+      },
+    ],
+  }
+  const directory = today('manager').directory
+  const page = callPage(context('manager'), detail, directory).value
+  t.match(page, /<dt>Décision<\/dt><dd>Transmis aux agents<\/dd>/, '"dial" in words')
+  t.match(page, /<td class="lead">novembre 2026<\/td>/, 'the month in words')
+  t.match(
+    page,
+    /<code class="token">CA0123456789abcdef0123456789abcdef<\/code>/,
+    'the CallSid may wrap rather than widen its card',
+  )
+  t.match(
+    page,
+    /<code class="token">status:completed<\/code>[\s\S]*<details class="params"><summary>Paramètres techniques<\/summary>[\s\S]*<dt>CallStatus<\/dt><dd>completed<\/dd>/,
+  )
+  t.match(callPage(context('manager', 'en'), detail, directory).value, /<dd>Put through to the agents<\/dd>[\s\S]*November 2026/)
+  t.match(
+    callPage(context('manager'), { ...detail, decision: 'something-new' }, directory).value,
+    /<dd><code>something-new<\/code><\/dd>/,
+    'an unknown decision keeps its code',
+  )
+  assertCspClean(t, page)
+})
+
+t.test("usage: the chart's legend; a desk named after a client only when it has contracts on several", async (t) => {
+  const item = (clientId: string, desk: string, contractId: number): UsageItem => ({
+    contractId,
+    clientId,
+    clientName: clientId.toUpperCase(),
+    desk,
+    month: '2026-11',
+    quotaSeconds: 18_000,
+    usedSeconds: 3600,
+    includedSeconds: 3600,
+    overageSeconds: 0,
+    onCallSeconds: 0,
+    calls: 2,
+    thresholds: [],
+  })
+  const totals = { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, onCallSeconds: 0, calls: 0 }
+  const view: UsageView = {
+    month: '2026-11',
+    currentMonth: '2026-11',
+    items: [item('acme', 'intercom', 1), item('atlas', 'intercom', 2), item('atlas', 'model', 3)],
+    selected: {
+      clientId: 'acme',
+      clientName: 'ACME',
+      history: [{ month: '2026-11', quotaSeconds: 18_000, usedSeconds: 3600, overageSeconds: 0 }],
+      statement: { month: '2026-11', contracts: [], totals },
+    },
+    zones: new Map([['intercom', 'Africa/Algiers']]),
+    deskNames: new Map([
+      ['intercom', 'Assistance INTERcom'],
+      ['model', 'Modèle'],
+    ]),
+    defaultZone: 'Africa/Algiers',
+    agents: new Map(),
+  }
+  const page = usagePage(context('manager'), view, { linkToClients: true }).value
+  t.match(page, /<h2>ACME<\/h2>/, 'one desk: the client alone')
+  t.match(page, /<h2>ATLAS <small class="muted">Modèle<\/small><\/h2>/, 'several desks: by name, not slug')
+  t.match(
+    page,
+    /<ul class="legend">[\s\S]*swatch-included[\s\S]*Inclus dans le forfait[\s\S]*swatch-overage[\s\S]*Au-delà du forfait[\s\S]*swatch-quota[\s\S]*trait pointillé/,
+  )
+  assertCspClean(t, page)
+})
+
+t.test('date fields say the format they expect, in the page language', async (t) => {
+  const page = callsPage(context('manager'), {
+    filters: {},
+    calls: [],
+    next: null,
+    firstPage: true,
+    clients: [],
+    desks: [DESK],
+    directory: today('manager').directory,
+  }).value
+  t.match(page, /Du <small class="format">jj\/mm\/aaaa<\/small><input type="date" name="from"/)
+  t.match(
+    layout(context('manager', 'en'), { title: 'T', active: null, body: html`` }).value,
+    /<html lang="en-GB">/,
+    'English pages are British: day first',
+  )
 })
 
 t.test('the error page names the wrong fields', async (t) => {

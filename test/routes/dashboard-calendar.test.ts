@@ -67,7 +67,10 @@ eachDatabase(t, async (t, database) => {
     t.equal(page.statusCode, 200)
     t.match(page.body, /<h2 id="openings-title">Ouvertures exceptionnelles<\/h2>/)
     const file = rowOf(page.body, 'data-opening', '')
-    t.match(file, /17\/12\/2026[\s\S]*09:00\u201312:00[\s\S]*Permanence d&#39;inventaire[\s\S]*fichier de configuration/)
+    t.match(
+      file,
+      /17\/12\/2026[\s\S]*9\u00a0h\u00a0\u2013 12\u00a0h[\s\S]*Permanence d&#39;inventaire[\s\S]*fichier de configuration/,
+    )
     t.notMatch(file, /<form/, "the desk file's opening is not removed from here")
     t.match(page.body, /action="\/dashboard\/calendar\/holidays"[\s\S]*name="start"[\s\S]*name="days" value="1"/, 'add a holiday')
     t.match(page.body, /action="\/dashboard\/calendar\/openings"/, 'add an opening')
@@ -152,7 +155,10 @@ eachDatabase(t, async (t, database) => {
     const row = rowOf(page.body, 'data-holiday', 'revolution-day-2026')
     t.match(row, /<tr class="past removed"/, 'a past day, removed')
     t.match(row, /01\/11\/2026[\s\S]*<s>Anniversaire du déclenchement de la Révolution<\/s>/)
-    t.match(row, /data-status="removed">Retiré \(travaillé\)<\/span><br><small class="muted">par ops admin, 28\/11\/2026 10:00/)
+    t.match(
+      row,
+      /data-status="removed">Retiré \(travaillé\)<\/span><br><small class="muted">par ops admin, 28\/11\/2026 10\u00a0h/,
+    )
     t.notMatch(row, /<form/, 'nothing to restore it with: the API has no restore')
     t.match(page.body, /ne se rétablit pas d&#39;ici : pour fermer ce jour-là, ajoutez un jour férié/)
     const twice = await post(`${PAGE}/holidays/revolution-day-2026/remove`, admin, { ...DESK, _csrf: admin.csrf })
@@ -184,7 +190,7 @@ eachDatabase(t, async (t, database) => {
     t.match(page.body, /Ouverture exceptionnelle ajoutée\./)
     t.match(
       rowOf(page.body, 'data-opening', id),
-      /03\/12\/2026[\s\S]*10:00\u201314:00[\s\S]*Migration ACME[\s\S]*par desk manager, 28\/11\/2026 10:00[\s\S]*action="\/dashboard\/calendar\/openings\/\d+\/remove"/,
+      /03\/12\/2026[\s\S]*10\u00a0h\u00a0\u2013 14\u00a0h[\s\S]*Migration ACME[\s\S]*par desk manager, 28\/11\/2026 10\u00a0h[\s\S]*action="\/dashboard\/calendar\/openings\/\d+\/remove"/,
     )
 
     // A closure wins over an opening: the desk file's inventory day stays closed.

@@ -6,6 +6,7 @@ import { conflict, invalidField, notFound } from '../../errors.js'
 import { contractsPage } from '../../pages/contracts-page.js'
 import { HOME } from '../../pages/layout.js'
 import { findContract, listContracts, recordNotice } from '../../store/contracts.js'
+import { listActiveDesks } from '../../store/dashboard.js'
 import { MANAGE, isoDate, rowId } from '../api/schemas.js'
 import { actorOf, pageContext, redirectDone, sendHtml } from './context.js'
 
@@ -15,10 +16,17 @@ const HORIZON_DAYS = 120
 export const contractPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/contracts', { config: { roles: MANAGE }, schema: { hide: true } }, async (request, reply) => {
     const now = app.clock()
-    const records = await listContracts(app.db, {})
+    const [records, desks] = await Promise.all([listContracts(app.db, {}), listActiveDesks(app.db)])
     // Each contract is read on its own desk's date, as the API does.
     const contracts = records.map((record) => ({ record, overview: contractOverview(record, localDate(now, record.timezone)) }))
-    return sendHtml(reply, contractsPage(pageContext(app, request), { contracts, horizonDays: HORIZON_DAYS }))
+    return sendHtml(
+      reply,
+      contractsPage(pageContext(app, request), {
+        contracts,
+        deskNames: new Map(desks.map((desk) => [desk.id, desk.name])),
+        horizonDays: HORIZON_DAYS,
+      }),
+    )
   })
 
   app.post(

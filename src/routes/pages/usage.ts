@@ -65,6 +65,7 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
         items,
         selected,
         zones: new Map(desks.map((d) => [d.id, d.timezone])),
+        deskNames: new Map(desks.map((d) => [d.id, d.name])),
         defaultZone: zone,
         agents: new Map(agents.map((a) => [a.id, a.name])),
       }
