@@ -125,6 +125,7 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
         ${row(t.duration, call.durationSeconds === null ? ctx.t.dash : formatDuration(call.durationSeconds))}
         ${row(ctx.t.calls.talk, formatDuration(call.talkSeconds))}
         ${row(t.overage, call.overageSeconds > 0 ? formatDuration(call.overageSeconds) : ctx.t.dash)}
+        ${call.graceSeconds > 0 ? row(t.grace, formatDuration(call.graceSeconds)) : ''}
         ${row(ctx.t.calls.agent, call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ctx.t.dash)}
         ${row(t.decision, html`<code>${call.decision}</code>`)}
         ${call.overageAccepted ? row(t.overageAccepted, t.yes) : ''}

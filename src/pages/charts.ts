@@ -9,6 +9,8 @@ const pct = (value: number) => `${Number(value.toFixed(3))}%`
 export interface BarFigures {
   quotaSeconds: number
   usedSeconds: number
+  /** the part beyond the quota that is never billed (drawn apart from the billable overage) */
+  graceSeconds?: number
 }
 
 /** How full a month is: under 80 %, from 80 %, from 100 % of the quota. */
@@ -24,7 +26,8 @@ export function usedPercent(figures: BarFigures): number {
 }
 
 /**
- * A month's bar: the included part, the overage beyond the quota, and marks at 80 % and 100 %.
+ * A month's bar: the included part, the overage beyond the quota (billable, then the grace that is
+ * never billed), and marks at 80 % and 100 %.
  * The scale leaves room past the quota so that the 100 % mark never sits on the edge.
  */
 export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
@@ -32,7 +35,9 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
   const scale = Math.max(quota * 1.25, used, 1)
   const at = (seconds: number) => pct((seconds / scale) * 100)
   const included = Math.min(used, Math.max(quota, 0))
-  const overage = Math.max(0, used - Math.max(quota, 0))
+  const beyond = Math.max(0, used - Math.max(quota, 0))
+  const grace = Math.min(beyond, Math.max(0, figures.graceSeconds ?? 0))
+  const overage = beyond - grace
   const marks =
     quota > 0
       ? [80, 100].map(
@@ -47,6 +52,7 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
     <rect class="bar-track" x="0" y="6" width="100%" height="20" rx="3"></rect>
     <rect class="bar-included bar-${usageLevel(figures)}" x="0" y="6" width="${at(included)}" height="20"></rect>
     ${overage > 0 ? html`<rect class="bar-overage" x="${at(quota)}" y="6" width="${at(overage)}" height="20"></rect>` : ''}
+    ${grace > 0 ? html`<rect class="bar-grace" x="${at(quota + overage)}" y="6" width="${at(grace)}" height="20"></rect>` : ''}
     ${marks}
   </svg>`
 }

@@ -53,6 +53,7 @@ function call(overrides: Partial<CallLogItem>): CallLogItem {
     onCall: false,
     overageAccepted: false,
     overageSeconds: 0,
+    graceSeconds: 0,
     recordingUrl: null,
     ...overrides,
   }

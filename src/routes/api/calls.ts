@@ -58,7 +58,8 @@ const callItem = z.object({
   agentId: z.string().nullable(),
   onCall: z.boolean(),
   overageAccepted: z.boolean(),
-  overageSeconds: z.number().describe("seconds of this call beyond the month's quota"),
+  overageSeconds: z.number().describe("seconds of this call beyond the month's quota, billable"),
+  graceSeconds: z.number().describe("seconds of this call beyond the month's quota, never billed"),
   recordingUrl: z.string().nullable(),
 })
 
@@ -81,6 +82,7 @@ export const CSV_COLUMNS = [
   'endedAt',
   'talkSeconds',
   'overageSeconds',
+  'graceSeconds',
   'durationSeconds',
   'agentId',
   'onCall',
@@ -143,6 +145,8 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
                 countedSeconds: z.number(),
                 includedSeconds: z.number(),
                 overageSeconds: z.number(),
+                graceSeconds: z.number(),
+                consented: z.boolean().describe("after the caller's yes to billing"),
                 onCall: z.boolean(),
               }),
             ),
