@@ -290,6 +290,8 @@ export const usage = pgTable(
     overageSeconds: integer().notNull().default(0),
     /** beyond the quota, never billed */
     graceSeconds: integer().notNull().default(0),
+    /** talk after the caller's yes to billing: all of it billable, none of it taking the included quota */
+    consentedSeconds: integer().notNull().default(0),
     onCallSeconds: integer().notNull().default(0),
     calls: integer().notNull().default(0),
     updatedAt: createdAt(),

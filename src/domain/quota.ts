@@ -38,6 +38,27 @@ export function splitAtQuota(quotaSeconds: number, usedBefore: number, seconds: 
   return { includedSeconds, overageSeconds: billable ? beyond : 0, graceSeconds: billable ? 0 : beyond }
 }
 
+/**
+ * A leg's split, given the month so far. A leg after the caller's yes to billing is consented
+ * overage, all of it, and takes none of the included quota: so the split of a call cut at the
+ * line and dialled again is the same whichever of its legs is counted first (a journal can apply
+ * them in either order); the other legs split at the line, the consented seconds left out of the
+ * month's use before them.
+ */
+export function splitLeg(input: {
+  quotaSeconds: number
+  /** the month's counted seconds before this leg, consented ones included */
+  usedSeconds: number
+  /** of which consented */
+  consentedSeconds: number
+  seconds: number
+  billable: boolean
+  consented: boolean
+}): QuotaSplit {
+  if (input.consented) return { includedSeconds: 0, overageSeconds: input.seconds, graceSeconds: 0 }
+  return splitAtQuota(input.quotaSeconds, input.usedSeconds - input.consentedSeconds, input.seconds, input.billable)
+}
+
 /** Whether talk beyond the quota is billed: always under `bill`, after the caller's yes under `ask`, never under `refuse`. */
 export function billableBeyondQuota(policy: OveragePolicy, consented: boolean): boolean {
   return policy === 'bill' || (policy === 'ask' && consented)

@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { talkLegs, usage, usageThresholds } from '../../db/schema.js'
-import { type QuotaSplit, countedSeconds, splitAtQuota, thresholdsCrossed } from '../domain/quota.js'
+import { type QuotaSplit, countedSeconds, splitLeg, thresholdsCrossed } from '../domain/quota.js'
 
 export interface TalkLeg {
   callSid: string
@@ -37,7 +37,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
     .values({ contractId: leg.contractId, month: leg.month, quotaSeconds: leg.quotaSeconds, updatedAt: leg.now })
     .onConflictDoNothing()
   const [month] = await tx
-    .select({ usedSeconds: usage.usedSeconds })
+    .select({ usedSeconds: usage.usedSeconds, consentedSeconds: usage.consentedSeconds })
     .from(usage)
     .where(and(eq(usage.contractId, leg.contractId), eq(usage.month, leg.month)))
     .for('update')
@@ -46,7 +46,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
   const counted = countedSeconds(leg.talkSeconds, leg.billingIncrementSeconds)
   const split = leg.onCall
     ? { includedSeconds: 0, overageSeconds: 0, graceSeconds: 0 }
-    : splitAtQuota(leg.quotaSeconds, month.usedSeconds, counted, leg.billable)
+    : splitLeg({ quotaSeconds: leg.quotaSeconds, ...month, seconds: counted, billable: leg.billable, consented: leg.consented })
   const inserted = await tx
     .insert(talkLegs)
     .values({
@@ -77,6 +77,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
       overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,
       graceSeconds: sql`${usage.graceSeconds} + ${split.graceSeconds}`,
+      consentedSeconds: sql`${usage.consentedSeconds} + ${leg.consented && !leg.onCall ? counted : 0}`,
       onCallSeconds: sql`${usage.onCallSeconds} + ${leg.onCall ? counted : 0}`,
       calls: sql`${usage.calls} + 1`,
       updatedAt: leg.now,

@@ -9,6 +9,7 @@ import {
   quotaLeft,
   quotaUsedUp,
   splitAtQuota,
+  splitLeg,
   thresholdsCrossed,
 } from '../../src/domain/quota.js'
 
@@ -79,3 +80,16 @@ t.same(thresholdsCrossed(18_000, 14_000, 14_400), [80], '80 % is 14 400 s')
 t.same(thresholdsCrossed(18_000, 14_000, 18_000), [80, 100], 'both at once')
 t.same(thresholdsCrossed(18_000, 14_400, 15_000), [], 'already past 80 %')
 t.same(thresholdsCrossed(0, 0, 100), [], 'no thresholds without a quota')
+
+const leg = (consented: boolean, usedSeconds: number, consentedSeconds = 0) =>
+  splitLeg({ quotaSeconds: 18_000, usedSeconds, consentedSeconds, seconds: 300, billable: true, consented })
+t.same(
+  leg(true, 17_800),
+  { includedSeconds: 0, overageSeconds: 300, graceSeconds: 0 },
+  'consented: all billable, nothing included',
+)
+t.same(
+  leg(false, 18_100, 300),
+  { includedSeconds: 200, overageSeconds: 100, graceSeconds: 0 },
+  'a leg counted after a consented one still finds the included seconds left',
+)
