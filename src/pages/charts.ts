@@ -61,7 +61,10 @@ export interface MonthPoint {
   month: string
   quotaSeconds: number
   usedSeconds: number
+  /** beyond the quota, billable */
   overageSeconds: number
+  /** beyond the quota, never billed: drawn above the included time, apart from the billable overage */
+  graceSeconds?: number
 }
 
 const CHART = { top: 12, bottom: 150, height: 176 }
@@ -93,13 +96,16 @@ export function monthlyChart(points: readonly MonthPoint[], lang: Lang, label: s
       <text class="chart-axis" x="0" y="${y(seconds) - 3}">${seconds === 0 ? '0' : formatDuration(seconds)}</text>`,
   )
   const bars = points.map((point, index) => {
-    const included = point.usedSeconds - point.overageSeconds
+    const grace = point.graceSeconds ?? 0
+    const included = point.usedSeconds - point.overageSeconds - grace
+    const billedTop = included + point.overageSeconds
     const left = index * slot
     const title = `${formatMonth(point.month, lang)}${lang === 'fr' ? ' : ' : ': '}${formatDuration(point.usedSeconds)} / ${formatDuration(point.quotaSeconds)}`
     return html`<g class="chart-month${point.month === current ? ' chart-current' : ''}">
       <title>${title}</title>
       <rect class="chart-included" x="${pct(left + slot * 0.22)}" y="${y(included)}" width="${pct(slot * 0.56)}" height="${Number((CHART.bottom - y(included)).toFixed(1))}"></rect>
-      ${point.overageSeconds > 0 ? html`<rect class="chart-overage" x="${pct(left + slot * 0.22)}" y="${y(point.usedSeconds)}" width="${pct(slot * 0.56)}" height="${Number((y(included) - y(point.usedSeconds)).toFixed(1))}"></rect>` : ''}
+      ${point.overageSeconds > 0 ? html`<rect class="chart-overage" x="${pct(left + slot * 0.22)}" y="${y(billedTop)}" width="${pct(slot * 0.56)}" height="${Number((y(included) - y(billedTop)).toFixed(1))}"></rect>` : ''}
+      ${grace > 0 ? html`<rect class="chart-grace" x="${pct(left + slot * 0.22)}" y="${y(point.usedSeconds)}" width="${pct(slot * 0.56)}" height="${Number((y(billedTop) - y(point.usedSeconds)).toFixed(1))}"></rect>` : ''}
       ${point.quotaSeconds > 0 ? html`<line class="chart-quota" x1="${pct(left + slot * 0.1)}" x2="${pct(left + slot * 0.9)}" y1="${y(point.quotaSeconds)}" y2="${y(point.quotaSeconds)}"></line>` : ''}
       <text class="chart-label" x="${pct(left + slot / 2)}" y="${CHART.height - 8}" text-anchor="middle">${formatMonth(point.month, lang, 'short')}</text>
     </g>`
