@@ -12,6 +12,7 @@ import { type Step, playCall } from '../../webhooks/simulator.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp } from '../helpers/desk.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
+import { signIn } from '../helpers/dashboard.js'
 
 const DESK = '+21321000000'
 const ACME = '+213661000001' // bill, 5 h
@@ -148,6 +149,21 @@ eachDatabase(t, async (t, database) => {
     })
     t.match(csv.body, /graceSeconds/)
     t.match(csv.body, /Le temps d'assistance inclus/)
+  })
+
+  t.test("the dashboard: the consent next to the seconds it covers, and a refuse client's grace apart", async (t) => {
+    const { cookie } = await signIn(app, TEST_ADMIN_TOKEN)
+    const page = await app.inject({ url: '/dashboard/usage?client=atlas&month=2026-11', headers: { cookie } })
+    t.equal(page.statusCode, 200)
+    t.match(page.body, /Facturation acceptée le .* \(touche 1\) : « Le temps d&#39;assistance inclus/)
+    await db
+      .update(usage)
+      .set({ usedSeconds: 7_260, includedSeconds: 7_200, overageSeconds: 0, graceSeconds: 60 })
+      .where(eq(usage.contractId, 3))
+    const all = await app.inject({ url: '/dashboard/usage?month=2026-11', headers: { cookie } })
+    const djurdjura = /<article class="card usage" data-client="djurdjura">[\s\S]*?<\/article>/.exec(all.body)?.[0] ?? ''
+    t.match(djurdjura, /Hors forfait, non facturé/, 'its grace, named')
+    t.notMatch(djurdjura, /class="bar-overage"/, 'nothing billable drawn')
   })
 
   t.test('ask: cut, then nothing pressed: a polite goodbye, the call stays answered, nothing billed', async (t) => {
