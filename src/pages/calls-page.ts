@@ -83,6 +83,7 @@ export interface CallDetail extends CallLogItem {
     countedSeconds: number
     includedSeconds: number
     overageSeconds: number
+    graceSeconds: number
     onCall: boolean
   }[]
 }
@@ -145,8 +146,8 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
       ${
         call.legs.length
           ? html`<div class="table-wrap"><table>
-          <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>
-          <tbody>${call.legs.map((leg) => html`<tr><td>${leg.month}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num">${formatDuration(leg.talkSeconds)}</td><td class="num">${formatDuration(leg.countedSeconds)}</td><td class="num">${formatDuration(leg.includedSeconds)}</td><td class="num">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
+          <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th><th scope="col">${t.grace}</th></tr></thead>
+          <tbody>${call.legs.map((leg) => html`<tr><td>${leg.month}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num">${formatDuration(leg.talkSeconds)}</td><td class="num">${formatDuration(leg.countedSeconds)}</td><td class="num">${formatDuration(leg.includedSeconds)}</td><td class="num">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td><td class="num">${leg.graceSeconds ? formatDuration(leg.graceSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
         </table></div>`
           : html`<p class="muted">${t.noLegs}</p>`
       }
