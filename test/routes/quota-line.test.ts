@@ -9,8 +9,8 @@ import { message } from '../../src/domain/messages.js'
 import { loadStatement } from '../../src/store/statements.js'
 import { newSid, payload } from '../../webhooks/index.js'
 import { type Step, playCall } from '../../webhooks/simulator.js'
-import { eachDatabase } from '../helpers/databases.js'
-import { deskApp } from '../helpers/desk.js'
+import { eachDatabase, freshDatabase, kinds } from '../helpers/databases.js'
+import { deskApp, deskFile } from '../helpers/desk.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { signIn } from '../helpers/dashboard.js'
 
@@ -208,4 +208,24 @@ eachDatabase(t, async (t, database) => {
     t.match(said(steps[1])[0], /^Appel d’ACME SARL\. Le forfait du mois est épuisé : cet appel est facturé/)
     t.match(await month(1), { usedSeconds: 18_100, overageSeconds: 100, graceSeconds: 0 })
   })
+})
+
+t.test("the cut is said in the caller's language, and the consent keeps those words", async (t) => {
+  for (const kind of kinds) {
+    await t.test(kind, async (t) => {
+      const file = deskFile('intercom')
+      const atlas = file.clients.find((client) => client.id === 'atlas')
+      if (atlas) atlas.language = 'ar'
+      const database = await freshDatabase(t, kind)
+      const { twilio } = await deskApp(t, database, { file, at: SATURDAY_10H })
+      await database.db
+        .insert(usage)
+        .values({ contractId: 2, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 17_800, includedSeconds: 17_800 })
+      const { callSid, steps } = await playCall(twilio, { from: ATLAS, to: DESK, talkSeconds: 500, press: ['1'] })
+      const question = message('quota_cut_ask', 'ar')
+      t.same(said(steps[3]), [question], 'asked in Arabic')
+      const [consent] = await database.db.select().from(overageConsents).where(eq(overageConsents.callSid, callSid))
+      t.equal(consent?.words, question, 'the words played')
+    })
+  }
 })

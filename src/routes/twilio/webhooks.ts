@@ -14,6 +14,7 @@ import {
   decide,
   dialStep,
   fallbackPlan,
+  languageOf,
   overageQuestion,
   redialAfterConsent,
   routeAfterAcceptance,
@@ -180,10 +181,19 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           talkSeconds,
         })
         if (!cut || !limit) return twiml(reply, sayThenHangup([]))
-        const { desk, call, language } = await callContext(params.CallSid, params)
-        if (!desk) return twiml(reply, sayThenHangup([]))
+        // The caller's facts as the voice and overage webhooks read them: the same language, so
+        // the words kept with a consent are the words played.
+        const key = { to: params.To, from: normaliseCaller(params.From), rawFrom: params.From, now }
+        const [live, call] = await Promise.all([
+          read(() => callFacts.load(key), 'loading the call facts'),
+          read(() => findCall(app.db, params.CallSid), 'reading the call'),
+        ])
+        const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+        if (!facts.desk) return twiml(reply, sayThenHangup([]))
+        const language = languageOf(facts.desk, facts.caller)
         const agentId = call?.agentId ?? null
-        return twiml(reply, renderPlan(afterQuotaCut({ desk, language, then: limit.then, agentId, attempt, countInto })))
+        const plan = afterQuotaCut({ desk: facts.desk, language, then: limit.then, agentId, attempt, countInto })
+        return twiml(reply, renderPlan(plan))
       }
 
       const { desk, call, language } = await callContext(params.CallSid, params)
