@@ -187,7 +187,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
         const terms = contract && termsForMonth(contract, contract.changes, write.usageMonth, localDate(at, contract.timezone))
         if (terms) {
           const consented = write.consented ?? (await findCall(tx, write.callSid))?.overageAccepted ?? false
-          await countTalk(tx, {
+          const counted = await countTalk(tx, {
             callSid: write.callSid,
             dialCallSid: write.dialCallSid,
             contractId: write.contractId,
@@ -200,7 +200,8 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
             billingIncrementSeconds: terms.billingIncrementSeconds,
             now: at,
           })
-          talkSeconds = Math.max(talkSeconds, await callTalkSeconds(tx, write.callSid))
+          // A duplicate adds nothing: the record has its talk already.
+          if (counted.counted) talkSeconds = Math.max(talkSeconds, await callTalkSeconds(tx, write.callSid))
         }
       }
       await merge({
