@@ -143,6 +143,20 @@ eachDatabase(t, async (t, database) => {
       { digit: '1', question: 'cut', words: message('quota_cut_ask', 'fr-FR') },
       'next to its seconds',
     )
+    const json = await app.inject({
+      url: '/api/clients/atlas/statements/2026-11',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
+    const consented = json
+      .json()
+      .contracts[0].calls.find(
+        (line: { callSid: string; overageSeconds: number }) => line.callSid === callSid && line.overageSeconds,
+      )
+    t.match(
+      consented,
+      { overageSeconds: 300, graceSeconds: 0, consent: { at: String, digit: '1', question: 'cut' } },
+      'in the API',
+    )
     const csv = await app.inject({
       url: '/api/clients/atlas/statements/2026-11',
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, accept: 'text/csv' },
