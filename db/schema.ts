@@ -257,7 +257,12 @@ export const talkLegs = pgTable(
     /** after the contract's billing increment */
     countedSeconds: integer().notNull(),
     includedSeconds: integer().notNull(),
+    /** beyond the quota, billable: the `bill` policy, or the caller consented (`ask`) */
     overageSeconds: integer().notNull(),
+    /** beyond the quota, never billed: `refuse`'s grace, `ask` before consent, rounding at the line */
+    graceSeconds: integer().notNull().default(0),
+    /** the leg came after the caller's yes to billing (the consent is in overage_consents) */
+    consented: boolean().notNull().default(false),
     /** out-of-hours on-call assistance, billed apart (INTERcom: outside hours billed extra) */
     onCall: boolean().notNull().default(false),
     /** an on-call leg's seconds after the billing increment (outside the quota, so not in countedSeconds) */
@@ -267,7 +272,7 @@ export const talkLegs = pgTable(
   (t) => [
     primaryKey({ columns: [t.callSid, t.dialCallSid] }),
     index().on(t.contractId, t.month),
-    check('talk_legs_split', sql`${t.includedSeconds} + ${t.overageSeconds} = ${t.countedSeconds}`),
+    check('talk_legs_split', sql`${t.includedSeconds} + ${t.overageSeconds} + ${t.graceSeconds} = ${t.countedSeconds}`),
   ],
 )
 
@@ -282,13 +287,32 @@ export const usage = pgTable(
     quotaSeconds: integer().notNull(),
     usedSeconds: integer().notNull().default(0),
     includedSeconds: integer().notNull().default(0),
+    /** beyond the quota, billable */
     overageSeconds: integer().notNull().default(0),
+    /** beyond the quota, never billed */
+    graceSeconds: integer().notNull().default(0),
+    /** talk after the caller's yes to billing: all of it billable, none of it taking the included quota */
+    consentedSeconds: integer().notNull().default(0),
     onCallSeconds: integer().notNull().default(0),
     calls: integer().notNull().default(0),
     updatedAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.contractId, t.month] }), index().on(t.month)],
 )
+
+/**
+ * A caller's yes to billing beyond the quota, kept as evidence: the call, the instant, the digit
+ * pressed, the words of the question played, and whether it was asked at the start of the call or
+ * when the limit cut the agent's leg. One per call (a call is asked at most once).
+ */
+export const overageConsents = pgTable('overage_consents', {
+  callSid: text().primaryKey(),
+  at: instant().notNull(),
+  digit: text().notNull(),
+  /** the question as the caller heard it; null for a consent journaled before the words were kept */
+  words: text(),
+  question: text({ enum: ['start', 'cut'] }).notNull(),
+})
 
 /** 80 % and 100 % of a month's quota, recorded once when first crossed. */
 export const usageThresholds = pgTable(

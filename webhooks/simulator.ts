@@ -57,7 +57,10 @@ export interface Phone {
   answerAfterSeconds?: number
   /** what it presses at each <Gather>, in order ('' = nothing) */
   presses?: string[]
-  /** seconds it talks once connected to someone (default 300; the shorter of the two ends the talk) */
+  /**
+   * seconds it talks with the caller in all (default 300; the shorter of the two ends the talk):
+   * a leg cut by <Dial timeLimit> and dialled again goes on with what is left of it
+   */
   talkSeconds?: number
   /** the length of the message it leaves at a <Record> (0 or unset: hangs up instead) */
   recordSeconds?: number
@@ -120,6 +123,8 @@ const speaking = (text: string) => Math.ceil(text.length / 15)
 /** Plays the legs of one call; `steps` holds every webhook posted, in order. */
 export class CallEngine {
   readonly steps: Step[] = []
+  /** seconds each dialled number has talked so far in this call (a re-dialled leg goes on from there) */
+  private readonly talked = new Map<string, number>()
 
   constructor(
     private readonly post: PostWebhook,
@@ -221,7 +226,7 @@ export class CallEngine {
       .sort((a, b) => answerAfter(a.phone) - answerAfter(b.phone) || a.order - b.order)
     const from = verb.attributes.callerId ?? leg.params.From ?? ''
     const outcomes: string[] = []
-    let connected: { sid: string; phone: Phone; rang: number } | null = null
+    let connected: { sid: string; number: string; phone: Phone; rang: number } | null = null
     for (const target of ringing) {
       const answers = target.phone.answers ?? 'yes'
       if (answers !== 'yes' || answerAfter(target.phone) > timeout) {
@@ -252,7 +257,7 @@ export class CallEngine {
           continue
         }
       }
-      connected = { sid, phone: target.phone, rang: answerAfter(target.phone) }
+      connected = { sid, number: target.number, phone: target.phone, rang: answerAfter(target.phone) }
       break
     }
 
@@ -269,17 +274,21 @@ export class CallEngine {
         DialCallStatus: status,
       })
     }
-    const callerTalks = leg.phone.talkSeconds
-    const calleeTalks = connected.phone.talkSeconds
-    const talk = Math.min(callerTalks ?? Number.POSITIVE_INFINITY, calleeTalks ?? DEFAULT_TALK_SECONDS, timeLimit)
+    // What is left to say: both sides talk in all what their phones say, across re-dialled legs.
+    const callerTalks = leg.phone.talkSeconds === undefined ? undefined : leg.phone.talkSeconds - state.talkSeconds
+    const calleeTalks = (connected.phone.talkSeconds ?? DEFAULT_TALK_SECONDS) - (this.talked.get(connected.number) ?? 0)
+    const talk = Math.max(0, Math.min(callerTalks ?? Number.POSITIVE_INFINITY, calleeTalks, timeLimit))
     state.seconds += connected.rang + talk
     state.talkSeconds += talk
+    this.talked.set(connected.number, (this.talked.get(connected.number) ?? 0) + talk)
     await this.wait(connected.rang + talk)
-    // Whoever hangs up first: the caller ends the call; the callee (or timeLimit) hands it back.
-    const callerHungUp = callerTalks !== undefined && callerTalks < Math.min(calleeTalks ?? DEFAULT_TALK_SECONDS, timeLimit)
+    // Whoever hangs up first: the caller ends the call; the callee (or timeLimit) hands it back,
+    // the caller still on the line (the action then says CallStatus in-progress, and its TwiML plays).
+    const callerHungUp = callerTalks !== undefined && callerTalks < Math.min(calleeTalks, timeLimit)
     if (action) {
       const step = await this.request(new URL(action, here), {
         ...leg.params,
+        CallStatus: callerHungUp ? 'completed' : 'in-progress',
         DialBridged: 'true',
         DialCallDuration: String(talk),
         DialCallSid: connected.sid,

@@ -16,7 +16,7 @@ import type { DeskOptions, Templates } from './desk.js'
 import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, type LanguageTag, sayVoiceFor } from './language.js'
 import { type MessageKey, type MessageVars, message, speakDuration, spokenHolidayName } from './messages.js'
 import type { Outcome } from './outcome.js'
-import { monthOf, quotaLeft, quotaUsedUp } from './quota.js'
+import { type DialLimit, type OveragePolicy, dialLimit, monthOf, quotaLeft, quotaUsedUp } from './quota.js'
 
 export interface DeskFacts {
   id: string
@@ -97,6 +97,12 @@ export interface DialStep {
   countInto: CountInto | null
   /** the desk the agents answer for: the whisper names it, so it needs no database to know it */
   deskId: string | null
+  /** <Dial timeLimit> at the quota line (`refuse`, `ask` before consent); null: no limit */
+  limit: DialLimit | null
+  /** the caller consented to billing beyond the quota: the leg's overage is billable */
+  consented: boolean
+  /** the agent who answered is dialled again after the caller's yes at the quota line: no question in the whisper */
+  redial: boolean
 }
 
 export type Plan =
@@ -110,8 +116,11 @@ export type Plan =
       onCall: Say | null
       voicemail: VoicemailStep | null
     }
-  /** quota used up under the "ask" policy: the caller presses 1 to accept billing */
-  | { kind: 'ask_overage'; say: Say[] }
+  /**
+   * quota used up under the "ask" policy: the caller presses 1 to accept billing; at the start of
+   * the call, or (`atCut`) when the limit cut the agent's leg, the agent then dialled again
+   */
+  | { kind: 'ask_overage'; say: Say[]; atCut?: { agentId: string | null; attempt: number; countInto: CountInto | null } }
   /** ring the agents on duty */
   | { kind: 'dial'; say: Say[]; dial: DialStep; billed: boolean }
   /** nobody to ring: take a message */
@@ -201,18 +210,83 @@ export function decide(facts: CallFacts, now: Date): Decision {
     billed = true
     greeting = speak('quota_bill', client)
   }
+  // Under `refuse` and `ask`, the agents' leg stops at the quota line (refuse: after the desk's grace).
+  const limit = dialLimit({
+    policy: terms.overage,
+    consented: false,
+    quotaSeconds: terms.quotaSeconds,
+    usedSeconds: contract.usedSeconds,
+    graceSeconds: desk.options.quotaGraceSeconds,
+  })
   const countInto = { contractId: contract.id, month: recorded.usageMonth }
-  return { ...recorded, plan: routeToAgents(facts, desk, greeting, billed, speak, countInto) }
+  return { ...recorded, plan: routeToAgents(facts, desk, [greeting], billed, speak, countInto, { limit }) }
 }
 
-/** After the caller accepted the overage charge: route as an in-hours call, billed. */
+/**
+ * After the caller accepted the overage charge at the start of the call: route as an in-hours
+ * call, billed, with no limit. The caller heard the greeting with the question: a short thanks now.
+ */
 export function routeAfterAcceptance(facts: CallFacts, now: Date): Plan | null {
   const { desk, caller } = facts
   if (!desk || !caller) return null
   const speak = speaker(desk, languageOf(desk, caller))
   const contract = contractInForce(caller.contracts, localDate(now, desk.timezone))
   const countInto = contract ? { contractId: contract.id, month: monthOf(now, desk.timezone) } : null
-  return routeToAgents(facts, desk, speak('connecting', { client: caller.client.name }), true, speak, countInto)
+  return routeToAgents(facts, desk, [speak('overage_accepted')], true, speak, countInto, { consented: true })
+}
+
+/**
+ * What the caller hears when the <Dial timeLimit> cut the agent's leg at the quota line with the
+ * caller still on the line. `refuse`: the month's included time is used up, what remains possible
+ * (call again next month, e-mail, the billed on-call line if the desk has one), goodbye. `ask`:
+ * press 1 to go on at the billed rate; the agent who answered is then dialled again.
+ */
+export function afterQuotaCut(input: {
+  desk: DeskFacts
+  /** the language the caller hears */
+  language: string
+  after: DialLimit['after']
+  agentId: string | null
+  attempt: number
+  countInto: CountInto | null
+}): Plan {
+  const { desk } = input
+  const speak = speaker(desk, input.language)
+  if (input.after === 'ask') {
+    const atCut = { agentId: input.agentId, attempt: input.attempt, countInto: input.countInto }
+    return { kind: 'ask_overage', say: [speak('quota_cut_ask')], atCut }
+  }
+  const say = [speak('quota_cut_refuse'), ...(desk.options.onCall ? [speak('quota_cut_on_call')] : []), speak('goodbye')]
+  return { kind: 'hangup', outcome: 'answered', say }
+}
+
+/** The words of the question the caller answered (kept with the consent as evidence). */
+export function overageQuestion(facts: CallFacts, atCut: boolean): string | null {
+  const { desk, caller } = facts
+  if (!desk || !caller) return null
+  const key = atCut ? 'quota_cut_ask' : 'quota_ask'
+  return speaker(desk, languageOf(desk, caller))(key, { client: caller.client.name }).text
+}
+
+/**
+ * The caller said yes at the quota line: the agent who answered is dialled again, with a whisper
+ * that only says the client accepted billing (no question); the leg is consented overage. When
+ * that agent is not known (or no longer on duty), the agents on duty ring as for any call.
+ */
+export function redialAfterConsent(
+  facts: CallFacts,
+  input: { agentId: string | null; attempt: number; countInto: CountInto | null },
+): Plan | null {
+  const { desk, caller } = facts
+  if (!desk || !caller) return null
+  const speak = speaker(desk, languageOf(desk, caller))
+  const agent = facts.agents.find((each) => each.id === input.agentId)
+  if (!agent) return routeToAgents(facts, desk, [speak('overage_accepted')], true, speak, input.countInto, { consented: true })
+  const dial = {
+    ...dialStep(desk, [agent], facts.from, 1, input.countInto, { consented: true, redial: true }),
+    attempt: input.attempt + 1,
+  }
+  return { kind: 'dial', say: [speak('overage_accepted')], dial, billed: true }
 }
 
 /** The language a caller hears on a desk (one rule for the whole call: language.ts). */
@@ -273,15 +347,23 @@ export function chosenLanguage(menu: LanguageMenu, digits: string | undefined): 
 function routeToAgents(
   facts: CallFacts,
   desk: DeskFacts,
-  greeting: Say,
+  greeting: Say[],
   billed: boolean,
   speak: Speak,
   countInto: CountInto | null,
+  billing: DialBilling = {},
 ): Plan {
   if (facts.agents.length === 0) {
-    return { kind: 'voicemail', say: [greeting, speak('no_agent')], voicemail: voicemailStep(desk, speak) }
+    return { kind: 'voicemail', say: [...greeting, speak('no_agent')], voicemail: voicemailStep(desk, speak) }
   }
-  return { kind: 'dial', say: [greeting], dial: dialStep(desk, facts.agents, facts.from, 1, countInto), billed }
+  return { kind: 'dial', say: greeting, dial: dialStep(desk, facts.agents, facts.from, 1, countInto, billing), billed }
+}
+
+/** How a dial stands to the quota line: its limit, and whether the caller consented to billing. */
+export interface DialBilling {
+  limit?: DialLimit | null
+  consented?: boolean
+  redial?: boolean
 }
 
 export function dialStep(
@@ -290,6 +372,7 @@ export function dialStep(
   callerId: string,
   attempt: number,
   countInto: CountInto | null,
+  billing: DialBilling = {},
 ): DialStep {
   const sequential = desk.options.ring === 'sequential'
   return {
@@ -300,6 +383,9 @@ export function dialStep(
     attempt,
     countInto,
     deskId: desk.id,
+    limit: billing.limit ?? null,
+    consented: billing.consented ?? false,
+    redial: billing.redial ?? false,
   }
 }
 
@@ -340,6 +426,9 @@ export function fallbackPlan(numbers: readonly string[], callerId: string): Plan
       attempt: 1,
       countInto: null,
       deskId: null,
+      limit: null,
+      consented: false,
+      redial: false,
     },
     billed: false,
   }
@@ -364,17 +453,21 @@ export function whisperText(input: {
 
 /**
  * What the agent who picks up hears, in the desk's language: who calls and what is left of the
- * quota; for the on-call line, that the call is billed apart; with less known, less said. Whatever
- * is known, the agent presses 1 to take the call, and `declined` is said to a silence (a phone's
- * voicemail) before the leg ends.
+ * quota (under `refuse` and `ask`, that the call stops at it; once it is used up and the call is
+ * billed, that it is billed); for the on-call line, that the call is billed apart; with less
+ * known, less said. Whatever is known, the agent presses 1 to take the call, and `declined` is
+ * said to a silence (a phone's voicemail) before the leg ends. The agent dialled again after the
+ * caller's yes at the quota line is only told that the client accepted billing: no question
+ * (`declined` null), since that agent was talking to the caller a moment ago.
  */
 export function whisperLines(input: {
   desk: DeskFacts | null
   clientName: string | null
   onCall: boolean
-  /** the month's quota and usage; null when they could not be read */
-  quota: { quotaSeconds: number; usedSeconds: number } | null
-}): { line: Say; declined: Say } {
+  redial?: boolean
+  /** the month's quota and usage, the contract's policy, whether the caller accepted billing; null when they could not be read */
+  quota: { quotaSeconds: number; usedSeconds: number; policy?: OveragePolicy; accepted?: boolean } | null
+}): { line: Say; declined: Say | null } {
   const { desk, clientName: client, quota } = input
   if (!desk) {
     const language = DEFAULT_LANGUAGE
@@ -384,10 +477,21 @@ export function whisperLines(input: {
     }
   }
   const speak = speaker(desk, desk.language)
+  if (input.redial) return { line: speak('whisper_consented', { client: client ?? undefined }), declined: null }
   const declined = speak('whisper_declined')
   if (client === null) return { line: speak('whisper_unknown'), declined }
   if (input.onCall) return { line: speak('whisper_on_call', { client }), declined }
   if (!quota) return { line: speak('whisper_short', { client }), declined }
+  const policy = quota.policy ?? 'bill'
+  if (quotaUsedUp(quota.quotaSeconds, quota.usedSeconds) && (policy === 'bill' || quota.accepted))
+    return { line: speak('whisper_billed', { client }), declined }
+  if (policy !== 'bill' && !quota.accepted) {
+    const left = speakDuration(quotaLeft(quota.quotaSeconds, quota.usedSeconds), desk.language)
+    return {
+      line: speak(policy === 'refuse' ? 'whisper_limit_refuse' : 'whisper_limit_ask', { client, quotaLeft: left }),
+      declined,
+    }
+  }
   const text = whisperText({ clientName: client, ...quota, language: desk.language, templates: desk.templates })
   return { line: { text, ...sayVoiceFor(desk.options, desk.language) }, declined }
 }

@@ -69,9 +69,17 @@ export const deskSchema = z
       })
       .strict(),
     options: deskOptionsSchema.prefault({}),
+    /**
+     * under `refuse`, the seconds an agent may go on past the quota line (DESIGN.md's desk key); kept
+     * as the desk option of that name, where it may be written too (this one wins)
+     */
+    quotaGraceSeconds: deskOptionsSchema.shape.quotaGraceSeconds.unwrap().optional(),
     templates: templatesSchema.default({}),
   })
   .strict()
+  .transform(({ quotaGraceSeconds, ...desk }) =>
+    quotaGraceSeconds === undefined ? desk : { ...desk, options: { ...desk.options, quotaGraceSeconds } },
+  )
 
 export const agentSchema = z
   .object({

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { languageTagSchema } from './language.js'
 import { spokenText, text } from './boundary.js'
 import { e164Schema } from './phone.js'
+import { DEFAULT_QUOTA_GRACE_SECONDS } from './quota.js'
 
 export const deskOptionsSchema = z
   .object({
@@ -31,6 +32,11 @@ export const deskOptionsSchema = z
       .strict()
       .nullable()
       .default(null),
+    /**
+     * Under the `refuse` policy, the seconds an agent may go on past the quota line to close the
+     * conversation (the agents' <Dial timeLimit> is the quota left plus these); never billed.
+     */
+    quotaGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_QUOTA_GRACE_SECONDS),
     /** rung when the database cannot be reached (see RELIABILITY) */
     fallbackNumbers: z.array(e164Schema).default([]),
     /** Twilio <Say> voice, e.g. "Polly.Lea"; the default voice when absent (see `voices` for Arabic) */

@@ -36,9 +36,19 @@ export interface CallState {
 const SETTLED: ReadonlySet<Outcome> = new Set(['unknown_caller', 'suspended', 'no_contract', 'quota_refused', 'failed'])
 const ANSWERED_DIAL = new Set(['completed', 'answered'])
 
+/**
+ * "Answered", the one definition: someone talked (talk time > 0) on a leg Twilio says was
+ * answered (DialCallStatus completed or answered). A dial callback asks it of the leg it reports
+ * (its status is always known); a call record, of its facts, where the talk time is only ever set
+ * by an answered leg (the status may not have reached the record yet: a placeholder).
+ */
+export function answered(leg: { dialStatus: string | null; talkSeconds: number }): boolean {
+  return leg.talkSeconds > 0 && (leg.dialStatus === null || ANSWERED_DIAL.has(leg.dialStatus))
+}
+
 export function resolveOutcome(state: CallState): Outcome | null {
   if (state.outcome && SETTLED.has(state.outcome)) return state.outcome
-  if (state.talkSeconds > 0 || (state.dialStatus !== null && ANSWERED_DIAL.has(state.dialStatus))) return 'answered'
+  if (answered(state)) return 'answered'
   if (state.decision === 'closed') return state.outcome ?? 'closed_hours'
   if (state.recordingUrl) return 'voicemail'
   if (state.callStatus === null) return state.outcome

@@ -13,11 +13,25 @@ export interface StatementLine {
   /** after the contract's billing increment; on-call legs count here 0 (they are outside the quota) */
   countedSeconds: number
   includedSeconds: number
-  /** beyond the month's quota: billable */
+  /** beyond the month's quota: billable (the `bill` policy, or the caller consented) */
   overageSeconds: number
+  /** beyond the month's quota, never billed (`refuse`'s grace, `ask` before the caller's yes) */
+  graceSeconds: number
+  /** the caller's yes to billing that covers this leg's overage, as evidence; null when none */
+  consent: OverageConsent | null
   onCall: boolean
   /** out-of-hours on-call seconds, billed apart */
   onCallSeconds: number
+}
+
+/** A caller's yes to billing beyond the quota: when, what was pressed, the question as heard. */
+export interface OverageConsent {
+  at: Date
+  digit: string
+  /** null for a consent journaled before the words were kept */
+  words: string | null
+  /** asked at the start of the call (quota used up), or when the limit cut the agent's leg */
+  question: 'start' | 'cut'
 }
 
 /** A contract's month as the usage report gives it. */
@@ -33,6 +47,8 @@ export interface StatementTotals {
   includedSeconds: number
   /** billable: beyond the quota */
   overageSeconds: number
+  /** beyond the quota, never billed */
+  graceSeconds: number
   /** billable apart: out-of-hours on-call assistance */
   onCallSeconds: number
   /** counted legs, as the usage report counts calls */
@@ -61,10 +77,11 @@ export function totalsOf(lines: readonly StatementLine[]): StatementTotals {
       usedSeconds: sum.usedSeconds + line.countedSeconds,
       includedSeconds: sum.includedSeconds + line.includedSeconds,
       overageSeconds: sum.overageSeconds + line.overageSeconds,
+      graceSeconds: sum.graceSeconds + line.graceSeconds,
       onCallSeconds: sum.onCallSeconds + line.onCallSeconds,
       calls: sum.calls + 1,
     }),
-    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, onCallSeconds: 0, calls: 0 },
+    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0 },
   )
 }
 

@@ -83,6 +83,7 @@ export interface CallDetail extends CallLogItem {
     countedSeconds: number
     includedSeconds: number
     overageSeconds: number
+    graceSeconds: number
     onCall: boolean
   }[]
 }
@@ -134,6 +135,7 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
         ${row(t.duration, call.durationSeconds === null ? ctx.t.dash : formatDuration(call.durationSeconds))}
         ${row(ctx.t.calls.talk, formatDuration(call.talkSeconds))}
         ${row(t.overage, call.overageSeconds > 0 ? formatDuration(call.overageSeconds) : ctx.t.dash)}
+        ${call.graceSeconds > 0 ? row(t.grace, formatDuration(call.graceSeconds)) : ''}
         ${row(ctx.t.calls.agent, call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ctx.t.dash)}
         ${row(t.decision, decisionText(ctx, call.decision))}
         ${call.overageAccepted ? row(t.overageAccepted, t.yes) : ''}
@@ -153,8 +155,8 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
       ${
         call.legs.length
           ? html`<div class="table-wrap"><table class="legs cards">
-          <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>
-          <tbody>${call.legs.map((leg) => html`<tr><td class="lead">${formatMonth(leg.month, ctx.lang)}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num" data-label="${ctx.t.calls.talk}">${formatDuration(leg.talkSeconds)}</td><td class="num" data-label="${t.counted}">${formatDuration(leg.countedSeconds)}</td><td class="num" data-label="${t.included}">${formatDuration(leg.includedSeconds)}</td><td class="num" data-label="${t.overage}">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
+          <thead><tr><th scope="col">${t.month}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th><th scope="col">${t.grace}</th></tr></thead>
+          <tbody>${call.legs.map((leg) => html`<tr><td class="lead">${formatMonth(leg.month, ctx.lang)}${leg.onCall ? html` <small>(${ctx.t.onCall})</small>` : ''}</td><td class="num" data-label="${ctx.t.calls.talk}">${formatDuration(leg.talkSeconds)}</td><td class="num" data-label="${t.counted}">${formatDuration(leg.countedSeconds)}</td><td class="num" data-label="${t.included}">${formatDuration(leg.includedSeconds)}</td><td class="num" data-label="${t.overage}">${leg.overageSeconds ? formatDuration(leg.overageSeconds) : ctx.t.dash}</td><td class="num" data-label="${t.grace}">${leg.graceSeconds ? formatDuration(leg.graceSeconds) : ctx.t.dash}</td></tr>`)}</tbody>
         </table></div>`
           : html`<p class="muted">${t.noLegs}</p>`
       }

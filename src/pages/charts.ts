@@ -9,6 +9,8 @@ const pct = (value: number) => `${Number(value.toFixed(3))}%`
 export interface BarFigures {
   quotaSeconds: number
   usedSeconds: number
+  /** the part beyond the quota that is never billed (drawn apart from the billable overage) */
+  graceSeconds?: number
 }
 
 /** How full a month is: under 80 %, from 80 %, from 100 % of the quota. */
@@ -27,7 +29,8 @@ export function usedPercent(figures: BarFigures): number {
 const MARK_LABEL_ROOM = 0.12
 
 /**
- * A month's bar: the included part, the overage beyond the quota, and marks at 80 % and 100 %.
+ * A month's bar: the included part, the overage beyond the quota (billable, then the grace that is
+ * never billed), and marks at 80 % and 100 %.
  * The scale leaves room past the quota so that the 100 % mark never sits on the edge.
  */
 export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
@@ -35,7 +38,9 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
   const scale = Math.max(quota * 1.25, used, 1)
   const at = (seconds: number) => pct((seconds / scale) * 100)
   const included = Math.min(used, Math.max(quota, 0))
-  const overage = Math.max(0, used - Math.max(quota, 0))
+  const beyond = Math.max(0, used - Math.max(quota, 0))
+  const grace = Math.min(beyond, Math.max(0, figures.graceSeconds ?? 0))
+  const overage = beyond - grace
   // The labels lean away from each other (80 % ends at its mark, 100 % starts at its own), so they
   // cannot meet however close the marks come; a bar far beyond its quota puts the 80 % mark near the
   // left edge, where its label has no room: the mark stays, unlabelled.
@@ -53,6 +58,7 @@ export function usageBar(figures: BarFigures, lang: Lang, label: string): Html {
     <rect class="bar-track" x="0" y="6" width="100%" height="20" rx="3"></rect>
     <rect class="bar-included bar-${usageLevel(figures)}" x="0" y="6" width="${at(included)}" height="20"></rect>
     ${overage > 0 ? html`<rect class="bar-overage" x="${at(quota)}" y="6" width="${at(overage)}" height="20"></rect>` : ''}
+    ${grace > 0 ? html`<rect class="bar-grace" x="${at(quota + overage)}" y="6" width="${at(grace)}" height="20"></rect>` : ''}
     ${marks}
   </svg>`
 }
@@ -61,7 +67,10 @@ export interface MonthPoint {
   month: string
   quotaSeconds: number
   usedSeconds: number
+  /** beyond the quota, billable */
   overageSeconds: number
+  /** beyond the quota, never billed: drawn above the included time, apart from the billable overage */
+  graceSeconds?: number
 }
 
 const CHART = { top: 12, bottom: 150, height: 176 }
@@ -94,13 +103,16 @@ export function monthlyChart(points: readonly MonthPoint[], lang: Lang, label: s
       <text class="chart-axis" x="0" y="${y(seconds) - 3}">${seconds === 0 ? '0' : formatDuration(seconds)}</text>`,
   )
   const bars = points.map((point, index) => {
-    const included = point.usedSeconds - point.overageSeconds
+    const grace = point.graceSeconds ?? 0
+    const included = point.usedSeconds - point.overageSeconds - grace
+    const billedTop = included + point.overageSeconds
     const left = index * slot
     const title = `${formatMonth(point.month, lang)}${lang === 'fr' ? ' : ' : ': '}${formatDuration(point.usedSeconds)} / ${formatDuration(point.quotaSeconds)}`
     return html`<g class="chart-month${point.month === current ? ' chart-current' : ''}">
       <title>${title}</title>
       <rect class="chart-included" x="${pct(left + slot * 0.22)}" y="${y(included)}" width="${pct(slot * 0.56)}" height="${Number((CHART.bottom - y(included)).toFixed(1))}"></rect>
-      ${point.overageSeconds > 0 ? html`<rect class="chart-overage" x="${pct(left + slot * 0.22)}" y="${y(point.usedSeconds)}" width="${pct(slot * 0.56)}" height="${Number((y(included) - y(point.usedSeconds)).toFixed(1))}"></rect>` : ''}
+      ${point.overageSeconds > 0 ? html`<rect class="chart-overage" x="${pct(left + slot * 0.22)}" y="${y(billedTop)}" width="${pct(slot * 0.56)}" height="${Number((y(included) - y(billedTop)).toFixed(1))}"></rect>` : ''}
+      ${grace > 0 ? html`<rect class="chart-grace" x="${pct(left + slot * 0.22)}" y="${y(point.usedSeconds)}" width="${pct(slot * 0.56)}" height="${Number((y(billedTop) - y(point.usedSeconds)).toFixed(1))}"></rect>` : ''}
       ${point.quotaSeconds > 0 ? html`<line class="chart-quota" x1="${pct(left + slot * 0.1)}" x2="${pct(left + slot * 0.9)}" y1="${y(point.quotaSeconds)}" y2="${y(point.quotaSeconds)}"></line>` : ''}
       <text class="chart-label${(points.length - 1 - index) % 2 === 1 ? ' chart-label-alt' : ''}" x="${pct(left + slot / 2)}" y="${CHART.height - 8}" text-anchor="middle">${formatMonth(point.month, lang, 'short')}</text>
     </g>`

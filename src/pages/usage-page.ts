@@ -44,6 +44,7 @@ function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToC
       <div><dt>${t.used}</dt><dd>${formatDuration(item.usedSeconds)} <small>(${percent})</small></dd></div>
       <div><dt>${t.quota}</dt><dd>${formatDuration(item.quotaSeconds)}</dd></div>
       <div><dt>${t.overage}</dt><dd class="${item.overageSeconds > 0 ? 'overage' : ''}">${item.overageSeconds > 0 ? formatDuration(item.overageSeconds) : ctx.t.dash}</dd></div>
+      ${item.graceSeconds > 0 ? html`<div><dt>${t.grace}</dt><dd>${formatDuration(item.graceSeconds)}</dd></div>` : ''}
       <div><dt>${t.onCall}</dt><dd>${item.onCallSeconds > 0 ? formatDuration(item.onCallSeconds) : ctx.t.dash}</dd></div>
       <div><dt>${t.calls}</dt><dd>${item.calls}</dd></div>
     </dl>
@@ -64,12 +65,17 @@ function lineRow(ctx: PageContext, view: UsageView, line: StatementLine, desk: s
     <td class="num" data-label="${t.counted}">${seconds(line.onCall ? line.onCallSeconds : line.countedSeconds)}</td>
     <td class="num" data-label="${t.included}">${seconds(line.includedSeconds)}</td>
     <td class="num${line.overageSeconds > 0 ? ' overage' : ''}" data-label="${t.overage}">${seconds(line.overageSeconds)}</td>
-  </tr>`
+    <td class="num" data-label="${t.grace}">${seconds(line.graceSeconds)}</td>
+  </tr>${
+    line.consent
+      ? html`<tr class="consent"><td colspan="8" class="full"><small>${ctx.t.usage.consent(formatDateTime(line.consent.at, zone, ctx.lang), line.consent.digit, line.consent.words ?? '')}</small></td></tr>`
+      : ''
+  }`
 }
 
 function statementSection(ctx: PageContext, view: UsageView, statement: Statement, showDesk: boolean): Html {
   const t = ctx.t.usage
-  const head = html`<thead><tr><th scope="col">${ctx.t.calls.when}</th><th scope="col">${ctx.t.calls.caller}</th><th scope="col">${ctx.t.calls.agent}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th></tr></thead>`
+  const head = html`<thead><tr><th scope="col">${ctx.t.calls.when}</th><th scope="col">${ctx.t.calls.caller}</th><th scope="col">${ctx.t.calls.agent}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th><th scope="col">${t.grace}</th></tr></thead>`
   const lines = statement.contracts.flatMap((contract) => [...contract.calls, ...contract.onCallCalls])
   if (lines.length === 0) return html`<p class="muted">${t.noStatement}</p>`
   return html`${statement.contracts.map(
@@ -77,11 +83,12 @@ function statementSection(ctx: PageContext, view: UsageView, statement: Statemen
       <caption>${showDesk ? `${view.deskNames.get(contract.desk) ?? contract.desk} · ` : ''}${t.quota} ${formatDuration(contract.quotaSeconds)}</caption>
       ${head}
       <tbody>${contract.calls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>
-      ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="7" scope="rowgroup" class="full">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
+      ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="8" scope="rowgroup" class="full">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
       <tfoot><tr><th scope="row" colspan="4" class="lead">${t.total} (${contract.totals.calls})</th>
         <td class="num" data-label="${t.counted}">${formatDuration(contract.totals.usedSeconds)}${contract.totals.onCallSeconds ? html` + ${formatDuration(contract.totals.onCallSeconds)}` : ''}</td>
         <td class="num" data-label="${t.included}">${formatDuration(contract.totals.includedSeconds)}</td>
-        <td class="num overage" data-label="${t.overage}">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td></tr></tfoot>
+        <td class="num overage" data-label="${t.overage}">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td>
+        <td class="num" data-label="${t.grace}">${contract.totals.graceSeconds ? formatDuration(contract.totals.graceSeconds) : ctx.t.dash}</td></tr></tfoot>
     </table></div>`,
   )}`
 }

@@ -38,8 +38,10 @@ export interface CallLogItem {
   agentId: string | null
   onCall: boolean
   overageAccepted: boolean
-  /** seconds of this call beyond the month's quota (billable) */
+  /** seconds of this call beyond the month's quota, billable */
   overageSeconds: number
+  /** seconds of this call beyond the month's quota, never billed */
+  graceSeconds: number
   recordingUrl: string | null
 }
 
@@ -62,6 +64,7 @@ const columns = {
   // Spelled out with the table names: in a select list drizzle writes columns unqualified, and an
   // unqualified "call_sid" inside the subquery is talk_legs' own (every leg of every call summed).
   overageSeconds: sql<number>`coalesce((select sum(legs.overage_seconds) from ${talkLegs} as legs where legs.call_sid = ${calls}.call_sid), 0)::int`,
+  graceSeconds: sql<number>`coalesce((select sum(legs.grace_seconds) from ${talkLegs} as legs where legs.call_sid = ${calls}.call_sid), 0)::int`,
   recordingUrl: calls.recordingUrl,
 }
 

@@ -46,7 +46,18 @@ function withFacts(current: CallRow, patch: CallFactsPatch): CallRow {
   // only ever grows (the answered leg is the one that talked).
   merged.talkSeconds = Math.max(current.talkSeconds, patch.talkSeconds ?? 0)
   merged.dialAttempts = Math.max(current.dialAttempts, patch.dialAttempts ?? 0)
-  if (current.talkSeconds > 0 && patch.dialStatus !== undefined) merged.dialStatus = current.dialStatus
+  // The record keeps one dial leg: an answered one over one nobody answered, then the latest
+  // attempt (a re-dial at the quota line comes after the leg it continues), in any arrival order.
+  if (patch.dialStatus !== undefined) {
+    const [currentAnswered, patchAnswered] = [current.talkSeconds > 0, (patch.talkSeconds ?? 0) > 0]
+    const keep =
+      (currentAnswered && !patchAnswered) ||
+      (currentAnswered === patchAnswered && (patch.dialAttempts ?? 0) < current.dialAttempts)
+    if (keep) {
+      merged.dialStatus = current.dialStatus
+      merged.dialCallSid = current.dialCallSid
+    }
+  }
   if (current.agentId && patch.agentId === undefined) merged.agentId = current.agentId
   merged.outcome = resolveOutcome({ ...stateOf(merged), outcome: patch.outcome ?? current.outcome })
   return merged

@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { talkLegs, usage, usageThresholds } from '../../db/schema.js'
-import { type QuotaSplit, countedSeconds, splitAtQuota, thresholdsCrossed } from '../domain/quota.js'
+import { type QuotaSplit, countedSeconds, splitLeg, thresholdsCrossed } from '../domain/quota.js'
 
 export interface TalkLeg {
   callSid: string
@@ -12,6 +12,10 @@ export interface TalkLeg {
   talkSeconds: number
   /** out-of-hours on-call talk: billed apart, outside the quota */
   onCall: boolean
+  /** seconds beyond the quota are billable (`bill`, or consented); otherwise they are grace, never billed */
+  billable: boolean
+  /** the leg came after the caller's yes to billing */
+  consented: boolean
   quotaSeconds: number
   billingIncrementSeconds: number
   now: Date
@@ -33,7 +37,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
     .values({ contractId: leg.contractId, month: leg.month, quotaSeconds: leg.quotaSeconds, updatedAt: leg.now })
     .onConflictDoNothing()
   const [month] = await tx
-    .select({ usedSeconds: usage.usedSeconds })
+    .select({ usedSeconds: usage.usedSeconds, consentedSeconds: usage.consentedSeconds })
     .from(usage)
     .where(and(eq(usage.contractId, leg.contractId), eq(usage.month, leg.month)))
     .for('update')
@@ -41,8 +45,8 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
 
   const counted = countedSeconds(leg.talkSeconds, leg.billingIncrementSeconds)
   const split = leg.onCall
-    ? { includedSeconds: 0, overageSeconds: 0 }
-    : splitAtQuota(leg.quotaSeconds, month.usedSeconds, counted)
+    ? { includedSeconds: 0, overageSeconds: 0, graceSeconds: 0 }
+    : splitLeg({ quotaSeconds: leg.quotaSeconds, ...month, seconds: counted, billable: leg.billable, consented: leg.consented })
   const inserted = await tx
     .insert(talkLegs)
     .values({
@@ -54,6 +58,8 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       countedSeconds: leg.onCall ? 0 : counted,
       includedSeconds: split.includedSeconds,
       overageSeconds: split.overageSeconds,
+      graceSeconds: split.graceSeconds,
+      consented: leg.consented,
       onCall: leg.onCall,
       onCallSeconds: leg.onCall ? counted : 0,
       countedAt: leg.now,
@@ -70,6 +76,8 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       usedSeconds: sql`${usage.usedSeconds} + ${intoQuota}`,
       includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
       overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,
+      graceSeconds: sql`${usage.graceSeconds} + ${split.graceSeconds}`,
+      consentedSeconds: sql`${usage.consentedSeconds} + ${leg.consented && !leg.onCall ? counted : 0}`,
       onCallSeconds: sql`${usage.onCallSeconds} + ${leg.onCall ? counted : 0}`,
       calls: sql`${usage.calls} + 1`,
       updatedAt: leg.now,
@@ -92,6 +100,15 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       .onConflictDoNothing()
   }
   return { counted: true, countedSeconds: counted, split, thresholds }
+}
+
+/** The talk of a call's counted legs, all together (a call re-dialled at the quota line has several). */
+export async function callTalkSeconds(db: Queryable, callSid: string): Promise<number> {
+  const [row] = await db
+    .select({ seconds: sql<number>`coalesce(sum(${talkLegs.talkSeconds}), 0)::int` })
+    .from(talkLegs)
+    .where(eq(talkLegs.callSid, callSid))
+  return Number(row?.seconds ?? 0)
 }
 
 /** Seconds a contract has used in a month (0 before its first counted call). */

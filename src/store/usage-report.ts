@@ -17,8 +17,10 @@ export interface UsageItem {
   /** all talk counted in the month: included and overage together */
   usedSeconds: number
   includedSeconds: number
-  /** the part of usedSeconds beyond quotaSeconds: billable */
+  /** the part of usedSeconds beyond quotaSeconds that is billable (the `bill` policy, or consented) */
   overageSeconds: number
+  /** the part of usedSeconds beyond quotaSeconds that is never billed (`refuse`'s grace, `ask` before a yes) */
+  graceSeconds: number
   /** out-of-hours on-call talk, billed apart */
   onCallSeconds: number
   calls: number
@@ -77,6 +79,7 @@ export async function usageForMonth(db: Queryable, month: string, clientId: stri
     usedSeconds: used?.usedSeconds ?? 0,
     includedSeconds: used?.includedSeconds ?? 0,
     overageSeconds: used?.overageSeconds ?? 0,
+    graceSeconds: used?.graceSeconds ?? 0,
     onCallSeconds: used?.onCallSeconds ?? 0,
     calls: used?.calls ?? 0,
     thresholds: crossed

@@ -5,9 +5,10 @@
 import { type Placeholder, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import type { JournalFormat } from '../journal.js'
-import { agents, callEvents, calls, contracts, deskNumbers, desks } from '../../db/schema.js'
+import { agents, callEvents, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
+import { billableBeyondQuota } from '../domain/quota.js'
 import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callback-opening.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
@@ -21,7 +22,7 @@ import {
   recordVoiceDecision,
 } from './call-records.js'
 import { findDesk } from './desks.js'
-import { countTalk } from './talk-counting.js'
+import { callTalkSeconds, countTalk } from './talk-counting.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
 export type CallbackReason = CallbackRequest['reason']
@@ -64,10 +65,27 @@ export type WebhookWrite =
       usageMonth: string | null
       /** owed when nobody answered */
       callback: CallbackReason | null
+      /**
+       * the leg came after the caller's yes to billing (carried in the dial URL): beyond the quota
+       * its talk is billable under `ask`. Absent from lines journaled before it existed: then the
+       * call record's `overageAccepted` says it (the only consent there was).
+       */
+      consented?: boolean
     })
   | (Base & { kind: 'event' })
   | (Base & { kind: 'whisper-accepted'; agentNumber: string | null })
-  | (Base & { kind: 'overage'; accepted: boolean; callback: CallbackReason | null })
+  | (Base & {
+      kind: 'overage'
+      accepted: boolean
+      callback: CallbackReason | null
+      /**
+       * when the caller was asked: at the start of the call (the quota already used up), or when the
+       * limit cut the agent's leg; absent from older lines: at the start (the only question there was)
+       */
+      question?: 'start' | 'cut'
+      /** the words of the question played, kept with a yes as evidence */
+      words?: string | null
+    })
   | (Base & { kind: 'on-call'; accepted: boolean })
   | (Base & { kind: 'recording'; recordingUrl: string; recordingSeconds: number | null })
   | (Base & { kind: 'status'; callStatus: string; durationSeconds: number | null; final: boolean })
@@ -152,6 +170,8 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     }
     case 'dial': {
       const answered = write.talkSeconds > 0
+      // The call's talk time: its counted legs together (a call re-dialled at the quota line has two).
+      let talkSeconds = write.talkSeconds
       if (answered && write.contractId !== null && write.usageMonth) {
         const [contract] = await tx
           .select({
@@ -166,24 +186,29 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
           .where(eq(contracts.id, write.contractId))
         const terms = contract && termsForMonth(contract, contract.changes, write.usageMonth, localDate(at, contract.timezone))
         if (terms) {
-          await countTalk(tx, {
+          const consented = write.consented ?? (await findCall(tx, write.callSid))?.overageAccepted ?? false
+          const counted = await countTalk(tx, {
             callSid: write.callSid,
             dialCallSid: write.dialCallSid,
             contractId: write.contractId,
             month: write.usageMonth,
             talkSeconds: write.talkSeconds,
             onCall: write.leg === 'on-call',
+            billable: billableBeyondQuota(terms.overage, consented),
+            consented,
             quotaSeconds: terms.quotaSeconds,
             billingIncrementSeconds: terms.billingIncrementSeconds,
             now: at,
           })
+          // A duplicate adds nothing: the record has its talk already.
+          if (counted.counted) talkSeconds = Math.max(talkSeconds, await callTalkSeconds(tx, write.callSid))
         }
       }
       await merge({
         dialStatus: write.dialStatus,
         dialCallSid: write.dialCallSid,
         dialAttempts: write.attempt,
-        ...(answered ? { talkSeconds: write.talkSeconds } : {}),
+        ...(answered ? { talkSeconds } : {}),
       })
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
       return
@@ -201,7 +226,23 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       return
     }
     case 'overage':
-      await merge(write.accepted ? { overageAccepted: true } : { outcome: 'quota_refused' })
+      if (write.accepted) {
+        await merge({ overageAccepted: true })
+        // The consent, as evidence: one per call (a call is asked once).
+        await tx
+          .insert(overageConsents)
+          .values({
+            callSid: write.callSid,
+            at,
+            digit: write.params.Digits ?? '',
+            words: write.words ?? null,
+            question: write.question ?? 'start',
+          })
+          .onConflictDoNothing()
+      } else {
+        // No at the start: the call ends refused. No at the cut: the call was answered, and stays so.
+        await merge(write.question === 'cut' ? {} : { outcome: 'quota_refused' })
+      }
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
       return
     case 'on-call':

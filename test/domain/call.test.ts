@@ -2,11 +2,14 @@
 import t from 'tap'
 import {
   type Decision,
+  afterQuotaCut,
   chosenLanguage,
   contractInForce,
   decide,
   dialStep,
   languageMenu,
+  overageQuestion,
+  redialAfterConsent,
   routeAfterAcceptance,
   whisperLines,
   whisperText,
@@ -267,7 +270,7 @@ t.test('the whisper says as much as is known, and always asks for 1', async (t) 
   const said = (input: Parameters<typeof whisperLines>[0]) => {
     const { line, declined } = whisperLines(input)
     t.match(line.text, /Appuyez sur 1 pour prendre l’appel\.$/, 'press 1')
-    t.equal(declined.text, 'Appel non pris. Au revoir.')
+    t.equal(declined?.text, 'Appel non pris. Au revoir.')
     return line.text
   }
   t.equal(
@@ -423,5 +426,107 @@ t.test('the whisper stays in the desk’s language', async (t) => {
     language: 'arb',
     voice: 'Polly.Zeina',
   })
-  t.equal(declined.text, 'لم يتم تلقي المكالمة. مع السلامة.')
+  t.equal(declined?.text, 'لم يتم تلقي المكالمة. مع السلامة.')
+})
+
+t.test('the quota line: refuse and ask dial with a limit, bill and a consent without', async (t) => {
+  const withPolicy = (overage: 'bill' | 'ask' | 'refuse', usedSeconds: number, grace?: number) =>
+    decide(
+      facts({
+        desk: intercomDesk(grace === undefined ? {} : { quotaGraceSeconds: grace }),
+        caller: acme({}, [acmeContract({ overage, usedSeconds })]),
+      }),
+      SATURDAY_10H,
+    ).plan
+  const limitOf = (plan: ReturnType<typeof withPolicy>) => (plan.kind === 'dial' ? plan.dial.limit : 'no dial')
+  t.same(limitOf(withPolicy('refuse', 17_000)), { seconds: 1_060, after: 'refuse' }, 'refuse: left + 60 s of grace')
+  t.same(limitOf(withPolicy('refuse', 17_000, 0)), { seconds: 1_000, after: 'refuse' }, "the desk's grace")
+  t.same(limitOf(withPolicy('ask', 17_000)), { seconds: 1_000, after: 'ask' }, 'ask: what is left')
+  t.equal(limitOf(withPolicy('bill', 17_000)), null, 'bill: none')
+  const accepted = routeAfterAcceptance(
+    facts({ caller: acme({}, [acmeContract({ overage: 'ask', usedSeconds: 18_000 })]) }),
+    SATURDAY_10H,
+  )
+  t.ok(accepted?.kind === 'dial' && accepted.dial.consented && !accepted.dial.limit, 'a yes at the start: consented, no limit')
+  t.same(
+    accepted?.kind === 'dial' && accepted.say.map((line) => line.text),
+    ['Merci. Nous vous mettons en relation.'],
+    'no second greeting',
+  )
+})
+
+t.test('when the limit cut the leg: refuse says what remains and goodbye, ask asks to go on', async (t) => {
+  const countInto = { contractId: 1, month: '2026-11' }
+  const cut = (after: 'ask' | 'refuse', desk = intercomDesk()) =>
+    afterQuotaCut({ desk, language: 'fr-FR', after, agentId: 'amina', attempt: 1, countInto })
+  const refused = cut('refuse')
+  t.equal(refused.kind, 'hangup')
+  t.same('say' in refused && refused.say.map((line) => line.text), [
+    "Le temps d'assistance inclus dans votre forfait de ce mois est épuisé. Vous pourrez nous rappeler le mois prochain, ou nous écrire par e-mail.",
+    "En dehors des heures d'ouverture, notre ligne d'astreinte, facturée en dehors du contrat, reste à votre disposition.",
+    'Merci de votre appel, au revoir.',
+  ])
+  const bare = cut('refuse', intercomDesk({ onCall: null }))
+  t.equal('say' in bare && bare.say.length, 2, 'no on-call line: not mentioned')
+  const asked = cut('ask')
+  t.same(asked.kind === 'ask_overage' && asked.atCut, { agentId: 'amina', attempt: 1, countInto })
+  const english = afterQuotaCut({
+    desk: intercomDesk(),
+    language: 'en-US',
+    after: 'ask',
+    agentId: null,
+    attempt: 2,
+    countInto: null,
+  })
+  t.match('say' in english && english.say[0]?.text, /To go on with the conversation, billed beyond your contract, press 1/)
+})
+
+t.test('the question asked is kept as words; after a yes at the cut the agent who answered is dialled again', async (t) => {
+  t.match(overageQuestion(facts(), true), /^Le temps d'assistance inclus/)
+  t.match(overageQuestion(facts(), false), /^Bonjour ACME SARL\. Le forfait d'assistance de ce mois est épuisé/)
+  t.equal(overageQuestion(facts({ caller: null }), true), null)
+  const countInto = { contractId: 1, month: '2026-11' }
+  const again = redialAfterConsent(facts(), { agentId: 'karim', attempt: 1, countInto })
+  t.ok(again?.kind === 'dial', 'a dial')
+  if (again?.kind !== 'dial') return
+  t.same(
+    again.dial.targets.map((agent) => agent.id),
+    ['karim'],
+  )
+  t.match(again.dial, { attempt: 2, consented: true, redial: true, limit: null, countInto })
+  const anyone = redialAfterConsent(facts(), { agentId: null, attempt: 1, countInto })
+  t.ok(
+    anyone?.kind === 'dial' && anyone.dial.targets.length === 2 && anyone.dial.consented && !anyone.dial.redial,
+    'unknown agent: all on duty',
+  )
+  t.equal(redialAfterConsent(facts({ caller: null }), { agentId: 'karim', attempt: 1, countInto }), null)
+})
+
+t.test('the whisper at the quota line: time left and the cut, billed once used up, no question after a yes', async (t) => {
+  const desk = intercomDesk()
+  const whisper = (quota: Parameters<typeof whisperLines>[0]['quota'], redial = false) =>
+    whisperLines({ desk, clientName: 'Atlas Pharma', onCall: false, redial, quota })
+  t.match(
+    whisper({ quotaSeconds: 18_000, usedSeconds: 17_800, policy: 'refuse' }).line.text,
+    /3 minutes\. Au-delà, l’appel sera coupé/,
+  )
+  t.match(
+    whisper({ quotaSeconds: 18_000, usedSeconds: 17_800, policy: 'ask' }).line.text,
+    /le client devra accepter la facturation/,
+  )
+  t.match(
+    whisper({ quotaSeconds: 18_000, usedSeconds: 18_000, policy: 'bill' }).line.text,
+    /cet appel est facturé en dehors du forfait/,
+  )
+  t.match(
+    whisper({ quotaSeconds: 18_000, usedSeconds: 18_500, policy: 'ask', accepted: true }).line.text,
+    /cet appel est facturé/,
+    'ask, accepted at the start',
+  )
+  t.match(
+    whisper({ quotaSeconds: 18_000, usedSeconds: 100, policy: 'ask', accepted: true }).line.text,
+    /Reste du forfait ce mois-ci : 4 heures/,
+  )
+  const again = whisper(null, true)
+  t.same(again, { line: { ...again.line, text: 'Le client a accepté la facturation en dehors du forfait.' }, declined: null })
 })

@@ -273,3 +273,28 @@ t.test('a file that is not an object is reported at the root', async (t) => {
   const parsed = parseDeskFile(null)
   t.same(parsed.ok ? [] : parsed.errors.map((e) => e.path), ['(root)'])
 })
+
+t.test("a desk's quotaGraceSeconds, at the desk (DESIGN.md's key) or in its options, is the option", async (t) => {
+  const desk = (extra: Record<string, unknown>) => {
+    const parsed = parseDeskFile({
+      desks: [
+        {
+          id: 'd',
+          name: 'D',
+          numbers: ['+21321000000'],
+          timezone: 'Africa/Algiers',
+          schedule: { weekly: { sat: ['09:00-12:00'] } },
+          ...extra,
+        },
+      ],
+      agents: [],
+      clients: [],
+    })
+    return parsed.ok ? parsed.file.desks[0]?.options.quotaGraceSeconds : parsed.errors
+  }
+  t.equal(desk({}), 60, 'a minute by default')
+  t.equal(desk({ quotaGraceSeconds: 30 }), 30, 'at the desk')
+  t.equal(desk({ options: { quotaGraceSeconds: 0 } }), 0, 'in the options')
+  t.equal(desk({ quotaGraceSeconds: 90, options: { quotaGraceSeconds: 0 } }), 90, 'the desk key wins')
+  t.notOk(typeof desk({ quotaGraceSeconds: -1 }) === 'number', 'never negative')
+})

@@ -1,6 +1,6 @@
 // resolveOutcome(): the same facts give the same outcome, in whatever order they arrived.
 import t from 'tap'
-import { type CallState, type Outcome, outcomeOnceDecided, resolveOutcome } from '../../src/domain/outcome.js'
+import { type CallState, type Outcome, answered, outcomeOnceDecided, resolveOutcome } from '../../src/domain/outcome.js'
 
 const state = (overrides: Partial<CallState>): CallState => ({
   decision: 'dial',
@@ -91,4 +91,12 @@ t.test('a decision reaching a placeholder keeps what a callback told, and nothin
   ]
   for (const [what, facts, decided, outcome] of cases)
     t.equal(outcomeOnceDecided(placeholder(facts), decided), outcome, `${what}: ${outcome ?? 'derived again'}`)
+})
+
+t.test('answered: talk on a leg Twilio says was answered', async (t) => {
+  t.ok(answered({ dialStatus: 'completed', talkSeconds: 12 }))
+  t.ok(answered({ dialStatus: 'answered', talkSeconds: 1 }))
+  t.ok(answered({ dialStatus: null, talkSeconds: 30 }), 'a record whose talk came before its status')
+  t.notOk(answered({ dialStatus: 'completed', talkSeconds: 0 }), 'no talk: not answered')
+  t.notOk(answered({ dialStatus: 'no-answer', talkSeconds: 10 }), 'a status that says nobody answered')
 })

@@ -19,6 +19,8 @@ const line = (
   countedSeconds: counted,
   includedSeconds: included,
   overageSeconds: counted - included,
+  graceSeconds: 0,
+  consent: null,
   onCall: false,
   onCallSeconds: 0,
   ...extra,
@@ -49,11 +51,27 @@ t.test('a statement splits calls from on-call, in time order, and sums each cont
     ['N'],
     'on-call apart',
   )
-  t.same(first?.totals, { usedSeconds: 540, includedSeconds: 300, overageSeconds: 240, onCallSeconds: 660, calls: 3 })
+  t.same(first?.totals, {
+    usedSeconds: 540,
+    includedSeconds: 300,
+    overageSeconds: 240,
+    graceSeconds: 0,
+    onCallSeconds: 660,
+    calls: 3,
+  })
   t.same(
     second?.totals,
-    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, onCallSeconds: 0, calls: 0 },
+    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0 },
     'a contract without calls is at zero',
   )
   t.same(statement.totals, first?.totals, "a leg of a contract not in the month's list is not counted")
+})
+
+t.test('grace is summed apart from the billable overage', async (t) => {
+  const statement = buildStatement(
+    '2026-11',
+    [{ contractId: 1, desk: 'intercom', quotaSeconds: 7_200 }],
+    [line('CA1', '2026-11-02T10:00:00Z', 260, 200, { overageSeconds: 0, graceSeconds: 60 })],
+  )
+  t.match(statement.totals, { usedSeconds: 260, includedSeconds: 200, overageSeconds: 0, graceSeconds: 60 })
 })

@@ -95,3 +95,19 @@ t.test('the hour grid takes round steps', async (t) => {
   t.equal(gridStepHours(17), 5)
   t.equal(gridStepHours(90), 50)
 })
+
+t.test('grace beyond the quota is drawn apart from the billable overage, in the bar and the months', async (t) => {
+  const refused = usageBar({ quotaSeconds: 7_200, usedSeconds: 7_260, graceSeconds: 60 }, 'fr', 'Djurdjura').value
+  t.match(refused, /class="bar-grace"/, 'the grace')
+  t.notMatch(refused, /bar-overage/, 'nothing billable for a refuse client')
+  const both = usageBar({ quotaSeconds: 7_200, usedSeconds: 7_500, graceSeconds: 60 }, 'fr', 'x').value
+  t.match(both, /class="bar-overage"/)
+  t.match(both, /class="bar-grace"/)
+  const chart = monthlyChart(
+    [{ month: '2026-11', quotaSeconds: 7_200, usedSeconds: 7_500, overageSeconds: 240, graceSeconds: 60 }],
+    'fr',
+    'x',
+  ).value
+  t.match(chart, /chart-overage/)
+  t.match(chart, /chart-grace/)
+})

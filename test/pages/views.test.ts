@@ -55,6 +55,7 @@ function call(overrides: Partial<CallLogItem>): CallLogItem {
     onCall: false,
     overageAccepted: false,
     overageSeconds: 0,
+    graceSeconds: 0,
     recordingUrl: null,
     ...overrides,
   }
@@ -407,6 +408,7 @@ t.test("a call's detail in people's words, its parameters folded", async (t) => 
         countedSeconds: 750,
         includedSeconds: 750,
         overageSeconds: 0,
+        graceSeconds: 0,
         onCall: false,
       },
     ],
@@ -444,11 +446,12 @@ t.test("usage: the chart's legend; a desk named after a client only when it has 
     usedSeconds: 3600,
     includedSeconds: 3600,
     overageSeconds: 0,
+    graceSeconds: 0,
     onCallSeconds: 0,
     calls: 2,
     thresholds: [],
   })
-  const totals = { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, onCallSeconds: 0, calls: 0 }
+  const totals = { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0 }
   const view: UsageView = {
     month: '2026-11',
     currentMonth: '2026-11',

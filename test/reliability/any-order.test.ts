@@ -8,7 +8,7 @@ import { asc, eq, inArray } from 'drizzle-orm'
 import fc from 'fast-check'
 import t from 'tap'
 import type { Database } from '../../db/client.js'
-import { callbacks, calls, talkLegs, usage } from '../../db/schema.js'
+import { callbacks, calls, overageConsents, talkLegs, usage } from '../../db/schema.js'
 import { type WebhookWrite, applyWebhookWrite } from '../../src/store/webhook-writes.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { testApp } from '../helpers/app.js'
@@ -20,8 +20,8 @@ t.setTimeout(600_000)
 
 const CALLERS = {
   acme: '+213661000001', // bills beyond the quota
-  atlas: '+213770000001', // asks beyond the quota (used up below)
-  djurdjura: '+213555000001', // refuses beyond the quota (used up below)
+  atlas: '+213770000001', // asks beyond the quota (used up below, or 300 s from it: the call is cut and the caller asked)
+  djurdjura: '+213555000001', // refuses beyond the quota (used up below, or 300 s from it: the call is cut after the grace)
   numidia: '+213661000003', // suspended
   unknown: '+213699999999',
 }
@@ -66,14 +66,15 @@ t.test('any order, duplicates, two journals and late live commits give the books
     fc.asyncProperty(
       fc.array(script, { minLength: 1, maxLength: 4 }),
       fc.boolean(),
+      fc.constantFrom(0, 300),
       fc.infiniteStream(delivery),
       fc.array(fc.record({ order: fc.integer({ min: 0, max: 2_000 }), instance: fc.constantFrom(0, 1) }), { maxLength: 3 }),
-      async (scripts, open, deliveries, replays) => {
+      async (scripts, open, left, deliveries, replays) => {
         // Each run in a month of its own, in or out of the desk's hours.
         run++
         const month = `${2027 + Math.floor((run - 1) / 12)}-${String(((run - 1) % 12) + 1).padStart(2, '0')}`
         reference.clock.set(`${await openDayIn(`${month}-`)}T${open ? '10:00' : '20:00'}:00+01:00`)
-        for (const books of [reference.database.db, db]) await useUpQuotas(books, month)
+        for (const books of [reference.database.db, db]) await useUpQuotas(books, month, left)
         writes.length = 0
         for (const played of scripts) await playCall(reference.twilio, { to: DESK, ...played })
 
@@ -103,20 +104,27 @@ t.test('any order, duplicates, two journals and late live commits give the books
   t.pass('every run gave the books of its calls played in order')
 })
 
-/** ATLAS (asks) and Djurdjura (refuses) have used their month's quota: their callers hear the question, or the refusal. */
-async function useUpQuotas(db: Database, month: string): Promise<void> {
+/**
+ * ATLAS (asks) and Djurdjura (refuses) have used their month's quota (their callers hear the
+ * question, or the refusal), or all but `left` seconds of it (the agents' leg is cut at the line:
+ * ATLAS's caller is asked to go on, billed, and the agent dialled again; Djurdjura's hears what
+ * remains after the grace).
+ */
+async function useUpQuotas(db: Database, month: string, left: number): Promise<void> {
   for (const [contractId, quotaSeconds] of [
     [2, 18_000],
     [3, 7_200],
-  ] as const)
+  ] as const) {
+    const usedSeconds = left > 0 ? quotaSeconds - left : 18_000
     await db.insert(usage).values({
       contractId,
       month,
       quotaSeconds,
-      usedSeconds: 18_000,
-      includedSeconds: quotaSeconds,
-      overageSeconds: 18_000 - quotaSeconds,
+      usedSeconds,
+      includedSeconds: Math.min(usedSeconds, quotaSeconds),
+      overageSeconds: Math.max(0, usedSeconds - quotaSeconds),
     })
+  }
 }
 
 /** What the month's calls left: records, callback requests, counted legs, the usage. */
@@ -126,17 +134,25 @@ async function books(db: Database, month: string, sids: string[]) {
     await db.select().from(callbacks).where(inArray(callbacks.callSid, sids)).orderBy(asc(callbacks.callSid))
   ).map(({ id: _, ...request }) => request)
   // Which leg counts into the included quota depends on the order across calls; each leg's talk does not.
-  const legs = (await db.select().from(talkLegs).where(eq(talkLegs.month, month)).orderBy(asc(talkLegs.callSid))).map(
-    ({ countedAt: _, includedSeconds: _i, overageSeconds: _o, ...leg }) => leg,
-  )
+  const legs = (
+    await db.select().from(talkLegs).where(eq(talkLegs.month, month)).orderBy(asc(talkLegs.callSid), asc(talkLegs.dialCallSid))
+  ).map(({ countedAt: _, includedSeconds: _i, overageSeconds: _o, graceSeconds: _g, ...leg }) => leg)
   const used = (await db.select().from(usage).where(eq(usage.month, month)).orderBy(asc(usage.contractId))).map((row) => ({
     contractId: row.contractId,
     usedSeconds: row.usedSeconds,
-    split: row.includedSeconds + row.overageSeconds,
+    split: row.includedSeconds + row.overageSeconds + row.graceSeconds,
+    // A consented leg is billed, all of it, whatever the order; nothing beyond a refuse contract's quota is.
+    consentedSeconds: row.consentedSeconds,
+    billedBeyondRefusal: row.contractId === 3 ? row.overageSeconds : 0,
     calls: row.calls,
     onCallSeconds: row.onCallSeconds,
   }))
-  return { records, requests, legs, used }
+  const consents = await db
+    .select()
+    .from(overageConsents)
+    .where(inArray(overageConsents.callSid, sids))
+    .orderBy(asc(overageConsents.callSid))
+  return { records, requests, legs, used, consents }
 }
 
 /** The first day of the month (prefix "YYYY-MM-") the INTERcom desk opens, as YYYY-MM-DD. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
-import { callbacks, calls, usage } from '../../db/schema.js'
+import { callbacks, calls, overageConsents, talkLegs, usage } from '../../db/schema.js'
 import { testApp } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskFile } from '../helpers/desk.js'
@@ -52,4 +52,41 @@ eachDatabase(t, async (t, database) => {
   t.match(request, { reason: 'no_answer', clientId: 'acme', recordingSeconds: 25 }, 'which is owed a call back')
   const [month] = await database.db.select().from(usage).where(eq(usage.contractId, 1))
   t.match(month, { month: '2026-11', usedSeconds: 300, calls: 1 }, 'the talk counted once')
+})
+
+// Lines written by the code before the quota line (issue #13), of an ATLAS call (`ask`): the quota
+// used up, the caller pressed 1, 120 s of talk. Its overage line has no question or words, its dial
+// line no `consented`: the consent is the record's, as it was, and the question the start's.
+const ASK_ACCEPTED = new URL('../fixtures/journal/version-1-ask-accepted.jsonl', import.meta.url).pathname
+
+eachDatabase(t, async (t, database) => {
+  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  await database.db
+    .insert(usage)
+    .values({ contractId: 2, month: '2026-11', quotaSeconds: 18_000, usedSeconds: 18_000, includedSeconds: 18_000 })
+  const dataDir = mkdtempSync(join(tmpdir(), 'supportline-test-'))
+  t.teardown(() => import('node:fs').then(({ rmSync }) => rmSync(dataDir, { recursive: true, force: true })))
+  mkdirSync(join(dataDir, 'journal'))
+  copyFileSync(ASK_ACCEPTED, join(dataDir, 'journal', 'current.jsonl'))
+  const { app } = await testApp(t, database, { env: { DATA_DIR: dataDir } })
+  t.equal(app.writer.journal.pending, 6, 'the six lines are read')
+  await app.writer.replay()
+  t.equal(app.writer.journal.pending, 0, 'and replayed')
+  const callSid = 'CA0000000000000000000000000000a003'
+  t.match((await database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0], {
+    decision: 'ask_overage',
+    outcome: 'answered',
+    overageAccepted: true,
+    talkSeconds: 120,
+  })
+  const [month] = await database.db.select().from(usage).where(eq(usage.contractId, 2))
+  t.match(month, { usedSeconds: 18_120, overageSeconds: 120, graceSeconds: 0, calls: 1 }, 'billed: the caller said yes')
+  const [leg] = await database.db.select().from(talkLegs).where(eq(talkLegs.callSid, callSid))
+  t.match(leg, { consented: true, overageSeconds: 120 })
+  const [consent] = await database.db.select().from(overageConsents).where(eq(overageConsents.callSid, callSid))
+  t.match(
+    consent,
+    { digit: '1', question: 'start', words: null },
+    'the consent kept, without the words the old code did not keep',
+  )
 })

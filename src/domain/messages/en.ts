@@ -73,6 +73,12 @@ export const en: Catalogue = {
     quota_ask: "Hello {client}. This month's support hours are used up. To be connected, billed beyond your contract, press 1.",
     quota_refused: "Hello {client}. This month's support hours are used up. Please contact our sales team. Goodbye.",
     declined: 'Very well. Thank you for calling, goodbye.',
+    quota_cut_refuse:
+      "The support time included in this month's contract is used up. You may call us again next month, or write to us by e-mail.",
+    quota_cut_on_call: 'Outside our opening hours, our on-call line, billed beyond the contract, remains available.',
+    quota_cut_ask:
+      "The support time included in this month's contract is used up. To go on with the conversation, billed beyond your contract, press 1.",
+    overage_accepted: 'Thank you. Connecting you now.',
     connecting: 'Hello {client}. Connecting you to a support engineer.',
     no_agent: 'No support engineer is available right now.',
     no_answer: 'All our support engineers are busy.',
@@ -81,6 +87,12 @@ export const en: Catalogue = {
     whisper_on_call: 'On-call: a call from {client}, billed outside the contract. Press 1 to take the call.',
     whisper_unknown: 'A call on the support line. Press 1 to take the call.',
     whisper_declined: 'Call not taken. Goodbye.',
+    whisper_billed: "Call from {client}. This month's support hours are used up: this call is billed. Press 1 to take the call.",
+    whisper_limit_refuse:
+      'Call from {client}. Support time left this month: {quotaLeft}. Beyond it, the call will be cut. Press 1 to take the call.',
+    whisper_limit_ask:
+      'Call from {client}. Support time left this month: {quotaLeft}. Beyond it, the client must accept billing. Press 1 to take the call.',
+    whisper_consented: 'The client accepted billing beyond the contract.',
     fallback_connecting: 'We are experiencing a technical difficulty. Connecting you to a support engineer.',
     goodbye: 'Thank you for calling, goodbye.',
     technical_difficulty: 'We are experiencing a technical difficulty. Please call again in a few minutes. Goodbye.',

@@ -82,6 +82,13 @@ export const fr: Catalogue = {
     quota_refused:
       "Bonjour {client}. Le forfait d'assistance de ce mois est épuisé. Merci de contacter notre service commercial. Au revoir.",
     declined: 'Très bien. Merci de votre appel, au revoir.',
+    quota_cut_refuse:
+      "Le temps d'assistance inclus dans votre forfait de ce mois est épuisé. Vous pourrez nous rappeler le mois prochain, ou nous écrire par e-mail.",
+    quota_cut_on_call:
+      "En dehors des heures d'ouverture, notre ligne d'astreinte, facturée en dehors du contrat, reste à votre disposition.",
+    quota_cut_ask:
+      "Le temps d'assistance inclus dans votre forfait de ce mois est épuisé. Pour poursuivre la conversation, avec une facturation en dehors du forfait, appuyez sur 1.",
+    overage_accepted: 'Merci. Nous vous mettons en relation.',
     connecting: 'Bonjour {client}. Nous vous mettons en relation avec un technicien.',
     no_agent: "Aucun technicien n'est disponible pour le moment.",
     no_answer: 'Nos techniciens sont tous occupés.',
@@ -90,6 +97,13 @@ export const fr: Catalogue = {
     whisper_on_call: 'Astreinte : appel de {client}, facturé en dehors du contrat. Appuyez sur 1 pour prendre l’appel.',
     whisper_unknown: 'Appel sur la ligne d’assistance. Appuyez sur 1 pour prendre l’appel.',
     whisper_declined: 'Appel non pris. Au revoir.',
+    whisper_billed:
+      'Appel de {client}. Le forfait du mois est épuisé : cet appel est facturé en dehors du forfait. Appuyez sur 1 pour prendre l’appel.',
+    whisper_limit_refuse:
+      'Appel de {client}. Reste du forfait ce mois-ci : {quotaLeft}. Au-delà, l’appel sera coupé. Appuyez sur 1 pour prendre l’appel.',
+    whisper_limit_ask:
+      'Appel de {client}. Reste du forfait ce mois-ci : {quotaLeft}. Au-delà, le client devra accepter la facturation. Appuyez sur 1 pour prendre l’appel.',
+    whisper_consented: 'Le client a accepté la facturation en dehors du forfait.',
     fallback_connecting: 'Nous rencontrons une difficulté technique. Nous vous mettons en relation avec un technicien.',
     goodbye: 'Merci de votre appel, au revoir.',
     technical_difficulty: 'Nous rencontrons une difficulté technique. Merci de rappeler dans quelques minutes. Au revoir.',

@@ -80,6 +80,8 @@ export const callRoutes: FastifyPluginAsyncZod = async (app) => {
                 countedSeconds: z.number(),
                 includedSeconds: z.number(),
                 overageSeconds: z.number(),
+                graceSeconds: z.number(),
+                consented: z.boolean().describe("after the caller's yes to billing"),
                 onCall: z.boolean(),
               }),
             ),

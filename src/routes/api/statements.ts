@@ -15,7 +15,8 @@ import { usageItem } from './usage.js'
 const totals = z.object({
   usedSeconds: z.number().describe('talk counted into the quota: included and overage together'),
   includedSeconds: z.number(),
-  overageSeconds: z.number().describe('beyond the quota: billable'),
+  overageSeconds: z.number().describe('beyond the quota: billable (the bill policy, or consented)'),
+  graceSeconds: z.number().describe('beyond the quota, never billed (refuse grace, ask before consent)'),
   onCallSeconds: z.number().describe('out-of-hours on-call talk: billed apart'),
   calls: z.number(),
 })
@@ -29,8 +30,18 @@ const line = z.object({
   talkSeconds: z.number(),
   countedSeconds: z.number().describe('after the billing increment'),
   includedSeconds: z.number(),
-  overageSeconds: z.number().describe('billable'),
+  overageSeconds: z.number().describe('beyond the quota: billable'),
+  graceSeconds: z.number().describe('beyond the quota: never billed'),
   onCallSeconds: z.number().describe('billable apart'),
+  consent: z
+    .object({
+      at: z.string(),
+      digit: z.string(),
+      words: z.string().nullable().describe('the question as the caller heard it'),
+      question: z.enum(['start', 'cut']).describe('asked at the start of the call, or when the limit cut the leg'),
+    })
+    .nullable()
+    .describe("the caller's yes to billing that covers this leg's overage"),
 })
 
 const statementSchema = z.object({
@@ -53,7 +64,8 @@ const statementSchema = z.object({
 const clientParams = z.object({ id: idParam })
 
 function serialiseLine({ contractId: _, onCall: __, ...rest }: StatementLine): z.infer<typeof line> {
-  return { ...rest, startedAt: rest.startedAt.toISOString() }
+  const consent = rest.consent && { ...rest.consent, at: rest.consent.at.toISOString() }
+  return { ...rest, startedAt: rest.startedAt.toISOString(), consent }
 }
 
 export const STATEMENT_CSV_COLUMNS = [
@@ -68,8 +80,12 @@ export const STATEMENT_CSV_COLUMNS = [
   'countedSeconds',
   'includedSeconds',
   'overageSeconds',
+  'graceSeconds',
   'onCallSeconds',
   'quotaSeconds',
+  'consentAt',
+  'consentDigit',
+  'consentWords',
 ] as const
 type CsvRow = Partial<Record<(typeof STATEMENT_CSV_COLUMNS)[number], string | number | null>>
 
@@ -81,7 +97,15 @@ export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
       ['call', contract.calls],
       ['on_call', contract.onCallCalls],
     ] as const) {
-      for (const item of lines) yield { kind, ...base, ...serialiseLine(item) }
+      for (const item of lines) {
+        const { consent, ...row } = serialiseLine(item)
+        yield {
+          kind,
+          ...base,
+          ...row,
+          ...(consent ? { consentAt: consent.at, consentDigit: consent.digit, consentWords: consent.words } : {}),
+        }
+      }
     }
     const { totals } = contract
     yield {
@@ -90,6 +114,7 @@ export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
       countedSeconds: totals.usedSeconds,
       includedSeconds: totals.includedSeconds,
       overageSeconds: totals.overageSeconds,
+      graceSeconds: totals.graceSeconds,
       onCallSeconds: totals.onCallSeconds,
       quotaSeconds: contract.quotaSeconds,
     }

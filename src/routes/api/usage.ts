@@ -14,7 +14,12 @@ export const usageItem = z.object({
   quotaSeconds: z.number(),
   usedSeconds: z.number().describe('all talk counted in the month, included and overage together'),
   includedSeconds: z.number(),
-  overageSeconds: z.number().describe('the part of usedSeconds beyond quotaSeconds: billable'),
+  overageSeconds: z
+    .number()
+    .describe('the part of usedSeconds beyond quotaSeconds that is billable: the bill policy, or the caller consented'),
+  graceSeconds: z
+    .number()
+    .describe('the part of usedSeconds beyond quotaSeconds that is never billed: refuse grace, ask before consent'),
   onCallSeconds: z.number().describe('out-of-hours on-call talk, billed apart'),
   calls: z.number(),
   thresholds: z.array(z.number()).describe('percentages of the quota crossed this month'),

@@ -24,8 +24,9 @@ function pointOf(month: string, items: readonly UsageItem[]): MonthPoint {
       quotaSeconds: sum.quotaSeconds + item.quotaSeconds,
       usedSeconds: sum.usedSeconds + item.usedSeconds,
       overageSeconds: sum.overageSeconds + item.overageSeconds,
+      graceSeconds: (sum.graceSeconds ?? 0) + item.graceSeconds,
     }),
-    { month, quotaSeconds: 0, usedSeconds: 0, overageSeconds: 0 },
+    { month, quotaSeconds: 0, usedSeconds: 0, overageSeconds: 0, graceSeconds: 0 },
   )
 }
 

@@ -36,7 +36,8 @@ export const callItem = z.object({
   agentId: z.string().nullable(),
   onCall: z.boolean(),
   overageAccepted: z.boolean(),
-  overageSeconds: z.number().describe("seconds of this call beyond the month's quota"),
+  overageSeconds: z.number().describe("seconds of this call beyond the month's quota, billable"),
+  graceSeconds: z.number().describe("seconds of this call beyond the month's quota, never billed"),
   recordingUrl: z.string().nullable(),
 })
 
@@ -59,6 +60,7 @@ export const CSV_COLUMNS = [
   'endedAt',
   'talkSeconds',
   'overageSeconds',
+  'graceSeconds',
   'durationSeconds',
   'agentId',
   'onCall',

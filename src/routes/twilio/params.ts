@@ -44,12 +44,36 @@ export const dialQuery = z.object({
   /** the contract and month the talk counts into (absent: nothing to count, e.g. a fallback dial) */
   contract: rowId.optional(),
   month: month.optional(),
+  /** the dial's timeLimit at the quota line, and what the caller hears once it cut the leg */
+  limit: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
+  after: z.enum(['ask', 'refuse']).optional(),
+  /** the caller consented to billing beyond the quota */
+  consent: z.literal('1').optional(),
+  /** the agent who answered, dialled again after the caller's yes at the quota line */
+  redial: z.literal('1').optional(),
+})
+
+/** The overage question's action: asked at the start of the call, or when the limit cut the agent's leg. */
+export const overageQuery = z.object({
+  question: z.enum(['start', 'cut']).default('start'),
+  /** at the cut: the agent who answered (dialled again on a yes), the leg's attempt, where the talk counts */
+  agent: idParam.optional(),
+  attempt: z.coerce.number().int().min(1).max(100).default(1),
+  contract: rowId.optional(),
+  month: month.optional(),
 })
 
 /** The whisper's URL names the desk (absent for the FALLBACK_NUMBERS dial). */
 export const whisperQuery = z.object({
   desk: idParam.optional(),
   leg: z.enum(['agents', 'on-call']).optional(),
+  /** the agent dialled again after the caller's yes at the quota line: told so, no question */
+  consented: z.literal('1').optional(),
 })
 
 /** <Gather action>: the key pressed (empty when nothing was). */

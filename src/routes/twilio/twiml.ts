@@ -42,13 +42,29 @@ function record(response: VoiceResponse, step: VoicemailStep): void {
 function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
   // Where the talk counts travels in the URL (signed by Twilio with it), so counting never depends
   // on reading the call's record first: it still works when that record is in a journal.
+  // So does the quota line: the leg's limit and what follows it, and the caller's consent to billing.
   const count = step.countInto ? `&contract=${step.countInto.contractId}&month=${step.countInto.month}` : ''
-  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}`
-  const verb = response.dial({ action, method: 'POST', timeout: step.ringSeconds, answerOnBridge: true, callerId: step.callerId })
+  const limit = step.limit ? `&limit=${step.limit.seconds}&after=${step.limit.after}` : ''
+  const consent = `${step.consented ? '&consent=1' : ''}${step.redial ? '&redial=1' : ''}`
+  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}${limit}${consent}`
+  const verb = response.dial({
+    action,
+    method: 'POST',
+    timeout: step.ringSeconds,
+    answerOnBridge: true,
+    callerId: step.callerId,
+    ...(step.limit ? { timeLimit: step.limit.seconds } : {}),
+  })
   for (const target of step.targets) {
     // The whisper runs on the agent's leg when it picks up: a voicemail never presses 1, so it
     // never takes the call. Its URL says the desk and, for the on-call line, that it is billed apart.
-    const query = [step.deskId ? `desk=${step.deskId}` : '', leg === 'on-call' ? 'leg=on-call' : ''].filter(Boolean).join('&')
+    const query = [
+      step.deskId ? `desk=${step.deskId}` : '',
+      leg === 'on-call' ? 'leg=on-call' : '',
+      step.redial ? 'consented=1' : '',
+    ]
+      .filter(Boolean)
+      .join('&')
     const whisper = query ? `${PATHS.whisper}?${query}` : PATHS.whisper
     verb.number(step.whisper ? { url: whisper, method: 'POST' } : {}, target.number)
   }
@@ -82,13 +98,27 @@ export const dialTwiml = (lines: Say[], step: DialStep, leg: 'agents' | 'on-call
 /** Returning an empty response from the whisper bridges the agent to the caller. */
 export const emptyTwiml = (): string => respond(() => {})
 
-/** The agent's whisper: hear who calls, press 1 to take it; anything else ends the agent's leg. */
-export const whisperTwiml = (line: Say, declined: Say): string =>
+/**
+ * The agent's whisper: hear who calls, press 1 to take it; anything else ends the agent's leg.
+ * Without `declined` (the agent dialled again after the caller's yes at the quota line), no
+ * question: the line is said, then the agent is bridged.
+ */
+export const whisperTwiml = (line: Say, declined: Say | null): string =>
   respond((r) => {
+    if (!declined) return say(r, line)
     say(r.gather({ numDigits: 1, timeout: 6, action: PATHS.whisperAccept, method: 'POST' }), line)
     say(r, declined)
     r.hangup()
   })
+
+/** The overage question's action URL: at the start of the call, or at the cut (with the leg to continue). */
+function overageAction(plan: Extract<Plan, { kind: 'ask_overage' }>): string {
+  const cut = plan.atCut
+  if (!cut) return PATHS.overage
+  const count = cut.countInto ? `&contract=${cut.countInto.contractId}&month=${cut.countInto.month}` : ''
+  const agent = cut.agentId ? `&agent=${encodeURIComponent(cut.agentId)}` : ''
+  return `${PATHS.overage}?question=cut&attempt=${cut.attempt}${agent}${count}`
+}
 
 export function renderPlan(plan: Plan): string {
   switch (plan.kind) {
@@ -105,7 +135,7 @@ export function renderPlan(plan: Plan): string {
       // actionOnEmptyResult: silence is an answer too (no), so the call record says quota_refused.
       return respond((r) =>
         sayAll(
-          r.gather({ numDigits: 1, timeout: 8, action: PATHS.overage, method: 'POST', actionOnEmptyResult: true }),
+          r.gather({ numDigits: 1, timeout: 8, action: overageAction(plan), method: 'POST', actionOnEmptyResult: true }),
           plan.say,
         ),
       )

@@ -10,9 +10,13 @@ import {
   type CountInto,
   type DeskFacts,
   type Say,
+  afterQuotaCut,
   decide,
   dialStep,
   fallbackPlan,
+  languageOf,
+  overageQuestion,
+  redialAfterConsent,
   routeAfterAcceptance,
   speaker,
   voicemailStep,
@@ -22,7 +26,9 @@ import { localDate } from '../../domain/contract-overview.js'
 import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
+import { answered } from '../../domain/outcome.js'
 import { normaliseCaller } from '../../domain/phone.js'
+import { cutByLimit } from '../../domain/quota.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
 import { type CallRow, findCall } from '../../store/call-records.js'
@@ -35,6 +41,7 @@ import {
   dialParams,
   dialQuery,
   gatherParams,
+  overageQuery,
   recordingParams,
   statusParams,
   voiceParams,
@@ -42,8 +49,6 @@ import {
   whisperQuery,
 } from './params.js'
 import { dialTwiml, emptyTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
-
-const ANSWERED = new Set(['completed', 'answered'])
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
@@ -145,12 +150,14 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     { schema: { hide: true, body: dialParams, querystring: dialQuery } },
     async (request, reply) => {
       const params = request.body
-      const { leg, attempt } = request.query
+      const { leg, attempt, after } = request.query
       const countInto: CountInto | null =
         request.query.contract && request.query.month ? { contractId: request.query.contract, month: request.query.month } : null
+      const limit = request.query.limit !== undefined && after ? { seconds: request.query.limit, after } : null
+      const consented = request.query.consent === '1'
       const now = app.clock()
       const talkSeconds = params.DialCallDuration ?? 0
-      const answered = ANSWERED.has(params.DialCallStatus) && talkSeconds > 0
+      const legAnswered = answered({ dialStatus: params.DialCallStatus, talkSeconds })
       const write = {
         ...delivery(params.CallSid, `dial:${leg}`, params, now),
         kind: 'dial' as const,
@@ -159,23 +166,44 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
         dialCallSid: params.DialCallSid ?? `${leg}-${attempt}`,
         dialStatus: params.DialCallStatus,
         attempt,
-        talkSeconds: answered ? talkSeconds : 0,
+        talkSeconds: legAnswered ? talkSeconds : 0,
         contractId: countInto?.contractId ?? null,
         usageMonth: countInto?.month ?? null,
         callback: null,
+        consented,
       }
-      if (answered) {
+      if (legAnswered) {
         await record(write)
-        return twiml(reply, sayThenHangup([]))
+        // The limit cut the leg at the quota line, the caller still on the line: what follows it.
+        const cut = cutByLimit({
+          limitSeconds: limit?.seconds ?? null,
+          callerOnLine: params.CallStatus === 'in-progress',
+          talkSeconds,
+        })
+        if (!cut || !limit) return twiml(reply, sayThenHangup([]))
+        // The caller's facts as the voice and overage webhooks read them: the same language, so
+        // the words kept with a consent are the words played.
+        const key = incomingCallKey(params, now)
+        const [live, call] = await Promise.all([
+          read(() => callFacts.load(key), 'loading the call facts'),
+          read(() => findCall(app.db, params.CallSid), 'reading the call'),
+        ])
+        const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+        if (!facts.desk) return twiml(reply, sayThenHangup([]))
+        const language = languageOf(facts.desk, facts.caller)
+        const agentId = call?.agentId ?? null
+        const plan = afterQuotaCut({ desk: facts.desk, language, after: limit.after, agentId, attempt, countInto })
+        return twiml(reply, renderPlan(plan))
       }
 
       const { desk, call, language } = await callContext(params.CallSid, params)
-      // Sequential ringing: the next agent on duty, in order.
-      if (desk && leg === 'agents' && desk.options.ring === 'sequential') {
+      // Sequential ringing: the next agent on duty, in order (not after a re-dial at the quota line).
+      if (desk && leg === 'agents' && desk.options.ring === 'sequential' && !request.query.redial) {
         const agents = await read(() => agentsOnDuty(app.db, desk.id), 'reading the agents on duty')
         if (agents && attempt < agents.length) {
           await record(write)
-          return twiml(reply, dialTwiml([], dialStep(desk, agents, call?.fromNumber ?? params.From, attempt + 1, countInto)))
+          const step = dialStep(desk, agents, call?.fromNumber ?? params.From, attempt + 1, countInto, { limit, consented })
+          return twiml(reply, dialTwiml([], step))
         }
       }
       // Nobody answered: the desk owes a call back, and the caller may leave a message.
@@ -204,15 +232,22 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       const onCall = request.query.leg === 'on-call'
       // The quota left, for the agents' line: the month's usage is read (the on-call line bills apart).
       const contract = onCall ? undefined : caller?.contracts.find((c) => c.id === call?.contractId)
+      const redial = request.query.consented === '1'
       const used =
-        desk && contract && call?.usageMonth
+        desk && contract && call?.usageMonth && !redial
           ? await read(() => usedSeconds(app.db, contract.id, call.usageMonth as string), 'reading the usage')
           : null
+      const terms = desk && contract ? termsOn(contract, contract.changes, localDate(now, desk.timezone)) : null
       const quota =
-        desk && contract && used !== null
-          ? { quotaSeconds: termsOn(contract, contract.changes, localDate(now, desk.timezone)).quotaSeconds, usedSeconds: used }
+        terms && used !== null
+          ? {
+              quotaSeconds: terms.quotaSeconds,
+              usedSeconds: used,
+              policy: terms.overage,
+              accepted: call?.overageAccepted ?? false,
+            }
           : null
-      const { line, declined } = whisperLines({ desk, clientName: caller?.client.name ?? null, onCall, quota })
+      const { line, declined } = whisperLines({ desk, clientName: caller?.client.name ?? null, onCall, redial, quota })
       return twiml(reply, whisperTwiml(line, declined))
     },
   )
@@ -228,30 +263,44 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     return twiml(reply, accepted ? emptyTwiml() : sayThenHangup([]))
   })
 
-  app.post('/webhooks/twilio/overage', { schema: { hide: true, body: gatherParams } }, async (request, reply) => {
-    const params = request.body
-    const now = app.clock()
-    const accepted = params.Digits === '1'
-    const key = incomingCallKey(params, now)
-    const facts =
-      (await read(() => callFacts.load(key), 'loading the call facts')) ??
-      callFacts.degradedFacts(key, app.config.fallbackNumbers)
-    const plan = accepted ? routeAfterAcceptance(facts, now) : null
-    await record({
-      ...delivery(params.CallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
-      kind: 'overage',
-      accepted,
-      callback: plan?.kind === 'voicemail' ? 'no_agent' : null,
-    })
-    if (plan) return twiml(reply, renderPlan(plan))
-    const language = callerLanguage({
-      number: facts.caller?.numberLanguage,
-      client: facts.caller?.client.language,
-      desk: facts.desk,
-    })
-    const line = facts.desk ? speaker(facts.desk, language)('declined') : saying('declined', language)
-    return twiml(reply, sayThenHangup([line]))
-  })
+  app.post(
+    '/webhooks/twilio/overage',
+    { schema: { hide: true, body: gatherParams, querystring: overageQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const query = request.query
+      const now = app.clock()
+      const accepted = params.Digits === '1'
+      const key = incomingCallKey(params, now)
+      const facts =
+        (await read(() => callFacts.load(key), 'loading the call facts')) ??
+        callFacts.degradedFacts(key, app.config.fallbackNumbers)
+      const atCut = query.question === 'cut'
+      const countInto = query.contract && query.month ? { contractId: query.contract, month: query.month } : null
+      // On a yes at the start, the agents ring, billed; at the cut, the agent who answered is dialled again.
+      const plan = !accepted
+        ? null
+        : atCut
+          ? redialAfterConsent(facts, { agentId: query.agent ?? null, attempt: query.attempt, countInto })
+          : routeAfterAcceptance(facts, now)
+      await record({
+        ...delivery(params.CallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
+        kind: 'overage',
+        accepted,
+        callback: plan?.kind === 'voicemail' ? 'no_agent' : null,
+        question: query.question,
+        words: accepted ? overageQuestion(facts, atCut) : null,
+      })
+      if (plan) return twiml(reply, renderPlan(plan))
+      const language = callerLanguage({
+        number: facts.caller?.numberLanguage,
+        client: facts.caller?.client.language,
+        desk: facts.desk,
+      })
+      const line = facts.desk ? speaker(facts.desk, language)('declined') : saying('declined', language)
+      return twiml(reply, sayThenHangup([line]))
+    },
+  )
 
   app.post('/webhooks/twilio/on-call', { schema: { hide: true, body: gatherParams } }, async (request, reply) => {
     const params = request.body
@@ -276,6 +325,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
         attempt: 1,
         countInto,
         deskId: desk.id,
+        // The on-call line is billed apart, outside the quota: no limit at the quota line.
+        limit: null,
+        consented: false,
+        redial: false,
       }
       return twiml(reply, dialTwiml([speak('on_call_connecting')], step, 'on-call'))
     }

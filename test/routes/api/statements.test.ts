@@ -5,7 +5,7 @@ import { playCall } from '../../../webhooks/simulator.js'
 import { ACME_CALLER, ATLAS_CALLER, DESK_NUMBER, SATURDAY_10H, apiApp } from '../../helpers/api.js'
 import { eachDatabase } from '../../helpers/databases.js'
 
-const FIGURES = ['usedSeconds', 'includedSeconds', 'overageSeconds', 'onCallSeconds', 'calls'] as const
+const FIGURES = ['usedSeconds', 'includedSeconds', 'overageSeconds', 'graceSeconds', 'onCallSeconds', 'calls'] as const
 
 interface Line {
   callSid: string
