@@ -46,7 +46,8 @@ const fr = {
     no_answer: 'Sans réponse',
     voicemail: 'Message laissé',
     closed_hours: 'Hors horaires',
-    closed_holiday: 'Férié ou fermeture',
+    closed_holiday: 'Jour férié',
+    closed_closure: 'Fermeture',
     unknown_caller: 'Appelant inconnu',
     suspended: 'Client suspendu',
     no_contract: 'Sans contrat',
@@ -89,6 +90,9 @@ const fr = {
     summary: (calls: number, answered: number, talk: number) =>
       `${calls} ${plural(calls, 'appel', 'appels')}, ${answered} ${plural(answered, 'répondu', 'répondus')}, ${formatDuration(talk)} de conversation.`,
     allCalls: 'Tout le journal du jour',
+    holidaysTitle: 'Fêtes à confirmer',
+    holidaysHelp: 'Les fêtes lunaires estimées des 60 prochains jours : confirmez-les ou déplacez-les dans le calendrier.',
+    holidaysCalendar: 'Ouvrir le calendrier',
     callbacksTitle: 'Rappels en retard',
     noLateCallbacks: 'Aucun rappel en retard.',
     openCallbacks: (count: number) =>
@@ -227,6 +231,7 @@ const fr = {
     name: 'Fête',
     status: 'Statut',
     statuses: { estimated: 'Estimé', confirmed: 'Confirmé', manual: 'Ajouté' },
+    pastUnconfirmed: 'Passé, non confirmé',
     estimatedHelp:
       "Les fêtes lunaires sont d'abord estimées (calendrier Umm al-Qura) ; confirmez-les ou déplacez-les une fois la date fixée par l'observation du croissant.",
     confirm: 'Confirmer',
@@ -363,7 +368,8 @@ const en: Messages = {
     no_answer: 'No answer',
     voicemail: 'Voicemail',
     closed_hours: 'Outside hours',
-    closed_holiday: 'Holiday or closure',
+    closed_holiday: 'Public holiday',
+    closed_closure: 'Closure',
     unknown_caller: 'Unknown caller',
     suspended: 'Client suspended',
     no_contract: 'No contract',
@@ -406,6 +412,9 @@ const en: Messages = {
     summary: (calls, answered, talk) =>
       `${calls} ${plural(calls, 'call', 'calls')}, ${answered} answered, ${formatDuration(talk)} of talk.`,
     allCalls: "Today's full log",
+    holidaysTitle: 'Holidays to confirm',
+    holidaysHelp: 'The estimated lunar holidays of the next 60 days: confirm or move them in the calendar.',
+    holidaysCalendar: 'Open the calendar',
     callbacksTitle: 'Late callbacks',
     noLateCallbacks: 'No late callback.',
     openCallbacks: (count) => `${count} open callback ${plural(count, 'request', 'requests')} in all.`,
@@ -543,6 +552,7 @@ const en: Messages = {
     name: 'Holiday',
     status: 'Status',
     statuses: { estimated: 'Estimated', confirmed: 'Confirmed', manual: 'Added' },
+    pastUnconfirmed: 'Past, never confirmed',
     estimatedHelp:
       'Lunar holidays start as estimates (Umm al-Qura calendar); confirm or move them once the date is fixed by the sighting of the moon.',
     confirm: 'Confirm',

@@ -69,6 +69,9 @@ function today(role: Role): TodayView {
     status: { open: true, reason: 'open', nextOpening: null, closesAt: new Date('2026-11-28T11:00:00Z') },
     hours: 'Le service est ouvert du samedi au mercredi.',
     closedNow: null,
+    holidaysToConfirm: manager
+      ? [{ id: 'mawlid-1448', name: 'Mawlid Ennabaoui', status: 'estimated', first: '2026-12-24', last: '2026-12-24' }]
+      : null,
     agents: manager
       ? [
           { id: 'amina', name: 'Amina', number: '+213550000001', onDuty: true },
@@ -265,6 +268,39 @@ const holiday = (id: string, date: string, status: Holiday['status'], extra: Par
   ...extra,
 })
 
+t.test('an estimate that is over and nobody confirmed: said so, and no longer offered for confirmation', async (t) => {
+  const items = [
+    holiday('eid-al-fitr-1447', '2026-03-20', 'estimated', { day: 1, of: 3 }),
+    holiday('eid-al-fitr-1447', '2026-03-21', 'estimated', { day: 2, of: 3 }),
+    holiday('eid-al-fitr-1447', '2026-03-22', 'estimated', { day: 3, of: 3 }),
+    holiday('mawlid-1448', '2026-12-24', 'estimated'),
+  ]
+  const view = {
+    desks: [DESK],
+    desk: DESK,
+    year: 2026,
+    today: '2026-11-28',
+    holidays: items,
+    removedHolidays: [],
+    closures: [],
+    openings: [],
+    usualHours: '09:30-12:00',
+    canManage: true,
+  }
+  const page = calendarPage(context('manager'), view).value
+  t.match(page, /data-holiday="eid-al-fitr-1447"[\s\S]*?data-status="past-unconfirmed">Passé, non confirmé/)
+  t.notMatch(page, /eid-al-fitr-1447\/confirm/, 'the past Eid has no confirm button')
+  t.match(page, /eid-al-fitr-1447\/move/, 'it can still be moved to the dates observed')
+  t.match(page, /mawlid-1448\/confirm/, 'the Mawlid to come can be confirmed')
+})
+
+t.test('Today lists the holidays to confirm for a manager, not for a client', async (t) => {
+  const manager = todayPage(context('manager'), today('manager')).value
+  t.match(manager, /Fêtes à confirmer <span class="count">1<\/span>/)
+  t.match(manager, /data-holiday="mawlid-1448"><strong>Mawlid Ennabaoui<\/strong>/)
+  t.notMatch(todayPage(context('client'), today('client')).value, /Fêtes à confirmer/)
+})
+
 t.test('holidays read as occurrences: an Eid is one row of three days', async (t) => {
   const items = [
     holiday('eid-al-fitr-1447', '2026-03-21', 'estimated', { day: 2, of: 3 }),
@@ -280,7 +316,7 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     desks: [DESK],
     desk: DESK,
     year: 2026,
-    today: '2026-11-28',
+    today: '2026-03-01',
     holidays: items,
     removedHolidays: [],
     closures: [],
