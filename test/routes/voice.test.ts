@@ -109,7 +109,7 @@ eachDatabase(t, async (t, database) => {
 
   t.test('on a public holiday the caller hears which one', async (t) => {
     const { text, record } = await incoming(ACME, { at: '2026-11-01T10:00:00+01:00' }) // a Sunday, 1 November
-    t.match(text, /fermé aujourd'hui pour Anniversaire du déclenchement de la Révolution/)
+    t.match(text, /fermé aujourd'hui, jour férié : Anniversaire du déclenchement de la Révolution/)
     t.equal(record?.outcome, 'closed_holiday')
   })
 
