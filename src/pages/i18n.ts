@@ -289,6 +289,14 @@ const fr = {
     quota: 'Forfait mensuel',
     overage: 'Au-delà du forfait',
     overagePolicy: { bill: 'facturé', ask: "sur accord de l'appelant", refuse: 'refusé' },
+    revisedBy: { agreement: 'révisable par avenant signé', notice: (days: number) => `révisable avec ${days} jours de préavis` },
+    revisionFrom: (date: string, what: string, agreed: string | null) =>
+      `à partir du ${date} : ${what}${agreed ? ` (avenant du ${agreed})` : ''}`,
+    revisionTerms: {
+      quota: (duration: string) => `forfait ${duration}`,
+      overage: (policy: string) => `au-delà ${policy}`,
+      increment: (seconds: number) => `décompte par ${seconds} s`,
+    },
     deadline: 'Préavis au plus tard le',
     endsOn: 'Dernier jour',
     renews: 'reconduit tacitement',
@@ -610,6 +618,14 @@ const en: Messages = {
     quota: 'Monthly quota',
     overage: 'Beyond the quota',
     overagePolicy: { bill: 'billed', ask: "on the caller's consent", refuse: 'refused' },
+    revisedBy: { agreement: 'revised by signed amendment', notice: (days: number) => `revised with ${days} days' notice` },
+    revisionFrom: (date: string, what: string, agreed: string | null) =>
+      `from ${date}: ${what}${agreed ? ` (amendment of ${agreed})` : ''}`,
+    revisionTerms: {
+      quota: (duration: string) => `quota ${duration}`,
+      overage: (policy: string) => `beyond it ${policy}`,
+      increment: (seconds: number) => `counted by ${seconds} s`,
+    },
     deadline: 'Notice by',
     endsOn: 'Last day',
     renews: 'renews',

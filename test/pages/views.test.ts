@@ -374,6 +374,7 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
     active: true,
     updatedAt: NOW,
     changes: [],
+    revision: { by: 'notice', days: 30 },
   } satisfies ContractRecord
   return {
     record,
@@ -404,6 +405,35 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
   t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon après le 28\/02\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
   assertCspClean(t, page)
+})
+
+t.test('contracts: how the terms are revised, and the revisions to come', async (t) => {
+  const base = contract(1, 'Revised', {})
+  const revised = {
+    ...base,
+    record: {
+      ...base.record,
+      revision: { by: 'agreement' as const },
+      changes: [
+        { from: '2026-10-01', overage: 'ask' as const, recordedOn: '2026-09-01' },
+        {
+          from: '2027-01-01',
+          monthlyQuotaMinutes: 600,
+          overage: 'refuse' as const,
+          agreedOn: '2026-11-20',
+          recordedOn: '2026-11-28',
+        },
+      ],
+    },
+  }
+  const page = contractsPage(context('manager'), { contracts: [revised], deskNames: new Map(), horizonDays: 120 }).value
+  t.match(page, /révisable par avenant signé/)
+  t.match(
+    page,
+    /data-from="2027-01-01">à partir du 01\/01\/2027 : forfait 10\u00a0h, au-delà refusé \(avenant du 20\/11\/2026\)/,
+    'the revision to come, with its amendment',
+  )
+  t.notMatch(page, /data-from="2026-10-01"/, 'one already in force is not "to come"')
 })
 
 t.test('contracts: the last day in force, never the day after; a desk named only for a client on several', async (t) => {
