@@ -116,7 +116,7 @@ eachDatabase(t, async (t, database) => {
   t.test('a closure of the desk file closes the desk', async (t) => {
     const { text, record } = await incoming(ACME, { at: '2026-12-31T10:00:00+01:00' }) // a Thursday anyway
     t.match(text, /Inventaire/)
-    t.equal(record?.outcome, 'closed_holiday')
+    t.equal(record?.outcome, 'closed_closure', 'a closure, told apart from a holiday')
   })
 
   t.test('with the quota used up', async (t) => {
