@@ -22,6 +22,7 @@ import type { ContractChange } from '../src/domain/contract-terms.js'
 import { CALLBACK_REASONS } from '../src/domain/callback.js'
 import { OUTCOMES } from '../src/domain/outcome.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'
+import type { RevisionRule } from '../src/domain/revision.js'
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' })
 const createdAt = () => instant().notNull().defaultNow()
@@ -138,6 +139,8 @@ export const contracts = pgTable(
     billingIncrementSeconds: integer().notNull().default(1),
     /** revised terms, each from a local date (model clause: revised with 30 days' notice) */
     changes: jsonb().$type<ContractChange[]>().notNull().default([]),
+    /** how the terms may be revised (INTERcom: by agreement; the model clause: 30 days' notice) */
+    revision: jsonb().$type<RevisionRule>().notNull().default({ by: 'notice', days: 30 }),
     /** the client's notice of non-renewal, and who recorded it */
     noticeGivenOn: date({ mode: 'string' }),
     noticeRecordedBy: text(),

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Database } from '../db/client.js'
 import { type DeskFile, parseDeskFile } from './domain/desk-file.js'
+import { RevisionRefused } from './errors.js'
 import { type ApplySummary, applyDeskFile, digestOf, lastAppliedDigest } from './store/configuration.js'
 
 /** A desk file that cannot be read or is wrong; `lines` name each problem (path: message). */
@@ -52,5 +53,14 @@ export async function applyDeskFileFrom(
   const file = await readDeskFile(path)
   const digest = digestOf(file)
   if (context.onlyIfChanged && (await lastAppliedDigest(db, context.actor)) === digest) return { skipped: true, digest }
-  return { skipped: false, ...(await applyDeskFile(db, file, context)) }
+  try {
+    return { skipped: false, ...(await applyDeskFile(db, file, context)) }
+  } catch (error) {
+    if (error instanceof RevisionRefused)
+      throw new DeskFileError(
+        path,
+        error.fields.map((f) => `${f.field}: ${f.message}`),
+      )
+    throw error
+  }
 }

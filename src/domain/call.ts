@@ -111,7 +111,7 @@ export type Plan =
   /** the desk is closed: say why and when it opens, offer the on-call line and a voicemail */
   | {
       kind: 'closed'
-      outcome: 'closed_hours' | 'closed_holiday'
+      outcome: 'closed_hours' | 'closed_holiday' | 'closed_closure'
       say: Say[]
       onCall: Say | null
       voicemail: VoicemailStep | null
@@ -190,7 +190,8 @@ export function decide(facts: CallFacts, now: Date): Decision {
       ...recorded,
       plan: {
         kind: 'closed',
-        outcome: status.reason === 'outside_hours' ? 'closed_hours' : 'closed_holiday',
+        outcome:
+          status.reason === 'outside_hours' ? 'closed_hours' : status.reason === 'closure' ? 'closed_closure' : 'closed_holiday',
         say: [say],
         // INTERcom: assistance outside the hours is billed extra, so the caller must accept it.
         onCall: desk.options.onCall ? speak('on_call_offer') : null,

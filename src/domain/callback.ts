@@ -32,7 +32,9 @@ export function callbackDue(
 
 /** Why a voicemail was left, from what the voice webhook decided: closed (and why), nobody on duty, nobody answered. */
 export function voicemailReason(call: { decision: string; outcome: string | null }): CallbackReason {
-  if (call.decision === 'closed') return call.outcome === 'closed_holiday' ? 'closed_holiday' : 'closed_hours'
+  // A holiday and a closure owe the same call back ("férié ou fermeture"); the call log tells them apart.
+  if (call.decision === 'closed')
+    return call.outcome === 'closed_holiday' || call.outcome === 'closed_closure' ? 'closed_holiday' : 'closed_hours'
   return call.decision === 'voicemail' ? 'no_agent' : 'no_answer'
 }
 

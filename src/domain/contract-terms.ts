@@ -11,9 +11,17 @@ export const contractChangeSchema = z
     monthlyQuotaMinutes: z.number().int().min(0).max(100_000).optional(),
     overage: z.enum(['bill', 'ask', 'refuse']).optional(),
     billingIncrementSeconds: z.number().int().min(1).max(3600).optional(),
+    /** the date of the signed amendment (docs/DESIGN.md, "Revisions") */
+    agreedOn: isoDateSchema.optional(),
+    /** the day the service first saw this change: set by the service, kept on export */
+    recordedOn: isoDateSchema.optional(),
   })
   .strict()
-  .refine((change) => Object.keys(change).length > 1, { message: 'a change revises at least one term' })
+  .refine(
+    (change) =>
+      change.monthlyQuotaMinutes !== undefined || change.overage !== undefined || change.billingIncrementSeconds !== undefined,
+    { message: 'a change revises at least one term' },
+  )
 
 export type ContractChange = z.output<typeof contractChangeSchema>
 

@@ -12,6 +12,7 @@ import {
 } from './calendar/index.js'
 import { dateSchema, spokenText, text } from './boundary.js'
 import { contractChangeSchema } from './contract-terms.js'
+import { DEFAULT_REVISION, revisionRuleSchema } from './revision.js'
 import { deskOptionsSchema } from './desk.js'
 import { DEFAULT_LANGUAGE, isSpoken, languageTagSchema, speechOf } from './language.js'
 import { MESSAGE_KEYS } from './messages.js'
@@ -108,6 +109,8 @@ export const contractSchema = z
     billingIncrementSeconds: z.number().int().min(1).max(3600).default(1),
     /** revised terms from a date on (model clause: revised with 30 days' written notice) */
     changes: z.array(contractChangeSchema).default([]),
+    /** how these terms may be revised: INTERcom by written agreement, the model clause with 30 days' notice */
+    revision: revisionRuleSchema.default(DEFAULT_REVISION),
     noticeGivenOn: dateSchema.optional(),
   })
   .strict()

@@ -9,6 +9,7 @@ export const OUTCOMES = [
   'voicemail',
   'closed_hours',
   'closed_holiday',
+  'closed_closure',
   'unknown_caller',
   'suspended',
   'no_contract',

@@ -1,6 +1,6 @@
 // Calendar: the year's public holidays (estimated, confirmed, added or removed, with who decided):
 // confirm, move or remove one, add one; the closures and the exceptional openings, to add or remove.
-import type { Closure, Holiday, Opening } from '../domain/calendar/index.js'
+import { type Closure, type Holiday, type Opening, isPastUnconfirmed } from '../domain/calendar/index.js'
 import type { DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './format.js'
 import { type Html, html } from './html.js'
@@ -85,7 +85,7 @@ function holidayActions(ctx: PageContext, view: CalendarView, occurrence: Occurr
   const hidden = hiddenFields(ctx, view)
   const dates = formatDayRange(occurrence.first, occurrence.last, ctx.lang)
   return html`<div class="row-actions">
-        ${occurrence.status === 'estimated' ? html`<form method="post" action="${action('confirm')}" class="inline">${hidden}<button type="submit">${t.confirm}</button></form>` : ''}
+        ${occurrence.status === 'estimated' && !isPastUnconfirmed(occurrence, view.today) ? html`<form method="post" action="${action('confirm')}" class="inline">${hidden}<button type="submit">${t.confirm}</button></form>` : ''}
         ${
           occurrence.status !== 'manual'
             ? html`<details class="move"><summary>${t.move}</summary>
@@ -114,7 +114,9 @@ function holidayRow(ctx: PageContext, view: CalendarView, occurrence: Occurrence
       : ''
   const status = occurrence.removed
     ? html`<span class="badge badge-muted" data-status="removed">${t.removed}</span>`
-    : html`<span class="badge badge-${STATUS_TONE[occurrence.status]}" data-status="${occurrence.status}">${t.statuses[occurrence.status]}</span>`
+    : isPastUnconfirmed(occurrence, view.today)
+      ? html`<span class="badge badge-muted" data-status="past-unconfirmed">${t.pastUnconfirmed}</span>`
+      : html`<span class="badge badge-${STATUS_TONE[occurrence.status]}" data-status="${occurrence.status}">${t.statuses[occurrence.status]}</span>`
   // A removed holiday has no way back from here (nor in the API): adding a holiday closes the day again.
   const actions = view.canManage
     ? html`<td class="full">${occurrence.removed ? '' : holidayActions(ctx, view, occurrence)}</td>`

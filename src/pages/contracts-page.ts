@@ -1,6 +1,7 @@
 // Contracts: each one's period in force, quota and overage policy, and the notice deadlines coming
 // up (INTERcom: 12 months, renewed unless notice 3 months before the end), with a notice form.
 import type { ContractOverview } from '../domain/contract-overview.js'
+import { revisionsToCome } from '../domain/revision.js'
 import type { ContractRecord } from '../store/contracts.js'
 import { addDays, daysBetween, formatDayShort, formatDuration } from './format.js'
 import { type Html, html } from './html.js'
@@ -64,7 +65,24 @@ function contractRow(
     <td class="lead"><strong>${record.clientName}</strong>${deskAfter(record)}</td>
     <td data-label="${t.signed}">${day(record.start)} <small class="muted">(${t.months(record.months)})</small></td>
     <td data-label="${t.period}">${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
-    <td data-label="${t.quota}">${formatDuration(record.monthlyQuotaSeconds)} <small class="muted">(${t.overagePolicy[record.overage]})</small></td>
+    <td data-label="${t.quota}">${formatDuration(record.monthlyQuotaSeconds)} <small class="muted">(${t.overagePolicy[record.overage]})</small>
+      <br><small class="muted">${record.revision.by === 'agreement' ? t.revisedBy.agreement : t.revisedBy.notice(record.revision.days)}</small>
+      ${revisionsToCome(record.changes, overview.today).map(
+        (change) =>
+          html`<br><small class="revision" data-from="${change.from}">${t.revisionFrom(
+            day(change.from),
+            [
+              change.monthlyQuotaMinutes === undefined
+                ? null
+                : t.revisionTerms.quota(formatDuration(change.monthlyQuotaMinutes * 60)),
+              change.overage === undefined ? null : t.revisionTerms.overage(t.overagePolicy[change.overage]),
+              change.billingIncrementSeconds === undefined ? null : t.revisionTerms.increment(change.billingIncrementSeconds),
+            ]
+              .filter(Boolean)
+              .join(', '),
+            change.agreedOn ? day(change.agreedOn) : null,
+          )}</small>`,
+      )}</td>
     <td data-label="${t.deadline}">${overview.noticeDeadline ? day(overview.noticeDeadline) : ctx.t.dash}</td>
     <td data-label="${t.endsOn}">${lastDay ?? (overview.inForce && record.renews ? html`<span class="muted">${t.renews}</span>` : ctx.t.dash)}</td>
     <td class="full" data-label="${t.notice}">${notice}

@@ -46,7 +46,8 @@ const fr = {
     no_answer: 'Sans réponse',
     voicemail: 'Message laissé',
     closed_hours: 'Hors horaires',
-    closed_holiday: 'Férié ou fermeture',
+    closed_holiday: 'Jour férié',
+    closed_closure: 'Fermeture',
     unknown_caller: 'Appelant inconnu',
     suspended: 'Client suspendu',
     no_contract: 'Sans contrat',
@@ -89,6 +90,9 @@ const fr = {
     summary: (calls: number, answered: number, talk: number) =>
       `${calls} ${plural(calls, 'appel', 'appels')}, ${answered} ${plural(answered, 'répondu', 'répondus')}, ${formatDuration(talk)} de conversation.`,
     allCalls: 'Tout le journal du jour',
+    holidaysTitle: 'Fêtes à confirmer',
+    holidaysHelp: 'Les fêtes lunaires estimées des 60 prochains jours : confirmez-les ou déplacez-les dans le calendrier.',
+    holidaysCalendar: 'Ouvrir le calendrier',
     callbacksTitle: 'Rappels en retard',
     noLateCallbacks: 'Aucun rappel en retard.',
     openCallbacks: (count: number) =>
@@ -231,6 +235,7 @@ const fr = {
     name: 'Fête',
     status: 'Statut',
     statuses: { estimated: 'Estimé', confirmed: 'Confirmé', manual: 'Ajouté' },
+    pastUnconfirmed: 'Passé, non confirmé',
     estimatedHelp:
       "Les fêtes lunaires sont d'abord estimées (calendrier Umm al-Qura) ; confirmez-les ou déplacez-les une fois la date fixée par l'observation du croissant.",
     confirm: 'Confirmer',
@@ -288,6 +293,14 @@ const fr = {
     quota: 'Forfait mensuel',
     overage: 'Au-delà du forfait',
     overagePolicy: { bill: 'facturé', ask: "sur accord de l'appelant", refuse: 'refusé' },
+    revisedBy: { agreement: 'révisable par avenant signé', notice: (days: number) => `révisable avec ${days} jours de préavis` },
+    revisionFrom: (date: string, what: string, agreed: string | null) =>
+      `à partir du ${date} : ${what}${agreed ? ` (avenant du ${agreed})` : ''}`,
+    revisionTerms: {
+      quota: (duration: string) => `forfait ${duration}`,
+      overage: (policy: string) => `au-delà ${policy}`,
+      increment: (seconds: number) => `décompte par ${seconds} s`,
+    },
     deadline: 'Préavis au plus tard le',
     endsOn: 'Dernier jour',
     renews: 'reconduit tacitement',
@@ -367,7 +380,8 @@ const en: Messages = {
     no_answer: 'No answer',
     voicemail: 'Voicemail',
     closed_hours: 'Outside hours',
-    closed_holiday: 'Holiday or closure',
+    closed_holiday: 'Public holiday',
+    closed_closure: 'Closure',
     unknown_caller: 'Unknown caller',
     suspended: 'Client suspended',
     no_contract: 'No contract',
@@ -410,6 +424,9 @@ const en: Messages = {
     summary: (calls, answered, talk) =>
       `${calls} ${plural(calls, 'call', 'calls')}, ${answered} answered, ${formatDuration(talk)} of talk.`,
     allCalls: "Today's full log",
+    holidaysTitle: 'Holidays to confirm',
+    holidaysHelp: 'The estimated lunar holidays of the next 60 days: confirm or move them in the calendar.',
+    holidaysCalendar: 'Open the calendar',
     callbacksTitle: 'Late callbacks',
     noLateCallbacks: 'No late callback.',
     openCallbacks: (count) => `${count} open callback ${plural(count, 'request', 'requests')} in all.`,
@@ -550,6 +567,7 @@ const en: Messages = {
     name: 'Holiday',
     status: 'Status',
     statuses: { estimated: 'Estimated', confirmed: 'Confirmed', manual: 'Added' },
+    pastUnconfirmed: 'Past, never confirmed',
     estimatedHelp:
       'Lunar holidays start as estimates (Umm al-Qura calendar); confirm or move them once the date is fixed by the sighting of the moon.',
     confirm: 'Confirm',
@@ -607,6 +625,14 @@ const en: Messages = {
     quota: 'Monthly quota',
     overage: 'Beyond the quota',
     overagePolicy: { bill: 'billed', ask: "on the caller's consent", refuse: 'refused' },
+    revisedBy: { agreement: 'revised by signed amendment', notice: (days: number) => `revised with ${days} days' notice` },
+    revisionFrom: (date: string, what: string, agreed: string | null) =>
+      `from ${date}: ${what}${agreed ? ` (amendment of ${agreed})` : ''}`,
+    revisionTerms: {
+      quota: (duration: string) => `quota ${duration}`,
+      overage: (policy: string) => `beyond it ${policy}`,
+      increment: (seconds: number) => `counted by ${seconds} s`,
+    },
     deadline: 'Notice by',
     endsOn: 'Last day',
     renews: 'renews',

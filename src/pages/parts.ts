@@ -20,6 +20,7 @@ const TONE: Record<Outcome, 'good' | 'warn' | 'bad' | 'muted'> = {
   voicemail: 'warn',
   closed_hours: 'muted',
   closed_holiday: 'muted',
+  closed_closure: 'muted',
   unknown_caller: 'muted',
   suspended: 'bad',
   no_contract: 'bad',

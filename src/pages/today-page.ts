@@ -1,11 +1,11 @@
 // Today: is the desk open and why, when it opens or closes next, who is on duty (with the switch),
 // the calls in progress and of the day, and the callbacks that are late.
 import { isLate } from '../domain/callback.js'
-import type { DeskStatus } from '../domain/calendar/index.js'
+import type { DeskStatus, HolidayOccurrence } from '../domain/calendar/index.js'
 import type { CallLogItem } from '../store/call-log.js'
 import type { CallbackItem } from '../store/callback-queue.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
-import { formatDateTime, formatDelay, formatTime, formatWhen } from './format.js'
+import { formatDateTime, formatDayRange, formatDelay, formatTime, formatWhen } from './format.js'
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, href, layout } from './layout.js'
 import { type Directory, callTable, deskPicker } from './parts.js'
@@ -23,6 +23,8 @@ export interface TodayView {
   /** today's calls, newest first */
   calls: CallLogItem[]
   /** null for a client's session */
+  /** the estimated holidays of the next 60 days, to confirm; null for a client's session */
+  holidaysToConfirm: HolidayOccurrence[] | null
   /** the head of the open queue (late ones first), and the whole queue's counts */
   callbacks: { open: CallbackItem[]; counts: { open: number; late: number } } | null
   directory: Directory
@@ -154,6 +156,20 @@ function callbacksCard(ctx: PageContext, view: TodayView, { open, counts }: NonN
   </section>`
 }
 
+function holidaysCard(ctx: PageContext, view: TodayView, holidays: HolidayOccurrence[]): Html {
+  const t = ctx.t.today
+  const items = holidays.map(
+    (holiday) =>
+      html`<li data-holiday="${holiday.id}"><strong>${holiday.name}</strong> · ${formatDayRange(holiday.first, holiday.last, ctx.lang)}</li>`,
+  )
+  return html`<section class="card" aria-labelledby="holidays-title">
+    <h2 id="holidays-title">${t.holidaysTitle} <span class="count">${holidays.length}</span></h2>
+    <p class="muted">${t.holidaysHelp}</p>
+    <ul class="holidays-to-confirm">${items}</ul>
+    <p><a href="${href(`${HOME}/calendar`, { desk: view.desks.length > 1 ? view.desk.id : null })}">${t.holidaysCalendar}</a></p>
+  </section>`
+}
+
 export function todayPage(ctx: PageContext, view: TodayView): Html {
   return layout(ctx, {
     title: `${ctx.t.today.title} · ${view.desk.name}`,
@@ -164,6 +180,7 @@ export function todayPage(ctx: PageContext, view: TodayView): Html {
       ${statusCard(ctx, view)}
       ${view.agents ? agentsCard(ctx, view, view.agents) : ''}
       ${callsCards(ctx, view)}
+      ${view.holidaysToConfirm?.length ? holidaysCard(ctx, view, view.holidaysToConfirm) : ''}
       ${view.callbacks ? callbacksCard(ctx, view, view.callbacks) : ''}
     </div>`,
   })

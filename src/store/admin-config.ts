@@ -75,6 +75,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
             overage: c.overage,
             billingIncrementSeconds: c.billingIncrementSeconds,
             changes: c.changes,
+            revision: c.revision,
             noticeGivenOn: c.noticeGivenOn,
           }),
         ),

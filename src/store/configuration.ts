@@ -5,7 +5,10 @@ import { isDeepStrictEqual } from 'node:util'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, appliedDeskFiles, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
+import { localDate } from '../domain/contract-overview.js'
 import type { DeskFile } from '../domain/desk-file.js'
+import { contractKey, recordFileRevisions } from '../domain/desk-file-revisions.js'
+import { RevisionRefused } from '../errors.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
 
@@ -71,14 +74,39 @@ export async function applyDeskFile(db: Database, file: DeskFile, context: Apply
  * Makes the configuration say what `file` says, inside the caller's transaction (which should hold
  * lockConfiguration): writes only what differs, audits each change, bumps the version if any.
  */
-export async function syncConfiguration(tx: Queryable, file: DeskFile, context: ApplyContext): Promise<ApplySummary> {
-  const summary: ApplySummary = { digest: digestOf(file), created: 0, updated: 0, deactivated: 0, changes: [] }
+export async function syncConfiguration(tx: Queryable, given: DeskFile, context: ApplyContext): Promise<ApplySummary> {
+  const summary: ApplySummary = { digest: digestOf(given), created: 0, updated: 0, deactivated: 0, changes: [] }
+  const file = await recordRevisionsOf(tx, given, context.now)
   const sync = new Sync(tx, context, summary)
   await sync.desks(file)
   await sync.agents(file)
   await sync.clients(file)
   if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
   return summary
+}
+
+/**
+ * The file with each revision stamped with the day the service first saw it, checked against its
+ * rule when new (RevisionRefused otherwise); changes already recorded keep their day.
+ */
+async function recordRevisionsOf(tx: Queryable, file: DeskFile, now: Date): Promise<DeskFile> {
+  const [deskRows, contractRows] = await Promise.all([
+    tx.select({ id: desks.id, changes: desks.weeklyChanges }).from(desks),
+    tx
+      .select({ clientId: contracts.clientId, deskId: contracts.deskId, start: contracts.start, changes: contracts.changes })
+      .from(contracts),
+  ])
+  const zones = new Map(file.desks.map((desk) => [desk.id, desk.timezone]))
+  const checked = recordFileRevisions(
+    file,
+    {
+      desks: new Map(deskRows.map((row) => [row.id, row.changes])),
+      contracts: new Map(contractRows.map((row) => [contractKey(row.clientId, row.deskId, row.start), row.changes])),
+    },
+    (deskId) => localDate(now, zones.get(deskId) ?? 'UTC'),
+  )
+  if (!checked.ok) throw new RevisionRefused(checked.problems)
+  return checked.file
 }
 
 /** Normalises a value as the database will give it back (jsonb drops undefined keys). */
@@ -332,6 +360,7 @@ class Sync {
           overage: contract.overage,
           billingIncrementSeconds: contract.billingIncrementSeconds,
           changes: contract.changes,
+          revision: contract.revision,
           // A notice recorded through the API stays unless the file states one.
           ...(contract.noticeGivenOn ? { noticeGivenOn: contract.noticeGivenOn } : {}),
           active: true,

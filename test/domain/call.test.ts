@@ -68,7 +68,7 @@ const cases: Case[] = [
     'a closure, named',
     facts(),
     new Date('2026-12-31T10:00:00+01:00'),
-    { kind: 'closed', outcome: 'closed_holiday', says: /Inventaire/ },
+    { kind: 'closed', outcome: 'closed_closure', says: /Inventaire/ },
   ],
   [
     'outside hours, with the hours and the next opening',
@@ -378,7 +378,7 @@ t.test('a holiday is named in the caller’s language', async (t) => {
     /مغلقة اليوم بمناسبة ذكرى اندلاع الثورة التحريرية\./,
   )
   t.match(text(decide(facts({ caller: acme({ language: 'en-GB' }) }), revolution)), /closed today for Revolution Day\./)
-  t.match(text(decide(facts(), revolution)), /fermé aujourd'hui pour Anniversaire du déclenchement de la Révolution\./)
+  t.match(text(decide(facts(), revolution)), /fermé aujourd'hui, jour férié : Anniversaire du déclenchement de la Révolution\./)
 })
 
 t.test('the language menu: before deciding, for a caller whose language nobody knows', async (t) => {

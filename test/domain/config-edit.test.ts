@@ -98,6 +98,7 @@ t.test('contracts are named by desk and signature date, which do not change', as
     overage: 'bill' as const,
     billingIncrementSeconds: 1,
     changes: [],
+    revision: { by: 'notice' as const, days: 30 },
   }
   const noticed = replaceContract(file, key, { ...terms, noticeGivenOn: '2026-09-30' })
   if (!noticed.ok) throw new Error('the notice is recorded')

@@ -34,9 +34,20 @@ t.test("a leg counts under its month's terms, even when counted the next month",
     { quotaSeconds: 36_000, overage: 'bill', billingIncrementSeconds: 60 },
     "December's own leg: the revision",
   )
+})
+
+t.test("a leg counted on 1 March counts under February's last day, whatever its length", async (t) => {
+  // The file's revisions: 600 min from January, 'ask' from December, 'refuse' and 60 s from 1 March 2027.
   t.same(
     termsForMonth(signed, changes, '2027-02', '2027-03-01'),
-    termsOn(signed, changes, '2027-02-28'),
-    'February ends on the 28th',
+    { quotaSeconds: 36_000, overage: 'ask', billingIncrementSeconds: 1 },
+    "February 2027's terms, not March's revision",
   )
+  const leapDay = [{ from: '2028-02-29', overage: 'refuse' as const }]
+  t.same(
+    termsForMonth(signed, leapDay, '2028-02', '2028-03-01'),
+    { ...signed, overage: 'refuse' },
+    'in a leap year February ends on the 29th: a revision from that day applies',
+  )
+  t.same(termsForMonth(signed, leapDay, '2028-02', '2028-02-28'), signed, 'and not the day before')
 })

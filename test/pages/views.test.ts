@@ -70,6 +70,9 @@ function today(role: Role): TodayView {
     status: { open: true, reason: 'open', nextOpening: null, closesAt: new Date('2026-11-28T11:00:00Z') },
     hours: 'Le service est ouvert du samedi au mercredi.',
     closedNow: null,
+    holidaysToConfirm: manager
+      ? [{ id: 'mawlid-1448', name: 'Mawlid Ennabaoui', status: 'estimated', first: '2026-12-24', last: '2026-12-24' }]
+      : null,
     agents: manager
       ? [
           { id: 'amina', name: 'Amina', number: '+213550000001', onDuty: true },
@@ -266,6 +269,39 @@ const holiday = (id: string, date: string, status: Holiday['status'], extra: Par
   ...extra,
 })
 
+t.test('an estimate that is over and nobody confirmed: said so, and no longer offered for confirmation', async (t) => {
+  const items = [
+    holiday('eid-al-fitr-1447', '2026-03-20', 'estimated', { day: 1, of: 3 }),
+    holiday('eid-al-fitr-1447', '2026-03-21', 'estimated', { day: 2, of: 3 }),
+    holiday('eid-al-fitr-1447', '2026-03-22', 'estimated', { day: 3, of: 3 }),
+    holiday('mawlid-1448', '2026-12-24', 'estimated'),
+  ]
+  const view = {
+    desks: [DESK],
+    desk: DESK,
+    year: 2026,
+    today: '2026-11-28',
+    holidays: items,
+    removedHolidays: [],
+    closures: [],
+    openings: [],
+    usualHours: '09:30-12:00',
+    canManage: true,
+  }
+  const page = calendarPage(context('manager'), view).value
+  t.match(page, /data-holiday="eid-al-fitr-1447"[\s\S]*?data-status="past-unconfirmed">Passé, non confirmé/)
+  t.notMatch(page, /eid-al-fitr-1447\/confirm/, 'the past Eid has no confirm button')
+  t.match(page, /eid-al-fitr-1447\/move/, 'it can still be moved to the dates observed')
+  t.match(page, /mawlid-1448\/confirm/, 'the Mawlid to come can be confirmed')
+})
+
+t.test('Today lists the holidays to confirm for a manager, not for a client', async (t) => {
+  const manager = todayPage(context('manager'), today('manager')).value
+  t.match(manager, /Fêtes à confirmer <span class="count">1<\/span>/)
+  t.match(manager, /data-holiday="mawlid-1448"><strong>Mawlid Ennabaoui<\/strong>/)
+  t.notMatch(todayPage(context('client'), today('client')).value, /Fêtes à confirmer/)
+})
+
 t.test('holidays read as occurrences: an Eid is one row of three days', async (t) => {
   const items = [
     holiday('eid-al-fitr-1447', '2026-03-21', 'estimated', { day: 2, of: 3 }),
@@ -281,7 +317,7 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     desks: [DESK],
     desk: DESK,
     year: 2026,
-    today: '2026-11-28',
+    today: '2026-03-01',
     holidays: items,
     removedHolidays: [],
     closures: [],
@@ -339,6 +375,7 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
     active: true,
     updatedAt: NOW,
     changes: [],
+    revision: { by: 'notice', days: 30 },
   } satisfies ContractRecord
   return {
     record,
@@ -369,6 +406,35 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
   t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon après le 28\/02\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
   assertCspClean(t, page)
+})
+
+t.test('contracts: how the terms are revised, and the revisions to come', async (t) => {
+  const base = contract(1, 'Revised', {})
+  const revised = {
+    ...base,
+    record: {
+      ...base.record,
+      revision: { by: 'agreement' as const },
+      changes: [
+        { from: '2026-10-01', overage: 'ask' as const, recordedOn: '2026-09-01' },
+        {
+          from: '2027-01-01',
+          monthlyQuotaMinutes: 600,
+          overage: 'refuse' as const,
+          agreedOn: '2026-11-20',
+          recordedOn: '2026-11-28',
+        },
+      ],
+    },
+  }
+  const page = contractsPage(context('manager'), { contracts: [revised], deskNames: new Map(), horizonDays: 120 }).value
+  t.match(page, /révisable par avenant signé/)
+  t.match(
+    page,
+    /data-from="2027-01-01">à partir du 01\/01\/2027 : forfait 10\u00a0h, au-delà refusé \(avenant du 20\/11\/2026\)/,
+    'the revision to come, with its amendment',
+  )
+  t.notMatch(page, /data-from="2026-10-01"/, 'one already in force is not "to come"')
 })
 
 t.test('contracts: the last day in force, never the day after; a desk named only for a client on several', async (t) => {

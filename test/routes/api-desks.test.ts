@@ -120,15 +120,26 @@ eachDatabase(t, async (t, database) => {
     t.match(after[0], { status: 'confirmed', movedFrom: eid.date, by: 'ADMIN_TOKEN' })
   })
 
-  t.test('a confirmation is recorded with who and when', async (t) => {
+  t.test('a confirmation is recorded with who, when and the date it confirmed', async (t) => {
+    const { items } = (await call('GET', '/api/desks/intercom/holidays?year=2027')).json()
+    const fitr = items.find((h: { key: string }) => h.key === 'eid-al-fitr')
+    const response = await call('POST', `/api/desks/intercom/holidays/${fitr.id}/confirm`)
+    t.equal(response.statusCode, 200)
+    t.match(response.json(), { action: 'confirm', start: fitr.date }, 'the date confirmed is kept with the decision')
+    const again = (await call('GET', '/api/desks/intercom/holidays?year=2027'))
+      .json()
+      .items.find((h: { id: string }) => h.id === fitr.id)
+    t.match(again, { status: 'confirmed', date: fitr.date, by: 'ADMIN_TOKEN', at: /^2026-11-28T09:00:00/ })
+  })
+
+  t.test('an estimate that is over and was never confirmed is no longer confirmed, only moved', async (t) => {
     const { items } = (await call('GET', '/api/desks/intercom/holidays?year=2026')).json()
     const mawlid = items.find((h: { key: string }) => h.key === 'mawlid')
-    const response = await call('POST', `/api/desks/intercom/holidays/${mawlid.id}/confirm`)
-    t.equal(response.statusCode, 200)
-    const again = (await call('GET', '/api/desks/intercom/holidays?year=2026'))
-      .json()
-      .items.find((h: { id: string }) => h.id === mawlid.id)
-    t.match(again, { status: 'confirmed', by: 'ADMIN_TOKEN', at: /^2026-11-28T09:00:00/ })
+    const refused = await call('POST', `/api/desks/intercom/holidays/${mawlid.id}/confirm`)
+    t.equal(refused.statusCode, 409)
+    t.match(refused.json(), { code: 'holiday_past', detail: /Mawlid Ennabaoui \(2026-08-25\) is over and was never confirmed/ })
+    const moved = await call('POST', `/api/desks/intercom/holidays/${mawlid.id}/move`, { start: '2026-08-26' })
+    t.equal(moved.statusCode, 200, 'moving it to the date observed records that date')
   })
 
   t.test('a closure through the API closes the desk for the next caller', async (t) => {

@@ -109,14 +109,14 @@ eachDatabase(t, async (t, database) => {
 
   t.test('on a public holiday the caller hears which one', async (t) => {
     const { text, record } = await incoming(ACME, { at: '2026-11-01T10:00:00+01:00' }) // a Sunday, 1 November
-    t.match(text, /fermé aujourd'hui pour Anniversaire du déclenchement de la Révolution/)
+    t.match(text, /fermé aujourd'hui, jour férié : Anniversaire du déclenchement de la Révolution/)
     t.equal(record?.outcome, 'closed_holiday')
   })
 
   t.test('a closure of the desk file closes the desk', async (t) => {
     const { text, record } = await incoming(ACME, { at: '2026-12-31T10:00:00+01:00' }) // a Thursday anyway
     t.match(text, /Inventaire/)
-    t.equal(record?.outcome, 'closed_holiday')
+    t.equal(record?.outcome, 'closed_closure', 'a closure, told apart from a holiday')
   })
 
   t.test('with the quota used up', async (t) => {

@@ -8,6 +8,7 @@ import { exportDeskFile } from '../../src/store/admin-config.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import { currentConfigVersion } from '../../src/store/config-version.js'
 import { eachDatabase } from '../helpers/databases.js'
+import { localDate } from '../../src/domain/contract-overview.js'
 
 const now = new Date('2026-11-26T10:00:00Z')
 const context = { actor: 'test', now }
@@ -119,13 +120,20 @@ eachDatabase(t, async (t, { db }) => {
     await applyDeskFile(db, model, context)
     const exported = await exportDeskFile(db)
     const desk = exported.desks.find((d) => d.id === 'model')
-    t.same(desk?.schedule.changes, model.desks[0]?.schedule.changes, 'the weekly hours from 4 January 2027')
+    // Each with the day the service first saw it, the model desk's first import (Algiers time).
+    const recordedOn = localDate(context.now, 'Africa/Algiers')
+    t.same(
+      desk?.schedule.changes,
+      model.desks[0]?.schedule.changes.map((change) => ({ ...change, recordedOn })),
+      'the weekly hours from 4 January 2027',
+    )
     const durand = exported.clients.find((c) => c.id === 'durand')
     t.same(
       durand?.contracts[0]?.changes,
-      [{ from: '2027-01-01', monthlyQuotaMinutes: 900 }],
+      [{ from: '2027-01-01', monthlyQuotaMinutes: 900, recordedOn }],
       "Durand's quota revised from January",
     )
+    t.same(durand?.contracts[0]?.revision, { by: 'notice', days: 30 }, 'and the rule it is revised by')
     t.same((await applyDeskFile(db, exported, context)).changes, [], 're-applying the export changes nothing')
   })
 

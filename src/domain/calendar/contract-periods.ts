@@ -3,17 +3,17 @@
  * INTERcom: the contract runs 12 months from signature and renews tacitly unless the client gives
  * notice 3 months before the end of the current period.
  *
- * - Period k is [start + k·months, start + (k+1)·months), always computed from `start` (never by
- *   stepping period to period), so it cannot drift.
- * - Adding months keeps the day of the month; when that day does not exist in the target month,
- *   the period runs to the end of that month and the next one starts on the 1st of the month
+ * - Period k starts at start + k·months, computed from `start`, unless that would make period k−1
+ *   shorter than `months` months from its own start: a client always gets whole months, never a
+ *   day less. Adding months keeps the day of the month; when that day does not exist in the target
+ *   month, the period runs to the end of that month and the next one starts on the 1st of the month
  *   after. Signed on 29 February 2024 for 12 months: the first period covers up to and including
- *   28 February 2025 and the next starts on 1 March 2025, and 29 February 2028 is a period start
- *   again. A client thus always gets whole months, never a day less.
- * - The notice deadline of a period is its (exclusive) end minus `noticeMonths`, clamped to the
- *   end of a shorter month (end 31 May, 3 months → 28 February): the last day N from which
- *   `noticeMonths` months still fit before the end, and never after the period's last day (so with
- *   noticeMonths 0 it is that last day). Notice given on that day is on time.
+ *   28 February 2025, the next starts on 1 March 2025, and so does every one after: 29 February
+ *   2028 starts none, since 1 March 2027 to 28 February 2028 would be a year less a day.
+ * - The notice deadline of a period ("trois mois avant la date d'expiration de la période en
+ *   cours") is its last day minus `noticeMonths`, clamped to the end of a shorter month (last day 30
+ *   May, 3 months → 28 or 29 February), never after that last day (so with noticeMonths 0 it is the
+ *   last day). Notice given on that day is on time.
  * - Notice given on N ends the contract at the end of the first period whose deadline is on or
  *   after N: on time, the current period; late, the next one.
  * - `renews: false` ends it at the end of the first period.
@@ -66,24 +66,34 @@ class Periods {
     private readonly noticeMonths: number,
   ) {}
 
+  /** boundaries[k]: the first day of period k, as far as computed */
+  private readonly boundaries: DayNumber[] = []
+
   boundary(index: number): DayNumber {
-    return plusMonths(this.start, index * this.months)
+    const { boundaries } = this
+    if (boundaries.length === 0) boundaries.push(this.start)
+    while (boundaries.length <= index) {
+      const previous = boundaries[boundaries.length - 1] as DayNumber
+      boundaries.push(Math.max(plusMonths(this.start, boundaries.length * this.months), plusMonths(previous, this.months)))
+    }
+    return boundaries[index] as DayNumber
   }
 
-  /** Never later than the period's last day: with noticeMonths 0, notice is due within the period. */
+  /** The period's last day minus the notice months, never later than that last day. */
   deadline(index: number): DayNumber {
-    const end = this.boundary(index + 1)
-    return Math.min(minusMonths(end, this.noticeMonths), end - 1)
+    const lastDay = this.boundary(index + 1) - 1
+    return Math.min(minusMonths(lastDay, this.noticeMonths), lastDay)
   }
 
   /**
-   * The period containing a date on or after the start: the month count gives it or the one
-   * after (a boundary lies in its month or, rolled over, in the next, never earlier).
+   * The period containing a date on or after the start: the month count gives it or a later one
+   * (a boundary lies in its month or, rolled over, after it, never earlier).
    */
   indexAt(day: DayNumber): number {
     const [from, to] = [civilDateOf(this.start), civilDateOf(day)]
-    const index = Math.floor(((to.year - from.year) * 12 + to.month - from.month) / this.months)
-    return this.boundary(index) > day ? index - 1 : index
+    let index = Math.floor(((to.year - from.year) * 12 + to.month - from.month) / this.months)
+    while (this.boundary(index) > day) index--
+    return index
   }
 
   /** The first period whose notice deadline is on or after the notice date (deadlines only grow). */

@@ -20,6 +20,8 @@ interface FixedRule {
   name: string
   month: number
   day: number
+  /** the first year the law has it (Yennayer: 2018) */
+  fromYear?: number
 }
 interface EasterRule {
   kind: 'easter'
@@ -34,23 +36,56 @@ interface LunarRule {
   hijriMonth: number
   hijriDay: number
   days: number
+  /** occurrences starting before `date` had `days` days (the Eids: two, before the law of 2023) */
+  before?: { date: DayNumber; days: number }
 }
 type HolidayRule = FixedRule | EasterRule | LunarRule
 
-const fixed = (key: string, name: string, month: number, day: number): FixedRule => ({ kind: 'fixed', key, name, month, day })
+const fixed = (key: string, name: string, month: number, day: number, fromYear?: number): FixedRule => ({
+  kind: 'fixed',
+  key,
+  name,
+  month,
+  day,
+  ...(fromYear === undefined ? {} : { fromYear }),
+})
 
 /**
- * DESIGN.md, Algeria (law 63-278 as amended; law 23-10 of 2023 made each Eid 3 days). The fixed
- * dates are set by law, hence 'confirmed'; the lunar ones depend on moon sighting, hence estimated.
+ * The Eids' third day, adopted in April 2023: the first Eid of three days was Eid al-Adha 1444
+ * (28 June 2023); Eid al-Fitr 1444 (21 April 2023) and every Eid before had two (docs/CALENDAR.md,
+ * with sources).
+ */
+const THREE_DAY_EIDS_FROM = dayNumberOf(2023, 4, 30)
+
+/**
+ * DESIGN.md, Algeria (law 63-278 as amended: Yennayer since 2018, three days for each Eid since
+ * 2023). The fixed dates are set by law, hence 'confirmed'; the lunar ones depend on moon
+ * sighting, hence estimated.
  */
 const DZ_RULES: readonly HolidayRule[] = [
   fixed('new-year', "Jour de l'an", 1, 1),
-  fixed('yennayer', 'Yennayer', 1, 12),
+  fixed('yennayer', 'Yennayer', 1, 12, 2018),
   fixed('labour-day', 'Fête du Travail', 5, 1),
   fixed('independence-day', "Fête de l'Indépendance", 7, 5),
   fixed('revolution-day', 'Anniversaire du déclenchement de la Révolution', 11, 1),
-  { kind: 'lunar', key: 'eid-al-fitr', name: 'Aïd el-Fitr', hijriMonth: 10, hijriDay: 1, days: 3 },
-  { kind: 'lunar', key: 'eid-al-adha', name: 'Aïd el-Adha', hijriMonth: 12, hijriDay: 10, days: 3 },
+  {
+    kind: 'lunar',
+    key: 'eid-al-fitr',
+    name: 'Aïd el-Fitr',
+    hijriMonth: 10,
+    hijriDay: 1,
+    days: 3,
+    before: { date: THREE_DAY_EIDS_FROM, days: 2 },
+  },
+  {
+    kind: 'lunar',
+    key: 'eid-al-adha',
+    name: 'Aïd el-Adha',
+    hijriMonth: 12,
+    hijriDay: 10,
+    days: 3,
+    before: { date: THREE_DAY_EIDS_FROM, days: 2 },
+  },
   { kind: 'lunar', key: 'awal-muharram', name: 'Awal Moharram', hijriMonth: 1, hijriDay: 1, days: 1 },
   { kind: 'lunar', key: 'ashura', name: 'Achoura', hijriMonth: 1, hijriDay: 10, days: 1 },
   { kind: 'lunar', key: 'mawlid', name: 'Mawlid Ennabaoui', hijriMonth: 3, hijriDay: 12, days: 1 },
@@ -155,6 +190,7 @@ function occurrencesOfRule(rule: HolidayRule, year: number): Occurrence[] {
   const base = { key: rule.key, name: rule.name }
   switch (rule.kind) {
     case 'fixed':
+      if (rule.fromYear !== undefined && year < rule.fromYear) return []
       return [
         { ...base, id: `${rule.key}-${year}`, start: dayNumberOf(year, rule.month, rule.day), days: 1, status: 'confirmed' },
       ]
@@ -165,7 +201,9 @@ function occurrencesOfRule(rule: HolidayRule, year: number): Occurrence[] {
       const found: Occurrence[] = []
       hijriDatesOf(year).forEach((hijri, index) => {
         if (hijri.month === rule.hijriMonth && hijri.day === rule.hijriDay) {
-          found.push({ ...base, id: `${rule.key}-${hijri.year}`, start: first + index, days: rule.days, status: 'estimated' })
+          const start = first + index
+          const days = rule.before && start < rule.before.date ? rule.before.days : rule.days
+          found.push({ ...base, id: `${rule.key}-${hijri.year}`, start, days, status: 'estimated' })
         }
       })
       return found

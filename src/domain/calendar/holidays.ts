@@ -26,12 +26,25 @@ export interface Decided extends Occurrence {
   movedFrom?: string
 }
 
-/** The override in force for each holiday id: the latest by `at`, the later in the list on a tie. */
+/** Who the shipped observed dates (db/holidays/*.json) are decided by. */
+export const SHIPPED_BY = 'supportline (observed dates)'
+
+/** A manager's decision outranks shipped data whenever it was made; then the later decision wins. */
+function outranks(override: HolidayOverride, current: HolidayOverride): boolean {
+  const shipped = override.by === SHIPPED_BY
+  if (shipped !== (current.by === SHIPPED_BY)) return !shipped
+  return Date.parse(override.at) >= Date.parse(current.at)
+}
+
+/**
+ * The override in force for each holiday id: a manager's over the shipped data's, then the latest
+ * by `at`, the later in the list on a tie.
+ */
 function latestOverrides(overrides: readonly HolidayOverride[]): Map<string, HolidayOverride> {
   const latest = new Map<string, HolidayOverride>()
   for (const override of overrides) {
     const current = latest.get(override.holidayId)
-    if (current === undefined || Date.parse(override.at) >= Date.parse(current.at)) latest.set(override.holidayId, override)
+    if (current === undefined || outranks(override, current)) latest.set(override.holidayId, override)
   }
   return latest
 }
@@ -52,7 +65,8 @@ function withManagersDecision(base: Occurrence, override: HolidayOverride | unde
     case 'remove':
       return null
     case 'confirm':
-      return { ...base, ...record, status: 'confirmed' }
+      // A confirmation pins the date it confirmed: new Islamic calendar data in the runtime cannot move it.
+      return { ...base, ...record, ...(override.start === undefined ? {} : { start: startOf(override) }), status: 'confirmed' }
     case 'move': {
       const start = startOf(override)
       const moved = start === base.start ? {} : { movedFrom: isoDateOf(base.start) }
@@ -141,6 +155,66 @@ export function holidaysForYear(country: Country | null, year: number, overrides
     .flatMap(itemsOf)
     .filter((item) => item.date.startsWith(`${String(year).padStart(4, '0')}-`))
     .sort((a, b) => (a.date === b.date ? a.id.localeCompare(b.id) : a.date < b.date ? -1 : 1))
+}
+
+/** One occurrence as people see it: its name, first and last dates, and where it stands. */
+export interface HolidayOccurrence {
+  id: string
+  name: string
+  status: HolidayStatus
+  first: string
+  last: string
+}
+
+/**
+ * An estimate nobody confirmed whose last day is behind `today` (a desk-local date): shown as
+ * "past, not confirmed", and no longer to confirm (moving it to the observed dates still records them).
+ */
+export function isPastUnconfirmed(occurrence: { status: HolidayStatus; last: string }, today: string): boolean {
+  return occurrence.status === 'estimated' && occurrence.last < today
+}
+
+/**
+ * The occurrence `holidayId` as it stands (decisions applied), looked for among the occurrences
+ * starting in `nearYear` and the years around it; null when removed or unknown.
+ */
+export function holidayOccurrence(
+  country: Country | null,
+  overrides: readonly HolidayOverride[],
+  holidayId: string,
+  nearYear: number,
+): HolidayOccurrence | null {
+  const found = decidedOccurrences(country, nearYear, overrides).find((occurrence) => occurrence.id === holidayId)
+  return found ? occurrenceView(found) : null
+}
+
+const occurrenceView = (occurrence: Decided): HolidayOccurrence => ({
+  id: occurrence.id,
+  name: occurrence.name,
+  status: occurrence.status,
+  first: isoDateOf(occurrence.start),
+  last: isoDateOf(occurrence.start + occurrence.days - 1),
+})
+
+/** The estimated holidays that begin within `days` days of `today` (or are under way), to confirm: soonest first. */
+export function holidaysToConfirm(
+  country: Country | null,
+  overrides: readonly HolidayOverride[],
+  today: string,
+  days: number,
+): HolidayOccurrence[] {
+  const from = parseIsoDate(today) as DayNumber
+  const year = yearOf(from)
+  const byId = new Map<string, HolidayOccurrence>()
+  for (const occurrence of [
+    ...decidedOccurrences(country, year, overrides),
+    ...decidedOccurrences(country, year + 1, overrides),
+  ]) {
+    const ends = occurrence.start + occurrence.days - 1
+    if (occurrence.status === 'estimated' && ends >= from && occurrence.start <= from + days)
+      byId.set(occurrence.id, occurrenceView(occurrence))
+  }
+  return [...byId.values()].sort((a, b) => a.first.localeCompare(b.first))
 }
 
 /** Holidays by local date for the status hot path, built one year at a time. */

@@ -24,7 +24,16 @@ export {
   type Weekday,
   type WeeklySchedule,
 } from './schemas.js'
-export { holidaysForYear, manualHolidayId, type Holiday, type HolidayStatus } from './holidays.js'
+export {
+  holidayOccurrence,
+  holidaysForYear,
+  holidaysToConfirm,
+  isPastUnconfirmed,
+  manualHolidayId,
+  type Holiday,
+  type HolidayOccurrence,
+  type HolidayStatus,
+} from './holidays.js'
 export { observedHolidays } from './observed-holidays.js'
 export {
   deskStatus,

@@ -342,4 +342,8 @@ export const weeklyChangeSchema = z.strictObject({
   from: isoDateSchema,
   weekly: weeklyScheduleSchema,
   seasons: seasonsSchema.optional(),
+  /** the date of the signed amendment (docs/DESIGN.md, "Revisions") */
+  agreedOn: isoDateSchema.optional(),
+  /** the day the service first saw this change: set by the service, kept on export */
+  recordedOn: isoDateSchema.optional(),
 })

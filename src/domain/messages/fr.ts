@@ -67,7 +67,7 @@ export const fr: Catalogue = {
     no_contract:
       "Bonjour. Nous ne trouvons pas de contrat d'assistance en vigueur pour {client}. Merci de contacter notre service commercial. Au revoir.",
     closed_hours: 'Bonjour {client}. {hours} {nextOpening}',
-    closed_holiday: "Bonjour {client}. Le service d'assistance est fermé aujourd'hui pour {holiday}. {nextOpening}",
+    closed_holiday: "Bonjour {client}. Le service d'assistance est fermé aujourd'hui, jour férié : {holiday}. {nextOpening}",
     closed_closure: "Bonjour {client}. Le service d'assistance est exceptionnellement fermé : {closure}. {nextOpening}",
     voicemail_prompt:
       'Vous pouvez laisser un message après le bip, puis raccrocher. Nous vous rappellerons dans les {within} heures ouvrées.',

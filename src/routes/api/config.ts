@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { findEntity, putEntity, removeEntity } from '../../domain/config-edit.js'
 import { type DeskFile, deskFileSchema, deskSchema } from '../../domain/desk-file.js'
-import { invalidField, notFound } from '../../errors.js'
+import { RevisionRefused, invalidField, notFound } from '../../errors.js'
 import { exportDeskFile } from '../../store/admin-config.js'
 import { applyDeskFile } from '../../store/configuration.js'
 import { applyEdit } from './config-edits.js'
@@ -173,7 +173,14 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request, app.clock())
-      return applyDeskFile(app.db, request.body, { actor: actor.name, now: actor.now, via: 'api' })
+      try {
+        return await applyDeskFile(app.db, request.body, { actor: actor.name, now: actor.now, via: 'api' })
+      } catch (error) {
+        // Named as the request sent them, like the schema's own problems.
+        if (error instanceof RevisionRefused)
+          throw new RevisionRefused(error.fields.map((f) => ({ ...f, field: `body.${f.field}` })))
+        throw error
+      }
     },
   )
 }

@@ -10,6 +10,7 @@ import { type ContractRecord, contractIdOf, findContract, listContracts, recordN
 import { applyEdit } from './config-edits.js'
 import { actorOf } from './principal.js'
 import { ADMIN, MANAGE, authProblems, conflictProblems, idParam, isoDate, rowId } from './schemas.js'
+import { revisionsToCome } from '../../domain/revision.js'
 
 const period = z.object({
   index: z.number().describe('0 for the first period after signature'),
@@ -38,6 +39,21 @@ const contractView = z.object({
   period: period.nullable().describe('the period in force today'),
   endsOn: z.string().nullable().describe('the day it stops being in force, once notice (or no renewal) fixes it'),
   noticeDeadline: z.string().nullable().describe('the last day to give notice to end it with the current period'),
+  revision: z
+    .union([z.object({ by: z.literal('agreement') }), z.object({ by: z.literal('notice'), days: z.number() })])
+    .describe('how its terms may be revised: by written agreement, or with so many days of written notice'),
+  revisionsToCome: z
+    .array(
+      z.object({
+        from: z.string(),
+        monthlyQuotaMinutes: z.number().optional(),
+        overage: z.enum(['bill', 'ask', 'refuse']).optional(),
+        billingIncrementSeconds: z.number().optional(),
+        agreedOn: z.string().optional().describe('the date of the signed amendment'),
+        recordedOn: z.string().optional().describe('the day the service first saw the revision'),
+      }),
+    )
+    .describe('the revisions of its terms that take effect after today, soonest first'),
 })
 
 function view(record: ContractRecord, overview: ContractOverview): z.infer<typeof contractView> {
@@ -57,6 +73,8 @@ function view(record: ContractRecord, overview: ContractOverview): z.infer<typeo
     noticeRecordedBy: record.noticeRecordedBy,
     active: record.active,
     ...overview,
+    revision: record.revision,
+    revisionsToCome: revisionsToCome(record.changes, overview.today),
   }
 }
 

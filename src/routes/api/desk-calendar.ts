@@ -5,12 +5,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { DateTime } from 'luxon'
 import { z } from 'zod'
 import {
-  type Holiday,
+  type HolidayOccurrence,
   closureSchema,
   describeHours,
   describeNextOpening,
   deskStatus,
+  holidayOccurrence,
   holidaysForYear,
+  isPastUnconfirmed,
   isoDateSchema,
   manualHolidayId,
   openingSchema,
@@ -18,6 +20,7 @@ import {
 } from '../../domain/calendar/index.js'
 import { spokenText } from '../../domain/boundary.js'
 import type { DeskFacts } from '../../domain/call.js'
+import { localDate } from '../../domain/contract-overview.js'
 import { AppError, notFound } from '../../errors.js'
 import {
   type EntryKind,
@@ -126,17 +129,15 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
   )
 
   /** The occurrence a holiday id names, looked up around the year its id carries. */
-  function findOccurrence(desk: DeskFacts, holidayId: string): Holiday {
+  function findOccurrence(desk: DeskFacts, holidayId: string): HolidayOccurrence {
     const year = Number(/(\d+)$/.exec(holidayId)?.[1])
     // Lunar ids carry a Hijri year: about 0.97 Gregorian years each, from 622.
     const gregorian = year < 1900 ? Math.round(year * 0.970229 + 621.5643) : year
     // A year no calendar reaches (an id made up, or mistyped) names no holiday.
     if (gregorian < 1000 || gregorian > 3000) throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
-    for (const y of [gregorian - 1, gregorian, gregorian + 1]) {
-      const found = holidaysForYear(desk.calendar.country, y, desk.calendar.holidayOverrides).find((h) => h.id === holidayId)
-      if (found) return found
-    }
-    throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
+    const found = holidayOccurrence(desk.calendar.country, desk.calendar.holidayOverrides, holidayId, gregorian)
+    if (!found) throw notFound(`Holiday ${holidayId} of desk ${desk.id}`)
+    return found
   }
 
   const decided = z.object({
@@ -157,11 +158,25 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
       method,
       url,
       config: { roles: MANAGE },
-      schema: { tags: ['calendar'], summary, params: holidayParams, response: { 200: decided, ...authProblems } },
+      schema: { tags: ['calendar'], summary, params: holidayParams, response: { 200: decided, ...conflictProblems } },
       handler: async (request) => {
         const desk = await deskOr404(request.params.id)
-        findOccurrence(desk, request.params.holidayId)
-        return recordHolidayOverride(app.db, desk.id, { holidayId: request.params.holidayId, action }, actor(request))
+        const occurrence = findOccurrence(desk, request.params.holidayId)
+        if (action === 'remove')
+          return recordHolidayOverride(app.db, desk.id, { holidayId: occurrence.id, action }, actor(request))
+        if (isPastUnconfirmed(occurrence, localDate(app.clock(), desk.timezone)))
+          throw new AppError(
+            409,
+            'holiday_past',
+            `${occurrence.name} (${occurrence.first}) is over and was never confirmed: move it to the dates observed instead`,
+          )
+        // The date confirmed is recorded with the decision: it stays whatever the runtime's calendar data says later.
+        return recordHolidayOverride(
+          app.db,
+          desk.id,
+          { holidayId: occurrence.id, action, start: occurrence.first },
+          actor(request),
+        )
       },
     })
   }

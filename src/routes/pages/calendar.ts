@@ -9,7 +9,10 @@ import {
   type HolidayOverride,
   type Opening,
   closureSchema,
+  type HolidayOccurrence,
+  holidayOccurrence,
   holidaysForYear,
+  isPastUnconfirmed,
   isoDateSchema,
   manualHolidayId,
   openingSchema,
@@ -145,13 +148,18 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
   )
 
   /** The holiday must be one the page showed for that desk and year (an id from elsewhere is refused). */
-  async function occurrenceOn(deskId: string, shownYear: number, holidayId: string): Promise<DeskFacts> {
+  async function occurrenceOn(
+    deskId: string,
+    shownYear: number,
+    holidayId: string,
+  ): Promise<HolidayOccurrence & { past: boolean }> {
     const facts = await deskFacts(deskId)
     const known = holidaysForYear(facts.calendar.country, shownYear, facts.calendar.holidayOverrides).some(
       (h) => h.id === holidayId,
     )
-    if (!known) throw gone(`Holiday ${holidayId} in ${shownYear}`)
-    return facts
+    const occurrence = known && holidayOccurrence(facts.calendar.country, facts.calendar.holidayOverrides, holidayId, shownYear)
+    if (!occurrence) throw gone(`Holiday ${holidayId} in ${shownYear}`)
+    return { ...occurrence, past: isPastUnconfirmed(occurrence, localDate(app.clock(), facts.timezone)) }
   }
 
   // Confirm (as estimated) or remove (the desk works that day): the same decision but for its action.
@@ -164,8 +172,17 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       { config: { roles: MANAGE }, schema: { hide: true, params: holidayParams, body: deskForm } },
       async (request, reply) => {
         const { desk, year: shownYear } = request.body
-        await occurrenceOn(desk, shownYear, request.params.holidayId)
-        await recordHolidayOverride(app.db, desk, { holidayId: request.params.holidayId, action }, actorOf(app, request))
+        const occurrence = await occurrenceOn(desk, shownYear, request.params.holidayId)
+        // A past estimate nobody confirmed is not offered for confirmation (the page shows no button).
+        if (action === 'confirm' && occurrence.past) throw gone(`Holiday ${occurrence.id}: past, never confirmed`)
+        await recordHolidayOverride(
+          app.db,
+          desk,
+          action === 'confirm'
+            ? { holidayId: occurrence.id, action, start: occurrence.first }
+            : { holidayId: occurrence.id, action },
+          actorOf(app, request),
+        )
         return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, done)
       },
     )

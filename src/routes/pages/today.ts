@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { spokenText } from '../../domain/boundary.js'
-import { describeHours, deskStatus, weeklyOn } from '../../domain/calendar/index.js'
+import { describeHours, deskStatus, holidaysToConfirm, weeklyOn } from '../../domain/calendar/index.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDate } from '../../domain/contract-overview.js'
 import { HOME } from '../../pages/layout.js'
@@ -16,6 +16,9 @@ import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
 import { MANAGE, idParam } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, scopeOf, sendHtml } from './context.js'
+
+/** How far ahead Today lists the estimated holidays to confirm. */
+const HOLIDAYS_AHEAD_DAYS = 60
 
 /** Enough for a busy day; the call log has the rest. */
 const DAY_CALLS = 200
@@ -48,6 +51,9 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       agents,
       calls: calls.items,
       callbacks: callbacks && counts ? { open: callbacks.items, counts } : null,
+      holidaysToConfirm: manager
+        ? holidaysToConfirm(facts.calendar.country, facts.calendar.holidayOverrides, today, HOLIDAYS_AHEAD_DAYS)
+        : null,
       directory,
     })
     return sendHtml(reply, page)

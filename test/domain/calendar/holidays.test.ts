@@ -1,13 +1,16 @@
 // holidaysForYear: the DZ and FR rules, the lunar estimate, the shipped observed dates, and managers' overrides.
 import t from 'tap'
 import {
+  holidayOccurrence,
   holidayOverrideSchema,
   holidaysForYear,
+  holidaysToConfirm,
+  isPastUnconfirmed,
   manualHolidayId,
   observedHolidays,
   type HolidayOverride,
 } from '../../../src/domain/calendar/index.js'
-import { dzHolidays, easterSundays, frHolidays } from '../../fixtures/calendar/holiday-cases.js'
+import { dzHolidays, dzHolidaysByLaw, easterSundays, frHolidays } from '../../fixtures/calendar/holiday-cases.js'
 
 const by = 'amina'
 const override = (o: Omit<HolidayOverride, 'by'> & { by?: string }): HolidayOverride => ({ by, ...o })
@@ -68,7 +71,7 @@ t.test('the lunar estimate', async (t) => {
     .filter((item) => item.id === 'eid-al-adha-1427')
     .map((item) => `${item.date} day ${item.day}`)
   t.same(in2006.slice(-1), ['2006-12-31'], 'Eid al-Adha 1427 starts on 31 December 2006')
-  t.same(in2007, ['2007-01-01 day 2', '2007-01-02 day 3'], 'its second and third days fall in 2007')
+  t.same(in2007, ['2007-01-01 day 2'], 'its second (and last: an Eid had two days then) falls in 2007')
   const fitr2033 = [
     ...new Set(
       holidaysForYear('DZ', 2033, [])
@@ -195,8 +198,8 @@ t.test('overrides', async (t) => {
   ])
   t.same(
     straddle.filter((item) => item.id === 'eid-al-adha-1427').map((item) => item.date),
-    ['2007-01-01', '2007-01-02', '2007-01-03'],
-    'an Eid moved from 31 December into January shows in the new year',
+    ['2007-01-01', '2007-01-02'],
+    'an Eid moved from 31 December into January shows in the new year, with its two days',
   )
   t.notOk(
     holidaysForYear('DZ', 2006, [
@@ -225,6 +228,83 @@ t.test('the latest override wins', async (t) => {
     { date: '2025-09-06', by },
     'a manager’s later decision wins over the shipped data',
   )
+})
+
+t.test('the years each holiday exists: Yennayer from 2018, the third day of the Eids from mid-2023', async (t) => {
+  const yennayer = (year: number) => holidaysForYear('DZ', year, []).some((item) => item.key === 'yennayer')
+  for (const year of dzHolidaysByLaw.yennayer.absent) t.notOk(yennayer(year), `no Yennayer in ${year}`)
+  for (const year of dzHolidaysByLaw.yennayer.present) t.ok(yennayer(year), `Yennayer in ${year}`)
+  for (const { id, year, days } of dzHolidaysByLaw.eidDays) {
+    const items = holidaysForYear('DZ', year, []).filter((item) => item.id === id)
+    t.equal(items.length, days, `${id}: ${days} days`)
+  }
+})
+
+t.test("a manager's decision wins over the shipped data, whenever it was made", async (t) => {
+  // The evening before the shipped first day of Eid al-Fitr 1446, a manager confirmed the estimate (30 March).
+  const evening = override({
+    holidayId: 'eid-al-fitr-1446',
+    action: 'confirm',
+    start: '2025-03-30',
+    at: '2025-03-30T19:00:00+01:00',
+  })
+  t.match(
+    holidayOccurrence('DZ', [...observedHolidays.DZ, evening], 'eid-al-fitr-1446', 2025),
+    { first: '2025-03-30', status: 'confirmed' },
+    'the shipped move, timestamped later, does not undo it',
+  )
+  t.match(
+    holidayOccurrence('DZ', [evening, ...observedHolidays.DZ], 'eid-al-fitr-1446', 2025),
+    { first: '2025-03-30' },
+    'nor does its place in the list',
+  )
+})
+
+t.test('a confirmation pins the date it confirmed', async (t) => {
+  // The runtime's estimate of Mawlid 1448 is 25 August 2026; a confirmation recorded with the 26th
+  // (the estimate when it was made, by older calendar data) keeps the 26th.
+  const pinned = override({ holidayId: 'mawlid-1448', action: 'confirm', start: '2026-08-26', at: '2026-08-20T10:00:00Z' })
+  t.match(holidayOccurrence('DZ', [pinned], 'mawlid-1448', 2026), { first: '2026-08-26', status: 'confirmed' })
+  t.notOk(holidaysForYear('DZ', 2026, [pinned]).find((item) => item.id === 'mawlid-1448')?.movedFrom, 'a confirmation is no move')
+  const unpinned = override({ holidayId: 'mawlid-1448', action: 'confirm', at: '2026-08-20T10:00:00Z' })
+  t.match(
+    holidayOccurrence('DZ', [unpinned], 'mawlid-1448', 2026),
+    { first: '2026-08-25' },
+    'one without a date (older records) confirms the estimate',
+  )
+})
+
+t.test('estimates to confirm: the next 60 days; one that is over and unconfirmed is past', async (t) => {
+  t.same(
+    holidaysToConfirm('DZ', observedHolidays.DZ, '2026-05-01', 60).map((h) => [h.id, h.first, h.last]),
+    [
+      ['eid-al-adha-1447', '2026-05-27', '2026-05-29'],
+      ['awal-muharram-1448', '2026-06-16', '2026-06-16'],
+      ['ashura-1448', '2026-06-25', '2026-06-25'],
+    ],
+  )
+  t.same(
+    holidaysToConfirm('DZ', observedHolidays.DZ, '2026-05-28', 0).map((h) => h.id),
+    ['eid-al-adha-1447'],
+    'one under way is still to confirm',
+  )
+  const confirmed = override({
+    holidayId: 'eid-al-adha-1447',
+    action: 'confirm',
+    start: '2026-05-27',
+    at: '2026-05-20T10:00:00Z',
+  })
+  t.same(holidaysToConfirm('DZ', [confirmed], '2026-05-28', 0), [], 'a confirmed one is not')
+  t.same(
+    holidaysToConfirm('DZ', [], '2026-12-15', 60).map((h) => h.id),
+    [],
+    'none in the new year’s first weeks either',
+  )
+  const fitr = holidayOccurrence('DZ', [], 'eid-al-fitr-1447', 2026)
+  t.ok(fitr && isPastUnconfirmed(fitr, '2026-03-23'), 'the day after its last day, an unconfirmed Eid is past')
+  t.notOk(fitr && isPastUnconfirmed(fitr, '2026-03-22'), 'not on its last day')
+  t.notOk(isPastUnconfirmed({ status: 'confirmed', last: '2026-03-22' }, '2026-04-01'), 'a confirmed one never is')
+  t.equal(holidayOccurrence('DZ', [], 'no-such-1447', 2026), null)
 })
 
 t.test('an override without its date is a programming error', async (t) => {

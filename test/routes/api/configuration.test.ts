@@ -162,6 +162,58 @@ eachDatabase(t, async (t, database) => {
       t.same((await applyDeskFile(db, parsed.file, { actor: 'test', now: new Date() })).changes, [], 'as does the CLI')
   })
 
+  t.test(
+    "a revision follows its contract's rule: refused with the rule and the earliest date, accepted once agreed",
+    async (t) => {
+      // INTERcom Art. 8: ACME's terms change only by written agreement of both parties.
+      const exported = (await send('GET', '/api/config', admin)).json() as DeskFile
+      const withChange = (change: object) => {
+        const file = structuredClone(exported)
+        const acme = file.clients.findIndex((client) => client.id === 'acme')
+        file.clients[acme]?.contracts[0]?.changes.push(change as never)
+        return { file, acme }
+      }
+      const { file: unsigned, acme } = withChange({ from: '2027-01-01', monthlyQuotaMinutes: 600 })
+      const refused = await send('PUT', '/api/config', { ...admin, body: unsigned })
+      t.equal(refused.statusCode, 400)
+      t.match(refused.json(), {
+        code: 'revision_refused',
+        errors: [
+          {
+            field: `body.clients[${acme}].contracts[0].changes[0].from`,
+            message: /written agreement of both parties \(revision by agreement\): give agreedOn/,
+          },
+        ],
+      })
+      const past = await send('PUT', '/api/config', {
+        ...admin,
+        body: withChange({ from: '2026-11-01', monthlyQuotaMinutes: 600, agreedOn: '2026-11-20' }).file,
+      })
+      t.match(past.json(), { code: 'revision_refused', detail: /the past is not rewritten/ }, 'nor, signed, into the past')
+      const signed = await send('PUT', '/api/config', {
+        ...admin,
+        body: withChange({ from: '2027-01-01', monthlyQuotaMinutes: 600, agreedOn: '2026-11-20' }).file,
+      })
+      t.equal(signed.statusCode, 200, 'with the date of the signed amendment it is recorded')
+      const [contract] = (await send('GET', '/api/contracts?client=acme', admin)).json().items
+      t.match(
+        (await send('GET', `/api/contracts/${contract.id}`, admin)).json().revisionsToCome,
+        [{ from: '2027-01-01', monthlyQuotaMinutes: 600, agreedOn: '2026-11-20', recordedOn: '2026-11-28' }],
+        'listed among the revisions to come, with the day it was recorded',
+      )
+      clock.set('2026-12-20T10:00:00+01:00')
+      const again = (await send('GET', '/api/config', admin)).json()
+      t.same(
+        (await send('PUT', '/api/config', { ...admin, body: again })).json().changes,
+        [],
+        'weeks later, applied again, it stands',
+      )
+      clock.set('2026-11-28T10:00:00+01:00')
+      // Back to the file as it was, for the tests that follow (removing a change to come is not refused).
+      t.equal((await send('PUT', '/api/config', { ...admin, body: exported })).statusCode, 200)
+    },
+  )
+
   for (const write of WRITES) {
     t.test(`${write.why}: audited in the token's name, at the app's clock, and the configuration version moves`, async (t) => {
       clock.advance(60_000)
@@ -311,6 +363,7 @@ eachDatabase(t, async (t, database) => {
             overage: 'bill',
             billingIncrementSeconds: 60,
             changes: [],
+            revision: { by: 'notice' as const, days: 30 },
           },
         ],
       })

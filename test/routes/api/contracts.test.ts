@@ -45,13 +45,13 @@ eachDatabase(t, async (t, database) => {
   }
 
   t.test("a deadline is near or past on the desk's own calendar day", async (t) => {
-    clock.set('2026-11-30T23:30:00Z') // 1 December, 00:30 in Algiers
+    clock.set('2026-11-27T23:30:00Z') // 28 November, 00:30 in Algiers
     t.same(
-      (await list('?noticeBefore=2026-12-01')).map((c) => c.clientId),
+      (await list('?noticeBefore=2026-11-28')).map((c) => c.clientId),
       ['djurdjura'],
       'the deadline day itself still counts',
     )
-    clock.set('2026-12-01T23:30:00Z') // 2 December in Algiers, still 1 December in UTC
+    clock.set('2026-11-28T23:30:00Z') // 29 November in Algiers, still 28 November in UTC
     t.same(
       (await list('?noticeBefore=2026-12-31')).map((c) => c.clientId),
       [],

@@ -1,0 +1,1 @@
+ALTER TABLE "contracts" ADD COLUMN "revision" jsonb DEFAULT '{"by":"notice","days":30}'::jsonb NOT NULL;
