@@ -202,7 +202,7 @@ export async function nextOpeningOf(tx: Queryable, deskId: string, at: Date): Pr
 export async function scanTimedFacts(db: Database, now: Date, options: { noticeDays: number }): Promise<number> {
   let written = 0
   const late = await db
-    .select({ callSid: callbacks.callSid, dueAt: callbacks.dueAt })
+    .select({ callSid: callbacks.callSid })
     .from(callbacks)
     .where(
       and(
@@ -214,9 +214,9 @@ export async function scanTimedFacts(db: Database, now: Date, options: { noticeD
     )
     .orderBy(asc(callbacks.dueAt))
     .limit(200)
-  for (const { callSid, dueAt } of late) {
-    // dated when it became late, so that the message and the retries start from then
-    written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', callSid, dueAt ?? now, {}))
+  for (const { callSid } of late) {
+    // dated when it is noticed (the data says when it was due): its 24 hours of retries start now
+    written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', callSid, now, {}))
   }
 
   const live = await db

@@ -112,8 +112,13 @@ const audience: Audience = {
 }
 
 t.test('who is told of each event', async (t) => {
-  const told = (type: EventType, a: Audience = audience) => recipientsOf(type, a).map((r) => `${r.channel}:${r.address}:${r.language}`)
-  t.same(told('voicemail.recorded'), ['sms:+213550000001:fr-FR', 'email:support@intercom.dz:fr-FR', 'webhook:https://a.example.com/:fr-FR'])
+  const told = (type: EventType, a: Audience = audience) =>
+    recipientsOf(type, a).map((r) => `${r.channel}:${r.address}:${r.language}`)
+  t.same(told('voicemail.recorded'), [
+    'sms:+213550000001:fr-FR',
+    'email:support@intercom.dz:fr-FR',
+    'webhook:https://a.example.com/:fr-FR',
+  ])
   t.same(told('callback.opened'), ['email:support@intercom.dz:fr-FR'])
   t.same(told('callback.late'), ['email:chef@intercom.dz:fr-FR', 'email:support@intercom.dz:fr-FR'])
   t.same(told('quota.threshold'), [
@@ -129,7 +134,9 @@ t.test('who is told of each event', async (t) => {
     ['email:chef@intercom.dz:fr-FR', 'email:support@intercom.dz:fr-FR'],
     'one message to an address named twice',
   )
-  t.same(told('desk.closed_now', { ...audience, settings: { ...settings, sms: false } }), ['webhook:https://a.example.com/:fr-FR'])
+  t.same(told('desk.closed_now', { ...audience, settings: { ...settings, sms: false } }), [
+    'webhook:https://a.example.com/:fr-FR',
+  ])
   t.same(told('desk.reopened'), ['sms:+213550000001:fr-FR'])
   t.same(told('contract.notice_due', { ...audience, settings: NO_NOTIFICATIONS }), [])
 })
@@ -197,23 +204,98 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
   'callback.opened': [callback],
   'callback.late': [callback],
   'quota.threshold': [
-    { contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', month: '2026-11', percent: 80, quotaSeconds: 18_000, callSid: 'CA1' },
-    { contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', month: '2026-11', percent: 100, quotaSeconds: 18_000, callSid: 'CA2' },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      month: '2026-11',
+      percent: 80,
+      quotaSeconds: 18_000,
+      callSid: 'CA1',
+    },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      month: '2026-11',
+      percent: 100,
+      quotaSeconds: 18_000,
+      callSid: 'CA2',
+    },
   ],
   'overage.consented': [
-    { callSid: 'CA1', contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', month: '2026-11', from: '+213661000001', at: '2026-11-28T10:00:00Z' },
+    {
+      callSid: 'CA1',
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      month: '2026-11',
+      from: '+213661000001',
+      at: '2026-11-28T10:00:00Z',
+    },
   ],
   'holiday.changed': [
-    { desk: 'intercom', holidayId: 'eid-al-fitr-2027', action: 'move', name: 'Aïd el-Fitr', start: '2027-03-10', days: 3, by: 'Nadia', nextOpening: '2027-03-13T08:30:00Z' },
-    { desk: 'intercom', holidayId: 'ashura-2027', action: 'confirm', name: null, start: '2027-06-15', days: 1, by: 'Nadia', nextOpening: null },
-    { desk: 'intercom', holidayId: 'x', action: 'remove', name: 'Inventaire', start: null, days: null, by: 'Nadia', nextOpening: null },
+    {
+      desk: 'intercom',
+      holidayId: 'eid-al-fitr-2027',
+      action: 'move',
+      name: 'Aïd el-Fitr',
+      start: '2027-03-10',
+      days: 3,
+      by: 'Nadia',
+      nextOpening: '2027-03-13T08:30:00Z',
+    },
+    {
+      desk: 'intercom',
+      holidayId: 'ashura-2027',
+      action: 'confirm',
+      name: null,
+      start: '2027-06-15',
+      days: 1,
+      by: 'Nadia',
+      nextOpening: null,
+    },
+    {
+      desk: 'intercom',
+      holidayId: 'x',
+      action: 'remove',
+      name: 'Inventaire',
+      start: null,
+      days: null,
+      by: 'Nadia',
+      nextOpening: null,
+    },
   ],
   'contract.notice_due': [
-    { contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', noticeDeadline: '2026-10-15', periodLastDay: '2027-01-14' },
-    { contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', noticeDeadline: '2026-10-15', periodLastDay: null },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      noticeDeadline: '2026-10-15',
+      periodLastDay: '2027-01-14',
+    },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      noticeDeadline: '2026-10-15',
+      periodLastDay: null,
+    },
   ],
   'contract.revision': [
-    { contractId: 1, clientId: 'acme', clientName: 'ACME SARL', desk: 'intercom', effectiveFrom: '2027-01-01', summary: '4 h a month' },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      effectiveFrom: '2027-01-01',
+      summary: '4 h a month',
+    },
   ],
   'desk.closed_now': [
     { desk: 'intercom', since: '2026-11-28T10:00:00Z', by: 'Nadia', reason: 'Coupure réseau' },

@@ -6,96 +6,27 @@ import { asc, eq } from 'drizzle-orm'
 import t from 'tap'
 import type { Database } from '../../db/client.js'
 import { notificationEvents, notifications } from '../../db/schema.js'
-import type { DeskFile } from '../../src/domain/desk-file.js'
 import { recordHolidayOverride, setClosedNow } from '../../src/store/calendar.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import { exportDeskFile } from '../../src/store/admin-config.js'
-import {
-  claimDue,
-  listNotifications,
-  resendNotification,
-  scanTimedFacts,
-  settle,
-} from '../../src/store/notifications.js'
-import { type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../../src/store/webhook-writes.js'
+import { claimDue, listNotifications, resendNotification, scanTimedFacts, settle } from '../../src/store/notifications.js'
+import { applyWebhookWrite, applyWebhookWrites } from '../../src/store/webhook-writes.js'
 import { newSid } from '../../webhooks/index.js'
 import { eachDatabase } from '../helpers/databases.js'
-import { deskFile } from '../helpers/desk.js'
-import { ACME, DESK, answeredCallWrites } from '../fixtures/webhook-writes.js'
+import { answeredCallWrites } from '../fixtures/webhook-writes.js'
+import { SECRET, notifyingFile, voicemailWrites } from '../fixtures/notifications.js'
 
-export const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`
-
-/** The INTERcom desk file with a contact for ACME and every notification channel. */
-export function notifyingFile(webhookUrl = 'https://tickets.example.com/hook'): DeskFile {
-  const file = deskFile('intercom')
-  return {
-    ...file,
-    desks: file.desks.map((desk) => ({
-      ...desk,
-      notifications: {
-        email: ['support@intercom.example'],
-        managers: ['chef@intercom.example'],
-        sms: true,
-        webhooks: [{ url: webhookUrl, secret: SECRET, events: [...ALL_EVENTS] }],
-      },
-    })),
-    clients: file.clients.map((client) =>
-      client.id === 'acme'
-        ? { ...client, contact: { name: 'M. Benali', email: 'benali@acme.example', phone: '+213661000001', fax: '+21321000099' } }
-        : client,
-    ),
-  }
-}
-
-const ALL_EVENTS = [
-  'voicemail.recorded',
-  'callback.opened',
-  'callback.late',
-  'quota.threshold',
-  'holiday.changed',
-  'contract.notice_due',
-  'desk.closed_now',
-  'desk.reopened',
-] as const
-
-/** A call nobody could take (no agent), then its voicemail: the writes the webhooks make. */
-export function voicemailWrites(callSid: string, at = '2026-11-28T09:00:00.000Z'): WebhookWrite[] {
-  const params = { CallSid: callSid, From: ACME, To: DESK }
-  const later = new Date(Date.parse(at) + 40_000).toISOString()
-  return [
-    {
-      id: randomUUID(),
-      callSid,
-      at,
-      event: 'voice',
-      params,
-      kind: 'voice',
-      from: ACME,
-      to: DESK,
-      deskId: 'intercom',
-      clientId: 'acme',
-      contractId: 1,
-      usageMonth: '2026-11',
-      decision: 'voicemail',
-      outcome: null,
-      callback: 'no_agent',
-    },
-    {
-      id: randomUUID(),
-      callSid,
-      at: later,
-      event: 'recording',
-      params: { ...params, RecordingUrl: 'https://api.twilio.com/rec/RE1', RecordingDuration: '31' },
-      kind: 'recording',
-      recordingUrl: 'https://api.twilio.com/rec/RE1',
-      recordingSeconds: 31,
-    },
-  ]
-}
+// Real servers and two databases on a machine shared with other work: room beyond tap's 30 s.
+t.setTimeout(120_000)
 
 async function rows(db: Database) {
   return db
-    .select({ type: notifications.type, channel: notifications.channel, recipient: notifications.recipient, id: notifications.id })
+    .select({
+      type: notifications.type,
+      channel: notifications.channel,
+      recipient: notifications.recipient,
+      id: notifications.id,
+    })
     .from(notifications)
     .orderBy(asc(notifications.type), asc(notifications.channel), asc(notifications.recipient))
 }
@@ -140,13 +71,16 @@ eachDatabase(t, async (t, database) => {
       writes.map((w) => ({ ...w, id: randomUUID() })),
     )
     t.same(await rows(db), first, 'nothing more')
-    const [event] = await db.select().from(notificationEvents).where(eq(notificationEvents.key, `voicemail.recorded:${callSid}`))
+    const [event] = await db
+      .select()
+      .from(notificationEvents)
+      .where(eq(notificationEvents.key, `voicemail.recorded:${callSid}`))
     t.match(event?.data, {
       callSid,
       desk: 'intercom',
       clientId: 'acme',
       clientName: 'ACME SARL',
-      from: ACME,
+      from: '+213661000001',
       reason: 'no_agent',
       recordingUrl: 'https://api.twilio.com/rec/RE1',
       durationSeconds: 31,
@@ -188,7 +122,12 @@ eachDatabase(t, async (t, database) => {
     await setClosedNow(db, 'intercom', 'Toujours coupé', { ...actor, now: new Date('2026-11-28T10:05:00Z') })
     await setClosedNow(db, 'intercom', null, { ...actor, now: new Date('2026-11-28T11:00:00Z') })
     await setClosedNow(db, 'intercom', null, { ...actor, now: new Date('2026-11-28T11:01:00Z') })
-    await recordHolidayOverride(db, 'intercom', { holidayId: 'eid-al-adha-2027', action: 'move', start: '2027-05-17', days: 3 }, actor)
+    await recordHolidayOverride(
+      db,
+      'intercom',
+      { holidayId: 'eid-al-adha-2027', action: 'move', start: '2027-05-17', days: 3 },
+      actor,
+    )
     const told = (await rows(db)).map((r) => `${r.type} ${r.channel} ${r.recipient}`)
     t.same(told, [
       'desk.closed_now sms +213550000001',
@@ -239,20 +178,33 @@ eachDatabase(t, async (t, database) => {
     t.equal(claimed.length, due.length, 'every one claimed')
     t.equal(new Set(claimed.map((c) => c.id)).size, claimed.length, 'none by both')
     t.same(await claimDue(db, { now, leaseMs: 60_000, limit: 10, channels: ['email', 'webhook'] }), [], 'held')
-    const [lapsed] = await claimDue(db, { now: new Date(now.getTime() + 61_000), leaseMs: 60_000, limit: 1, channels: ['webhook'] })
+    const [lapsed] = await claimDue(db, {
+      now: new Date(now.getTime() + 61_000),
+      leaseMs: 60_000,
+      limit: 1,
+      channels: ['webhook'],
+    })
     t.ok(lapsed, 'a claim that lapsed is taken again (its sender died)')
     t.equal(lapsed?.attempts, 2)
     const [one] = claimed
     if (!one || !lapsed) return
     await settle(db, lapsed.id, 1, { status: 'sent' }, now)
-    t.equal((await listNotifications(db, {}, { limit: 50 })).items.find((i) => i.id === lapsed.id)?.status, 'sending', 'a stale claim settles nothing')
+    t.equal(
+      (await listNotifications(db, {}, { limit: 50 })).items.find((i) => i.id === lapsed.id)?.status,
+      'sending',
+      'a stale claim settles nothing',
+    )
     await settle(db, lapsed.id, 2, { status: 'failed', error: 'answered 404' }, now)
     t.ok(await resendNotification(db, lapsed.id, 'Nadia', now))
     t.notOk(await resendNotification(db, lapsed.id, 'Nadia', now), 'only a failed one')
     const page = await listNotifications(db, { status: 'pending' }, { limit: 1 })
     t.equal(page.items[0]?.resentBy, 'Nadia')
     t.equal(page.next, null)
-    const acme = await listNotifications(db, { clientId: 'acme', type: 'callback.late', channel: 'email', deskId: 'intercom' }, { limit: 1 })
+    const acme = await listNotifications(
+      db,
+      { clientId: 'acme', type: 'callback.late', channel: 'email', deskId: 'intercom' },
+      { limit: 1 },
+    )
     t.equal(acme.items.length, 1)
     const next = await listNotifications(db, {}, { limit: 1 })
     t.ok(next.next)
