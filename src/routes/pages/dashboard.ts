@@ -19,6 +19,7 @@ import { callPages } from './calls.js'
 import { calendarPages } from './calendar.js'
 import { pageContext, sendHtml } from './context.js'
 import { contractPages } from './contracts.js'
+import { notificationPages } from './notifications.js'
 import { signInPages } from './sign-in.js'
 import { todayPages } from './today.js'
 import { usagePages } from './usage.js'
@@ -144,6 +145,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   await app.register(usagePages)
   await app.register(calendarPages)
   await app.register(contractPages)
+  await app.register(notificationPages)
 }
 
 /** "/" is the dashboard's: a browser landing on the service's root finds it. */
