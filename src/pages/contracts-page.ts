@@ -46,13 +46,26 @@ function upcomingSection(ctx: PageContext, view: ContractsView): Html {
   </section>`
 }
 
+/** The designated technical contact (INTERcom Art. 2): name, e-mail, phone, fax. */
+function contactLine(ctx: PageContext, record: ContractRecord): Html | string {
+  const contact = record.clientContact
+  if (!contact) return ''
+  const t = ctx.t.contracts
+  const parts = [
+    contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : '',
+    contact.phone ? html`${t.phone} <span class="num">${contact.phone}</span>` : '',
+    contact.fax ? html`${t.fax} <span class="num">${contact.fax}</span>` : '',
+  ].filter((part) => part !== '')
+  return html`<br><small data-contact>${t.contact} : ${contact.name}${parts.map((part) => html` · ${part}`)}</small>`
+}
+
 function contractRow(ctx: PageContext, { record, overview }: ContractRow): Html {
   const t = ctx.t.contracts
   const day = (date: string | null) => (date ? formatDayShort(date, ctx.lang) : ctx.t.dash)
   const period = overview.period ? `${day(overview.period.start)} – ${day(overview.period.lastDay)}` : t.notInForce
   const notice = record.noticeGivenOn ? t.noticeBy(day(record.noticeGivenOn), record.noticeRecordedBy) : ctx.t.dash
   return html`<tr data-contract="${record.id}">
-    <td>${record.clientName}<br><small class="muted">${record.deskId}</small></td>
+    <td>${record.clientName}<br><small class="muted">${record.deskId}</small>${contactLine(ctx, record)}</td>
     <td>${day(record.start)}<br><small class="muted">${t.months(record.months)}</small></td>
     <td>${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
     <td class="num">${formatDuration(record.monthlyQuotaSeconds)}<br><small class="muted">${t.overagePolicy[record.overage]}</small></td>

@@ -260,6 +260,9 @@ const fr = {
 
   contracts: {
     title: 'Contrats',
+    contact: 'Contact technique',
+    phone: 'tél.',
+    fax: 'fax',
     upcoming: 'Préavis à venir (120 jours)',
     noneUpcoming: 'Aucune échéance de préavis dans les 120 prochains jours.',
     inDays: (days: number) => (days === 0 ? "aujourd'hui" : days === 1 ? 'demain' : `dans ${days} jours`),
@@ -592,6 +595,9 @@ const en: Messages = {
 
   contracts: {
     title: 'Contracts',
+    contact: 'Technical contact',
+    phone: 'phone',
+    fax: 'fax',
     upcoming: 'Notice deadlines ahead (120 days)',
     noneUpcoming: 'No notice deadline in the next 120 days.',
     inDays: (days) => (days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`),

@@ -336,6 +336,8 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
     active: true,
     updatedAt: NOW,
     changes: [],
+    clientContact:
+      id === 2 ? { name: 'M. Benali', email: 'benali@soon.example', phone: '+213661000001', fax: '+21321000099' } : null,
   } satisfies ContractRecord
   return {
     record,
@@ -361,6 +363,11 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
   const page = contractsPage(context('manager'), { contracts: rows, horizonDays: 120 }).value
   t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon au 01\/03\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
+  t.match(
+    page,
+    /data-contact>Contact technique : M\. Benali · <a href="mailto:benali@soon\.example">benali@soon\.example<\/a> · tél\. <span class="num">\+213661000001<\/span> · fax <span class="num">\+21321000099<\/span>/,
+    "the client's designated technical contact",
+  )
   assertCspClean(t, page)
 })
 
