@@ -39,23 +39,27 @@ type EventRow = typeof notificationEvents.$inferSelect
  * Returns how many notifications were written.
  */
 export async function notify(tx: Queryable, fact: NotificationFact): Promise<number> {
+  // One round trip for what every fact needs: the desk, its first number (SMS are sent from it),
+  // and the fact's client with its contact.
   const [desk] = await tx
-    .select({ name: desks.name, timezone: desks.timezone, language: desks.language, settings: desks.notifications })
+    .select({
+      name: desks.name,
+      timezone: desks.timezone,
+      language: desks.language,
+      settings: desks.notifications,
+      smsFrom: sql<
+        string | null
+      >`(select min(${deskNumbers.number}) from ${deskNumbers} where ${deskNumbers.deskId} = ${desks.id})`,
+      clientName: clients.name,
+      contact: clients.contact,
+      clientLanguage: clients.language,
+    })
     .from(desks)
+    .leftJoin(clients, eq(clients.id, sql`${fact.clientId}`))
     .where(eq(desks.id, fact.desk))
   if (!desk) return 0
-  const [client] = fact.clientId
-    ? await tx
-        .select({ name: clients.name, contact: clients.contact, language: clients.language })
-        .from(clients)
-        .where(eq(clients.id, fact.clientId))
-    : []
-  const [number] = await tx
-    .select({ number: deskNumbers.number })
-    .from(deskNumbers)
-    .where(eq(deskNumbers.deskId, fact.desk))
-    .orderBy(asc(deskNumbers.number))
-    .limit(1)
+  const client =
+    desk.clientName !== null ? { name: desk.clientName, contact: desk.contact, language: desk.clientLanguage } : undefined
   const inserted = await tx
     .insert(notificationEvents)
     .values({
@@ -67,7 +71,7 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
       context: {
         deskName: desk.name,
         timezone: desk.timezone,
-        smsFrom: number?.number ?? null,
+        smsFrom: desk.smsFrom,
         clientName: client?.name ?? null,
       },
       occurredAt: fact.at,
@@ -134,12 +138,18 @@ export async function notifyCallback<T extends 'callback.opened' | 'callback.lat
   at: Date,
   extra: Omit<EventData[T], keyof EventData['callback.opened']>,
 ): Promise<number> {
+  const key = `${type}:${callSid}`
+  // The request, and whether its event is written already (a later write of the same call): one read.
   const [row] = await tx
-    .select({ callback: callbacks, clientName: clients.name })
+    .select({
+      callback: callbacks,
+      clientName: clients.name,
+      known: sql<boolean>`exists (select 1 from ${notificationEvents} where ${notificationEvents.key} = ${key})`,
+    })
     .from(callbacks)
     .leftJoin(clients, eq(clients.id, callbacks.clientId))
     .where(eq(callbacks.callSid, callSid))
-  if (!row) return 0
+  if (!row || row.known) return 0
   const { callback } = row
   const data = {
     callbackId: callback.id,
