@@ -375,6 +375,8 @@ export const notifications = pgTable(
     channel: text({ enum: ['email', 'sms', 'webhook'] }).notNull(),
     /** an e-mail address, an E.164 number or a webhook URL */
     recipient: text().notNull(),
+    /** sent to the client's own contact: what a client's token may see (not agents' SMS, managers' mail, webhooks) */
+    forClient: boolean().notNull().default(false),
     language: text().notNull(),
     status: text({ enum: ['pending', 'sending', 'sent', 'failed'] })
       .notNull()
@@ -393,7 +395,7 @@ export const notifications = pgTable(
   (t) => [
     index('notifications_due_idx').on(t.status, t.nextAttemptAt),
     index().on(t.createdAt),
-    index().on(t.clientId, t.createdAt),
+    index().on(t.clientId, t.forClient, t.createdAt),
     uniqueIndex().on(t.eventKey, t.channel, t.recipient),
   ],
 )

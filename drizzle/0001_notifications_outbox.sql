@@ -16,6 +16,7 @@ CREATE TABLE "notifications" (
 	"client_id" text,
 	"channel" text NOT NULL,
 	"recipient" text NOT NULL,
+	"for_client" boolean DEFAULT false NOT NULL,
 	"language" text NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
@@ -34,5 +35,5 @@ ALTER TABLE "notifications" ADD CONSTRAINT "notifications_event_key_notification
 CREATE INDEX "notification_events_occurred_at_index" ON "notification_events" USING btree ("occurred_at");--> statement-breakpoint
 CREATE INDEX "notifications_due_idx" ON "notifications" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "notifications_created_at_index" ON "notifications" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "notifications_client_id_created_at_index" ON "notifications" USING btree ("client_id","created_at");--> statement-breakpoint
+CREATE INDEX "notifications_client_id_for_client_created_at_index" ON "notifications" USING btree ("client_id","for_client","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_event_key_channel_recipient_index" ON "notifications" USING btree ("event_key","channel","recipient");

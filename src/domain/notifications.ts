@@ -158,15 +158,23 @@ export interface Recipient {
   address: string
   /** the language the message is written in (webhooks: the desk's, unused) */
   language: string
+  /** set when the recipient is this client's contact: what the client may see it was sent */
+  clientId?: string
+}
+
+export interface AudienceClient {
+  id: string
+  contactEmail: string | null
+  language: string | null
 }
 
 export interface Audience {
   settings: NotificationSettings
   deskLanguage: string
   /** the fact's client's contact, and the client's language */
-  client: { contactEmail: string | null; language: string | null } | null
+  client: AudienceClient | null
   /** holiday.changed: every client of the desk */
-  deskClients: { contactEmail: string | null; language: string | null }[]
+  deskClients: AudienceClient[]
   agentsOnDuty: { number: string }[]
 }
 
@@ -193,8 +201,8 @@ export function recipientsOf(type: EventType, audience: Audience): Recipient[] {
     address: address.toLowerCase(),
     language: language ?? deskLanguage,
   })
-  const contacts = (list: Audience['deskClients']) =>
-    list.flatMap((c) => (c.contactEmail ? [email(c.contactEmail, c.language)] : []))
+  const contacts = (list: AudienceClient[]) =>
+    list.flatMap((c) => (c.contactEmail ? [{ ...email(c.contactEmail, c.language), clientId: c.id }] : []))
   const byGroup: Record<Group, () => Recipient[]> = {
     agents: () =>
       settings.sms ? audience.agentsOnDuty.map((a) => ({ channel: 'sms', address: a.number, language: deskLanguage })) : [],

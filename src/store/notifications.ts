@@ -100,8 +100,11 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
   const recipients = recipientsOf(fact.type, {
     settings,
     deskLanguage: desk.language,
-    client: client ? { contactEmail: client.contact?.email ?? null, language: client.language } : null,
-    deskClients: deskClients.map((c) => ({ contactEmail: c.contact?.email ?? null, language: c.language })),
+    client:
+      client && fact.clientId
+        ? { id: fact.clientId, contactEmail: client.contact?.email ?? null, language: client.language }
+        : null,
+    deskClients: deskClients.map((c) => ({ id: c.id, contactEmail: c.contact?.email ?? null, language: c.language })),
     agentsOnDuty: onDuty,
   })
   if (recipients.length === 0) return 0
@@ -113,7 +116,8 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
         eventKey: fact.key,
         type: fact.type,
         deskId: fact.desk,
-        clientId: fact.clientId,
+        clientId: r.clientId ?? fact.clientId,
+        forClient: r.clientId !== undefined,
         channel: r.channel,
         recipient: r.address,
         language: r.language,
@@ -354,8 +358,10 @@ export interface NotificationFilter {
   status?: NotificationStatus | undefined
   type?: EventType | undefined
   deskId?: string | undefined
-  /** a client's token sees its own only */
+  /** about this client (managers' filter) */
   clientId?: string | undefined
+  /** a client's token: only what was sent to this client's own contact */
+  sentToClient?: string | undefined
   channel?: Channel | undefined
 }
 
@@ -372,6 +378,8 @@ export async function listNotifications(
   if (filter.type) where.push(eq(notifications.type, filter.type))
   if (filter.deskId) where.push(eq(notifications.deskId, filter.deskId))
   if (filter.clientId) where.push(eq(notifications.clientId, filter.clientId))
+  if (filter.sentToClient)
+    where.push(and(eq(notifications.clientId, filter.sentToClient), eq(notifications.forClient, true)) as SQL)
   if (filter.channel) where.push(eq(notifications.channel, filter.channel))
   if (page.cursor)
     where.push(

@@ -102,11 +102,11 @@ const settings = notificationsSchema.parse({
 const audience: Audience = {
   settings,
   deskLanguage: 'fr-FR',
-  client: { contactEmail: 'benali@acme.dz', language: 'en-US' },
+  client: { id: 'acme', contactEmail: 'benali@acme.dz', language: 'en-US' },
   deskClients: [
-    { contactEmail: 'benali@acme.dz', language: null },
-    { contactEmail: null, language: null },
-    { contactEmail: 'it@atlas.dz', language: 'ar' },
+    { id: 'acme', contactEmail: 'benali@acme.dz', language: null },
+    { id: 'djurdjura', contactEmail: null, language: null },
+    { id: 'atlas', contactEmail: 'it@atlas.dz', language: 'ar' },
   ],
   agentsOnDuty: [{ number: '+213550000001' }],
 }
@@ -128,9 +128,19 @@ t.test('who is told of each event', async (t) => {
     'webhook:https://b.example.com/:fr-FR',
   ])
   t.same(told('holiday.changed'), ['email:benali@acme.dz:fr-FR', 'email:it@atlas.dz:ar'])
+  t.same(
+    recipientsOf('holiday.changed', audience).map((r) => r.clientId),
+    ['acme', 'atlas'],
+    "a contact's notice is marked as its client's",
+  )
+  t.same(
+    recipientsOf('voicemail.recorded', audience).map((r) => r.clientId),
+    [undefined, undefined, undefined],
+    "agents', the desk's and webhooks' are not",
+  )
   t.same(told('contract.revision', { ...audience, client: null }), [])
   t.same(
-    told('overage.consented', { ...audience, client: { contactEmail: 'CHEF@intercom.dz', language: null } }),
+    told('overage.consented', { ...audience, client: { id: 'acme', contactEmail: 'CHEF@intercom.dz', language: null } }),
     ['email:chef@intercom.dz:fr-FR', 'email:support@intercom.dz:fr-FR'],
     'one message to an address named twice',
   )

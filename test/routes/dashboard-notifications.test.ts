@@ -2,6 +2,7 @@
 // Twilio account here), what failed and why; a manager sends a failed one again with the form
 // token; a client's session sees its own client's only, without the form.
 import t from 'tap'
+import { recordHolidayOverride } from '../../src/store/calendar.js'
 import { applyWebhookWrite } from '../../src/store/webhook-writes.js'
 import { newSid } from '../../webhooks/index.js'
 import { notifyingFile, voicemailWrites } from '../fixtures/notifications.js'
@@ -24,6 +25,13 @@ eachDatabase(t, async (t, database) => {
   for (const write of voicemailWrites(newSid(), '2026-11-28T08:00:00.000Z'))
     await applyWebhookWrite(database.db, write, { live: true })
   await app.notificationSender.drain()
+  // A holiday moved: ACME's contact is told (an e-mail kept, no SMTP here), and the webhook.
+  await recordHolidayOverride(
+    database.db,
+    'intercom',
+    { holidayId: 'eid-al-adha-1448', action: 'move', start: '2027-05-17', days: 3 },
+    { name: 'Nadia', now: new Date('2026-11-28T08:30:00Z') },
+  )
   const manager = await signIn(app, tokens.manager as string)
   const acme = await signIn(app, tokens.client as string)
   const atlas = await signIn(app, atlasToken)
@@ -32,9 +40,9 @@ eachDatabase(t, async (t, database) => {
   t.equal(page.statusCode, 200)
   t.match(page.body, /data-kept>Non configuré sur ce serveur : E-mail, SMS/, 'says what is kept, not sent')
   const rows = [...page.body.matchAll(/<tr data-notification="(msg_[0-9a-f]{32})"[^>]*>([\s\S]*?)<\/tr>/g)]
-  t.equal(rows.length, 6)
+  t.equal(rows.length, 8)
   const failed = rows.filter((row) => /Échec/.test(row[2] as string))
-  t.equal(failed.length, 2, 'both webhooks failed')
+  t.equal(failed.length, 2, 'both webhooks of the voicemail failed')
   t.match(failed[0]?.[2], /answered 404: no such hook/)
   const id = failed[0]?.[1] as string
   t.match(failed[0]?.[2], new RegExp(`action="${PAGE}/${id}/resend"`))
@@ -70,8 +78,21 @@ eachDatabase(t, async (t, database) => {
   t.equal(again.statusCode, 409, 'only a failed one')
 
   const client = await app.inject({ method: 'GET', url: PAGE, headers: { cookie: acme.cookie } })
-  t.equal([...client.body.matchAll(/<tr data-notification=/g)].length, 6, "ACME's voicemail: ACME sees it")
+  const seen = [...client.body.matchAll(/<tr data-notification=[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => m[1] as string)
+  t.equal(seen.length, 1, 'ACME sees what was sent to its contact only')
+  t.match(seen[0], /holiday\.changed[\s\S]*benali@acme\.example/)
+  t.notMatch(client.body, /\+21355000000/, "never the agents' numbers (their SMS about ACME's voicemail)")
   t.notMatch(client.body, /resend"/, 'no form for a client')
+  const api = await app.inject({
+    method: 'GET',
+    url: '/api/notifications',
+    headers: { authorization: `Bearer ${tokens.client}` },
+  })
+  t.same(
+    api.json().items.map((i: { type: string; recipient: string }) => `${i.type} ${i.recipient}`),
+    ['holiday.changed benali@acme.example'],
+    'the API says the same',
+  )
   const forbidden = await app.inject({
     method: 'POST',
     url: `${PAGE}/${failed[1]?.[1]}/resend`,

@@ -71,7 +71,8 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: app.authenticate,
       schema: {
         tags,
-        summary: 'Notifications, newest first: pending, sent, failed, by event and recipient (a client token: its own)',
+        summary:
+          'Notifications, newest first: pending, sent, failed, by event and recipient (a client token: those sent to its contact)',
         querystring: z.object({
           status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
           type: z.enum(EVENT_TYPES).optional(),
@@ -98,7 +99,10 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new AppError(403, 'forbidden', 'A client token can only read its own notifications')
       const page = await listNotifications(
         app.db,
-        { status: query.status, type: query.type, channel: query.channel, deskId: query.desk, clientId: scope ?? query.client },
+        // A client's token sees what was sent to its own contact, never agents' SMS, managers' mail or webhooks.
+        scope
+          ? { status: query.status, type: query.type, channel: query.channel, deskId: query.desk, sentToClient: scope }
+          : { status: query.status, type: query.type, channel: query.channel, deskId: query.desk, clientId: query.client },
         { limit, cursor },
       )
       return {
@@ -122,7 +126,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const item = await findNotification(app.db, request.params.id)
       const scope = request.principal && clientScope(request.principal)
-      if (!item || (scope && item.clientId !== scope)) throw notFound(`Notification ${request.params.id}`)
+      if (!item || (scope && (item.clientId !== scope || !item.forClient))) throw notFound(`Notification ${request.params.id}`)
       return serialise(item)
     },
   )

@@ -40,7 +40,7 @@ export const notificationPages: FastifyPluginAsyncZod = async (app) => {
       const [page, desks] = await Promise.all([
         listNotifications(
           app.db,
-          { status, type, clientId: scope ?? undefined },
+          { status, type, ...(scope ? { sentToClient: scope } : {}) },
           { limit: PAGE_SIZE, cursor: request.query.cursor },
         ),
         listActiveDesks(app.db),
