@@ -29,6 +29,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long closing waits for deliveries under way (the server's grace period is 10 s, shared). */
+const STOP_WAIT_MS = 3_000
+
 export interface SenderOptions {
   /** how often an idle sender looks for due notifications (default 1 s) */
   pollMs?: number
@@ -91,12 +94,20 @@ export class NotificationSender {
     this.schedule(0)
   }
 
-  /** Stops polling and waits for the deliveries under way. */
+  /**
+   * Stops polling and waits a little for the deliveries under way: a close must not take the
+   * server's grace period, and a delivery cut short is sent again by another instance (same id).
+   */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    await this.running
+    let timeout: NodeJS.Timeout | undefined
+    const waited = new Promise<void>((resolve) => {
+      timeout = setTimeout(resolve, STOP_WAIT_MS)
+    })
+    await Promise.race([this.running, waited])
+    clearTimeout(timeout)
     this.mailer?.close()
   }
 

@@ -233,3 +233,20 @@ t.test('without SMTP_URL and TWILIO_ACCOUNT_SID, e-mail and SMS are kept, not se
     ['email', 'email', 'sms', 'sms'],
   )
 })
+
+t.test("the server's loop sends on its own, and stops when the app closes", async (t) => {
+  const database = await freshDatabase(t, 'pglite')
+  const receiver = await startReceiver(t)
+  const { app } = await outbox(t, database, {}, `${receiver.url}/tickets`)
+  app.notificationSender.start()
+  for (const write of voicemailWrites(newSid(), EARLIER)) await applyWebhookWrite(database.db, write, { live: true })
+  const deadline = Date.now() + 20_000
+  const types = () => new Set(verified(receiver).map((hook) => hook.event.type))
+  while (!(types().has('voicemail.recorded') && types().has('callback.opened')) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  t.ok(types().has('voicemail.recorded') && types().has('callback.opened'), 'both webhooks, without anyone calling runOnce')
+  // (its first round scans too: a client's notice deadline within 30 days may be told as well)
+  const started = Date.now()
+  await app.close()
+  t.ok(Date.now() - started < 5_000, 'closing does not wait for the poll')
+})
