@@ -101,11 +101,11 @@ const envSchema = z
     NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL' })
     if (env.NODE_ENV !== 'production') return
     if (env.CLOCK_START)
       ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
-    if (env.SMTP_URL && !env.MAIL_FROM)
-      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL' })
     for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' })
     }
