@@ -489,7 +489,7 @@ export function renderSms<T extends EventType>(type: T, data: EventData[T], cont
   return [message.subject, ...message.lines].join('\n').slice(0, 1600)
 }
 
-const escape = (value: string) =>
+const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
 
 /** The e-mail's text and HTML parts. */
@@ -497,7 +497,7 @@ export function emailBodies(message: RenderedMessage, language: string): { text:
   const lang = familyOf(language)
   return {
     text: `${message.lines.join('\n\n')}\n`,
-    html: `<!doctype html><html lang="${lang}"><body>${message.lines.map((line) => `<p>${escape(line)}</p>`).join('')}</body></html>`,
+    html: `<!doctype html><html lang="${lang}"><body>${message.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</body></html>`,
   }
 }
 
