@@ -22,6 +22,7 @@ import type { ContractChange } from '../src/domain/contract-terms.js'
 import { CALLBACK_REASONS } from '../src/domain/callback.js'
 import { OUTCOMES } from '../src/domain/outcome.js'
 import type { DeskOptions, Templates } from '../src/domain/desk.js'
+import type { Contact, EventType, NotificationSettings } from '../src/domain/notifications.js'
 import type { RevisionRule } from '../src/domain/revision.js'
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' })
@@ -48,6 +49,8 @@ export const desks = pgTable('desks', {
   options: jsonb().$type<DeskOptions>().notNull(),
   /** per-desk message templates, by language then message key */
   templates: jsonb().$type<Templates>().notNull().default({}),
+  /** who is told of what: the desk's mailbox, managers, SMS to agents on duty, webhooks (null: nobody) */
+  notifications: jsonb().$type<NotificationSettings>(),
   /** emergency "closed now" switch: when set, the desk is closed from closed_since until switched off */
   closedSince: instant(),
   closedBy: text(),
@@ -99,6 +102,8 @@ export const clients = pgTable('clients', {
   /** support suspended for breach (model clause): the caller hears the suspension message */
   suspended: boolean().notNull().default(false),
   suspendedReason: text(),
+  /** the designated technical contact (INTERcom Art. 2): name, e-mail, phone, fax */
+  contact: jsonb().$type<Contact>(),
   active: boolean().notNull().default(true),
   updatedAt: createdAt(),
 })
@@ -355,6 +360,72 @@ export const callbacks = pgTable(
     note: text(),
   },
   (t) => [index().on(t.status, t.dueAt)],
+)
+
+// ── Notifications: the outbox (issue #14) ───────────────────────────────────────────────────
+
+/**
+ * A fact that owes notifications (a voicemail, a threshold crossed, a desk closed), written in the
+ * same transaction as the fact itself; its key is unique per fact, so a fact written twice (a
+ * replayed journal, two scans) is one event.
+ */
+export const notificationEvents = pgTable(
+  'notification_events',
+  {
+    key: text().primaryKey(),
+    type: text().$type<EventType>().notNull(),
+    deskId: text().notNull(),
+    clientId: text(),
+    /** the webhook body's `data` */
+    data: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** the desk's name, zone and first number when the fact happened: the words of the messages */
+    context: jsonb().$type<{ deskName: string; timezone: string; smsFrom: string | null; clientName: string | null }>().notNull(),
+    occurredAt: instant().notNull(),
+  },
+  (t) => [index().on(t.occurredAt)],
+)
+
+/**
+ * One delivery owed: an event to one recipient on one channel. The id is derived from the event
+ * and the recipient (the same on every attempt: Message-ID, webhook-id). Claimed by a sender with
+ * FOR UPDATE SKIP LOCKED; `leaseUntil` lets another instance take over after a crash.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text().primaryKey(),
+    eventKey: text()
+      .notNull()
+      .references(() => notificationEvents.key),
+    type: text().$type<EventType>().notNull(),
+    deskId: text().notNull(),
+    clientId: text(),
+    channel: text({ enum: ['email', 'sms', 'webhook'] }).notNull(),
+    /** an e-mail address, an E.164 number or a webhook URL */
+    recipient: text().notNull(),
+    /** sent to the client's own contact: what a client's token may see (not agents' SMS, managers' mail, webhooks) */
+    forClient: boolean().notNull().default(false),
+    language: text().notNull(),
+    status: text({ enum: ['pending', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: instant().notNull(),
+    /** while `sending`: when the claim lapses (a sender that crashed mid-delivery) */
+    leaseUntil: instant(),
+    /** the 24 hours of retries count from here: the first write, or a manager's resend */
+    windowStart: instant().notNull(),
+    lastError: text(),
+    sentAt: instant(),
+    createdAt: createdAt(),
+    resentBy: text(),
+  },
+  (t) => [
+    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
+    index().on(t.createdAt),
+    index().on(t.clientId, t.forClient, t.createdAt),
+    uniqueIndex().on(t.eventKey, t.channel, t.recipient),
+  ],
 )
 
 // ── Access and accountability ───────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import { loggerOptions } from './logging.js'
 import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
 import { securityHeaders } from './plugins/security-headers.js'
+import notificationSender, { type SenderOptions } from './plugins/notification-sender.js'
 import webhookWriter from './plugins/webhook-writer.js'
 import { callRoutes } from './routes/api/calls.js'
 import { usageRoutes } from './routes/api/usage.js'
@@ -22,6 +23,7 @@ import { callbackRoutes } from './routes/api/callbacks.js'
 import { clientRoutes } from './routes/api/clients.js'
 import { configRoutes, deskConfigRoutes } from './routes/api/config.js'
 import { contractRoutes } from './routes/api/contracts.js'
+import { notificationRoutes } from './routes/api/notifications.js'
 import { statementRoutes } from './routes/api/statements.js'
 import { tokenRoutes } from './routes/api/tokens.js'
 import { healthRoutes } from './routes/health.js'
@@ -48,6 +50,8 @@ export interface AppOptions {
   database: DatabaseHandle
   deadlines?: WebhookDeadlines
   clock?: Clock
+  /** the notification sender's pace and retry schedule (the server starts it; tests call runOnce) */
+  sender?: SenderOptions
   /** pino options; false for silence (tests) */
   logger?: FastifyServerOptions['logger']
 }
@@ -124,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deadlines = options.deadlines ?? WEBHOOK_DEADLINES
   await app.register(webhookWriter, { journalDir: `${config.dataDir}/journal`, deadlineMs: deadlines.writeMs, retryMs: 1_000 })
   await app.register(twilioWebhooks, { readDeadlineMs: deadlines.readMs })
+  await app.register(notificationSender, options.sender ?? {})
   // The manager API: every route under /api needs a token (or a dashboard session), checked once
   // here for the whole scope; each route states which roles it serves (`config.roles`).
   await app.register(async (api) => {
@@ -135,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       statementRoutes,
       contractRoutes,
       callbackRoutes,
+      notificationRoutes,
       configRoutes,
       deskConfigRoutes,
       agentRoutes,

@@ -90,8 +90,19 @@ const envSchema = z
       .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: trustProxy.optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" and 32 hexadecimal digits')
+      .optional(),
+    TWILIO_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+    NOTICE_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL' })
     if (env.NODE_ENV !== 'production') return
     if (env.CLOCK_START)
       ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is for demonstrations and tests, never production' })
@@ -135,6 +146,14 @@ export interface Config {
   clockStart: Date | undefined
   /** whose word on the client's address is taken (TRUST_PROXY); false: the socket's peer counts */
   trustProxy: TrustProxy
+  /** outgoing e-mail (SMTP_URL, MAIL_FROM); null: e-mail notifications are kept, not sent */
+  smtp: { url: string; from: string } | null
+  /** Twilio's REST API for SMS (TWILIO_ACCOUNT_SID with the auth token); null: SMS are kept, not sent */
+  twilioRest: { accountSid: string; apiUrl: string | undefined } | null
+  /** contract.notice_due this many days before a notice deadline */
+  noticeReminderDays: number
+  /** one delivery attempt (SMTP, Twilio, a webhook), at most */
+  notificationTimeoutMs: number
 }
 
 /** Thrown with one line that names the variable; the server prints it and exits. */
@@ -150,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment')
       // Echo what was given, except where it is a secret (tokens, a URL with a password).
-      const secret = name.endsWith('TOKEN') || name === 'DATABASE_URL'
+      const secret = name.endsWith('TOKEN') || name === 'DATABASE_URL' || name === 'SMTP_URL'
       const got = present[name] === undefined || secret ? '' : ` (got "${present[name]}")`
       return `${name} ${issue.message}${got}`
     })
@@ -173,5 +192,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : undefined,
     fallbackNumbers: e.FALLBACK_NUMBERS ?? [],
     trustProxy: e.TRUST_PROXY ?? false,
+    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : null,
+    twilioRest: e.TWILIO_ACCOUNT_SID ? { accountSid: e.TWILIO_ACCOUNT_SID, apiUrl: e.TWILIO_API_URL } : null,
+    noticeReminderDays: e.NOTICE_REMINDER_DAYS,
+    notificationTimeoutMs: e.NOTIFICATION_TIMEOUT_MS,
   }
 }

@@ -16,7 +16,7 @@ export class DeskFileError extends Error {
   }
 }
 
-export async function readDeskFile(path: string): Promise<DeskFile> {
+export async function readDeskFile(path: string, options: { production?: boolean } = {}): Promise<DeskFile> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -30,7 +30,7 @@ export async function readDeskFile(path: string): Promise<DeskFile> {
   } catch (error) {
     throw new DeskFileError(path, [`is not valid JSON: ${(error as Error).message}`])
   }
-  const parsed = parseDeskFile(json)
+  const parsed = parseDeskFile(json, options)
   if (!parsed.ok)
     throw new DeskFileError(
       path,
@@ -48,9 +48,9 @@ export type ApplyOutcome = ({ skipped: false } & ApplySummary) | { skipped: true
 export async function applyDeskFileFrom(
   db: Database,
   path: string,
-  context: { actor: string; now: Date; onlyIfChanged?: boolean },
+  context: { actor: string; now: Date; onlyIfChanged?: boolean; production?: boolean },
 ): Promise<ApplyOutcome> {
-  const file = await readDeskFile(path)
+  const file = await readDeskFile(path, { production: context.production ?? false })
   const digest = digestOf(file)
   if (context.onlyIfChanged && (await lastAppliedDigest(db, context.actor)) === digest) return { skipped: true, digest }
   try {

@@ -44,11 +44,16 @@ async function main() {
       actor: 'DESK_FILE',
       now: new Date(),
       onlyIfChanged: true,
+      production: config.env === 'production',
     })
     if (applied.skipped) log.info({ file: config.deskFile }, 'desk file unchanged since it was last applied')
     else log.info({ file: config.deskFile, changes: applied.changes.length }, 'desk file applied')
   }
   await app.listen({ port: config.port, host: config.host })
+  // Notifications go out from every instance; app.close() stops the sender.
+  app.notificationSender.start()
+  if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
+  if (!config.twilioRest) log.warn('TWILIO_ACCOUNT_SID is not set: SMS notifications are kept, not sent')
   log.info(
     { database: database.kind, publicUrl: config.publicUrl },
     `supportline ready: webhooks at ${config.publicUrl}/webhooks/twilio/voice`,

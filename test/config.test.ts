@@ -88,3 +88,37 @@ t.test('outside production the development secrets may be set explicitly', async
   t.equal(config.twilioAuthToken, 'supportline-development-token')
   t.equal(config.adminToken, 'supportline-development-admin')
 })
+
+t.test('notifications: SMTP and Twilio REST, each optional, checked when given', async (t) => {
+  const none = loadConfig({})
+  t.match(none, { smtp: null, twilioRest: null, noticeReminderDays: 30, notificationTimeoutMs: 10_000 })
+  const sid = `AC${'0123456789abcdef'.repeat(2)}`
+  const all = loadConfig({
+    SMTP_URL: 'smtps://relay:secret@mail.example.com:465',
+    MAIL_FROM: 'Assistance INTERcom <support@example.com>',
+    TWILIO_ACCOUNT_SID: sid,
+    TWILIO_API_URL: 'http://127.0.0.1:3999',
+    NOTICE_REMINDER_DAYS: '45',
+    NOTIFICATION_TIMEOUT_MS: '2000',
+  })
+  t.same(all.smtp, { url: 'smtps://relay:secret@mail.example.com:465', from: 'Assistance INTERcom <support@example.com>' })
+  t.same(all.twilioRest, { accountSid: sid, apiUrl: 'http://127.0.0.1:3999' })
+  t.equal(all.noticeReminderDays, 45)
+  t.equal(all.notificationTimeoutMs, 2000)
+  t.throws(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com:587' }), {
+    message: /MAIL_FROM is required with SMTP_URL/,
+  })
+  const bad = (() => {
+    try {
+      loadConfig({ SMTP_URL: 'http://user:pass@mail.example.com', MAIL_FROM: 'a@b.c' })
+    } catch (error) {
+      return error
+    }
+  })()
+  t.ok(bad instanceof ConfigError)
+  t.match((bad as Error).message, /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/)
+  t.notMatch((bad as Error).message, /pass@/, 'the URL may hold a password: named, never echoed')
+  t.throws(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC123' }), {
+    message: /TWILIO_ACCOUNT_SID must be "AC" and 32 hexadecimal digits/,
+  })
+})

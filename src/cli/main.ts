@@ -93,7 +93,9 @@ async function run(argv: string[], io: CliIo): Promise<void> {
     case 'apply': {
       const [file] = rest
       if (!file || rest.length > 1) throw new UsageError('apply takes exactly one desk file')
-      const outcome = await withDatabase(io, ({ db }) => applyDeskFileFrom(db, file, { actor: 'cli', now: new Date() }))
+      const outcome = await withDatabase(io, ({ db }) =>
+        applyDeskFileFrom(db, file, { actor: 'cli', now: new Date(), production: io.env.NODE_ENV === 'production' }),
+      )
       if (outcome.skipped) return
       io.out(outcome.changes.length === 0 ? `${file}: already applied, nothing changed` : outcome.changes.join('\n'))
       io.out(`${file}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deactivated} deactivated`)

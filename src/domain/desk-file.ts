@@ -16,6 +16,7 @@ import { DEFAULT_REVISION, revisionRuleSchema } from './revision.js'
 import { deskOptionsSchema } from './desk.js'
 import { DEFAULT_LANGUAGE, isSpoken, languageTagSchema, speechOf } from './language.js'
 import { MESSAGE_KEYS } from './messages.js'
+import { insecureWebhooks, contactSchema, notificationsSchema } from './notifications.js'
 import { e164Schema } from './phone.js'
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (at most 64)')
@@ -76,6 +77,8 @@ export const deskSchema = z
      */
     quotaGraceSeconds: deskOptionsSchema.shape.quotaGraceSeconds.unwrap().optional(),
     templates: templatesSchema.default({}),
+    /** who is told of what (issue #14): the desk's mailbox, managers, SMS to agents on duty, webhooks */
+    notifications: notificationsSchema.optional(),
   })
   .strict()
   .transform(({ quotaGraceSeconds, ...desk }) =>
@@ -121,6 +124,8 @@ export const clientSchema = z
     /** callers and agents hear it ("Bonjour {client}") */
     name: spokenText(),
     language: languageSchema.optional(),
+    /** the designated technical contact (INTERcom Art. 2): client-facing notices go to its e-mail */
+    contact: contactSchema.optional(),
     suspended: z.boolean().default(false),
     suspendedReason: text(500).optional(),
     numbers: z
@@ -213,9 +218,26 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }))
 }
 
+/**
+ * What production refuses besides the schema: webhook URLs that are not https (a signed body sent
+ * in clear would still be read by anyone on the way).
+ */
+export function productionProblems(file: DeskFile): FieldError[] {
+  return file.desks.flatMap((desk, d) =>
+    desk.notifications
+      ? insecureWebhooks(desk.notifications).map((path) => ({
+          path: formatPath(['desks', d, 'notifications', ...path]),
+          message: 'must be an https:// URL in production',
+        }))
+      : [],
+  )
+}
+
 export type ParseResult = { ok: true; file: DeskFile } | { ok: false; errors: FieldError[] }
 
-export function parseDeskFile(input: unknown): ParseResult {
+export function parseDeskFile(input: unknown, options: { production?: boolean } = {}): ParseResult {
   const parsed = deskFileSchema.safeParse(input)
-  return parsed.success ? { ok: true, file: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) }
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) }
+  const problems = options.production ? productionProblems(parsed.data) : []
+  return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, file: parsed.data }
 }

@@ -50,6 +50,19 @@ function upcomingSection(ctx: PageContext, view: ContractsView, deskAfter: (reco
   </section>`
 }
 
+/** The designated technical contact (INTERcom Art. 2): name, e-mail, phone, fax. */
+function contactLine(ctx: PageContext, record: ContractRecord): Html | string {
+  const contact = record.clientContact
+  if (!contact) return ''
+  const t = ctx.t.contracts
+  const parts = [
+    contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : '',
+    contact.phone ? html`${t.phone} <span class="num">${contact.phone}</span>` : '',
+    contact.fax ? html`${t.fax} <span class="num">${contact.fax}</span>` : '',
+  ].filter((part) => part !== '')
+  return html`<br><small data-contact>${t.contact} : ${contact.name}${parts.map((part) => html` · ${part}`)}</small>`
+}
+
 function contractRow(
   ctx: PageContext,
   { record, overview }: ContractRow,
@@ -62,7 +75,7 @@ function contractRow(
   // endsOn is the first day out of force: the page shows the last day in force, as the period's.
   const lastDay = overview.endsOn ? day(addDays(overview.endsOn, -1)) : null
   return html`<tr data-contract="${record.id}">
-    <td class="lead"><strong>${record.clientName}</strong>${deskAfter(record)}</td>
+    <td class="lead"><strong>${record.clientName}</strong>${deskAfter(record)}${contactLine(ctx, record)}</td>
     <td data-label="${t.signed}">${day(record.start)} <small class="muted">(${t.months(record.months)})</small></td>
     <td data-label="${t.period}">${overview.inForce ? period : html`<span class="badge badge-muted">${period}</span>`}</td>
     <td data-label="${t.quota}">${formatDuration(record.monthlyQuotaSeconds)} <small class="muted">(${t.overagePolicy[record.overage]})</small>

@@ -28,7 +28,7 @@ export interface PageContext {
   now: Date
 }
 
-export type Section = 'today' | 'calls' | 'callbacks' | 'usage' | 'calendar' | 'contracts'
+export type Section = 'today' | 'calls' | 'callbacks' | 'usage' | 'calendar' | 'contracts' | 'notifications'
 
 /** A dashboard link with its query; empty values are left out. */
 export function href(path: string, query: Record<string, string | number | null | undefined> = {}): string {
@@ -62,6 +62,7 @@ const SECTIONS: { section: Section; path: string; managers?: true }[] = [
   { section: 'usage', path: `${HOME}/usage` },
   { section: 'calendar', path: `${HOME}/calendar` },
   { section: 'contracts', path: `${HOME}/contracts`, managers: true },
+  { section: 'notifications', path: `${HOME}/notifications` },
 ]
 
 function navigation(ctx: PageContext, active: Section | null): Html {

@@ -46,6 +46,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
       },
       options: desk.options,
       templates: desk.templates,
+      ...(desk.notifications ? { notifications: desk.notifications } : {}),
     })),
     agents: order.flatMap((id) => {
       const agent = agentById.get(id)
@@ -60,6 +61,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
         language: client.language,
         suspended: client.suspended,
         suspendedReason: client.suspendedReason,
+        contact: client.contact,
       }),
       numbers: registered.filter((n) => n.clientId === client.id).map((n) => present({ number: n.number, contact: n.contact })),
       contracts: contractRows

@@ -7,6 +7,7 @@ import { calendarEntries, desks, holidayOverrides } from '../../db/schema.js'
 import type { Closure, HolidayOverride, Opening } from '../domain/calendar/index.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
+import { nextOpeningOf, notify } from './notifications.js'
 
 export interface Actor {
   name: string
@@ -44,6 +45,23 @@ export async function recordHolidayOverride(
       after: { id: row?.id, ...recorded },
     })
     await touchConfiguration(tx, actor.now)
+    await notify(tx, {
+      type: 'holiday.changed',
+      key: `holiday.changed:${row?.id}`,
+      desk: deskId,
+      clientId: null,
+      at: actor.now,
+      data: {
+        desk: deskId,
+        holidayId: override.holidayId,
+        action: override.action,
+        name: override.name ?? null,
+        start: override.action === 'remove' ? null : (override.start ?? null),
+        days: override.action === 'remove' ? null : (override.days ?? null),
+        by: actor.name,
+        nextOpening: await nextOpeningOf(tx, deskId, actor.now),
+      },
+    })
     return recorded
   })
 }
@@ -165,6 +183,30 @@ export async function setClosedNow(db: Database, deskId: string, reason: string 
       after: closing ? { since: actor.now, reason } : { since: null },
     })
     await touchConfiguration(tx, actor.now)
+    // Agents on duty and webhooks hear of the switch when it changes the desk's state.
+    if (closing && !before.since)
+      await notify(tx, {
+        type: 'desk.closed_now',
+        key: `desk.closed_now:${deskId}:${actor.now.toISOString()}`,
+        desk: deskId,
+        clientId: null,
+        at: actor.now,
+        data: { desk: deskId, since: actor.now.toISOString(), by: actor.name, reason },
+      })
+    if (!closing && before.since)
+      await notify(tx, {
+        type: 'desk.reopened',
+        key: `desk.reopened:${deskId}:${actor.now.toISOString()}`,
+        desk: deskId,
+        clientId: null,
+        at: actor.now,
+        data: {
+          desk: deskId,
+          at: actor.now.toISOString(),
+          by: actor.name,
+          nextOpening: await nextOpeningOf(tx, deskId, actor.now),
+        },
+      })
     return true
   })
 }

@@ -4,16 +4,27 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { clients, contracts, desks } from '../../db/schema.js'
 import type { ContractKey } from '../domain/config-edit.js'
+import type { Contact } from '../domain/notifications.js'
 import { writeAudit } from './audit.js'
 import type { Actor } from './calendar.js'
 import { touchConfiguration } from './config-version.js'
 
-export type ContractRecord = typeof contracts.$inferSelect & { clientName: string; timezone: string }
+export type ContractRecord = typeof contracts.$inferSelect & {
+  clientName: string
+  timezone: string
+  /** the client's designated technical contact (INTERcom Art. 2), if the desk file names one */
+  clientContact: Contact | null
+}
 
-const recordColumns = { contract: contracts, clientName: clients.name, timezone: desks.timezone }
+const recordColumns = { contract: contracts, clientName: clients.name, timezone: desks.timezone, clientContact: clients.contact }
 
-function toRecord(row: { contract: typeof contracts.$inferSelect; clientName: string; timezone: string }): ContractRecord {
-  return { ...row.contract, clientName: row.clientName, timezone: row.timezone }
+function toRecord(row: {
+  contract: typeof contracts.$inferSelect
+  clientName: string
+  timezone: string
+  clientContact: Contact | null
+}): ContractRecord {
+  return { ...row.contract, clientName: row.clientName, timezone: row.timezone, clientContact: row.clientContact }
 }
 
 /** Active contracts, by client, desk and signature date. */

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { talkLegs, usage, usageThresholds } from '../../db/schema.js'
 import { type QuotaSplit, countedSeconds, splitLeg, thresholdsCrossed } from '../domain/quota.js'
+import { notifyThresholds } from './notifications.js'
 
 export interface TalkLeg {
   callSid: string
@@ -86,7 +87,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
 
   const thresholds = leg.onCall ? [] : thresholdsCrossed(leg.quotaSeconds, month.usedSeconds, month.usedSeconds + counted)
   if (thresholds.length > 0) {
-    await tx
+    const recorded = await tx
       .insert(usageThresholds)
       .values(
         thresholds.map((percent) => ({
@@ -98,6 +99,19 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
         })),
       )
       .onConflictDoNothing()
+      .returning({ percent: usageThresholds.percent })
+    // quota.threshold, in the same transaction as the crossing: once per contract, month and line.
+    await notifyThresholds(
+      tx,
+      recorded.map(({ percent }) => ({
+        contractId: leg.contractId,
+        month: leg.month,
+        percent,
+        callSid: leg.callSid,
+        quotaSeconds: leg.quotaSeconds,
+      })),
+      leg.now,
+    )
   }
   return { counted: true, countedSeconds: counted, split, thresholds }
 }

@@ -22,6 +22,7 @@ import {
   recordVoiceDecision,
 } from './call-records.js'
 import { findDesk } from './desks.js'
+import { notifyCallback } from './notifications.js'
 import { callTalkSeconds, countTalk } from './talk-counting.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
@@ -250,10 +251,16 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       return
     case 'recording': {
       const call = await merge({ recordingUrl: write.recordingUrl })
-      if (call)
+      if (call) {
         await openCallback(tx, write.callSid, voicemailReason(call), at, {
           recording: { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined },
         })
+        // The outbox's row for the voicemail, in this transaction: once per call, journaled or not.
+        await notifyCallback(tx, 'voicemail.recorded', write.callSid, at, {
+          recordingUrl: write.recordingUrl,
+          durationSeconds: write.recordingSeconds,
+        })
+      }
       return
     }
     case 'status':
@@ -292,6 +299,7 @@ async function openCallback(
     },
     { owed: !recording },
   )
+  await notifyCallback(tx, 'callback.opened', callSid, at, {})
 }
 
 async function deskOfNumber(tx: Queryable, number: string): Promise<string | null> {

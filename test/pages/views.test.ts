@@ -11,6 +11,7 @@ import { type ContractRow, contractsPage, upcomingDeadlines } from '../../src/pa
 import { type Lang, messagesFor } from '../../src/pages/i18n.js'
 import { type PageContext, href, layout } from '../../src/pages/layout.js'
 import { errorPage } from '../../src/pages/error-page.js'
+import { notificationsPage } from '../../src/pages/notifications-page.js'
 import { type TodayView, todayPage } from '../../src/pages/today-page.js'
 import { type UsageView, usagePage } from '../../src/pages/usage-page.js'
 import { html } from '../../src/pages/html.js'
@@ -376,6 +377,8 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
     updatedAt: NOW,
     changes: [],
     revision: { by: 'notice', days: 30 },
+    clientContact:
+      id === 2 ? { name: 'M. Benali', email: 'benali@soon.example', phone: '+213661000001', fax: '+21321000099' } : null,
   } satisfies ContractRecord
   return {
     record,
@@ -405,6 +408,11 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
   }).value
   t.match(page, /01\/12\/2026<\/strong> \(dans 3 jours\)[\s\S]*pour ne pas reconduire Soon après le 28\/02\/2027/)
   t.match(page, /action="\/dashboard\/contracts\/2\/notice"/)
+  t.match(
+    page,
+    /data-contact>Contact technique : M\. Benali · <a href="mailto:benali@soon\.example">benali@soon\.example<\/a> · tél\. <span class="num">\+213661000001<\/span> · fax <span class="num">\+21321000099<\/span>/,
+    "the client's designated technical contact",
+  )
   assertCspClean(t, page)
 })
 
@@ -572,4 +580,66 @@ t.test('the error page names the wrong fields', async (t) => {
   }).value
   t.match(page, /<title>Demande invalide/)
   t.match(page, /<code>body\.end<\/code> : end is before start/)
+})
+
+t.test('notifications: status, attempts, the error, the resend form for managers only, what is kept', async (t) => {
+  const item = (status: 'pending' | 'sent' | 'failed', id: string) => ({
+    id,
+    eventKey: 'voicemail.recorded:CA1',
+    type: 'voicemail.recorded' as const,
+    deskId: 'intercom',
+    clientId: 'acme',
+    forClient: false,
+    channel: 'webhook' as const,
+    recipient: 'https://tickets.example.com/hook',
+    language: 'fr-FR',
+    status,
+    attempts: status === 'failed' ? 25 : 1,
+    nextAttemptAt: new Date('2026-11-28T09:05:00Z'),
+    leaseUntil: null,
+    windowStart: NOW,
+    lastError: status === 'sent' ? null : 'answered 503 <html>',
+    sentAt: status === 'sent' ? NOW : null,
+    createdAt: NOW,
+    resentBy: null,
+    event: {
+      key: 'voicemail.recorded:CA1',
+      type: 'voicemail.recorded' as const,
+      deskId: 'intercom',
+      clientId: 'acme',
+      data: {},
+      context: { deskName: 'Assistance INTERcom', timezone: 'Africa/Algiers', smsFrom: null, clientName: 'ACME SARL' },
+      occurredAt: NOW,
+    },
+  })
+  const view = {
+    items: [
+      item('pending', `msg_${'1'.repeat(32)}`),
+      item('sent', `msg_${'2'.repeat(32)}`),
+      item('failed', `msg_${'3'.repeat(32)}`),
+    ],
+    filter: { status: null, type: null },
+    next: 'abc',
+    firstPage: true,
+    channels: ['webhook'],
+    zones: new Map([['intercom', 'Africa/Algiers']]),
+    defaultZone: 'UTC',
+  }
+  const page = notificationsPage(context('manager'), view).value
+  t.match(page, /data-kept>Non configuré sur ce serveur : E-mail, SMS/)
+  t.match(page, /prochain essai/)
+  t.match(page, /answered 503 &lt;html&gt;/, 'errors are escaped')
+  t.equal([...page.matchAll(/\/resend"/g)].length, 1, 'a form for the failed one')
+  t.match(page, /rel="next"/)
+  assertCspClean(t, page)
+  const client = notificationsPage(context('client', 'en'), {
+    ...view,
+    channels: ['webhook', 'email', 'sms'],
+    firstPage: false,
+    next: null,
+  }).value
+  t.notMatch(client, /\/resend"/)
+  t.notMatch(client, /data-kept/)
+  t.match(client, /Failed/)
+  t.match(notificationsPage(context('manager'), { ...view, items: [] }).value, /Aucune notification/)
 })

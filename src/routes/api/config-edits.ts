@@ -2,6 +2,7 @@
 // its problem (404 unknown, 409 conflicting, 400 invalid) naming each field as the request sent it.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Edit, EditProblem } from '../../domain/config-edit.js'
+import { productionProblems } from '../../domain/desk-file.js'
 import { AppError } from '../../errors.js'
 import { type ChangeResult, changeConfiguration } from '../../store/admin-config.js'
 import { actorOf } from './principal.js'
@@ -22,7 +23,24 @@ export async function applyEdit(
   edit: Edit,
 ): Promise<Extract<ChangeResult, { ok: true }>> {
   const actor = actorOf(request, app.clock())
-  const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now }, edit)
+  // In production the edited file must also pass what production refuses (http:// webhooks).
+  const guarded: Edit =
+    app.config.env === 'production'
+      ? (file) => {
+          const edited = edit(file)
+          const problems = edited.ok ? productionProblems(edited.file) : []
+          if (problems.length === 0) return edited
+          return {
+            ok: false,
+            problem: {
+              kind: 'invalid',
+              message: problems.map((e) => `${e.path}: ${e.message}`).join('; '),
+              errors: problems.map((e) => ({ path: e.path.replace(/^desks\[\d+\]\./, ''), message: e.message })),
+            },
+          }
+        }
+      : edit
+  const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now }, guarded)
   if (!result.ok) throw editProblem(result.problem)
   return result
 }

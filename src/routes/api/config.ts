@@ -3,8 +3,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { findEntity, putEntity, removeEntity } from '../../domain/config-edit.js'
-import { type DeskFile, deskFileSchema, deskSchema } from '../../domain/desk-file.js'
-import { RevisionRefused, invalidField, notFound } from '../../errors.js'
+import { type DeskFile, deskFileSchema, deskSchema, productionProblems } from '../../domain/desk-file.js'
+import { AppError, RevisionRefused, invalidField, notFound } from '../../errors.js'
 import { exportDeskFile } from '../../store/admin-config.js'
 import { applyDeskFile } from '../../store/configuration.js'
 import { applyEdit } from './config-edits.js'
@@ -173,6 +173,12 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request, app.clock())
+      if (app.config.env === 'production') {
+        const fields = productionProblems(request.body).map((e) => ({ field: `body.${e.path}`, message: e.message }))
+        if (fields.length > 0)
+          throw new AppError(400, 'validation_failed', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields)
+      }
+
       try {
         return await applyDeskFile(app.db, request.body, { actor: actor.name, now: actor.now, via: 'api' })
       } catch (error) {

@@ -20,6 +20,7 @@ import { callPages } from './calls.js'
 import { calendarPages } from './calendar.js'
 import { pageContext, sendHtml } from './context.js'
 import { contractPages } from './contracts.js'
+import { notificationPages } from './notifications.js'
 import { signInPages } from './sign-in.js'
 import { todayPages } from './today.js'
 import { usagePages } from './usage.js'
@@ -145,6 +146,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   await app.register(usagePages)
   await app.register(calendarPages)
   await app.register(contractPages)
+  await app.register(notificationPages)
 }
 
 /** "/" is the dashboard's: a browser landing on the service's root finds it. */
