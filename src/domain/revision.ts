@@ -74,10 +74,11 @@ export function recordRevisions<Change extends RevisionDates>(
   recorded: readonly RevisionDates[] | undefined,
   recordedOn: string,
   path: string,
-): { changes: Change[]; problems: FieldProblem[] } {
-  if (recorded === undefined) return { changes: changes.map((change) => ({ ...change, recordedOn })), problems: [] }
+): { changes: Change[]; problems: FieldProblem[]; fresh: Change[] } {
+  if (recorded === undefined) return { changes: changes.map((change) => ({ ...change, recordedOn })), problems: [], fresh: [] }
   const known = new Map(recorded.map((change) => [changeKey(change), change]))
   const problems: FieldProblem[] = []
+  const fresh: Change[] = []
   const stamped = changes.map((change, index) => {
     const before = known.get(changeKey(change))
     if (before) {
@@ -87,9 +88,50 @@ export function recordRevisions<Change extends RevisionDates>(
     }
     const problem = revisionProblem(rule, change, recordedOn)
     if (problem) problems.push({ field: `${path}[${index}].from`, message: problem })
-    return { ...change, recordedOn }
+    const stampedChange = { ...change, recordedOn }
+    fresh.push(stampedChange)
+    return stampedChange
   })
-  return { changes: stamped, problems }
+  return { changes: stamped, problems, fresh }
+}
+
+/** What a revision of a contract's terms changes, in a sentence of the desk's language (fr or en). */
+export function termsSummary(
+  change: {
+    monthlyQuotaMinutes?: number | undefined
+    overage?: 'bill' | 'ask' | 'refuse' | undefined
+    billingIncrementSeconds?: number | undefined
+    agreedOn?: string | undefined
+  },
+  language: string,
+): string {
+  const fr = !language.toLowerCase().startsWith('en')
+  const policies = fr
+    ? { bill: 'facturée', ask: "facturée sur accord de l'appelant", refuse: 'refusée' }
+    : { bill: 'billed', ask: "billed on the caller's consent", refuse: 'refused' }
+  const parts = [
+    change.monthlyQuotaMinutes === undefined
+      ? null
+      : fr
+        ? `forfait mensuel de ${change.monthlyQuotaMinutes} minutes`
+        : `a monthly quota of ${change.monthlyQuotaMinutes} minutes`,
+    change.overage === undefined
+      ? null
+      : fr
+        ? `assistance au-delà du forfait ${policies[change.overage]}`
+        : `support beyond the quota ${policies[change.overage]}`,
+    change.billingIncrementSeconds === undefined
+      ? null
+      : fr
+        ? `décompte par tranches de ${change.billingIncrementSeconds} s`
+        : `counted in steps of ${change.billingIncrementSeconds} s`,
+  ].filter((part): part is string => part !== null)
+  const agreed = change.agreedOn
+    ? fr
+      ? ` (avenant signé le ${change.agreedOn})`
+      : ` (amendment signed on ${change.agreedOn})`
+    : ''
+  return `${parts.join(fr ? ' ; ' : '; ')}${agreed}.`
 }
 
 /** The revisions still to come on `today`, soonest first. */

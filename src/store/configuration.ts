@@ -7,10 +7,11 @@ import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, appliedDeskFiles, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import { localDate } from '../domain/contract-overview.js'
 import type { DeskFile } from '../domain/desk-file.js'
-import { contractKey, recordFileRevisions } from '../domain/desk-file-revisions.js'
+import { type RecordedRevision, contractKey, recordFileRevisions } from '../domain/desk-file-revisions.js'
 import { RevisionRefused } from '../errors.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
+import { notifyRevisions } from './notifications.js'
 
 export interface ApplySummary {
   /** SHA-256 of the normalised file: the same file always has the same digest */
@@ -76,12 +77,14 @@ export async function applyDeskFile(db: Database, file: DeskFile, context: Apply
  */
 export async function syncConfiguration(tx: Queryable, given: DeskFile, context: ApplyContext): Promise<ApplySummary> {
   const summary: ApplySummary = { digest: digestOf(given), created: 0, updated: 0, deactivated: 0, changes: [] }
-  const file = await recordRevisionsOf(tx, given, context.now)
+  const { file, recorded } = await recordRevisionsOf(tx, given, context.now)
   const sync = new Sync(tx, context, summary)
   await sync.desks(file)
   await sync.agents(file)
   await sync.clients(file)
   if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
+  // The written notice of each revision just recorded, to the clients it binds (contract.revision).
+  await notifyRevisions(tx, recorded, context.now)
   return summary
 }
 
@@ -89,7 +92,11 @@ export async function syncConfiguration(tx: Queryable, given: DeskFile, context:
  * The file with each revision stamped with the day the service first saw it, checked against its
  * rule when new (RevisionRefused otherwise); changes already recorded keep their day.
  */
-async function recordRevisionsOf(tx: Queryable, file: DeskFile, now: Date): Promise<DeskFile> {
+async function recordRevisionsOf(
+  tx: Queryable,
+  file: DeskFile,
+  now: Date,
+): Promise<{ file: DeskFile; recorded: RecordedRevision[] }> {
   const [deskRows, contractRows] = await Promise.all([
     tx.select({ id: desks.id, changes: desks.weeklyChanges }).from(desks),
     tx
@@ -106,7 +113,7 @@ async function recordRevisionsOf(tx: Queryable, file: DeskFile, now: Date): Prom
     (deskId) => localDate(now, zones.get(deskId) ?? 'UTC'),
   )
   if (!checked.ok) throw new RevisionRefused(checked.problems)
-  return checked.file
+  return checked
 }
 
 /** Normalises a value as the database will give it back (jsonb drops undefined keys). */

@@ -7,6 +7,7 @@ import {
   agentDesks,
   agents,
   callbacks,
+  calls,
   clients,
   contracts,
   deskNumbers,
@@ -27,6 +28,7 @@ import {
   notificationId,
   recipientsOf,
 } from '../domain/notifications.js'
+import type { RecordedRevision } from '../domain/desk-file-revisions.js'
 import { findDesk } from './desks.js'
 
 type Row = typeof notifications.$inferSelect
@@ -174,6 +176,101 @@ export async function notifyCallback<T extends 'callback.opened' | 'callback.lat
     at,
     data,
   } as NotificationFact)
+}
+
+/**
+ * overage.consented, in the transaction that records the caller's yes (the consent's evidence):
+ * once per call. A call whose record does not know its client yet (its voice write still away)
+ * has no one to tell.
+ */
+export async function notifyConsent(tx: Queryable, callSid: string, at: Date): Promise<number> {
+  const [call] = await tx
+    .select({
+      deskId: calls.deskId,
+      clientId: calls.clientId,
+      contractId: calls.contractId,
+      month: calls.usageMonth,
+      from: calls.fromNumber,
+      clientName: clients.name,
+    })
+    .from(calls)
+    .leftJoin(clients, eq(clients.id, calls.clientId))
+    .where(eq(calls.callSid, callSid))
+  if (!call?.deskId || !call.clientId || call.contractId === null || !call.month || !call.clientName) return 0
+  return notify(tx, {
+    type: 'overage.consented',
+    key: `overage.consented:${callSid}`,
+    desk: call.deskId,
+    clientId: call.clientId,
+    at,
+    data: {
+      callSid,
+      contractId: call.contractId,
+      clientId: call.clientId,
+      clientName: call.clientName,
+      desk: call.deskId,
+      month: call.month,
+      from: call.from,
+      at: at.toISOString(),
+    },
+  })
+}
+
+/**
+ * contract.revision for each revision the service has just recorded (syncConfiguration's
+ * transaction): the client's written notice of the model clause. A change of a desk's hours is
+ * told to every client with a contract on the desk. Once per revision and client.
+ */
+export async function notifyRevisions(tx: Queryable, revisions: readonly RecordedRevision[], at: Date): Promise<number> {
+  let written = 0
+  for (const revision of revisions) {
+    const found = await tx
+      .select({
+        id: contracts.id,
+        clientId: contracts.clientId,
+        clientName: clients.name,
+        start: contracts.start,
+        months: contracts.months,
+        noticeMonths: contracts.noticeMonths,
+        renews: contracts.renews,
+        noticeGivenOn: contracts.noticeGivenOn,
+      })
+      .from(contracts)
+      .innerJoin(clients, eq(clients.id, contracts.clientId))
+      .where(
+        revision.kind === 'contract'
+          ? and(
+              eq(contracts.clientId, revision.clientId),
+              eq(contracts.deskId, revision.desk),
+              eq(contracts.start, revision.start),
+            )
+          : and(eq(contracts.deskId, revision.desk), eq(contracts.active, true), eq(clients.active, true)),
+      )
+      .orderBy(asc(contracts.clientId), asc(contracts.start))
+    // New hours bind the contracts in force when they take effect, not one that has ended.
+    const rows = revision.kind === 'contract' ? found : found.filter((row) => contractOverview(row, revision.from).inForce)
+    const told = new Set<string>()
+    for (const row of rows) {
+      if (told.has(row.clientId)) continue
+      told.add(row.clientId)
+      written += await notify(tx, {
+        type: 'contract.revision',
+        key: `contract.revision:${revision.kind === 'contract' ? `${row.clientId}/${revision.desk}/${row.start}` : `${revision.desk}/hours`}:${revision.key}:${row.clientId}`,
+        desk: revision.desk,
+        clientId: row.clientId,
+        at,
+        data: {
+          contractId: revision.kind === 'contract' ? row.id : null,
+          clientId: row.clientId,
+          clientName: row.clientName,
+          desk: revision.desk,
+          effectiveFrom: revision.from,
+          summary: revision.summary,
+        },
+      })
+    }
+  }
+  return written
 }
 
 /** quota.threshold for thresholds a counted leg just crossed (countTalk's transaction). */

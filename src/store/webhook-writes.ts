@@ -22,7 +22,7 @@ import {
   recordVoiceDecision,
 } from './call-records.js'
 import { findDesk } from './desks.js'
-import { notifyCallback } from './notifications.js'
+import { notifyCallback, notifyConsent } from './notifications.js'
 import { callTalkSeconds, countTalk } from './talk-counting.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
@@ -240,6 +240,8 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
             question: write.question ?? 'start',
           })
           .onConflictDoNothing()
+        // Its notice to the client's contact and the managers (overage.consented), in this transaction.
+        await notifyConsent(tx, write.callSid, at)
       } else {
         // No at the start: the call ends refused. No at the cut: the call was answered, and stays so.
         await merge(write.question === 'cut' ? {} : { outcome: 'quota_refused' })

@@ -7,6 +7,7 @@ import {
   DEFAULT_REVISION,
   changeKey,
   recordRevisions,
+  termsSummary,
   revisionProblem,
   revisionRuleSchema,
   revisionsToCome,
@@ -73,13 +74,13 @@ t.test('recorded changes keep their day; new ones are checked and stamped', asyn
   const legacy = recordRevisions(NOTICE, [{ from: '2026-01-01', overage: 'ask' }], [before], TODAY, 'x')
   t.same(
     legacy,
-    { changes: [{ from: '2026-01-01', overage: 'ask' }], problems: [] },
+    { changes: [{ from: '2026-01-01', overage: 'ask' }], problems: [], fresh: [] },
     'a change recorded before the rule existed stays as it was',
   )
   const fresh = recordRevisions(AGREEMENT, [{ from: '2000-01-01', overage: 'bill' }], undefined, TODAY, 'x')
   t.same(
     fresh,
-    { changes: [{ from: '2000-01-01', overage: 'bill', recordedOn: TODAY }], problems: [] },
+    { changes: [{ from: '2000-01-01', overage: 'bill', recordedOn: TODAY }], problems: [], fresh: [] },
     'a contract new to the service comes with its history',
   )
   t.equal(
@@ -162,4 +163,17 @@ t.test("a desk's hours: the strictest rule of the contracts on the desk", async 
     { ok: true },
     'a desk and a contract new to the service bring their history',
   )
+})
+
+t.test('what a revision changes, said for its notice', async (t) => {
+  t.equal(
+    termsSummary({ monthlyQuotaMinutes: 600, overage: 'refuse', billingIncrementSeconds: 60, agreedOn: '2026-11-20' }, 'fr-FR'),
+    'forfait mensuel de 600 minutes ; assistance au-delà du forfait refusée ; décompte par tranches de 60 s (avenant signé le 2026-11-20).',
+  )
+  t.equal(termsSummary({ overage: 'ask' }, 'en-GB'), "support beyond the quota billed on the caller's consent.")
+  t.equal(
+    termsSummary({ monthlyQuotaMinutes: 90, billingIncrementSeconds: 30, agreedOn: '2026-11-20' }, 'en-US'),
+    'a monthly quota of 90 minutes; counted in steps of 30 s (amendment signed on 2026-11-20).',
+  )
+  t.equal(termsSummary({ overage: 'bill' }, 'ar'), 'assistance au-delà du forfait facturée.', 'other languages: French')
 })
