@@ -24,6 +24,7 @@ import { configRoutes, deskConfigRoutes } from './routes/api/config.js'
 import { contractRoutes } from './routes/api/contracts.js'
 import { statementRoutes } from './routes/api/statements.js'
 import { tokenRoutes } from './routes/api/tokens.js'
+import { whatIfRoutes } from './routes/api/what-if.js'
 import { healthRoutes } from './routes/health.js'
 import { dashboardPages, rootRedirect } from './routes/pages/dashboard.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       clientRoutes,
       tokenRoutes,
       auditRoutes,
+      whatIfRoutes,
     ])
       await api.register(routes)
   })
