@@ -26,6 +26,7 @@ import { contractRoutes } from './routes/api/contracts.js'
 import { notificationRoutes } from './routes/api/notifications.js'
 import { statementRoutes } from './routes/api/statements.js'
 import { tokenRoutes } from './routes/api/tokens.js'
+import { whatIfRoutes } from './routes/api/what-if.js'
 import { healthRoutes } from './routes/health.js'
 import { dashboardPages, rootRedirect } from './routes/pages/dashboard.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       clientRoutes,
       tokenRoutes,
       auditRoutes,
+      whatIfRoutes,
     ])
       await api.register(routes)
   })

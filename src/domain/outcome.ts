@@ -20,6 +20,13 @@ export const OUTCOMES = [
 
 export type Outcome = (typeof OUTCOMES)[number]
 
+/** The outcomes of a call that met a closed desk: outside its hours, a holiday, a closure. */
+export const CLOSED_OUTCOMES = ['closed_hours', 'closed_holiday', 'closed_closure'] as const satisfies readonly Outcome[]
+
+export function isClosedOutcome(outcome: string | null): outcome is (typeof CLOSED_OUTCOMES)[number] {
+  return (CLOSED_OUTCOMES as readonly (string | null)[]).includes(outcome)
+}
+
 export interface CallState {
   /** what the voice webhook decided ('pending': its record has not reached the database yet) */
   decision: Plan['kind'] | 'pending'

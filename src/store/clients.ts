@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { clientNumbers, clients, contracts, usage } from '../../db/schema.js'
 import type { CallerFacts, ContractFacts } from '../domain/call.js'
+import { type ConfiguredContract, callerClient, configuredContract } from '../domain/configured-facts.js'
 
 export async function findCaller(db: Queryable, number: string, deskId: string, month: string): Promise<CallerFacts | null> {
   const [row] = await db
@@ -14,13 +15,7 @@ export async function findCaller(db: Queryable, number: string, deskId: string, 
   if (!row) return null
   const { client } = row
   return {
-    client: {
-      id: client.id,
-      name: client.name,
-      language: client.language,
-      suspended: client.suspended,
-      suspendedReason: client.suspendedReason,
-    },
+    client: callerClient(client),
     contracts: await contractsOf(db, client.id, deskId, month),
   }
 }
@@ -41,7 +36,7 @@ export async function contractsOf(db: Queryable, clientId: string, deskId: strin
 }
 
 /** A contract as configured: everything the decision needs but the month's usage, which is never cached. */
-export type ContractConfig = Omit<ContractFacts, 'usedSeconds'> & { deskId: string }
+export type ContractConfig = ConfiguredContract
 
 export interface CallerConfig {
   client: CallerFacts['client']
@@ -58,14 +53,7 @@ export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerC
   ])
   const byClient = new Map<string, CallerConfig>()
   for (const client of clientRows) {
-    const facts = {
-      id: client.id,
-      name: client.name,
-      language: client.language,
-      suspended: client.suspended,
-      suspendedReason: client.suspendedReason,
-    }
-    byClient.set(client.id, { client: facts, contracts: [] })
+    byClient.set(client.id, { client: callerClient(client), contracts: [] })
   }
   for (const contract of contractRows) byClient.get(contract.clientId)?.contracts.push(contractTerms(contract))
   const byNumber = new Map<string, CallerConfig>()
@@ -77,19 +65,5 @@ export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerC
 }
 
 function contractTerms(contract: typeof contracts.$inferSelect): ContractConfig {
-  return {
-    id: contract.id,
-    deskId: contract.deskId,
-    terms: {
-      start: contract.start,
-      months: contract.months,
-      noticeMonths: contract.noticeMonths,
-      renews: contract.renews,
-      noticeGivenOn: contract.noticeGivenOn,
-    },
-    quotaSeconds: contract.monthlyQuotaSeconds,
-    overage: contract.overage,
-    billingIncrementSeconds: contract.billingIncrementSeconds,
-    changes: contract.changes,
-  }
+  return configuredContract(contract.id, contract)
 }

@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, appliedDeskFiles, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import { localDate } from '../domain/contract-overview.js'
+import { clientRecord, contractRecord, deskRecord } from '../domain/configured-facts.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import { type RecordedRevision, contractKey, recordFileRevisions } from '../domain/desk-file-revisions.js'
 import { RevisionRefused } from '../errors.js'
@@ -180,18 +181,7 @@ class Sync {
       file.desks.map((desk) => ({
         id: desk.id,
         row: {
-          id: desk.id,
-          name: desk.name,
-          timezone: desk.timezone,
-          language: desk.language,
-          weekly: desk.schedule.weekly,
-          weeklyChanges: desk.schedule.changes,
-          country: desk.schedule.holidays.country,
-          closures: desk.schedule.holidays.closures,
-          openings: desk.schedule.holidays.openings,
-          options: desk.options,
-          templates: desk.templates,
-          notifications: desk.notifications ?? null,
+          ...deskRecord(desk),
           active: true,
         },
       })),
@@ -300,15 +290,7 @@ class Sync {
       existing,
       file.clients.map((client) => ({
         id: client.id,
-        row: {
-          id: client.id,
-          name: client.name,
-          language: client.language ?? null,
-          suspended: client.suspended,
-          suspendedReason: client.suspendedReason ?? null,
-          contact: client.contact ?? null,
-          active: true,
-        },
+        row: clientRecord(client),
       })),
       {
         insert: (row) => tx.insert(clients).values({ ...row, updatedAt: context.now } as typeof clients.$inferInsert),
@@ -358,22 +340,8 @@ class Sync {
     const wanted = file.clients.flatMap((client) =>
       client.contracts.map((contract) => {
         const id = `${client.id}/${contract.desk}/${contract.start}`
-        const row = {
-          clientId: client.id,
-          deskId: contract.desk,
-          start: contract.start,
-          months: contract.months,
-          noticeMonths: contract.noticeMonths,
-          renews: contract.renews,
-          monthlyQuotaSeconds: contract.monthlyQuotaMinutes * 60,
-          overage: contract.overage,
-          billingIncrementSeconds: contract.billingIncrementSeconds,
-          changes: contract.changes,
-          revision: contract.revision,
-          // A notice recorded through the API stays unless the file states one.
-          ...(contract.noticeGivenOn ? { noticeGivenOn: contract.noticeGivenOn } : {}),
-          active: true,
-        }
+        // A notice recorded through the API stays unless the file states one.
+        const row = { ...contractRecord(client.id, contract), active: true }
         const matches = (c: typeof contracts.$inferSelect) =>
           c.clientId === client.id && c.deskId === contract.desk && c.start === contract.start
         return { id, row, matches }

@@ -4,13 +4,8 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { agentDesks, agents, calendarEntries, deskNumbers, desks, holidayOverrides } from '../../db/schema.js'
 import type { AgentFacts, DeskFacts } from '../domain/call.js'
-import {
-  type Closure,
-  type DeskCalendar,
-  type HolidayOverride,
-  type Opening,
-  observedHolidays,
-} from '../domain/calendar/index.js'
+import type { Closure, HolidayOverride, Opening } from '../domain/calendar/index.js'
+import { type ManagersCalendar, deskFacts } from '../domain/configured-facts.js'
 
 type DeskRow = typeof desks.$inferSelect
 
@@ -20,15 +15,15 @@ export async function findDeskByNumber(db: Queryable, number: string): Promise<D
     .from(deskNumbers)
     .innerJoin(desks, eq(desks.id, deskNumbers.deskId))
     .where(and(eq(deskNumbers.number, number), eq(desks.active, true)))
-  return row ? deskFacts(db, row.desk) : null
+  return row ? loadDeskFacts(db, row.desk) : null
 }
 
 export async function findDesk(db: Queryable, id: string): Promise<DeskFacts | null> {
   const [row] = await db.select().from(desks).where(eq(desks.id, id))
-  return row ? deskFacts(db, row) : null
+  return row ? loadDeskFacts(db, row) : null
 }
 
-async function deskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
+async function loadDeskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
   const [overrides, entries] = await Promise.all([
     db.select().from(holidayOverrides).where(eq(holidayOverrides.deskId, desk.id)).orderBy(asc(holidayOverrides.id)),
     db
@@ -68,15 +63,19 @@ function assembleDesk(
   overrides: (typeof holidayOverrides.$inferSelect)[],
   entries: (typeof calendarEntries.$inferSelect)[],
 ): DeskFacts {
-  const country = desk.country === 'DZ' || desk.country === 'FR' ? desk.country : null
-  const calendar: DeskCalendar = {
-    timezone: desk.timezone,
-    weekly: desk.weekly,
-    weeklyChanges: desk.weeklyChanges,
-    country,
-    holidayOverrides: [...(country ? observedHolidays[country] : []), ...overrides.map(toOverride)],
-    closures: [...desk.closures, ...entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure)],
-    openings: [...desk.openings, ...entries.filter((e) => e.kind === 'opening').map((e) => withRecord(e) as Opening)],
+  return deskFacts(desk, managersCalendar(desk, overrides, entries))
+}
+
+/** The managers' decisions on a desk's calendar, as stored apart from the desk file. */
+export function managersCalendar(
+  desk: Pick<DeskRow, 'closedSince' | 'closedBy' | 'closedReason'>,
+  overrides: (typeof holidayOverrides.$inferSelect)[],
+  entries: (typeof calendarEntries.$inferSelect)[],
+): ManagersCalendar {
+  return {
+    holidayOverrides: overrides.map(toOverride),
+    closures: entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure),
+    openings: entries.filter((e) => e.kind === 'opening').map((e) => withRecord(e) as Opening),
     closedNow: desk.closedSince
       ? {
           since: desk.closedSince.toISOString(),
@@ -84,15 +83,6 @@ function assembleDesk(
           ...(desk.closedReason ? { reason: desk.closedReason } : {}),
         }
       : null,
-  }
-  return {
-    id: desk.id,
-    name: desk.name,
-    language: desk.language,
-    timezone: desk.timezone,
-    calendar,
-    options: desk.options,
-    templates: desk.templates,
   }
 }
 

@@ -1,0 +1,164 @@
+// The one mapping from desk-file entries to what the call decision reads: a desk file's desk or
+// contract becomes a record (what applying the file stores), and a record becomes DeskFacts or a
+// configured contract. Applying a file, loading the live configuration and replaying the past
+// under a proposed file (what-if) all go through here, so they cannot disagree.
+import {
+  type Closure,
+  type Country,
+  type DeskCalendar,
+  type HolidayOverride,
+  type Opening,
+  observedHolidays,
+} from './calendar/index.js'
+import type { CallerFacts, ContractFacts, DeskFacts } from './call.js'
+import type { ClientConfig, DeskConfig, ContractConfig as FileContract } from './desk-file.js'
+import type { NotificationSettings } from './notifications.js'
+import type { RevisionRule } from './revision.js'
+
+/** A desk as the configuration stores it (the desk file's desk, flattened). */
+export interface DeskRecord {
+  id: string
+  name: string
+  timezone: string
+  language: string
+  weekly: DeskCalendar['weekly']
+  weeklyChanges: NonNullable<DeskCalendar['weeklyChanges']>[number][]
+  country: string | null
+  closures: Closure[]
+  openings: Opening[]
+  options: DeskFacts['options']
+  templates: DeskFacts['templates']
+  /** who is told of the desk's events (the outbox) */
+  notifications: NotificationSettings | null
+}
+
+/** The managers' calendar decisions, kept apart from the desk file (the API's and the shipped ones are added to the file's). */
+export interface ManagersCalendar {
+  /** confirmed, moved, added or removed holidays, without the shipped observed dates */
+  holidayOverrides: HolidayOverride[]
+  closures: Closure[]
+  openings: Opening[]
+  closedNow: DeskCalendar['closedNow']
+}
+
+export const NO_DECISIONS: ManagersCalendar = { holidayOverrides: [], closures: [], openings: [], closedNow: null }
+
+/** What applying a desk file stores for one of its desks. */
+export function deskRecord(desk: DeskConfig): DeskRecord {
+  return {
+    id: desk.id,
+    name: desk.name,
+    timezone: desk.timezone,
+    language: desk.language,
+    weekly: desk.schedule.weekly,
+    weeklyChanges: desk.schedule.changes,
+    country: desk.schedule.holidays.country,
+    closures: desk.schedule.holidays.closures,
+    openings: desk.schedule.holidays.openings,
+    options: desk.options,
+    templates: desk.templates,
+    notifications: desk.notifications ?? null,
+  }
+}
+
+/** A stored desk with the managers' decisions: its calendar is the file's part, the shipped observed holidays, and theirs. */
+export function deskFacts(desk: DeskRecord, managers: ManagersCalendar): DeskFacts {
+  const country: Country | null = desk.country === 'DZ' || desk.country === 'FR' ? desk.country : null
+  return {
+    id: desk.id,
+    name: desk.name,
+    language: desk.language,
+    timezone: desk.timezone,
+    calendar: {
+      timezone: desk.timezone,
+      weekly: desk.weekly,
+      weeklyChanges: desk.weeklyChanges,
+      country,
+      holidayOverrides: [...(country ? observedHolidays[country] : []), ...managers.holidayOverrides],
+      closures: [...desk.closures, ...managers.closures],
+      openings: [...desk.openings, ...managers.openings],
+      closedNow: managers.closedNow,
+    },
+    options: desk.options,
+    templates: desk.templates,
+  }
+}
+
+/** A contract as the configuration stores it. */
+export interface ContractRecord {
+  clientId: string
+  deskId: string
+  start: string
+  months: number
+  noticeMonths: number
+  renews: boolean
+  monthlyQuotaSeconds: number
+  overage: ContractFacts['overage']
+  billingIncrementSeconds: number
+  changes: ContractFacts['changes']
+  /** how its terms may be revised */
+  revision: RevisionRule
+  noticeGivenOn?: string | null | undefined
+}
+
+/** What applying a desk file stores for one of a client's contracts (a notice only when the file states one). */
+export function contractRecord(clientId: string, contract: FileContract): ContractRecord {
+  return {
+    clientId,
+    deskId: contract.desk,
+    start: contract.start,
+    months: contract.months,
+    noticeMonths: contract.noticeMonths,
+    renews: contract.renews,
+    monthlyQuotaSeconds: contract.monthlyQuotaMinutes * 60,
+    overage: contract.overage,
+    billingIncrementSeconds: contract.billingIncrementSeconds,
+    changes: contract.changes,
+    revision: contract.revision,
+    ...(contract.noticeGivenOn ? { noticeGivenOn: contract.noticeGivenOn } : {}),
+  }
+}
+
+/** A contract as configured: everything the decision needs but the month's usage, which is never cached. */
+export type ConfiguredContract = Omit<ContractFacts, 'usedSeconds'> & { deskId: string }
+
+/** A stored contract as the decision reads it. */
+export function configuredContract(id: number, contract: ContractRecord): ConfiguredContract {
+  return {
+    id,
+    deskId: contract.deskId,
+    terms: {
+      start: contract.start,
+      months: contract.months,
+      noticeMonths: contract.noticeMonths,
+      renews: contract.renews,
+      noticeGivenOn: contract.noticeGivenOn ?? null,
+    },
+    quotaSeconds: contract.monthlyQuotaSeconds,
+    overage: contract.overage,
+    billingIncrementSeconds: contract.billingIncrementSeconds,
+    changes: contract.changes,
+  }
+}
+
+/** A client as the call decision knows it. */
+export function callerClient(client: {
+  id: string
+  name: string
+  language?: string | null | undefined
+  suspended: boolean
+  suspendedReason?: string | null | undefined
+}): CallerFacts['client'] {
+  return {
+    id: client.id,
+    name: client.name,
+    language: client.language ?? null,
+    suspended: client.suspended,
+    suspendedReason: client.suspendedReason ?? null,
+  }
+}
+
+/** The client fields applying a desk file stores. */
+export function clientRecord(client: ClientConfig) {
+  return { ...callerClient(client), contact: client.contact ?? null, active: true }
+}

@@ -1,0 +1,80 @@
+// POST /api/what-if: the period's recorded calls decided again under a proposed desk file, before
+// it takes effect. Reads only (one read-only snapshot); the replay itself is pure (domain/what-if).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { deskFileSchema } from '../../domain/desk-file.js'
+import { OUTCOMES } from '../../domain/outcome.js'
+import { periodProblem, replay } from '../../domain/what-if.js'
+import { invalidField } from '../../errors.js'
+import { readWhatIfFacts } from '../../store/what-if.js'
+import { MANAGE, authProblems, isoDate } from './schemas.js'
+
+/** The same room as PUT /api/config: the proposed file is a whole desk file. */
+const DESK_FILE_LIMIT = 8 * 1024 * 1024
+
+const path = z.enum(['routed', 'asked_overage', ...OUTCOMES])
+const split = z.object({ includedSeconds: z.number(), billableSeconds: z.number().describe('beyond the quota') })
+
+const whatIfAnswer = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  calls: z.number().describe('calls of the period decided again'),
+  undecided: z.number().describe('calls whose decision never reached the database: nothing to compare'),
+  changed: z.array(
+    z.object({
+      callSid: z.string(),
+      startedAt: z.string(),
+      clientId: z.string().nullable(),
+      desk: z.string().nullable(),
+      outcome: z.enum(OUTCOMES).nullable().describe('as recorded'),
+      wouldBe: path.describe('routed: to the agents (or their voicemail); asked_overage: the caller asked to accept billing'),
+      talk: z.object({
+        seconds: z.number().nullable().describe('null: the past cannot know it'),
+        note: z.string().describe('e.g. "would have been routed, talk unknown", "would not have been served: 12 min"'),
+      }),
+    }),
+  ),
+  usage: z.array(z.object({ clientId: z.string(), desk: z.string(), month: z.string(), recorded: split, wouldBe: split })),
+  callbacks: z.array(
+    z.object({
+      callbackId: z.number(),
+      callSid: z.string(),
+      createdAt: z.string(),
+      dueAt: z.string().nullable(),
+      wouldBeDueAt: z.string().nullable(),
+    }),
+  ),
+  summary: z.object({
+    closedByClient: z.array(z.object({ clientId: z.string(), calls: z.number(), newlyClosed: z.number() })),
+    secondsMovedBeyondQuota: z.number(),
+    minutesMovedBeyondQuota: z.number(),
+  }),
+})
+
+export const whatIfRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/api/what-if',
+    {
+      config: { roles: MANAGE },
+      bodyLimit: DESK_FILE_LIMIT,
+      schema: {
+        tags: ['configuration'],
+        summary: "Replay the period's recorded calls under a proposed desk file: what would change (nothing is written)",
+        body: z
+          .object({
+            deskFile: deskFileSchema.describe('a whole desk file, validated as PUT /api/config validates it'),
+            from: isoDate.describe('first local date replayed'),
+            to: isoDate.describe('last local date replayed, at most 366 days after from and not in the future'),
+          })
+          .strict(),
+        response: { 200: whatIfAnswer, ...authProblems },
+      },
+    },
+    async (request) => {
+      const { deskFile, from, to } = request.body
+      const problem = periodProblem({ from, to }, app.clock())
+      if (problem) throw invalidField(`body.${problem.field}`, problem.message)
+      const facts = await readWhatIfFacts(app.db, { from, to })
+      return replay({ file: deskFile, period: { from, to }, ...facts })
+    },
+  )
+}
