@@ -148,7 +148,11 @@ eachDatabase(t, async (t, database) => {
       { callSid: wednesday, outcome: 'answered', wouldBe: 'quota_refused', talk: { note: 'would not have been served: 5 min' } },
     ])
     t.equal(body.changed.length, 1, 'the second Saturday call still began under the quota')
-    t.match(acmeUsage(body), { wouldBe: { includedSeconds: 900, billableSeconds: 420 } })
+    t.match(
+      acmeUsage(body),
+      { wouldBe: { includedSeconds: 900, billableSeconds: 0 } },
+      "the 7 minutes the second Saturday call went beyond are refuse's grace: never billable",
+    )
   })
 
   t.test('bad requests: the desk file as PUT /api/config names it, the period, the roles', async (t) => {
