@@ -134,8 +134,6 @@ export interface Decision {
   contractId: number | null
   /** the desk-local month the call's talk time counts into */
   usageMonth: string | null
-  /** the language the caller hears */
-  language: string
 }
 
 /** DESIGN.md, "Call flow", step 4: unknown caller, suspended, no contract, holiday or closure, outside hours, quota, agents. */
@@ -149,12 +147,11 @@ export function decide(facts: CallFacts, now: Date): Decision {
       clientId: null,
       contractId: null,
       usageMonth: null,
-      language: DEFAULT_LANGUAGE,
     }
   }
   const language = languageOf(desk, caller)
   const speak = speaker(desk, language)
-  const base = { deskId: desk.id, clientId: caller?.client.id ?? null, contractId: null, usageMonth: null, language }
+  const base = { deskId: desk.id, clientId: caller?.client.id ?? null, contractId: null, usageMonth: null }
   const hangup = (outcome: Outcome, key: MessageKey, vars?: MessageVars): Decision => ({
     ...base,
     plan: { kind: 'hangup', outcome, say: [speak(key, vars)] },

@@ -174,7 +174,6 @@ t.test('the decision records the desk, client, contract and month', async (t) =>
     clientId: 'acme',
     contractId: 1,
     usageMonth: '2026-11',
-    language: 'fr-FR',
   })
   t.match(decide(facts({ caller: null }), SATURDAY_10H), { clientId: null, contractId: null, usageMonth: null })
   // 31 December 23:30 UTC is already 1 January in Algiers: the call counts into January.
@@ -307,13 +306,17 @@ t.test('the caller’s language: the number’s, the client’s, the desk’s de
     { text: 'مرحباً ACME SARL. نحن بصدد تحويلكم إلى أحد التقنيين.', language: 'arb', voice: 'Polly.Zeina' },
     'an Arabic-speaking client hears Arabic, in Polly’s Modern Standard Arabic voice',
   )
-  t.equal(arabic.language, 'ar', 'the decision records the language heard')
+  t.equal(arabic.plan.say[0]?.language, 'arb', 'the caller hears it in Arabic')
   t.equal(
-    decide(facts({ caller: { ...acme({ language: 'en-US' }), numberLanguage: 'ar' } }), SATURDAY_10H).language,
-    'ar',
+    decide(facts({ caller: { ...acme({ language: 'en-US' }), numberLanguage: 'ar' } }), SATURDAY_10H).plan.say[0]?.language,
+    'arb',
     'the number’s language before the client’s',
   )
-  t.equal(decide(facts({ desk: bilingual() }), SATURDAY_10H).language, 'ar', 'then the first of the desk’s languages')
+  t.equal(
+    decide(facts({ desk: bilingual() }), SATURDAY_10H).plan.say[0]?.language,
+    'arb',
+    'then the first of the desk’s languages',
+  )
   const neural = intercomDesk({ voices: { ar: { language: 'ar-AE', voice: 'Polly.Hala-Neural' } } })
   t.match(
     first(decide(facts({ desk: neural, caller: acme({ language: 'ar-DZ' }) }), SATURDAY_10H)),
@@ -402,8 +405,8 @@ t.test('the language menu: before deciding, for a caller whose language nobody k
   t.equal(chosenLanguage(menu, undefined), 'fr-FR', 'silence: the default')
   const chosen = { ...acme(), numberLanguage: chosenLanguage(menu, '2') }
   t.equal(
-    decide(facts({ desk: bilingual, caller: chosen }), SATURDAY_10H).language,
-    'ar',
+    decide(facts({ desk: bilingual, caller: chosen }), SATURDAY_10H).plan.say[0]?.language,
+    'arb',
     'the choice, remembered for the number, is heard',
   )
   t.equal(languageMenu(facts({ desk: bilingual, caller: chosen })), null, 'and no menu once it is known')
