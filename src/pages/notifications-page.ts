@@ -54,13 +54,13 @@ function row(ctx: PageContext, view: NotificationsView, item: NotificationItem):
       ${csrfField(ctx)}<button type="submit" class="secondary">${t.resend}</button></form>`
       : ''
   return html`<tr${attrs({ 'data-notification': item.id, class: item.status === 'failed' ? 'is-late' : null })}>
-    <td class="num">${formatDateTime(item.event.occurredAt, zone, ctx.lang)}</td>
-    <td><code>${item.type}</code></td>
-    <td>${t.channel[item.channel]}<br><small>${item.recipient}</small></td>
+    <td class="num lead">${formatDateTime(item.event.occurredAt, zone, ctx.lang)}</td>
+    <td class="lead"><code class="token">${item.type}</code></td>
+    <td data-label="${t.recipient}">${t.channel[item.channel]}<br><small class="recipient">${item.recipient}</small></td>
     <td>${t.status[item.status]}${state}</td>
-    <td class="num">${item.attempts}</td>
-    <td class="note">${item.lastError ?? ''}</td>
-    <td>${resend}</td>
+    <td class="num" data-label="${t.attempts}">${item.attempts}</td>
+    <td class="note full">${item.lastError ?? ''}</td>
+    <td class="full">${resend}</td>
   </tr>`
 }
 
@@ -84,7 +84,7 @@ export function notificationsPage(ctx: PageContext, view: NotificationsView): Ht
       ${filterForm(ctx, view)}
       ${
         view.items.length
-          ? html`<div class="table-wrap"><table class="notifications">
+          ? html`<div class="table-wrap"><table class="notifications cards">
         <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.event}</th><th scope="col">${t.recipient}</th><th scope="col">${t.status.pending}</th><th scope="col">${t.attempts}</th><th scope="col">${t.error}</th><th scope="col"><span class="visually-hidden">${t.resend}</span></th></tr></thead>
         <tbody>${view.items.map((item) => row(ctx, view, item))}</tbody>
       </table></div>`

@@ -364,6 +364,7 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
           '/dashboard/usage',
           '/dashboard/usage?client=acme',
           '/dashboard/calendar',
+          '/dashboard/notifications',
           ...(role === 'client' ? [] : ['/dashboard/callbacks', '/dashboard/contracts']),
         ]
         for (const lang of ['fr', 'en'] as const) {
