@@ -18,6 +18,8 @@ export interface WhatIfView {
   result: WhatIfResult | null
   zones: ReadonlyMap<string, string>
   defaultZone: string
+  /** clients' names by id (a client new in the proposed file goes by its id) */
+  clients: ReadonlyMap<string, string>
 }
 
 function form(ctx: PageContext, view: WhatIfView): Html {
@@ -43,7 +45,7 @@ function problems(ctx: PageContext, view: WhatIfView): Html | string {
     <ul class="problems">${view.problems.map((p) => html`<li><code>${p.field}</code>${ctx.lang === 'fr' ? ' : ' : ': '}${p.message}</li>`)}</ul></div>`
 }
 
-function summary(ctx: PageContext, result: WhatIfResult): Html {
+function summary(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html {
   const t = ctx.t.whatIf
   const moved = result.summary.secondsMovedBeyondQuota
   return html`<section class="card" data-what-if-summary>
@@ -53,7 +55,7 @@ function summary(ctx: PageContext, result: WhatIfResult): Html {
       ${result.undecided ? html`<li>${t.undecided(result.undecided)}</li>` : ''}
       <li>${moved >= 0 ? t.beyondMore(formatDuration(moved)) : t.beyondLess(formatDuration(-moved))}</li>
       <li>${t.callbacksMoved(result.callbacks.length)}</li>
-      ${result.summary.closedByClient.map((row) => html`<li>${t.closedFor(row.clientId, row.calls, row.newlyClosed)}</li>`)}
+      ${result.summary.closedByClient.map((row) => html`<li>${t.closedFor(view.clients.get(row.clientId) ?? row.clientId, row.calls, row.newlyClosed)}</li>`)}
     </ul>
   </section>`
 }
@@ -75,7 +77,7 @@ function changed(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html
       <tbody>${result.changed.map(
         (call) => html`<tr data-call="${call.callSid}">
         <td class="num lead">${formatDateTime(new Date(call.startedAt), view.zones.get(call.desk ?? '') ?? view.defaultZone, ctx.lang)}</td>
-        <td data-label="${t.client}">${call.clientId ?? t.unknownCaller}</td>
+        <td data-label="${t.client}">${call.clientId ? (view.clients.get(call.clientId) ?? call.clientId) : t.unknownCaller}</td>
         <td data-label="${t.recorded}">${path(call.outcome)}</td>
         <td data-label="${t.wouldBe}"><strong>${path(call.wouldBe)}</strong></td>
         <td class="note full" data-label="${t.talk}">${t.talkNote(call.talk.note, call.talk.seconds === null ? '' : formatDuration(call.talk.seconds))}</td>
@@ -87,7 +89,7 @@ function changed(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html
   </section>`
 }
 
-function usage(ctx: PageContext, result: WhatIfResult): Html | string {
+function usage(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html | string {
   const t = ctx.t.whatIf
   if (!result.usage.length) return ''
   const split = (value: { includedSeconds: number; billableSeconds: number }) =>
@@ -101,7 +103,7 @@ function usage(ctx: PageContext, result: WhatIfResult): Html | string {
           row.recorded.includedSeconds !== row.wouldBe.includedSeconds ||
           row.recorded.billableSeconds !== row.wouldBe.billableSeconds
         return html`<tr${attrs({ 'data-usage': `${row.clientId}/${row.month}`, class: differs ? 'is-late' : null })}>
-        <td class="lead">${row.clientId} <small>(${row.desk})</small></td>
+        <td class="lead">${view.clients.get(row.clientId) ?? row.clientId} <small>(${row.desk})</small></td>
         <td class="num" data-label="${t.month}">${row.month}</td>
         <td class="num" data-label="${t.recorded}">${split(row.recorded)}</td>
         <td class="num" data-label="${t.wouldBe}">${split(row.wouldBe)}</td>
@@ -136,7 +138,7 @@ export function whatIfPage(ctx: PageContext, view: WhatIfView): Html {
     title: ctx.t.whatIf.title,
     active: 'whatIf',
     body: html`${problems(ctx, view)}
-    ${result ? html`${summary(ctx, result)}${changed(ctx, view, result)}${usage(ctx, result)}${callbacks(ctx, view, result)}` : ''}
+    ${result ? html`${summary(ctx, view, result)}${changed(ctx, view, result)}${usage(ctx, view, result)}${callbacks(ctx, view, result)}` : ''}
     <section class="card">${form(ctx, view)}</section>`,
   })
 }

@@ -39,9 +39,10 @@ eachDatabase(t, async (t, database) => {
   const replayed = await post({ deskFile: JSON.stringify(closed), from: '2026-11-01', to: '2026-11-28' })
   t.equal(replayed.statusCode, 200, replayed.body.slice(0, 300))
   t.match(replayed.body, /1 appel rejoué, 1 changerait\./, 'the summary')
-  t.match(replayed.body, /acme : 1 appel trouverait le service fermé \(1 nouveau\)/)
+  t.match(replayed.body, /ACME SARL : 1 appel trouverait le service fermé \(1 nouveau\)/, "by the client's name")
   t.match(replayed.body, /<table class="what-if-calls cards">/, 'the changed calls as cards on a phone')
   const row = new RegExp(`<tr data-call="${saturday}">([\\s\\S]*?)</tr>`).exec(replayed.body)?.[1]
+  t.match(row, /data-label="Client">ACME SARL</)
   t.match(row, /data-label="Enregistré">Répondu</, 'recorded: answered')
   t.match(row, /data-label="Serait"><strong>Fermeture</, 'would be: the closure')
   t.match(row, /n’aurait pas été servi : 12\u00a0min/, 'its talk, said as such')

@@ -14,15 +14,15 @@ import { listActiveDesks } from '../../store/dashboard.js'
 import { readWhatIfFacts } from '../../store/what-if.js'
 import { DESK_FILE_LIMIT } from '../api/what-if.js'
 import { MANAGE } from '../api/schemas.js'
-import { pageContext, sendHtml } from './context.js'
+import { loadDirectory, pageContext, sendHtml } from './context.js'
 
 /** A form sends the file URL-encoded: up to three bytes for one, plus the dates and the token. */
 export const WHAT_IF_FORM_LIMIT = 3 * DESK_FILE_LIMIT + 4096
 
 export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
   const zones = async () => {
-    const desks = await listActiveDesks(app.db)
-    return { zones: new Map(desks.map((d) => [d.id, d.timezone])), defaultZone: desks[0]?.timezone ?? 'UTC' }
+    const directory = await loadDirectory(app, await listActiveDesks(app.db), null)
+    return { zones: directory.zones, defaultZone: directory.defaultZone, clients: directory.clients }
   }
 
   app.get('/what-if', { config: { roles: MANAGE }, schema: { hide: true } }, async (request, reply) => {
