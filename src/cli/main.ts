@@ -4,9 +4,13 @@ import { type DatabaseHandle, openDatabase } from '../../db/client.js'
 import { InUseError } from '../pid-lock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { ROLES, type Role } from '../domain/access.js'
-import { DeskFileError, applyDeskFileFrom } from '../load-desk-file.js'
+import { dateSchema } from '../domain/boundary.js'
+import { periodProblem, replay } from '../domain/what-if.js'
+import { DeskFileError, applyDeskFileFrom, readDeskFile } from '../load-desk-file.js'
+import { readWhatIfFacts } from '../store/what-if.js'
 import { type TokenInfo, issueToken, listTokens, revokeToken } from '../store/tokens.js'
 import { type CliIo, isProgram, processIo } from './io.js'
+import { whatIfLines } from './what-if.js'
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -16,6 +20,9 @@ const USAGE = `usage: npm run cli -- <command>
                           create an API token; its secret is printed once, here only
   token list              every token (never their secrets)
   token revoke <id>       revoke a token: it stops working at once
+  what-if <desk-file.json> --from YYYY-MM-DD --to YYYY-MM-DD [--json]
+                          replay the period's recorded calls under a proposed desk file:
+                          what would change (nothing is written); --json: as POST /api/what-if
   help, --help, -h        this text
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data).`
@@ -24,9 +31,19 @@ const OPTIONS = {
   role: { type: 'string' },
   client: { type: 'string' },
   name: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
-type Options = { role?: string | undefined; client?: string | undefined; name?: string | undefined }
+type Options = {
+  role?: string | undefined
+  client?: string | undefined
+  name?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  json?: boolean | undefined
+}
 
 class UsageError extends Error {}
 /** A command that could not do what was asked: one line, exit 1. */
@@ -83,7 +100,7 @@ async function run(argv: string[], io: CliIo): Promise<void> {
     io.out(USAGE)
     return
   }
-  if (command !== 'token' && Object.keys(options).length > 0)
+  if (command !== 'token' && command !== 'what-if' && Object.keys(options).length > 0)
     throw new UsageError(`${command ?? 'this command'} takes no options`)
   switch (command) {
     case 'migrate':
@@ -102,7 +119,11 @@ async function run(argv: string[], io: CliIo): Promise<void> {
       return
     }
     case 'token':
+      if (options.from !== undefined || options.to !== undefined || options.json !== undefined)
+        throw new UsageError('--from, --to and --json belong to what-if')
       return token(rest, options, io)
+    case 'what-if':
+      return whatIf(rest, options, io)
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given')
   }
@@ -145,6 +166,31 @@ async function token([action, ...rest]: string[], options: Options, io: CliIo): 
     default:
       throw new UsageError(action ? `unknown token command "${action}"` : 'token needs create, list or revoke')
   }
+}
+
+/** what-if: the same validation, replay and answer as POST /api/what-if, on the database directly. */
+async function whatIf(rest: string[], options: Options, io: CliIo): Promise<void> {
+  const { from, to, json, role, client, name } = options
+  const [path] = rest
+  if (!path || rest.length > 1) throw new UsageError('what-if takes exactly one desk file')
+  if (role !== undefined || client !== undefined || name !== undefined)
+    throw new UsageError('what-if takes --from, --to and --json only')
+  if (from === undefined || to === undefined) throw new UsageError('what-if needs --from and --to (YYYY-MM-DD)')
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    const checked = dateSchema.safeParse(value)
+    if (!checked.success) throw new CommandError(`--${field}: ${checked.error.issues[0]?.message ?? 'not a date'}`)
+  }
+  const problem = periodProblem({ from, to }, new Date())
+  if (problem) throw new CommandError(`--${problem.field}: ${problem.message}`)
+  // As POST /api/what-if: the desk file's schema, not the production checks of applying it.
+  const file = await readDeskFile(path)
+  const facts = await withDatabase(io, ({ db }) => readWhatIfFacts(db, { from, to }))
+  const result = replay({ file, period: { from, to }, ...facts })
+  if (json) io.out(JSON.stringify(result, null, 2))
+  else io.out(whatIfLines(result).join('\n'))
 }
 
 function describe(info: TokenInfo): string {

@@ -11,7 +11,7 @@ export interface ErrorView {
 
 export function errorPage(ctx: PageContext, view: ErrorView) {
   const titles = ctx.t.errors
-  const title = view.status in titles ? titles[view.status as 400 | 403 | 404 | 409 | 500] : titles[500]
+  const title = view.status in titles ? titles[view.status as 400 | 403 | 404 | 409 | 413 | 500] : titles[500]
   const fields = view.fields?.length
     ? html`<p>${titles.invalidFields}</p><ul class="problems">${view.fields.map((f) => html`<li><code>${f.field}</code>${ctx.lang === 'fr' ? ' : ' : ': '}${f.message}</li>`)}</ul>`
     : ''

@@ -20,6 +20,7 @@ const fr = {
     calendar: 'Calendrier',
     contracts: 'Contrats',
     notifications: 'Notifications',
+    whatIf: 'Simuler',
   },
   otherLanguage: { lang: 'en' as Lang, label: 'English' },
   signedInAs: (name: string) => `Connecté : ${name}`,
@@ -354,11 +355,65 @@ const fr = {
     sentAt: (at: string) => `envoyée ${at}`,
   },
 
+  whatIf: {
+    title: 'Simuler',
+    intro:
+      'Rejoue les appels enregistrés de la période sous un fichier de configuration proposé (calendrier, contrats, forfaits) : ce qui aurait changé. Rien n’est enregistré. Le fichier en vigueur est prérempli ; modifiez-le puis simulez.',
+    deskFile: 'Fichier de configuration proposé (JSON)',
+    from: 'Du',
+    to: 'Au',
+    run: 'Simuler',
+    summary: 'Résumé',
+    replayed: (calls: number, changed: number) =>
+      `${calls} ${plural(calls, 'appel rejoué', 'appels rejoués')}, ${changed} ${plural(changed, 'changerait', 'changeraient')}.`,
+    undecided: (count: number) => `${count} ${plural(count, 'appel jamais décidé', 'appels jamais décidés')} : rien à comparer.`,
+    beyondMore: (duration: string) => `Minutes passant au-delà du forfait : ${duration}.`,
+    beyondLess: (duration: string) => `Minutes revenant dans le forfait : ${duration}.`,
+    callbacksMoved: (count: number) =>
+      `${count} ${plural(count, 'rappel dont l’échéance bougerait', 'rappels dont l’échéance bougerait')}.`,
+    closedFor: (client: string, calls: number, newly: number) =>
+      `${client} : ${calls} ${plural(calls, 'appel trouverait', 'appels trouveraient')} le service fermé (${newly} ${plural(newly, 'nouveau', 'nouveaux')}).`,
+    changed: 'Appels qui changeraient',
+    noChange: 'Aucun appel ne changerait.',
+    when: 'Appel',
+    client: 'Client',
+    unknownCaller: 'Appelant inconnu',
+    recorded: 'Enregistré',
+    wouldBe: 'Serait',
+    talk: 'Conversation',
+    path: { routed: 'Acheminé', asked_overage: 'Dépassement demandé' },
+    talkNote: (note: string, duration: string) =>
+      note.startsWith('would not have been served')
+        ? `n’aurait pas été servi : ${duration}`
+        : note === 'would have been routed, talk unknown'
+          ? 'aurait été acheminé, durée inconnue'
+          : note === 'would have been asked to accept billing, talk unknown'
+            ? 'on aurait demandé d’accepter la facturation, durée inconnue'
+            : note === 'would have been routed without asking, talk unknown'
+              ? 'aurait été acheminé sans demander, durée inconnue'
+              : note.startsWith('would have been asked to accept billing first')
+                ? `on aurait d’abord demandé d’accepter la facturation : ${duration}`
+                : note.startsWith('would have been routed without asking')
+                  ? `aurait été acheminé sans demander : ${duration}`
+                  : note === 'not served either way'
+                    ? 'non servi dans les deux cas'
+                    : note,
+    usage: 'Consommation : enregistrée et simulée',
+    month: 'Mois',
+    included: 'dans le forfait',
+    beyond: 'au-delà',
+    callbacks: 'Rappels dont l’échéance bougerait',
+    requested: 'Demandé',
+    due: 'Échéance',
+    wouldBeDue: 'Serait dû',
+  },
+
   errors: {
     400: 'Demande invalide',
     403: 'Accès refusé',
     404: 'Page introuvable',
     409: 'Action impossible',
+    413: 'Envoi trop volumineux',
     500: 'Erreur',
     forbidden: 'Votre jeton ne donne pas accès à cette page.',
     csrf: 'Ce formulaire a expiré ou ne vient pas du tableau de bord ; rechargez la page et recommencez.',
@@ -368,6 +423,7 @@ const fr = {
     calendarGone:
       'Ce jour férié, cette fermeture ou cette ouverture n’est plus au calendrier (déjà retiré, peut-être par quelqu’un d’autre) ; rechargez la page.',
     server: 'Une erreur est survenue de notre côté ; elle a été consignée.',
+    tooLarge: (kib: number) => `Ce formulaire dépasse ${kib} Kio : envoyez un fichier plus petit.`,
     invalidFields: 'Ces champs sont à corriger :',
     back: 'Retour au tableau de bord',
   },
@@ -387,6 +443,7 @@ const en: Messages = {
     calendar: 'Calendar',
     contracts: 'Contracts',
     notifications: 'Notifications',
+    whatIf: 'What if',
   },
   otherLanguage: { lang: 'fr', label: 'Français' },
   signedInAs: (name) => `Signed in: ${name}`,
@@ -718,11 +775,48 @@ const en: Messages = {
     sentAt: (at: string) => `sent ${at}`,
   },
 
+  whatIf: {
+    title: 'What if',
+    intro:
+      "Replays the period's recorded calls under a proposed desk file (calendar, contracts, quotas): what would have changed. Nothing is saved. The file in force is filled in; edit it, then run.",
+    deskFile: 'Proposed desk file (JSON)',
+    from: 'From',
+    to: 'To',
+    run: 'Run',
+    summary: 'Summary',
+    replayed: (calls: number, changed: number) => `${calls} ${plural(calls, 'call', 'calls')} replayed, ${changed} would change.`,
+    undecided: (count: number) => `${count} ${plural(count, 'call', 'calls')} never decided: nothing to compare.`,
+    beyondMore: (duration: string) => `Minutes moving beyond the quota: ${duration}.`,
+    beyondLess: (duration: string) => `Minutes moving back inside the quota: ${duration}.`,
+    callbacksMoved: (count: number) => `${count} ${plural(count, 'callback', 'callbacks')} whose due time would move.`,
+    closedFor: (client: string, calls: number, newly: number) =>
+      `${client}: ${calls} ${plural(calls, 'call', 'calls')} would meet a closed desk (${newly} newly).`,
+    changed: 'Calls that would change',
+    noChange: 'No call would change.',
+    when: 'Call',
+    client: 'Client',
+    unknownCaller: 'Unknown caller',
+    recorded: 'Recorded',
+    wouldBe: 'Would be',
+    talk: 'Talk',
+    path: { routed: 'Routed', asked_overage: 'Asked to accept billing' },
+    talkNote: (note: string, _duration: string) => note,
+    usage: 'Usage: recorded and would be',
+    month: 'Month',
+    included: 'included',
+    beyond: 'beyond',
+    callbacks: 'Callbacks whose due time would move',
+    requested: 'Requested',
+    due: 'Due',
+    wouldBeDue: 'Would be due',
+  },
+
   errors: {
     400: 'Invalid request',
     403: 'Access denied',
     404: 'Page not found',
     409: 'Not possible',
+    413: 'Too large',
     500: 'Error',
     forbidden: 'Your token does not give access to this page.',
     csrf: 'This form has expired or did not come from the dashboard; reload the page and try again.',
@@ -732,6 +826,7 @@ const en: Messages = {
     calendarGone:
       'This holiday, closure or opening is no longer on the calendar (already removed, perhaps by someone else); reload the page.',
     server: 'Something went wrong on our side; it has been logged.',
+    tooLarge: (kib: number) => `This form is over ${kib} KiB: send a smaller file.`,
     invalidFields: 'Please correct these fields:',
     back: 'Back to the dashboard',
   },

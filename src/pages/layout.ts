@@ -28,7 +28,7 @@ export interface PageContext {
   now: Date
 }
 
-export type Section = 'today' | 'calls' | 'callbacks' | 'usage' | 'calendar' | 'contracts' | 'notifications'
+export type Section = 'today' | 'calls' | 'callbacks' | 'usage' | 'calendar' | 'contracts' | 'notifications' | 'whatIf'
 
 /** A dashboard link with its query; empty values are left out. */
 export function href(path: string, query: Record<string, string | number | null | undefined> = {}): string {
@@ -63,6 +63,7 @@ const SECTIONS: { section: Section; path: string; managers?: true }[] = [
   { section: 'calendar', path: `${HOME}/calendar` },
   { section: 'contracts', path: `${HOME}/contracts`, managers: true },
   { section: 'notifications', path: `${HOME}/notifications` },
+  { section: 'whatIf', path: `${HOME}/what-if`, managers: true },
 ]
 
 function navigation(ctx: PageContext, active: Section | null): Html {

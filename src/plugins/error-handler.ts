@@ -80,6 +80,16 @@ async function errorHandler(app: FastifyInstance, options: { webhookFallback?: W
       const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ')
       return sendProblem(reply, 400, 'validation_failed', detail, fields)
     }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // The route's own limit, said: a what-if desk file may be far larger than other bodies.
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0
+      return sendProblem(
+        reply,
+        413,
+        'body_too_large',
+        `the request body is over ${limit} bytes (${Math.round(limit / 1024)} KiB)`,
+      )
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status < 500) {
       return sendProblem(reply, status, (error.code ?? 'bad_request').toLowerCase(), error.message)

@@ -365,7 +365,7 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
           '/dashboard/usage?client=acme',
           '/dashboard/calendar',
           '/dashboard/notifications',
-          ...(role === 'client' ? [] : ['/dashboard/callbacks', '/dashboard/contracts']),
+          ...(role === 'client' ? [] : ['/dashboard/callbacks', '/dashboard/contracts', '/dashboard/what-if']),
         ]
         for (const lang of ['fr', 'en'] as const) {
           for (const path of pages) {
@@ -379,6 +379,17 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
               }
             }
             await fits(sweep, `${role}, ${lang}: ${path}`)
+          }
+          // What if: the answer's tables, a closure over the whole period changing every call.
+          if (role !== 'client') {
+            await sweep.goto(`${base}/dashboard/what-if?lang=${lang}`)
+            const file = JSON.parse(await sweep.inputValue('#what-if-file'))
+            const [from, to] = [await sweep.inputValue('#what-if-from'), await sweep.inputValue('#what-if-to')]
+            file.desks[0].schedule.holidays.closures.push({ start: from, end: to, name: 'Inventaire' })
+            await sweep.fill('#what-if-file', JSON.stringify(file, null, 2))
+            await sweep.click('form.what-if button[type=submit]')
+            await sweep.waitForSelector('table.what-if-calls')
+            await fits(sweep, `${role}, ${lang}: what if, answered`)
           }
         }
       }

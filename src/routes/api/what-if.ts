@@ -10,7 +10,7 @@ import { readWhatIfFacts } from '../../store/what-if.js'
 import { MANAGE, authProblems, isoDate } from './schemas.js'
 
 /** The same room as PUT /api/config: the proposed file is a whole desk file. */
-const DESK_FILE_LIMIT = 8 * 1024 * 1024
+export const DESK_FILE_LIMIT = 8 * 1024 * 1024
 
 const path = z.enum(['routed', 'asked_overage', ...OUTCOMES])
 const split = z.object({ includedSeconds: z.number(), billableSeconds: z.number().describe('beyond the quota') })

@@ -24,6 +24,7 @@ import { notificationPages } from './notifications.js'
 import { signInPages } from './sign-in.js'
 import { todayPages } from './today.js'
 import { usagePages } from './usage.js'
+import { whatIfPages } from './what-if.js'
 
 export const LANG_COOKIE = 'sl_lang'
 
@@ -147,6 +148,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
   await app.register(calendarPages)
   await app.register(contractPages)
   await app.register(notificationPages)
+  await app.register(whatIfPages)
 }
 
 /** "/" is the dashboard's: a browser landing on the service's root finds it. */
@@ -176,6 +178,10 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
     return sendHtml(reply, errorPage(ctx, { status: 400, message: t[400], fields: validationFields(error) }), 400)
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0
+    return sendHtml(reply, errorPage(ctx, { status: 413, message: t.tooLarge(Math.round(limit / 1024)) }), 413)
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
   if (status >= 500) request.log.error({ err: error }, 'dashboard page failed')

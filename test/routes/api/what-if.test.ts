@@ -181,6 +181,13 @@ eachDatabase(t, async (t, database) => {
     const missing = await send('POST', '/api/what-if', { token: tokens.manager, body: { deskFile: current } })
     t.match(missing.json(), { status: 400, errors: [{ field: 'body.from' }, { field: 'body.to' }] })
 
+    const huge = await send('POST', '/api/what-if', {
+      token: tokens.manager,
+      body: { deskFile: { ...current, padding: 'x'.repeat(8 * 1024 * 1024) }, from: '2026-11-01', to: '2026-11-28' },
+    })
+    t.equal(huge.statusCode, 413, 'a desk file over 8 MiB')
+    t.match(huge.json(), { code: 'body_too_large', detail: 'the request body is over 8388608 bytes (8192 KiB)' })
+
     t.equal((await whatIf(current, { token: tokens.client })).statusCode, 403, 'a client may not')
     t.equal((await whatIf(current, { token: tokens.admin })).statusCode, 200, 'an admin may')
   })
