@@ -124,7 +124,8 @@ async function token([action, ...rest]: string[], options: Options, io: CliIo): 
       if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
       if (!name?.trim()) throw new UsageError('--name is required: who or what uses the token')
       const issued = await withDatabase(io, ({ db }) =>
-        db.transaction((tx) => issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, agentId: agent, actor: 'cli', now }),
+        db.transaction((tx) =>
+          issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, agentId: agent, actor: 'cli', now }),
         ),
       )
       if (!issued.ok) throw new CommandError(`--${issued.field === 'agentId' ? 'agent' : 'client'}: ${issued.message}`)

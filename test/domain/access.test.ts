@@ -60,7 +60,15 @@ t.test('a stored token stands for its principal while it is live: one rule for t
   t.equal(principalOfToken({ ...manager, revokedAt: new Date() }), null, 'a revoked token stands for no one')
   t.equal(principalOfToken({ ...client, clientActive: false }), null, 'nor a client token whose client was deactivated')
   t.equal(principalOfToken({ ...client, clientActive: null }), null, 'nor one whose client is gone')
-  const agent = { id: 4, name: 'Amina', role: 'agent' as const, clientId: null, agentId: 'amina', revokedAt: null, clientActive: null }
+  const agent = {
+    id: 4,
+    name: 'Amina',
+    role: 'agent' as const,
+    clientId: null,
+    agentId: 'amina',
+    revokedAt: null,
+    clientActive: null,
+  }
   t.same(principalOfToken(agent), { name: 'Amina', role: 'agent', clientId: null, agentId: 'amina', tokenId: 4 })
   t.equal(principalOfToken({ ...agent, agentId: null }), null, 'an agent token that names no agent stands for no one')
   t.equal(principalOfToken({ ...agent, revokedAt: new Date() }), null)
