@@ -99,12 +99,3 @@ export function roleAllowed(role: Role, roles: readonly Role[] | undefined): boo
 export const QUEUE_ROLES = ['admin', 'manager', 'agent'] as const
 /** Roles that read calls and usage (a client its own): everyone but the agent. */
 export const READER_ROLES = ['admin', 'manager', 'client'] as const
-
-/**
- * The agent a principal calls back as: an agent always as itself (whatever it asks), the others as
- * the agent they name. Null when no agent is named.
- */
-export function callingAgent(principal: Principal, asked: string | null | undefined): string | null {
-  if (principal.role === 'agent') return principal.agentId ?? null
-  return asked ?? null
-}

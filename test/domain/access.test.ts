@@ -24,17 +24,6 @@ t.test('an agent reaches only the routes that name it; the others, routes that n
   t.notOk(roleAllowed('client', QUEUE_ROLES), 'a client never sees the queue')
 })
 
-t.test('an agent calls back as itself; a manager as the agent it names', async (t) => {
-  const { callingAgent } = await import('../../src/domain/access.js')
-  const amina = { name: 'Amina', role: 'agent' as const, clientId: null, agentId: 'amina', tokenId: 4 }
-  t.equal(callingAgent(amina, 'karim'), 'amina', 'whatever it asks')
-  t.equal(callingAgent(amina, undefined), 'amina')
-  t.equal(callingAgent({ ...amina, agentId: undefined }, 'karim'), null, 'an agent principal without its agent calls as no one')
-  const leila = { name: 'Leila', role: 'manager' as const, clientId: null, tokenId: 2 }
-  t.equal(callingAgent(leila, 'karim'), 'karim')
-  t.equal(callingAgent(leila, undefined), null)
-})
-
 t.test('a client principal is confined to its client; the others see all', async (t) => {
   const { clientScope } = await import('../../src/domain/access.js')
   t.equal(clientScope({ name: 'acme portal', role: 'client', clientId: 'acme', tokenId: 1 }), 'acme')
