@@ -434,8 +434,10 @@ export const notifications = pgTable(
 export const tokens = pgTable('tokens', {
   id: serial().primaryKey(),
   name: text().notNull(),
-  role: text({ enum: ['admin', 'manager', 'client'] }).notNull(),
+  role: text({ enum: ['admin', 'manager', 'client', 'agent'] }).notNull(),
   clientId: text().references(() => clients.id),
+  /** the agent an agent token stands for; null for the other roles */
+  agentId: text().references(() => agents.id),
   tokenHash: text().notNull().unique(),
   createdAt: createdAt(),
   createdBy: text().notNull(),

@@ -16,7 +16,7 @@ const USAGE = `usage: npm run cli -- <command>
 
   migrate                 apply the database migrations (also done at every start)
   apply <desk-file.json>  validate a desk file and apply it, in one transaction
-  token create --role admin|manager|client [--client <id>] --name <label>
+  token create --role admin|manager|client|agent [--client <id>] [--agent <id>] --name <label>
                           create an API token; its secret is printed once, here only
   token list              every token (never their secrets)
   token revoke <id>       revoke a token: it stops working at once
@@ -30,6 +30,7 @@ The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data
 const OPTIONS = {
   role: { type: 'string' },
   client: { type: 'string' },
+  agent: { type: 'string' },
   name: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -39,6 +40,7 @@ const OPTIONS = {
 type Options = {
   role?: string | undefined
   client?: string | undefined
+  agent?: string | undefined
   name?: string | undefined
   from?: string | undefined
   to?: string | undefined
@@ -134,14 +136,16 @@ async function token([action, ...rest]: string[], options: Options, io: CliIo): 
   const now = new Date()
   switch (action) {
     case 'create': {
-      const { role, client, name } = options
+      const { role, client, agent, name } = options
       if (rest.length > 0) throw new UsageError('token create takes options only')
       if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
       if (!name?.trim()) throw new UsageError('--name is required: who or what uses the token')
       const issued = await withDatabase(io, ({ db }) =>
-        db.transaction((tx) => issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, actor: 'cli', now })),
+        db.transaction((tx) =>
+          issueToken(tx, { name: name.trim(), role: role as Role, clientId: client, agentId: agent, actor: 'cli', now }),
+        ),
       )
-      if (!issued.ok) throw new CommandError(`--client: ${issued.message}`)
+      if (!issued.ok) throw new CommandError(`--${issued.field === 'agentId' ? 'agent' : 'client'}: ${issued.message}`)
       io.out(`token ${issued.info.id} (${describe(issued.info)}) created; its secret, shown only now:`)
       io.out(issued.token)
       return
@@ -194,7 +198,7 @@ async function whatIf(rest: string[], options: Options, io: CliIo): Promise<void
 }
 
 function describe(info: TokenInfo): string {
-  return `${info.role}${info.clientId ? ` of client ${info.clientId}` : ''}, "${info.name}", created ${info.createdAt.toISOString()} by ${info.createdBy}`
+  return `${info.role}${info.clientId ? ` of client ${info.clientId}` : ''}${info.agentId ? ` ${info.agentId}` : ''}, "${info.name}", created ${info.createdAt.toISOString()} by ${info.createdBy}`
 }
 
 // Run as a program (a test imports main instead): its exit code is the process's.

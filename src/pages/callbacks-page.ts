@@ -6,7 +6,7 @@ import type { CallbackItem } from '../store/callback-queue.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDelay, formatDuration } from './format.js'
 import { type Html, attrs, html } from './html.js'
-import { HOME, type PageContext, csrfField, href, layout } from './layout.js'
+import { HOME, type PageContext, canManage, csrfField, href, layout } from './layout.js'
 import { type Directory, deskPicker } from './parts.js'
 
 export const CALLBACKS = `${HOME}/callbacks`
@@ -47,7 +47,7 @@ function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''
   return html`<td data-label="${ctx.t.today.reason}">${ctx.t.today.callbackReason[callback.reason]}${voicemail}
-    <br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a></td>`
+    ${canManage(ctx.principal) ? html`<br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a>` : ''}</td>`
 }
 
 function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
@@ -62,8 +62,10 @@ function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackI
   return html`<td${attrs({ 'data-assigned': callback.assignedTo ?? '', 'data-label': t.assignedTo })}>${who}</td>`
 }
 
-function assignForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+/** Only managers give requests to agents; an agent sees who has each. */
+function assignForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html | string {
   const t = ctx.t.callbacks
+  if (!canManage(ctx.principal)) return ''
   if (view.agents.length === 0) return html`<p class="muted">${t.noAgents}</p>`
   const options = view.agents.map(
     (agent) => html`<option value="${agent.id}"${attrs({ selected: agent.id === callback.assignedTo })}>${agent.name}</option>`,

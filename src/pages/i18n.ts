@@ -27,7 +27,7 @@ const fr = {
   signOut: 'Se déconnecter',
   desk: 'Service',
   dash: '—',
-  roles: { admin: 'administrateur', manager: 'responsable', client: 'client' },
+  roles: { admin: 'administrateur', manager: 'responsable', client: 'client', agent: 'agent' },
 
   signIn: {
     title: 'Connexion',
@@ -450,7 +450,7 @@ const en: Messages = {
   signOut: 'Sign out',
   desk: 'Desk',
   dash: '—',
-  roles: { admin: 'admin', manager: 'manager', client: 'client' },
+  roles: { admin: 'admin', manager: 'manager', client: 'client', agent: 'agent' },
 
   signIn: {
     title: 'Sign in',

@@ -1,6 +1,6 @@
 // The frame of every dashboard page: head, navigation by role, language switch, sign-out, flash
 // message; and the small helpers pages share (links with query strings, the form token field).
-import type { Principal } from '../domain/access.js'
+import { type Principal, QUEUE_ROLES, ROLES, type Role, roleAllowed } from '../domain/access.js'
 import { dateFormatHint } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import type { FlashKey, Lang, Messages } from './i18n.js'
@@ -55,19 +55,21 @@ export function dateHint(ctx: PageContext): Html {
 
 export const canManage = (principal: Principal | null): boolean => principal?.role === 'admin' || principal?.role === 'manager'
 
-const SECTIONS: { section: Section; path: string; managers?: true }[] = [
-  { section: 'today', path: HOME },
+/** The sections and who sees them, as their routes allow (absent: every role but the agent). */
+const SECTIONS: { section: Section; path: string; roles?: readonly Role[] }[] = [
+  { section: 'today', path: HOME, roles: ROLES },
   { section: 'calls', path: `${HOME}/calls` },
-  { section: 'callbacks', path: `${HOME}/callbacks`, managers: true },
+  { section: 'callbacks', path: `${HOME}/callbacks`, roles: QUEUE_ROLES },
   { section: 'usage', path: `${HOME}/usage` },
   { section: 'calendar', path: `${HOME}/calendar` },
-  { section: 'contracts', path: `${HOME}/contracts`, managers: true },
+  { section: 'contracts', path: `${HOME}/contracts`, roles: ['admin', 'manager'] },
   { section: 'notifications', path: `${HOME}/notifications` },
-  { section: 'whatIf', path: `${HOME}/what-if`, managers: true },
+  { section: 'whatIf', path: `${HOME}/what-if`, roles: ['admin', 'manager'] },
 ]
 
 function navigation(ctx: PageContext, active: Section | null): Html {
-  const items = SECTIONS.filter((item) => !item.managers || canManage(ctx.principal))
+  const role = ctx.principal?.role
+  const items = SECTIONS.filter((item) => role && roleAllowed(role, item.roles))
   return html`<nav class="nav" aria-label="${ctx.t.product}">
     <ul>
       ${items.map(

@@ -5,7 +5,7 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClientAddress } from '../client-address.js'
-import { type Principal, type Role, hashToken } from '../domain/access.js'
+import { type Principal, READER_ROLES, type Role, hashToken, roleAllowed } from '../domain/access.js'
 import { markTokenUsed, principalForToken } from '../store/tokens.js'
 import { sendProblem } from './error-handler.js'
 
@@ -14,7 +14,7 @@ declare module 'fastify' {
     principal: Principal | null
   }
   interface FastifyContextConfig {
-    /** roles allowed on the route; absent = any authenticated principal */
+    /** roles allowed on the route; absent = any authenticated principal but an agent (roleAllowed) */
     roles?: readonly Role[]
   }
   interface FastifyInstance {
@@ -99,8 +99,8 @@ async function auth(app: import('fastify').FastifyInstance, options: AuthOptions
     const { principal } = checked
     request.principal = principal
     const roles = request.routeOptions.config.roles
-    if (roles && !roles.includes(principal.role)) {
-      return sendProblem(reply, 403, 'forbidden', `This needs the ${roles.join(' or ')} role`)
+    if (!roleAllowed(principal.role, roles)) {
+      return sendProblem(reply, 403, 'forbidden', `This needs the ${(roles ?? READER_ROLES).join(' or ')} role`)
     }
   })
 

@@ -2,7 +2,7 @@
 // must still be live), closed at sign-out; expired ones are swept as new ones open.
 import { and, eq, gt, lte } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { clients, sessions, tokens } from '../../db/schema.js'
+import { agents, clients, sessions, tokens } from '../../db/schema.js'
 import { type Principal, principalOfToken } from '../domain/access.js'
 import { tokenFactsColumns } from './tokens.js'
 
@@ -51,6 +51,7 @@ export async function findLiveSession(db: Queryable, idHash: string, now: Date):
     .from(sessions)
     .leftJoin(tokens, eq(tokens.id, sessions.tokenId))
     .leftJoin(clients, eq(clients.id, tokens.clientId))
+    .leftJoin(agents, eq(agents.id, tokens.agentId))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
   if (!row) return null
   if (row.tokenId === null) {

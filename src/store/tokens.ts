@@ -1,7 +1,7 @@
 // API tokens: created (the secret is shown once), listed, revoked; looked up by their hash.
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { clients, tokens } from '../../db/schema.js'
+import { agents, clients, tokens } from '../../db/schema.js'
 import { type Principal, type Role, hashToken, newToken, principalOfToken, tokenScopeProblem } from '../domain/access.js'
 import { writeAudit } from './audit.js'
 
@@ -10,6 +10,7 @@ export interface TokenInfo {
   name: string
   role: Role
   clientId: string | null
+  agentId: string | null
   createdAt: Date
   createdBy: string
   revokedAt: Date | null
@@ -21,6 +22,7 @@ const info = {
   name: tokens.name,
   role: tokens.role,
   clientId: tokens.clientId,
+  agentId: tokens.agentId,
   createdAt: tokens.createdAt,
   createdBy: tokens.createdBy,
   revokedAt: tokens.revokedAt,
@@ -29,7 +31,7 @@ const info = {
 
 export async function createToken(
   db: Queryable,
-  input: { name: string; role: Role; clientId: string | null; actor: string; now: Date },
+  input: { name: string; role: Role; clientId: string | null; agentId?: string | null; actor: string; now: Date },
 ): Promise<{ token: string; info: TokenInfo }> {
   const token = newToken()
   const [row] = await db
@@ -38,6 +40,7 @@ export async function createToken(
       name: input.name,
       role: input.role,
       clientId: input.clientId,
+      agentId: input.agentId ?? null,
       tokenHash: hashToken(token),
       createdAt: input.now,
       createdBy: input.actor,
@@ -51,27 +54,42 @@ export async function createToken(
     entity: 'token',
     entityId: String(row.id),
     before: null,
-    after: { name: row.name, role: row.role, clientId: row.clientId },
+    after: { name: row.name, role: row.role, clientId: row.clientId, agentId: row.agentId },
   })
   return { token, info: row }
 }
 
 export type IssueResult =
   | { ok: true; token: string; info: TokenInfo }
-  /** the input field at fault ("clientId") and why */
-  | { ok: false; field: 'clientId'; message: string }
+  /** the input field at fault ("clientId", "agentId") and why */
+  | { ok: false; field: 'clientId' | 'agentId'; message: string }
 
 /**
- * Creates a token after checking its scope: a client token must name an active client. The one
- * path used by the API and the CLI.
+ * Creates a token after checking its scope: a client token must name an active client, an agent
+ * token an active agent. The one path used by the API and the CLI.
  */
 export async function issueToken(
   db: Queryable,
-  input: { name: string; role: Role; clientId?: string | null | undefined; actor: string; now: Date },
+  input: {
+    name: string
+    role: Role
+    clientId?: string | null | undefined
+    agentId?: string | null | undefined
+    actor: string
+    now: Date
+  },
 ): Promise<IssueResult> {
   const clientId = input.clientId ?? null
-  const problem = tokenScopeProblem(input.role, clientId)
-  if (problem) return { ok: false, field: 'clientId', message: problem }
+  const agentId = input.agentId ?? null
+  const problem = tokenScopeProblem(input.role, clientId, agentId)
+  if (problem) return { ok: false, ...problem }
+  if (agentId) {
+    const [agent] = await db
+      .select({ id: agents.id })
+      .from(agents)
+      .where(and(eq(agents.id, agentId), eq(agents.active, true)))
+    if (!agent) return { ok: false, field: 'agentId', message: `there is no active agent "${agentId}"` }
+  }
   if (clientId) {
     const [client] = await db
       .select({ id: clients.id })
@@ -79,7 +97,7 @@ export async function issueToken(
       .where(and(eq(clients.id, clientId), eq(clients.active, true)))
     if (!client) return { ok: false, field: 'clientId', message: `there is no active client "${clientId}"` }
   }
-  return { ok: true, ...(await createToken(db, { ...input, clientId })) }
+  return { ok: true, ...(await createToken(db, { ...input, clientId, agentId })) }
 }
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
@@ -107,16 +125,18 @@ export async function revokeToken(db: Queryable, id: number, actor: string, now:
 }
 
 /**
- * The columns principalOfToken decides on, read from `tokens` left-joined with `clients` on the
- * token's client: the API's lookup and the dashboard's session read select them alike.
+ * The columns principalOfToken decides on, read from `tokens` left-joined with `clients` and `agents` on the
+ * token's client and agent: the API's lookup and the dashboard's session read select them alike.
  */
 export const tokenFactsColumns = {
   id: tokens.id,
   name: tokens.name,
   role: tokens.role,
   clientId: tokens.clientId,
+  agentId: tokens.agentId,
   revokedAt: tokens.revokedAt,
   clientActive: clients.active,
+  agentActive: agents.active,
 }
 
 /** The principal a live token stands for, or null: unknown, or refused by principalOfToken. */
@@ -125,6 +145,7 @@ export async function principalForToken(db: Queryable, token: string): Promise<P
     .select(tokenFactsColumns)
     .from(tokens)
     .leftJoin(clients, eq(clients.id, tokens.clientId))
+    .leftJoin(agents, eq(agents.id, tokens.agentId))
     .where(eq(tokens.tokenHash, hashToken(token)))
   return row ? principalOfToken(row) : null
 }

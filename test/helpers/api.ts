@@ -3,6 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { DatabaseHandle } from '../../db/client.js'
+import type { Role } from '../../src/domain/access.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
 import { createToken, revokeToken } from '../../src/store/tokens.js'
 import { TEST_ADMIN_TOKEN } from './app.js'
@@ -15,7 +16,7 @@ export const ACME_CALLER = '+213661000001'
 export const ATLAS_CALLER = '+213770000001'
 
 /** Who asks: a role's token, a client's own token, another client's, or a token that fails. */
-export type Asker = 'none' | 'wrong' | 'revoked' | 'admin' | 'manager' | 'client'
+export type Asker = 'none' | 'wrong' | 'revoked' | 'admin' | 'manager' | 'client' | 'agent'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -32,7 +33,7 @@ export type Send = (method: Method, url: string, options?: RequestOptions) => Pr
 
 export interface ApiApp extends DeskApp {
   send: Send
-  /** tokens by asker; "client" is ACME's token (atlas is the other client) */
+  /** tokens by asker; "client" is ACME's token (atlas is the other client), "agent" Amina's */
   tokens: Record<Asker, string | null>
   /** Atlas Pharma's own token */
   atlasToken: string
@@ -54,12 +55,13 @@ export function sender(app: DeskApp['app']): Send {
 export async function apiApp(t: Test, database: DatabaseHandle, options: { file?: DeskFile; at?: string } = {}): Promise<ApiApp> {
   const desk = await deskApp(t, database, { at: options.at ?? SATURDAY_10H, ...(options.file ? { file: options.file } : {}) })
   const now = new Date()
-  const issue = async (name: string, role: 'admin' | 'manager' | 'client', clientId: string | null = null) =>
-    createToken(database.db, { name, role, clientId, actor: 'test', now })
+  const issue = async (name: string, role: Role, clientId: string | null = null, agentId: string | null = null) =>
+    createToken(database.db, { name, role, clientId, agentId, actor: 'test', now })
   const admin = await issue('ops admin', 'admin')
   const manager = await issue('desk manager', 'manager')
   const acme = await issue('acme portal', 'client', 'acme')
   const atlas = await issue('atlas portal', 'client', 'atlas')
+  const agent = await issue('Amina', 'agent', null, 'amina')
   const revoked = await issue('former manager', 'manager')
   await revokeToken(database.db, revoked.info.id, 'test', now)
   return {
@@ -72,6 +74,7 @@ export async function apiApp(t: Test, database: DatabaseHandle, options: { file?
       admin: admin.token,
       manager: manager.token,
       client: acme.token,
+      agent: agent.token,
     },
     atlasToken: atlas.token,
   }

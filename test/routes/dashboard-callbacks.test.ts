@@ -245,6 +245,32 @@ eachDatabase(t, async (t, database) => {
     t.equal(stranger.statusCode, 303, 'no session: sign in first')
   })
 
+  t.test("an agent's session: Today and the queue, closing requests; no assigning, calls, usage or contracts", async (t) => {
+    const amina = await signIn(app, tokens.agent as string)
+    const { id } = await rowOf(wednesday)
+    const page = await get(PAGE, amina)
+    t.equal(page.statusCode, 200)
+    t.match(page.body, new RegExp(`data-callback="${id}"`), 'the open requests')
+    t.notMatch(page.body, /\/assign"/, 'no form to give a request to someone')
+    t.match(page.body, /\/done"/, 'a form to close one')
+    const today = await get('/dashboard', amina)
+    t.equal(today.statusCode, 200)
+    const menu = /<nav[\s\S]*?<\/nav>/.exec(today.body)?.[0] ?? ''
+    t.match(menu, /\/dashboard\/callbacks/, 'the queue in the menu')
+    t.notMatch(menu, /\/dashboard\/(usage|calls|contracts|calendar|notifications)"/, 'and nothing else but Today')
+    for (const url of [
+      '/dashboard/usage',
+      '/dashboard/calls',
+      '/dashboard/contracts',
+      '/dashboard/calendar',
+      '/dashboard/notifications',
+    ])
+      t.equal((await get(url, amina)).statusCode, 403, `${url} refused`)
+    t.equal((await post(`${PAGE}/${id}/assign`, amina, { agent: 'karim', _csrf: amina.csrf })).statusCode, 403)
+    t.equal((await post(`${PAGE}/99999/done`, amina, { note: 'x', _csrf: amina.csrf })).statusCode, 404, 'closing is allowed')
+    t.match(await rowOf(wednesday), { status: 'open', assignedTo: 'amina' }, 'nothing changed')
+  })
+
   t.test('a form without the session token is refused', async (t) => {
     const { id } = await rowOf(wednesday)
     const missing = await post(`${PAGE}/${id}/assign`, manager, { agent: 'karim' })

@@ -15,7 +15,7 @@ import {
   listCallbacks,
 } from '../../store/callback-queue.js'
 import { actorOf } from './principal.js'
-import { MANAGE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
+import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
 
 export const callbackCursor = z.string().transform((text, ctx): CallbackCursor => {
   try {
@@ -96,7 +96,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks',
     {
-      config: { roles: MANAGE },
+      config: { roles: QUEUE },
       schema: {
         tags: ['callbacks'],
         summary: 'Callback requests: open first, by due time, with whether each is late',
@@ -119,7 +119,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/callbacks/:id',
     {
-      config: { roles: MANAGE },
+      config: { roles: QUEUE },
       schema: {
         tags: ['callbacks'],
         summary: 'One callback request',
@@ -156,7 +156,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/callbacks/:id/done',
     {
-      config: { roles: MANAGE },
+      config: { roles: QUEUE },
       schema: {
         tags: ['callbacks'],
         summary: 'Close a callback request with a note of what was done (who and when are recorded)',

@@ -28,6 +28,8 @@ export const conflictProblems = { ...authProblems, 409: problemSchema } as const
 
 export const MANAGE = ['admin', 'manager'] as const
 export const ADMIN = ['admin'] as const
+/** The desk's queue (callback requests): managers and the agents who call back. */
+export { QUEUE_ROLES as QUEUE, READER_ROLES as READERS } from '../../domain/access.js'
 
 /** A page size: `limit` items, 50 unless asked. */
 export const limitParam = z.coerce.number().int().min(1).max(500).default(50)

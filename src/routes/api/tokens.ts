@@ -13,6 +13,7 @@ const tokenInfo = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   clientId: z.string().nullable(),
+  agentId: z.string().nullable(),
   createdAt: z.string(),
   createdBy: z.string(),
   revokedAt: z.string().nullable(),
@@ -41,15 +42,18 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
             name: text(100).describe('who or what uses it; recorded as the actor of its changes'),
             role: z.enum(ROLES),
             clientId: idParam.optional().describe('the client a client token reads; only for role client'),
+            agentId: idParam.optional().describe('the agent an agent token stands for; only for role agent'),
           })
           .strict(),
         response: { 201: tokenInfo.extend({ token: z.string().describe('the bearer secret, shown once') }), ...authProblems },
       },
     },
     async (request, reply) => {
-      const { name, role, clientId } = request.body
+      const { name, role, clientId, agentId } = request.body
       const actor = actorOf(request, app.clock())
-      const issued = await app.db.transaction((tx) => issueToken(tx, { name, role, clientId, actor: actor.name, now: actor.now }))
+      const issued = await app.db.transaction((tx) =>
+        issueToken(tx, { name, role, clientId, agentId, actor: actor.name, now: actor.now }),
+      )
       if (!issued.ok) throw invalidField(`body.${issued.field}`, issued.message)
       return reply.code(201).send({ ...serialise(issued.info), token: issued.token })
     },

@@ -1,4 +1,4 @@
-// The callbacks page (admins and managers, as in the API): a desk's open requests in pages and its
+// The callbacks page (admins, managers and agents, as in the API; only managers assign): a desk's open requests in pages and its
 // latest done ones; giving a request to an agent, and closing one with a note, from here or Today.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -16,7 +16,7 @@ import {
 } from '../../store/callback-queue.js'
 import { deskAgents } from '../../store/dashboard.js'
 import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
-import { MANAGE, idParam, rowId } from '../api/schemas.js'
+import { MANAGE, QUEUE, idParam, rowId } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml } from './context.js'
 
 const PAGE_SIZE = 100
@@ -40,7 +40,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/callbacks',
     {
-      config: { roles: MANAGE },
+      config: { roles: QUEUE },
       schema: { hide: true, querystring: z.object({ desk: optional(idParam), cursor: optional(callbackCursor) }) },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/callbacks/:id/done',
     {
-      config: { roles: MANAGE },
+      config: { roles: QUEUE },
       schema: {
         hide: true,
         params: callbackParams,

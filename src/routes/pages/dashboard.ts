@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { adminFingerprint, csrfTokenOf, sameSecret, sessionIdOf } from '../../domain/sessions.js'
+import { ROLES, roleAllowed } from '../../domain/access.js'
 import { AppError } from '../../errors.js'
 import { validationFields } from '../../plugins/error-handler.js'
 import { chooseLanguage, messagesFor } from '../../pages/i18n.js'
@@ -87,7 +88,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
       return reply.redirect(href(`${HOME}/sign-in`, { next, ended: ended ? 1 : null }), 303)
     }
     const roles = request.routeOptions.config.roles
-    if (roles && !roles.includes(request.dashboard.principal.role)) throw new AppError(403, 'forbidden', 'role')
+    if (!roleAllowed(request.dashboard.principal.role, roles)) throw new AppError(403, 'forbidden', 'role')
   })
 
   // Every form that changes something carries the session's token (SameSite=Strict is the first
@@ -153,7 +154,7 @@ export const dashboardPages: FastifyPluginAsyncZod = async (app) => {
 
 /** "/" is the dashboard's: a browser landing on the service's root finds it. */
 export const rootRedirect: FastifyPluginAsyncZod = async (app) => {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(HOME, 302))
+  app.get('/', { config: { roles: ROLES }, schema: { hide: true } }, async (_request, reply) => reply.redirect(HOME, 302))
 }
 
 function renderError(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error: FastifyError | AppError) {

@@ -2,6 +2,7 @@
 // cookie it opens, and sign-out, which deletes the session row.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { ROLES } from '../../domain/access.js'
 import { text } from '../../domain/boundary.js'
 import {
   adminFingerprint,
@@ -92,7 +93,7 @@ export const signInPages: FastifyPluginAsyncZod<SignInOptions> = async (app, opt
     },
   )
 
-  app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/sign-out', { config: { roles: ROLES }, schema: { hide: true } }, async (request, reply) => {
     if (request.dashboard) await closeSession(app.db, request.dashboard.idHash)
     return reply
       .setCookie(options.cookieName, '', { ...sessionCookie, maxAge: 0 })

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { spokenText } from '../../domain/boundary.js'
 import { describeHours, deskStatus, holidaysToConfirm, weeklyOn } from '../../domain/calendar/index.js'
+import { ROLES } from '../../domain/access.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDate } from '../../domain/contract-overview.js'
 import { HOME } from '../../pages/layout.js'
@@ -25,7 +26,7 @@ const DAY_CALLS = 200
 const deskQuery = z.object({ desk: optional(idParam) })
 
 export const todayPages: FastifyPluginAsyncZod = async (app) => {
-  app.get('/', { schema: { hide: true, querystring: deskQuery } }, async (request, reply) => {
+  app.get('/', { config: { roles: ROLES }, schema: { hide: true, querystring: deskQuery } }, async (request, reply) => {
     const scope = scopeOf(request)
     const { desks, desk } = await chooseDesk(app, request.query.desk)
     const facts = await findDesk(app.db, desk.id)

@@ -11,7 +11,7 @@ import { ACME_CALLER, ATLAS_CALLER, type Asker, DESK_NUMBER, PROBLEM_KEYS, apiAp
 import { eachDatabase } from '../../helpers/databases.js'
 import { deskFile } from '../../helpers/desk.js'
 
-const ASKERS: Asker[] = ['none', 'wrong', 'revoked', 'client', 'manager', 'admin']
+const ASKERS: Asker[] = ['none', 'wrong', 'revoked', 'client', 'agent', 'manager', 'admin']
 
 eachDatabase(t, async (t, database) => {
   const file = withSpares(deskFile('intercom'))
@@ -26,7 +26,7 @@ eachDatabase(t, async (t, database) => {
   // Calls of both clients, and callback requests (nobody answers) to assign and close.
   const acmeCall = (await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, talkSeconds: 90 })).callSid
   const atlasCall = (await playCall(twilio, { from: ATLAS_CALLER, to: DESK_NUMBER, talkSeconds: 60 })).callSid
-  for (let i = 0; i < 3; i++) await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, answer: false })
+  for (let i = 0; i < 4; i++) await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, answer: false })
   const open = await db.select({ id: callbacks.id }).from(callbacks).orderBy(callbacks.id)
   const [assignable, ...fresh] = open.map((row) => String(row.id))
   const contractOf = async (clientId: string) =>

@@ -57,6 +57,21 @@ eachDatabase(t, async (t, database) => {
     t.equal((await send('GET', '/api/clients/atlas/usage', { token })).statusCode, 404)
   })
 
+  t.test('an agent token names an active agent, and reads the queue only', async (t) => {
+    const created = await send('POST', '/api/tokens', { body: { name: 'Amina', role: 'agent', agentId: 'amina' } })
+    t.equal(created.statusCode, 201)
+    t.match(created.json(), { role: 'agent', agentId: 'amina', clientId: null })
+    const { token } = created.json()
+    secrets.push(token)
+    t.equal((await send('GET', '/api/callbacks', { token })).statusCode, 200)
+    t.equal((await send('GET', '/api/usage?month=2026-11', { token })).statusCode, 403, 'no usage')
+    t.equal((await send('GET', '/api/calls', { token })).statusCode, 403, 'no call log')
+    const field = async (body: object) => (await send('POST', '/api/tokens', { body })).json().errors?.[0]?.field
+    t.equal(await field({ name: 'x', role: 'agent' }), 'body.agentId', 'an agent token without its agent')
+    t.equal(await field({ name: 'x', role: 'agent', agentId: 'ghost' }), 'body.agentId', 'nor with an unknown one')
+    t.equal(await field({ name: 'x', role: 'manager', agentId: 'amina' }), 'body.agentId', 'a manager names no agent')
+  })
+
   t.test('a revoked token stops working at once, and the change is audited', async (t) => {
     const { token, id } = (await send('POST', '/api/tokens', { body: { name: 'temp', role: 'admin' } })).json()
     secrets.push(token)

@@ -1,0 +1,2 @@
+ALTER TABLE "tokens" ADD COLUMN "agent_id" text;--> statement-breakpoint
+ALTER TABLE "tokens" ADD CONSTRAINT "tokens_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;
