@@ -8,14 +8,15 @@ import { type ConfiguredContract, callerClient, configuredContract } from '../do
 
 export async function findCaller(db: Queryable, number: string, deskId: string, month: string): Promise<CallerFacts | null> {
   const [row] = await db
-    .select({ client: clients })
+    .select({ client: clients, numberLanguage: clientNumbers.language })
     .from(clientNumbers)
     .innerJoin(clients, eq(clients.id, clientNumbers.clientId))
     .where(and(eq(clientNumbers.number, number), eq(clients.active, true)))
   if (!row) return null
-  const { client } = row
+  const { client, numberLanguage } = row
   return {
     client: callerClient(client),
+    numberLanguage,
     contracts: await contractsOf(db, client.id, deskId, month),
   }
 }
@@ -40,6 +41,8 @@ export type ContractConfig = ConfiguredContract
 
 export interface CallerConfig {
   client: CallerFacts['client']
+  /** the registered number's own language (null: the client's) */
+  numberLanguage: string | null
   /** the client's active contracts, with every desk */
   contracts: ContractConfig[]
 }
@@ -48,18 +51,20 @@ export interface CallerConfig {
 export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerConfig>> {
   const [clientRows, numbers, contractRows] = await Promise.all([
     tx.select().from(clients).where(eq(clients.active, true)),
-    tx.select({ number: clientNumbers.number, clientId: clientNumbers.clientId }).from(clientNumbers),
+    tx
+      .select({ number: clientNumbers.number, clientId: clientNumbers.clientId, language: clientNumbers.language })
+      .from(clientNumbers),
     tx.select().from(contracts).where(eq(contracts.active, true)),
   ])
   const byClient = new Map<string, CallerConfig>()
   for (const client of clientRows) {
-    byClient.set(client.id, { client: callerClient(client), contracts: [] })
+    byClient.set(client.id, { client: callerClient(client), numberLanguage: null, contracts: [] })
   }
   for (const contract of contractRows) byClient.get(contract.clientId)?.contracts.push(contractTerms(contract))
   const byNumber = new Map<string, CallerConfig>()
-  for (const { number, clientId } of numbers) {
+  for (const { number, clientId, language } of numbers) {
     const caller = byClient.get(clientId)
-    if (caller) byNumber.set(number, caller)
+    if (caller) byNumber.set(number, language === null ? caller : { ...caller, numberLanguage: language })
   }
   return byNumber
 }

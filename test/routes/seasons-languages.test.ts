@@ -1,0 +1,89 @@
+// A desk file's seasons, languages and a number's own language reach the live call (issue #17):
+// stored by applying the file, exported back unchanged, and read by the voice webhook.
+import t from 'tap'
+import { newSid, payload } from '../../webhooks/index.js'
+import { readTwiml, type Verb } from '../../webhooks/simulator.js'
+import { exportDeskFile } from '../../src/store/admin-config.js'
+import { applyDeskFile } from '../../src/store/configuration.js'
+import type { DeskFile } from '../../src/domain/desk-file.js'
+import { eachDatabase } from '../helpers/databases.js'
+import { deskApp, deskFile } from '../helpers/desk.js'
+import { ACME, DESK } from '../fixtures/intercom.js'
+
+const said = (verbs: Verb[]): string =>
+  verbs
+    .flatMap((verb) => (verb.name === 'Say' ? [verb.text] : verb.children.filter((c) => c.name === 'Say').map((c) => c.text)))
+    .join(' ')
+
+/** INTERcom in French and Arabic, with an example Ramadan (Saturday–Wednesday 09:00–14:00) and ACME's second number speaking Arabic. */
+function ramadanFile(): DeskFile {
+  const file = structuredClone(deskFile('intercom'))
+  const desk = file.desks[0] as DeskFile['desks'][number]
+  desk.languages = ['fr-FR', 'ar']
+  const hours = ['09:00-14:00']
+  desk.schedule.seasons = [
+    { name: 'Ramadan', hijriMonth: 9, weekly: { sat: hours, sun: hours, mon: hours, tue: hours, wed: hours } },
+  ]
+  const acme = file.clients.find((client) => client.id === 'acme')
+  const second = acme?.numbers[1]
+  if (second) second.language = 'ar'
+  return file
+}
+
+// Ramadan 1448 runs from Monday 8 February to Monday 8 March 2027 (Umm al-Qura estimate).
+const RAMADAN_SATURDAY_10H = '2027-02-13T10:00:00+01:00'
+const RAMADAN_SATURDAY_15H = '2027-02-13T15:00:00+01:00'
+const ACME_SECOND = '+213661000002'
+
+eachDatabase(t, async (t, database) => {
+  const file = ramadanFile()
+  const { clock, twilio } = await deskApp(t, database, { file, at: RAMADAN_SATURDAY_10H })
+  const { db } = database
+
+  t.test('seasons and a number language are stored, exported, and re-applying the export changes nothing', async (t) => {
+    const exported = await exportDeskFile(db)
+    const desk = exported.desks.find((d) => d.id === 'intercom')
+    t.same(desk?.schedule.seasons, file.desks[0]?.schedule.seasons, 'the Ramadan season comes back')
+    t.same(desk?.languages, ['fr-FR', 'ar'], 'and the languages')
+    const acme = exported.clients.find((c) => c.id === 'acme')
+    t.same(
+      acme?.numbers.map((n) => n.language ?? null),
+      [null, 'ar'],
+      'the second number speaks Arabic',
+    )
+    t.same((await applyDeskFile(db, exported, { actor: 'test', now: new Date() })).changes, [], 'no change')
+  })
+
+  async function incoming(from: string, at: string) {
+    clock.set(at)
+    const response = await twilio.webhook(
+      '/webhooks/twilio/voice',
+      payload('incoming-call', { callSid: newSid(), from, to: DESK }),
+    )
+    t.equal(response.status, 200)
+    const verbs = readTwiml(response.body)
+    return { verbs, text: said(verbs) }
+  }
+
+  t.test('during Ramadan the season hours decide: open at 10:00, closed at 15:00 with the season spoken', async (t) => {
+    const morning = await incoming(ACME, RAMADAN_SATURDAY_10H)
+    t.ok(
+      morning.verbs.some((verb) => verb.name === 'Dial'),
+      'put through at 10:00',
+    )
+    const afternoon = await incoming(ACME, RAMADAN_SATURDAY_15H)
+    t.notOk(
+      afternoon.verbs.some((verb) => verb.name === 'Dial'),
+      'not put through at 15:00, in the weekly hours but after the season closes',
+    )
+    t.match(afternoon.text, /Ramadan/, 'the closed message speaks the season hours')
+    t.match(afternoon.text, /9 h/, 'from 9 h')
+  })
+
+  t.test("a registered number's own language is the one its caller hears", async (t) => {
+    const { text, verbs } = await incoming(ACME_SECOND, RAMADAN_SATURDAY_15H)
+    t.match(text, /[\u0600-\u06FF]/, 'spoken in Arabic')
+    const say = verbs.find((verb) => verb.name === 'Say')
+    t.equal(say?.attributes.language, 'arb', 'with the Arabic voice')
+  })
+})
