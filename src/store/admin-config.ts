@@ -65,7 +65,9 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
         suspendedReason: client.suspendedReason,
         contact: client.contact,
       }),
-      numbers: registered.filter((n) => n.clientId === client.id).map((n) => present({ number: n.number, contact: n.contact, language: n.language })),
+      numbers: registered
+        .filter((n) => n.clientId === client.id)
+        .map((n) => present({ number: n.number, contact: n.contact, language: n.language })),
       contracts: contractRows
         .filter((c) => c.clientId === client.id)
         .map((c) =>

@@ -6,6 +6,8 @@ import { readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { exportDeskFile } from '../../src/store/admin-config.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
+import { createToken } from '../../src/store/tokens.js'
+import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { ACME, DESK } from '../fixtures/intercom.js'
@@ -37,7 +39,7 @@ const ACME_SECOND = '+213661000002'
 
 eachDatabase(t, async (t, database) => {
   const file = ramadanFile()
-  const { clock, twilio } = await deskApp(t, database, { file, at: RAMADAN_SATURDAY_10H })
+  const { app, clock, twilio } = await deskApp(t, database, { file, at: RAMADAN_SATURDAY_10H })
   const { db } = database
 
   t.test('seasons and a number language are stored, exported, and re-applying the export changes nothing', async (t) => {
@@ -85,5 +87,47 @@ eachDatabase(t, async (t, database) => {
     t.match(text, /[\u0600-\u06FF]/, 'spoken in Arabic')
     const say = verbs.find((verb) => verb.name === 'Say')
     t.equal(say?.attributes.language, 'arb', 'with the Arabic voice')
+  })
+
+  t.test("GET /api/desks/{id}/seasons lists the year's occurrences, for every role", async (t) => {
+    const { token: clientToken } = await createToken(db, {
+      name: 'acme',
+      role: 'client',
+      clientId: 'acme',
+      actor: 'test',
+      now: new Date(),
+    })
+    for (const token of [TEST_ADMIN_TOKEN, clientToken]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/desks/intercom/seasons?year=2027',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      t.equal(response.status ?? response.statusCode, 200)
+      const { items } = response.json()
+      t.match(items, [
+        {
+          id: 'ramadan-1448',
+          name: 'Ramadan',
+          start: '2027-02-08',
+          end: '2027-03-08',
+          status: 'estimated',
+          weekly: { sat: ['09:00-14:00'] },
+        },
+      ])
+      t.equal(items.length, 1, 'one Ramadan in 2027')
+    }
+    const status = await app.inject({
+      method: 'GET',
+      url: `/api/desks/intercom/status?at=${encodeURIComponent(RAMADAN_SATURDAY_15H)}`,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
+    t.match(status.json(), { open: false, reason: 'outside_hours', message: /Ramadan/ }, 'the status speaks the season hours')
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/api/desks/nope/seasons',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
+    t.equal(unknown.statusCode, 404)
   })
 })
