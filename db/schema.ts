@@ -127,6 +127,18 @@ export const clientNumbers = pgTable(
   (t) => [index().on(t.clientId)],
 )
 
+/**
+ * The language a calling number chose at the language menu (issue #17), remembered for its next
+ * calls; a registered number's own `language` in the desk file comes before it.
+ */
+export const callerLanguages = pgTable('caller_languages', {
+  number: text().primaryKey(),
+  language: text().notNull(),
+  /** 'caller' when chosen at the menu */
+  chosenBy: text().notNull(),
+  chosenAt: instant().notNull(),
+})
+
 /** A support contract between a client and a desk (INTERcom Art.: 12 months, tacit renewal). */
 export const contracts = pgTable(
   'contracts',

@@ -2,7 +2,7 @@
 // a desk and what each has used of the month's quota.
 import { and, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { clientNumbers, clients, contracts, usage } from '../../db/schema.js'
+import { callerLanguages, clientNumbers, clients, contracts, usage } from '../../db/schema.js'
 import type { CallerFacts, ContractFacts } from '../domain/call.js'
 import { type ConfiguredContract, callerClient, configuredContract } from '../domain/configured-facts.js'
 
@@ -71,4 +71,13 @@ export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerC
 
 function contractTerms(contract: typeof contracts.$inferSelect): ContractConfig {
   return configuredContract(contract.id, contract)
+}
+
+/** The language a calling number chose at the language menu, if it ever did. */
+export async function rememberedLanguage(db: Queryable, number: string): Promise<string | null> {
+  const [row] = await db
+    .select({ language: callerLanguages.language })
+    .from(callerLanguages)
+    .where(eq(callerLanguages.number, number))
+  return row?.language ?? null
 }

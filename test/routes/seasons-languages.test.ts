@@ -1,6 +1,8 @@
 // A desk file's seasons, languages and a number's own language reach the live call (issue #17):
 // stored by applying the file, exported back unchanged, and read by the voice webhook.
+import { eq } from 'drizzle-orm'
 import t from 'tap'
+import { callerLanguages, calls } from '../../db/schema.js'
 import { newSid, payload } from '../../webhooks/index.js'
 import { readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { exportDeskFile } from '../../src/store/admin-config.js'
@@ -11,6 +13,8 @@ import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { ACME, DESK } from '../fixtures/intercom.js'
+
+const ATLAS = '+213770000001'
 
 const said = (verbs: Verb[]): string =>
   verbs
@@ -54,6 +58,55 @@ eachDatabase(t, async (t, database) => {
     const verbs = readTwiml(response.body)
     return { verbs, text: said(verbs) }
   }
+
+  async function press(callSid: string, from: string, digits: string) {
+    const response = await twilio.webhook(
+      '/webhooks/twilio/language',
+      payload('incoming-call', { callSid, from, to: DESK }, { Digits: digits }),
+    )
+    t.equal(response.status, 200)
+    const verbs = readTwiml(response.body)
+    return { verbs, text: said(verbs) }
+  }
+
+  t.test('a registered caller of unknown language hears the menu, and the choice is remembered', async (t) => {
+    clock.set(RAMADAN_SATURDAY_10H)
+    const callSid = newSid()
+    const menu = readTwiml(
+      (await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid, from: ATLAS, to: DESK }))).body,
+    )
+    const gather = menu.find((verb) => verb.name === 'Gather')
+    t.match(gather?.attributes, { action: '/webhooks/twilio/language', numDigits: '1' }, 'a one-key menu')
+    t.match(said(menu), /Pour le français, tapez 1/)
+    t.match(said(menu), /[\u0600-\u06FF]/, 'and a line in Arabic')
+    t.same(await db.select().from(calls).where(eq(calls.callSid, callSid)), [], 'no call recorded before the choice')
+
+    const chosen = await press(callSid, ATLAS, '2')
+    t.match(chosen.text, /[\u0600-\u06FF]/, 'the call goes on in Arabic')
+    t.notMatch(chosen.text, /Bonjour/)
+    const [call] = await db.select().from(calls).where(eq(calls.callSid, callSid))
+    t.match(call, { clientId: 'atlas', deskId: 'intercom' }, 'the call is recorded')
+    t.match(await db.select().from(callerLanguages), [{ number: ATLAS, language: 'ar', chosenBy: 'caller' }], 'the choice kept')
+
+    const next = await incoming(ATLAS, RAMADAN_SATURDAY_10H)
+    t.notOk(
+      next.verbs.some((verb) => verb.name === 'Gather' && verb.attributes.action === '/webhooks/twilio/language'),
+      'no menu the next time',
+    )
+    t.match(next.text, /[\u0600-\u06FF]/, 'Arabic at once')
+  })
+
+  t.test('nothing pressed: the default language for this call, nothing remembered', async (t) => {
+    clock.set(RAMADAN_SATURDAY_10H)
+    const callSid = newSid()
+    await twilio.webhook('/webhooks/twilio/voice', payload('incoming-call', { callSid, from: ACME, to: DESK }))
+    const silent = await press(callSid, ACME, '')
+    t.match(silent.text, /Bonjour ACME SARL/, 'in French')
+    t.same(await db.select().from(callerLanguages).where(eq(callerLanguages.number, ACME)), [], 'not remembered')
+    // ACME chooses French for the tests below
+    await press(newSid(), ACME, '1')
+    t.match(await db.select().from(callerLanguages).where(eq(callerLanguages.number, ACME)), [{ language: 'fr-FR' }])
+  })
 
   t.test('during Ramadan the season hours decide: open at 10:00, closed at 15:00 with the season spoken', async (t) => {
     const morning = await incoming(ACME, RAMADAN_SATURDAY_10H)

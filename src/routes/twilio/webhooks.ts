@@ -5,15 +5,19 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { z } from 'zod'
 import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
   type CountInto,
   type DeskFacts,
   type Say,
+  type CallFacts,
   afterQuotaCut,
+  chosenLanguage,
   decide,
   dialStep,
   fallbackPlan,
+  languageMenu,
   languageOf,
   overageQuestion,
   redialAfterConsent,
@@ -32,7 +36,7 @@ import { cutByLimit } from '../../domain/quota.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
 import { type CallRow, findCall } from '../../store/call-records.js'
-import type { CallerConfig } from '../../store/clients.js'
+import { type CallerConfig, rememberedLanguage } from '../../store/clients.js'
 import { agentsOnDuty } from '../../store/desks.js'
 import { usedSeconds } from '../../store/talk-counting.js'
 import type { WebhookWrite } from '../../store/webhook-writes.js'
@@ -41,6 +45,7 @@ import {
   dialParams,
   dialQuery,
   gatherParams,
+  languageParams,
   overageQuery,
   recordingParams,
   statusParams,
@@ -48,7 +53,7 @@ import {
   whisperParams,
   whisperQuery,
 } from './params.js'
-import { dialTwiml, emptyTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
+import { dialTwiml, emptyTwiml, languageMenuTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
@@ -113,13 +118,61 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     return { call, desk, caller, language: callerLanguage({ client: caller?.client.language, desk }) }
   }
 
+  /** The facts with the calling number's language (chosen at the menu, or remembered). */
+  const speaking = (facts: CallFacts, language: string): CallFacts =>
+    facts.caller ? { ...facts, caller: { ...facts.caller, numberLanguage: language } } : facts
+
   // The caller hears silence until this answers: one statement to load the facts, one to record.
   app.post('/webhooks/twilio/voice', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
     const params = request.body
     const now = app.clock()
     const key = incomingCallKey(params, now)
     const live = await read(() => callFacts.load(key), 'loading the call facts')
-    const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    let facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    // A registered caller of unknown language on a desk with several: the choice remembered for
+    // the number, else the menu (issue #17). Only these calls read the choices.
+    const menu = live ? languageMenu(facts) : null
+    if (menu && key.from) {
+      const from = key.from
+      const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
+      if (!remembered) return twiml(reply, languageMenuTwiml(menu.say))
+      facts = speaking(facts, remembered)
+    }
+    return answerCall(request, reply, facts, live !== null, params, now)
+  })
+
+  // The language menu's answer: remembered for the calling number, then the call goes on in it.
+  app.post('/webhooks/twilio/language', { schema: { hide: true, body: languageParams } }, async (request, reply) => {
+    const params = request.body
+    const now = app.clock()
+    const key = incomingCallKey(params, now)
+    const live = await read(() => callFacts.load(key), 'loading the call facts')
+    let facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const menu = languageMenu(facts)
+    // nothing pressed, or a key that chooses nothing: the desk's default, for this call only
+    const pressed = menu?.choices.some((choice) => choice.digit === params.Digits) ?? false
+    const language = menu ? chosenLanguage(menu, params.Digits) : null
+    if (language) facts = speaking(facts, language)
+    if (language && pressed && key.from) {
+      await record({
+        ...delivery(params.CallSid, 'language', params, now),
+        kind: 'language',
+        number: key.from,
+        language,
+      })
+    }
+    return answerCall(request, reply, facts, live !== null, params, now)
+  })
+
+  async function answerCall(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    facts: CallFacts,
+    isLive: boolean,
+    params: z.output<typeof voiceParams>,
+    now: Date,
+  ) {
+    const live = isLive ? facts : null
     const decision = decide(facts, now)
     // With neither the database nor a configuration in memory, the FALLBACK_NUMBERS ring.
     const plan = (!live && !facts.desk && fallbackPlan(app.config.fallbackNumbers, params.From)) || decision.plan
@@ -143,7 +196,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       callback: plan.kind === 'voicemail' ? 'no_agent' : null,
     })
     return twiml(reply, renderPlan(plan))
-  })
+  }
 
   app.post(
     '/webhooks/twilio/dial',
