@@ -7,6 +7,7 @@ import { newSid, payload } from '../../webhooks/index.js'
 import { readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { exportDeskFile } from '../../src/store/admin-config.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
+import { applyWebhookWrites } from '../../src/store/webhook-writes.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
 import { createToken } from '../../src/store/tokens.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
@@ -170,5 +171,14 @@ eachDatabase(t, async (t, database) => {
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     })
     t.equal(unknown.statusCode, 404)
+  })
+
+  t.test('a journaled language write applies once, and a later choice replaces the earlier', async (t) => {
+    const base = { callSid: newSid(), event: 'language', params: {}, kind: 'language' as const, number: '+213770000099' }
+    const first = { ...base, id: 'lang-1', at: '2027-02-13T09:00:00.000Z', language: 'ar' }
+    const second = { ...base, id: 'lang-2', at: '2027-02-14T09:00:00.000Z', language: 'fr-FR' }
+    t.equal(await applyWebhookWrites(db, [first, first]), 1, 'the same delivery twice applies once')
+    t.equal(await applyWebhookWrites(db, [second]), 1)
+    t.match(await db.select().from(callerLanguages).where(eq(callerLanguages.number, base.number)), [{ language: 'fr-FR' }])
   })
 })
