@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { callerLanguages, calls } from '../../db/schema.js'
 import { newSid, payload } from '../../webhooks/index.js'
-import { readTwiml, type Verb } from '../../webhooks/simulator.js'
+import { playCall, readTwiml, type Verb } from '../../webhooks/simulator.js'
 import { exportDeskFile } from '../../src/store/admin-config.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import { applyWebhookWrites } from '../../src/store/webhook-writes.js'
@@ -180,5 +180,19 @@ eachDatabase(t, async (t, database) => {
     t.equal(await applyWebhookWrites(db, [first, first]), 1, 'the same delivery twice applies once')
     t.equal(await applyWebhookWrites(db, [second]), 1)
     t.match(await db.select().from(callerLanguages).where(eq(callerLanguages.number, base.number)), [{ language: 'fr-FR' }])
+  })
+
+  t.test('the simulator plays the menu: press 2, the call goes on in Arabic and is put through', async (t) => {
+    clock.set(RAMADAN_SATURDAY_10H)
+    const played = await playCall(twilio, { from: '+213555000001', to: DESK, press: ['2'], talkSeconds: 60 })
+    const heard = played.steps.map((step) => said(step.verbs)).join(' ')
+    t.ok(played.steps.length > 0)
+    t.match(heard, /Pour le français, tapez 1/, 'the menu')
+    t.ok(
+      played.steps.some((step) => step.path.startsWith('/webhooks/twilio/language')),
+      'the choice posted',
+    )
+    t.match(heard, /[\u0600-\u06FF]/, 'then Arabic')
+    t.match(await db.select().from(callerLanguages).where(eq(callerLanguages.number, '+213555000001')), [{ language: 'ar' }])
   })
 })
