@@ -1,7 +1,8 @@
 // Clients as the call flow sees them: identified by a registered number, with their contracts on
 // a desk and what each has used of the month's quota.
 import { and, eq } from 'drizzle-orm'
-import type { Queryable } from '../../db/client.js'
+import type { Database, Queryable } from '../../db/client.js'
+import { writeAudit } from './audit.js'
 import { callerLanguages, clientNumbers, clients, contracts, usage } from '../../db/schema.js'
 import type { CallerFacts, ContractFacts } from '../domain/call.js'
 import { type ConfiguredContract, callerClient, configuredContract } from '../domain/configured-facts.js'
@@ -80,4 +81,39 @@ export async function rememberedLanguage(db: Queryable, number: string): Promise
     .from(callerLanguages)
     .where(eq(callerLanguages.number, number))
   return row?.language ?? null
+}
+
+/** A remembered choice as a manager sees it. */
+export async function rememberedChoice(db: Queryable, number: string) {
+  const [row] = await db.select().from(callerLanguages).where(eq(callerLanguages.number, number))
+  return row ?? null
+}
+
+/** A manager sets (or, with null, forgets) the language remembered for a calling number; audited. */
+export async function setRememberedLanguage(
+  db: Database,
+  number: string,
+  language: string | null,
+  actor: { name: string; now: Date },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await rememberedChoice(tx, number)
+    if (language === null) await tx.delete(callerLanguages).where(eq(callerLanguages.number, number))
+    else {
+      const choice = { language, chosenBy: actor.name, chosenAt: actor.now }
+      await tx
+        .insert(callerLanguages)
+        .values({ number, ...choice })
+        .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
+    }
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: 'caller-language.set',
+      entity: 'caller-language',
+      entityId: number,
+      before: before ? { language: before.language } : null,
+      after: language === null ? null : { language },
+    })
+  })
 }

@@ -195,4 +195,42 @@ eachDatabase(t, async (t, database) => {
     t.match(heard, /[\u0600-\u06FF]/, 'then Arabic')
     t.match(await db.select().from(callerLanguages).where(eq(callerLanguages.number, '+213555000001')), [{ language: 'ar' }])
   })
+
+  t.test('a manager changes or forgets the language remembered for a number', async (t) => {
+    const put = (number: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/numbers/${encodeURIComponent(number)}/language`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: body as object,
+      })
+    const changed = await put(ATLAS, { language: 'fr-FR' })
+    t.equal(changed.statusCode, 200)
+    t.match(changed.json(), { number: ATLAS, language: 'fr-FR', chosenBy: 'ADMIN_TOKEN' }, 'set by the token that asked')
+    t.match((await incoming(ATLAS, RAMADAN_SATURDAY_10H)).text, /Bonjour Atlas/, 'the next call is in French')
+
+    t.equal((await put(ATLAS, { language: 'de-DE' })).statusCode, 400, 'a language supportline does not speak')
+    const { token: clientToken } = await createToken(db, {
+      name: 'atlas',
+      role: 'client',
+      clientId: 'atlas',
+      actor: 'test',
+      now: new Date(),
+    })
+    t.equal((await put(ATLAS, { language: 'ar' }, clientToken)).statusCode, 403, 'not for a client')
+
+    const forgotten = await put(ATLAS, { language: null })
+    t.match(forgotten.json(), { number: ATLAS, language: null })
+    const again = await incoming(ATLAS, RAMADAN_SATURDAY_10H)
+    t.ok(
+      again.verbs.some((verb) => verb.name === 'Gather' && verb.attributes.action === '/webhooks/twilio/language'),
+      'forgotten: the menu again',
+    )
+    const read = await app.inject({
+      method: 'GET',
+      url: `/api/numbers/${encodeURIComponent(ATLAS)}/language`,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    })
+    t.same(read.json(), { number: ATLAS, language: null })
+  })
 })
