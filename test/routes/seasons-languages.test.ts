@@ -95,6 +95,8 @@ eachDatabase(t, async (t, database) => {
       'no menu the next time',
     )
     t.match(next.text, /[\u0600-\u06FF]/, 'Arabic at once')
+    const recorded = await twilio.webhook('/webhooks/twilio/recording', payload('recording', { callSid, from: ATLAS, to: DESK }))
+    t.match(said(readTwiml(recorded.body)), /[\u0600-\u06FF]/, 'and the webhooks after the voice one speak it too')
   })
 
   t.test('nothing pressed: the default language for this call, nothing remembered', async (t) => {

@@ -27,7 +27,7 @@ import {
   whisperLines,
 } from '../../domain/call.js'
 import { localDate } from '../../domain/contract-overview.js'
-import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
+import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { answered } from '../../domain/outcome.js'
@@ -106,6 +106,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     }
   }
 
+  /** The facts with the calling number's language (chosen at the menu, or remembered). */
+  const speaking = (facts: CallFacts, language: string): CallFacts =>
+    facts.caller ? { ...facts, caller: { ...facts.caller, numberLanguage: language } } : facts
+
   /** A call's record with its desk and client, for the callbacks that follow the voice webhook. */
   async function callContext(callSid: string, params: { To?: string; From?: string }): Promise<CallContext> {
     const [config, call] = await Promise.all([
@@ -115,12 +119,22 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const desk = (call?.deskId ? config?.desks.byId.get(call.deskId) : config?.desks.byNumber.get(params.To ?? '')) ?? null
     const callerNumber = normaliseCaller(call?.fromNumber ?? params.From)
     const caller = (callerNumber && config?.callers.get(callerNumber)) || null
-    return { call, desk, caller, language: callerLanguage({ client: caller?.client.language, desk }) }
+    // the language chosen at the menu, for a registered caller of unknown language on a desk with several
+    const unknown = knownLanguage({ number: caller?.numberLanguage, client: caller?.client.language }) === null
+    const remembered =
+      caller && desk && callerNumber && unknown && deskLanguages(desk).length > 1
+        ? await read(() => rememberedLanguage(app.db, callerNumber), 'reading the language chosen')
+        : null
+    const number = caller?.numberLanguage ?? remembered
+    return { call, desk, caller, language: callerLanguage({ number, client: caller?.client.language, desk }) }
   }
 
-  /** The facts with the calling number's language (chosen at the menu, or remembered). */
-  const speaking = (facts: CallFacts, language: string): CallFacts =>
-    facts.caller ? { ...facts, caller: { ...facts.caller, numberLanguage: language } } : facts
+  /** The facts with the language the calling number chose at the menu, when it would otherwise hear one. */
+  async function withChosenLanguage(facts: CallFacts, from: string | null): Promise<CallFacts> {
+    if (!from || !languageMenu(facts)) return facts
+    const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
+    return remembered ? speaking(facts, remembered) : facts
+  }
 
   // The caller hears silence until this answers: one statement to load the facts, one to record.
   app.post('/webhooks/twilio/voice', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
@@ -241,7 +255,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           read(() => callFacts.load(key), 'loading the call facts'),
           read(() => findCall(app.db, params.CallSid), 'reading the call'),
         ])
-        const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+        const facts = await withChosenLanguage(live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers), key.from)
         if (!facts.desk) return twiml(reply, sayThenHangup([]))
         const language = languageOf(facts.desk, facts.caller)
         const agentId = call?.agentId ?? null
@@ -325,9 +339,11 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       const now = app.clock()
       const accepted = params.Digits === '1'
       const key = incomingCallKey(params, now)
-      const facts =
+      const facts = await withChosenLanguage(
         (await read(() => callFacts.load(key), 'loading the call facts')) ??
-        callFacts.degradedFacts(key, app.config.fallbackNumbers)
+          callFacts.degradedFacts(key, app.config.fallbackNumbers),
+        key.from,
+      )
       const atCut = query.question === 'cut'
       const countInto = query.contract && query.month ? { contractId: query.contract, month: query.month } : null
       // On a yes at the start, the agents ring, billed; at the cut, the agent who answered is dialled again.
