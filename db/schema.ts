@@ -17,7 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
-import type { Closure, Opening, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
+import type { Closure, Opening, Season, WeeklyChange, WeeklySchedule } from '../src/domain/calendar/index.js'
 import type { ContractChange } from '../src/domain/contract-terms.js'
 import { CALLBACK_REASONS } from '../src/domain/callback.js'
 import { OUTCOMES } from '../src/domain/outcome.js'
@@ -45,6 +45,10 @@ export const desks = pgTable('desks', {
   /** closures and exceptional openings declared in the desk file (managers' own live in calendar_entries) */
   closures: jsonb().$type<Closure[]>().notNull().default([]),
   openings: jsonb().$type<Opening[]>().notNull().default([]),
+  /** seasons: weekly hours replacing `weekly` on their dates each year (a Hijri month such as Ramadan, or a month-day range) */
+  seasons: jsonb().$type<Season[]>().notNull().default([]),
+  /** the languages callers may hear, the first the default (null: the desk's own language only) */
+  languages: jsonb().$type<string[]>(),
   /** routing, voicemail, on-call line, fallback numbers */
   options: jsonb().$type<DeskOptions>().notNull(),
   /** per-desk message templates, by language then message key */
@@ -117,9 +121,23 @@ export const clientNumbers = pgTable(
       .notNull()
       .references(() => clients.id),
     contact: text(),
+    /** the language this number's caller hears, before the client's (null: the client's) */
+    language: text(),
   },
   (t) => [index().on(t.clientId)],
 )
+
+/**
+ * The language a calling number chose at the language menu (issue #17), remembered for its next
+ * calls; a registered number's own `language` in the desk file comes before it.
+ */
+export const callerLanguages = pgTable('caller_languages', {
+  number: text().primaryKey(),
+  language: text().notNull(),
+  /** 'caller' when chosen at the menu */
+  chosenBy: text().notNull(),
+  chosenAt: instant().notNull(),
+})
 
 /** A support contract between a client and a desk (INTERcom Art.: 12 months, tacit renewal). */
 export const contracts = pgTable(

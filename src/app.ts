@@ -27,6 +27,7 @@ import { notificationRoutes } from './routes/api/notifications.js'
 import { statementRoutes } from './routes/api/statements.js'
 import { tokenRoutes } from './routes/api/tokens.js'
 import { whatIfRoutes } from './routes/api/what-if.js'
+import { callerLanguageRoutes } from './routes/api/caller-languages.js'
 import { healthRoutes } from './routes/health.js'
 import { dashboardPages, rootRedirect } from './routes/pages/dashboard.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
@@ -149,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tokenRoutes,
       auditRoutes,
       whatIfRoutes,
+      callerLanguageRoutes,
     ])
       await api.register(routes)
   })

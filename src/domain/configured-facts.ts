@@ -8,6 +8,7 @@ import {
   type DeskCalendar,
   type HolidayOverride,
   type Opening,
+  type Season,
   observedHolidays,
 } from './calendar/index.js'
 import type { CallerFacts, ContractFacts, DeskFacts } from './call.js'
@@ -21,11 +22,15 @@ export interface DeskRecord {
   name: string
   timezone: string
   language: string
+  /** the languages callers may hear, the first the default; null: the desk's own language only */
+  languages: string[] | null
   weekly: DeskCalendar['weekly']
   weeklyChanges: NonNullable<DeskCalendar['weeklyChanges']>[number][]
   country: string | null
   closures: Closure[]
   openings: Opening[]
+  /** weekly hours replacing `weekly` on their dates each year (Ramadan, summer hours) */
+  seasons: Season[]
   options: DeskFacts['options']
   templates: DeskFacts['templates']
   /** who is told of the desk's events (the outbox) */
@@ -50,11 +55,13 @@ export function deskRecord(desk: DeskConfig): DeskRecord {
     name: desk.name,
     timezone: desk.timezone,
     language: desk.language,
+    languages: desk.languages ?? null,
     weekly: desk.schedule.weekly,
     weeklyChanges: desk.schedule.changes,
     country: desk.schedule.holidays.country,
     closures: desk.schedule.holidays.closures,
     openings: desk.schedule.holidays.openings,
+    seasons: desk.schedule.seasons,
     options: desk.options,
     templates: desk.templates,
     notifications: desk.notifications ?? null,
@@ -68,11 +75,13 @@ export function deskFacts(desk: DeskRecord, managers: ManagersCalendar): DeskFac
     id: desk.id,
     name: desk.name,
     language: desk.language,
+    ...(desk.languages !== null ? { languages: desk.languages } : {}),
     timezone: desk.timezone,
     calendar: {
       timezone: desk.timezone,
       weekly: desk.weekly,
       weeklyChanges: desk.weeklyChanges,
+      seasons: desk.seasons,
       country,
       holidayOverrides: [...(country ? observedHolidays[country] : []), ...managers.holidayOverrides],
       closures: [...desk.closures, ...managers.closures],
@@ -161,4 +170,11 @@ export function callerClient(client: {
 /** The client fields applying a desk file stores. */
 export function clientRecord(client: ClientConfig) {
   return { ...callerClient(client), contact: client.contact ?? null, active: true }
+}
+
+/** What applying a desk file stores for each of a client's registered numbers (its own language, if any). */
+export function clientNumberRecords(client: ClientConfig) {
+  return client.numbers.map(
+    (n) => [n.number, { clientId: client.id, contact: n.contact ?? null, language: n.language ?? null }] as const,
+  )
 }

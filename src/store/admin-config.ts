@@ -38,9 +38,11 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
       numbers: numbers.filter((n) => n.deskId === desk.id).map((n) => n.number),
       timezone: desk.timezone,
       language: desk.language,
+      ...(desk.languages !== null ? { languages: desk.languages } : {}),
       schedule: {
         weekly: desk.weekly,
         changes: desk.weeklyChanges,
+        seasons: desk.seasons,
         // stored as text; the parse below refuses anything but a known country
         holidays: { country: desk.country as Country | null, closures: desk.closures, openings: desk.openings },
       },
@@ -63,7 +65,9 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
         suspendedReason: client.suspendedReason,
         contact: client.contact,
       }),
-      numbers: registered.filter((n) => n.clientId === client.id).map((n) => present({ number: n.number, contact: n.contact })),
+      numbers: registered
+        .filter((n) => n.clientId === client.id)
+        .map((n) => present({ number: n.number, contact: n.contact, language: n.language })),
       contracts: contractRows
         .filter((c) => c.clientId === client.id)
         .map((c) =>

@@ -171,6 +171,7 @@ const contractsOnDesk = (caller: CallerConfig, deskId: string) =>
 function callerOnDesk(caller: CallerConfig, deskId: string, usedSeconds: (contractId: number) => number): CallFacts['caller'] {
   return {
     client: caller.client,
+    numberLanguage: caller.numberLanguage,
     contracts: contractsOnDesk(caller, deskId).map(({ deskId: _, ...contract }) => ({
       ...contract,
       usedSeconds: usedSeconds(contract.id),

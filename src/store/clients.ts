@@ -1,21 +1,23 @@
 // Clients as the call flow sees them: identified by a registered number, with their contracts on
 // a desk and what each has used of the month's quota.
 import { and, eq } from 'drizzle-orm'
-import type { Queryable } from '../../db/client.js'
-import { clientNumbers, clients, contracts, usage } from '../../db/schema.js'
+import type { Database, Queryable } from '../../db/client.js'
+import { writeAudit } from './audit.js'
+import { callerLanguages, clientNumbers, clients, contracts, usage } from '../../db/schema.js'
 import type { CallerFacts, ContractFacts } from '../domain/call.js'
 import { type ConfiguredContract, callerClient, configuredContract } from '../domain/configured-facts.js'
 
 export async function findCaller(db: Queryable, number: string, deskId: string, month: string): Promise<CallerFacts | null> {
   const [row] = await db
-    .select({ client: clients })
+    .select({ client: clients, numberLanguage: clientNumbers.language })
     .from(clientNumbers)
     .innerJoin(clients, eq(clients.id, clientNumbers.clientId))
     .where(and(eq(clientNumbers.number, number), eq(clients.active, true)))
   if (!row) return null
-  const { client } = row
+  const { client, numberLanguage } = row
   return {
     client: callerClient(client),
+    numberLanguage,
     contracts: await contractsOf(db, client.id, deskId, month),
   }
 }
@@ -40,6 +42,8 @@ export type ContractConfig = ConfiguredContract
 
 export interface CallerConfig {
   client: CallerFacts['client']
+  /** the registered number's own language (null: the client's) */
+  numberLanguage: string | null
   /** the client's active contracts, with every desk */
   contracts: ContractConfig[]
 }
@@ -48,22 +52,68 @@ export interface CallerConfig {
 export async function loadAllCallers(tx: Queryable): Promise<Map<string, CallerConfig>> {
   const [clientRows, numbers, contractRows] = await Promise.all([
     tx.select().from(clients).where(eq(clients.active, true)),
-    tx.select({ number: clientNumbers.number, clientId: clientNumbers.clientId }).from(clientNumbers),
+    tx
+      .select({ number: clientNumbers.number, clientId: clientNumbers.clientId, language: clientNumbers.language })
+      .from(clientNumbers),
     tx.select().from(contracts).where(eq(contracts.active, true)),
   ])
   const byClient = new Map<string, CallerConfig>()
   for (const client of clientRows) {
-    byClient.set(client.id, { client: callerClient(client), contracts: [] })
+    byClient.set(client.id, { client: callerClient(client), numberLanguage: null, contracts: [] })
   }
   for (const contract of contractRows) byClient.get(contract.clientId)?.contracts.push(contractTerms(contract))
   const byNumber = new Map<string, CallerConfig>()
-  for (const { number, clientId } of numbers) {
+  for (const { number, clientId, language } of numbers) {
     const caller = byClient.get(clientId)
-    if (caller) byNumber.set(number, caller)
+    if (caller) byNumber.set(number, language === null ? caller : { ...caller, numberLanguage: language })
   }
   return byNumber
 }
 
 function contractTerms(contract: typeof contracts.$inferSelect): ContractConfig {
   return configuredContract(contract.id, contract)
+}
+
+/** The language a calling number chose at the language menu, if it ever did. */
+export async function rememberedLanguage(db: Queryable, number: string): Promise<string | null> {
+  const [row] = await db
+    .select({ language: callerLanguages.language })
+    .from(callerLanguages)
+    .where(eq(callerLanguages.number, number))
+  return row?.language ?? null
+}
+
+/** A remembered choice as a manager sees it. */
+export async function rememberedChoice(db: Queryable, number: string) {
+  const [row] = await db.select().from(callerLanguages).where(eq(callerLanguages.number, number))
+  return row ?? null
+}
+
+/** A manager sets (or, with null, forgets) the language remembered for a calling number; audited. */
+export async function setRememberedLanguage(
+  db: Database,
+  number: string,
+  language: string | null,
+  actor: { name: string; now: Date },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await rememberedChoice(tx, number)
+    if (language === null) await tx.delete(callerLanguages).where(eq(callerLanguages.number, number))
+    else {
+      const choice = { language, chosenBy: actor.name, chosenAt: actor.now }
+      await tx
+        .insert(callerLanguages)
+        .values({ number, ...choice })
+        .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
+    }
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: 'caller-language.set',
+      entity: 'caller-language',
+      entityId: number,
+      before: before ? { language: before.language } : null,
+      after: language === null ? null : { language },
+    })
+  })
 }

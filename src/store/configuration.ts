@@ -6,7 +6,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { agentDesks, agents, appliedDeskFiles, clientNumbers, clients, contracts, deskNumbers, desks } from '../../db/schema.js'
 import { localDate } from '../domain/contract-overview.js'
-import { clientRecord, contractRecord, deskRecord } from '../domain/configured-facts.js'
+import { clientNumberRecords, clientRecord, contractRecord, deskRecord } from '../domain/configured-facts.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import { type RecordedRevision, contractKey, recordFileRevisions } from '../domain/desk-file-revisions.js'
 import { RevisionRefused } from '../errors.js'
@@ -307,15 +307,11 @@ class Sync {
     }
 
     // Registered numbers identify a caller: a number gone from the file stops identifying anyone.
-    const wantedNumbers = new Map(
-      file.clients.flatMap((client) =>
-        client.numbers.map((n) => [n.number, { clientId: client.id, contact: n.contact ?? null }] as const),
-      ),
-    )
+    const wantedNumbers = new Map(file.clients.flatMap(clientNumberRecords))
     const currentNumbers = await tx.select().from(clientNumbers)
     for (const row of currentNumbers) {
       const wanted = wantedNumbers.get(row.number)
-      if (wanted && wanted.clientId === row.clientId && wanted.contact === row.contact) {
+      if (wanted && wanted.clientId === row.clientId && wanted.contact === row.contact && wanted.language === row.language) {
         wantedNumbers.delete(row.number)
       } else if (wanted) {
         await tx.update(clientNumbers).set(wanted).where(eq(clientNumbers.number, row.number))

@@ -5,7 +5,7 @@
 import { type Placeholder, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import type { JournalFormat } from '../journal.js'
-import { agents, callEvents, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
+import { agents, callEvents, callerLanguages, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
 import { billableBeyondQuota } from '../domain/quota.js'
@@ -88,6 +88,8 @@ export type WebhookWrite =
       words?: string | null
     })
   | (Base & { kind: 'on-call'; accepted: boolean })
+  /** the caller chose a language at the menu (issue #17): remembered for the calling number */
+  | (Base & { kind: 'language'; number: string; language: string })
   | (Base & { kind: 'recording'; recordingUrl: string; recordingSeconds: number | null })
   | (Base & { kind: 'status'; callStatus: string; durationSeconds: number | null; final: boolean })
 
@@ -163,6 +165,14 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     mergeOrCreateCall(tx, write.callSid, patch, { from: write.params.From ?? '', to: write.params.To ?? '', at })
 
   switch (write.kind) {
+    case 'language': {
+      const choice = { language: write.language, chosenBy: 'caller', chosenAt: at }
+      await tx
+        .insert(callerLanguages)
+        .values({ number: write.number, ...choice })
+        .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
+      return
+    }
     case 'voice': {
       const completed = await recordVoiceDecision(tx, voiceCallRow(write))
       if (completed) await completeCallbackRequest(tx, completed)

@@ -8,7 +8,7 @@ import { applyDeskFile } from '../../src/store/configuration.js'
 import { Twilio, injectPost } from '../../webhooks/index.js'
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL, type TestApp, testApp } from './app.js'
 
-export function deskFile(name: 'intercom' | 'model-clause'): DeskFile {
+export function deskFile(name: 'intercom' | 'intercom-ramadan' | 'model-clause'): DeskFile {
   const parsed = parseDeskFile(JSON.parse(readFileSync(new URL(`../../db/desks/${name}.json`, import.meta.url), 'utf8')))
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
   return parsed.file

@@ -7,7 +7,6 @@ import { z } from 'zod'
 import {
   type HolidayOccurrence,
   closureSchema,
-  describeHours,
   describeNextOpening,
   deskStatus,
   holidayOccurrence,
@@ -16,10 +15,10 @@ import {
   isoDateSchema,
   manualHolidayId,
   openingSchema,
-  weeklyOn,
+  seasonsForYear,
 } from '../../domain/calendar/index.js'
 import { spokenText } from '../../domain/boundary.js'
-import type { DeskFacts } from '../../domain/call.js'
+import { type DeskFacts, spokenHours } from '../../domain/call.js'
 import { localDate } from '../../domain/contract-overview.js'
 import { AppError, notFound } from '../../errors.js'
 import {
@@ -66,6 +65,31 @@ const holidaySchema = z.object({
   movedFrom: z.string().optional(),
 })
 
+const seasonBoundSchema = z.object({
+  date: z.string(),
+  status: z.enum(['estimated', 'confirmed']),
+  decidedBy: z.enum(['season', 'holiday']).optional(),
+  holidayId: z.string().optional(),
+  by: z.string().optional(),
+  at: z.string().optional(),
+  movedFrom: z.string().optional(),
+})
+
+const seasonSchema = z.object({
+  id: z.string().describe('key + Hijri year (ramadan-1448), or key + the Gregorian year it starts in'),
+  key: z.string(),
+  name: z.string(),
+  start: z.string().describe('first local date, included'),
+  end: z.string().describe('last local date, included'),
+  status: z.enum(['estimated', 'confirmed', 'manual']),
+  weekly: z.record(z.string(), z.array(z.string())).describe("the weekly hours that replace the desk's on these dates"),
+  hijriMonth: z.number().optional(),
+  hijriYear: z.number().optional(),
+  bounds: z.object({ start: seasonBoundSchema, end: seasonBoundSchema }).optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+})
+
 const entrySchema = z.object({ id: z.number(), entry: z.record(z.string(), z.unknown()), by: z.string(), at: z.string() })
 
 const local = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISO() as string
@@ -94,7 +118,8 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const at = request.query.at ? new Date(request.query.at) : app.clock()
       const status = deskStatus(desk.calendar, at)
       const zone = desk.timezone
-      const hours = describeHours(weeklyOn(desk.calendar, DateTime.fromJSDate(at, { zone }).toISODate() as string), desk.language)
+      // the hours in force that day, a season's included, as a caller hears them
+      const hours = spokenHours(desk, DateTime.fromJSDate(at, { zone }).toISODate() as string, desk.language)
       return {
         desk: desk.id,
         at: local(at, zone),
@@ -125,6 +150,24 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const desk = await deskOr404(request.params.id)
       const year = request.query.year ?? DateTime.fromJSDate(app.clock(), { zone: desk.timezone }).year
       return { items: holidaysForYear(desk.calendar.country, year, desk.calendar.holidayOverrides) }
+    },
+  )
+
+  app.get(
+    '/api/desks/:id/seasons',
+    {
+      schema: {
+        tags: ['calendar'],
+        summary: "The year's seasons (Ramadan, summer hours): their dates, estimated, confirmed or the desk's own, and hours",
+        params: deskParams,
+        querystring: z.object({ year: year.optional() }),
+        response: { 200: z.object({ items: z.array(seasonSchema) }), ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      const year = request.query.year ?? DateTime.fromJSDate(app.clock(), { zone: desk.timezone }).year
+      return { items: seasonsForYear(desk.calendar, year) }
     },
   )
 

@@ -79,6 +79,9 @@ export const whisperQuery = z.object({
 /** <Gather action>: the key pressed (empty when nothing was). */
 export const gatherParams = twilioParams({ ...callParams, Digits: twilioText(32).default('') })
 
+/** The language menu's <Gather action>: an incoming call's parameters, and the key pressed. */
+export const languageParams = twilioParams({ ...callParams, To: text.min(1, 'is required'), Digits: twilioText(32).default('') })
+
 /** The agent's leg: its own CallSid, and the caller's as ParentCallSid. */
 export const whisperParams = twilioParams({ ...callParams, ParentCallSid: sid('CA'), Digits: twilioText(32).default('') })
 

@@ -16,7 +16,14 @@ export const PATHS = {
   recording: '/webhooks/twilio/recording',
   status: '/webhooks/twilio/status',
   fallback: '/webhooks/twilio/fallback',
+  language: '/webhooks/twilio/language',
 } as const
+
+/** The language menu: each language's line in its own voice; silence is an answer too (the default). */
+export const languageMenuTwiml = (lines: Say[]): string =>
+  respond((r) =>
+    sayAll(r.gather({ numDigits: 1, timeout: 6, action: PATHS.language, method: 'POST', actionOnEmptyResult: true }), lines),
+  )
 
 function say(node: VoiceResponse | VoiceResponse.Gather, line: Say): void {
   node.say({ language: line.language as SayLanguage, ...(line.voice ? { voice: line.voice as SayVoice } : {}) }, line.text)

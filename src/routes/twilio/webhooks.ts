@@ -5,15 +5,19 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { z } from 'zod'
 import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
   type CountInto,
   type DeskFacts,
   type Say,
+  type CallFacts,
   afterQuotaCut,
+  chosenLanguage,
   decide,
   dialStep,
   fallbackPlan,
+  languageMenu,
   languageOf,
   overageQuestion,
   redialAfterConsent,
@@ -23,7 +27,7 @@ import {
   whisperLines,
 } from '../../domain/call.js'
 import { localDate } from '../../domain/contract-overview.js'
-import { callerLanguage, DEFAULT_LANGUAGE, sayVoiceFor } from '../../domain/language.js'
+import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, sayVoiceFor } from '../../domain/language.js'
 import { termsOn } from '../../domain/contract-terms.js'
 import { type MessageKey, message } from '../../domain/messages.js'
 import { answered } from '../../domain/outcome.js'
@@ -32,7 +36,7 @@ import { cutByLimit } from '../../domain/quota.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
 import { type CallRow, findCall } from '../../store/call-records.js'
-import type { CallerConfig } from '../../store/clients.js'
+import { type CallerConfig, rememberedLanguage } from '../../store/clients.js'
 import { agentsOnDuty } from '../../store/desks.js'
 import { usedSeconds } from '../../store/talk-counting.js'
 import type { WebhookWrite } from '../../store/webhook-writes.js'
@@ -41,6 +45,7 @@ import {
   dialParams,
   dialQuery,
   gatherParams,
+  languageParams,
   overageQuery,
   recordingParams,
   statusParams,
@@ -48,7 +53,7 @@ import {
   whisperParams,
   whisperQuery,
 } from './params.js'
-import { dialTwiml, emptyTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
+import { dialTwiml, emptyTwiml, languageMenuTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
@@ -101,6 +106,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     }
   }
 
+  /** The facts with the calling number's language (chosen at the menu, or remembered). */
+  const speaking = (facts: CallFacts, language: string): CallFacts =>
+    facts.caller ? { ...facts, caller: { ...facts.caller, numberLanguage: language } } : facts
+
   /** A call's record with its desk and client, for the callbacks that follow the voice webhook. */
   async function callContext(callSid: string, params: { To?: string; From?: string }): Promise<CallContext> {
     const [config, call] = await Promise.all([
@@ -110,7 +119,21 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const desk = (call?.deskId ? config?.desks.byId.get(call.deskId) : config?.desks.byNumber.get(params.To ?? '')) ?? null
     const callerNumber = normaliseCaller(call?.fromNumber ?? params.From)
     const caller = (callerNumber && config?.callers.get(callerNumber)) || null
-    return { call, desk, caller, language: callerLanguage({ client: caller?.client.language, desk }) }
+    // the language chosen at the menu, for a registered caller of unknown language on a desk with several
+    const unknown = knownLanguage({ number: caller?.numberLanguage, client: caller?.client.language }) === null
+    const remembered =
+      caller && desk && callerNumber && unknown && deskLanguages(desk).length > 1
+        ? await read(() => rememberedLanguage(app.db, callerNumber), 'reading the language chosen')
+        : null
+    const number = caller?.numberLanguage ?? remembered
+    return { call, desk, caller, language: callerLanguage({ number, client: caller?.client.language, desk }) }
+  }
+
+  /** The facts with the language the calling number chose at the menu, when it would otherwise hear one. */
+  async function withChosenLanguage(facts: CallFacts, from: string | null): Promise<CallFacts> {
+    if (!from || !languageMenu(facts)) return facts
+    const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
+    return remembered ? speaking(facts, remembered) : facts
   }
 
   // The caller hears silence until this answers: one statement to load the facts, one to record.
@@ -119,7 +142,51 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     const now = app.clock()
     const key = incomingCallKey(params, now)
     const live = await read(() => callFacts.load(key), 'loading the call facts')
-    const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    let facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    // A registered caller of unknown language on a desk with several: the choice remembered for
+    // the number, else the menu (issue #17). Only these calls read the choices.
+    const menu = live ? languageMenu(facts) : null
+    if (menu && key.from) {
+      const from = key.from
+      const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
+      if (!remembered) return twiml(reply, languageMenuTwiml(menu.say))
+      facts = speaking(facts, remembered)
+    }
+    return answerCall(request, reply, facts, live !== null, params, now)
+  })
+
+  // The language menu's answer: remembered for the calling number, then the call goes on in it.
+  app.post('/webhooks/twilio/language', { schema: { hide: true, body: languageParams } }, async (request, reply) => {
+    const params = request.body
+    const now = app.clock()
+    const key = incomingCallKey(params, now)
+    const live = await read(() => callFacts.load(key), 'loading the call facts')
+    let facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    const menu = languageMenu(facts)
+    // nothing pressed, or a key that chooses nothing: the desk's default, for this call only
+    const pressed = menu?.choices.some((choice) => choice.digit === params.Digits) ?? false
+    const language = menu ? chosenLanguage(menu, params.Digits) : null
+    if (language) facts = speaking(facts, language)
+    if (language && pressed && key.from) {
+      await record({
+        ...delivery(params.CallSid, 'language', params, now),
+        kind: 'language',
+        number: key.from,
+        language,
+      })
+    }
+    return answerCall(request, reply, facts, live !== null, params, now)
+  })
+
+  async function answerCall(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    facts: CallFacts,
+    isLive: boolean,
+    params: z.output<typeof voiceParams>,
+    now: Date,
+  ) {
+    const live = isLive ? facts : null
     const decision = decide(facts, now)
     // With neither the database nor a configuration in memory, the FALLBACK_NUMBERS ring.
     const plan = (!live && !facts.desk && fallbackPlan(app.config.fallbackNumbers, params.From)) || decision.plan
@@ -143,7 +210,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       callback: plan.kind === 'voicemail' ? 'no_agent' : null,
     })
     return twiml(reply, renderPlan(plan))
-  })
+  }
 
   app.post(
     '/webhooks/twilio/dial',
@@ -188,7 +255,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           read(() => callFacts.load(key), 'loading the call facts'),
           read(() => findCall(app.db, params.CallSid), 'reading the call'),
         ])
-        const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+        const facts = await withChosenLanguage(live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers), key.from)
         if (!facts.desk) return twiml(reply, sayThenHangup([]))
         const language = languageOf(facts.desk, facts.caller)
         const agentId = call?.agentId ?? null
@@ -272,9 +339,11 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       const now = app.clock()
       const accepted = params.Digits === '1'
       const key = incomingCallKey(params, now)
-      const facts =
+      const facts = await withChosenLanguage(
         (await read(() => callFacts.load(key), 'loading the call facts')) ??
-        callFacts.degradedFacts(key, app.config.fallbackNumbers)
+          callFacts.degradedFacts(key, app.config.fallbackNumbers),
+        key.from,
+      )
       const atCut = query.question === 'cut'
       const countInto = query.contract && query.month ? { contractId: query.contract, month: query.month } : null
       // On a yes at the start, the agents ring, billed; at the cut, the agent who answered is dialled again.
