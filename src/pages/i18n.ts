@@ -231,6 +231,10 @@ const fr = {
   calendar: {
     title: 'Calendrier',
     holidays: (year: number) => `Jours fériés ${year}`,
+    seasons: (year: number) => `Saisons ${year}`,
+    noSeasons: 'Aucune saison cette année.',
+    seasonHours: 'Horaires',
+    moveEnd: 'Dernier jour',
     previousYear: 'Année précédente',
     nextYear: 'Année suivante',
     dates: 'Dates',
@@ -651,6 +655,10 @@ const en: Messages = {
   calendar: {
     title: 'Calendar',
     holidays: (year) => `Public holidays ${year}`,
+    seasons: (year) => `Seasons ${year}`,
+    noSeasons: 'No season this year.',
+    seasonHours: 'Hours',
+    moveEnd: 'Last day',
     previousYear: 'Previous year',
     nextYear: 'Next year',
     dates: 'Dates',
