@@ -62,6 +62,7 @@ const fr = {
 
   today: {
     title: "Aujourd'hui",
+    inSeason: (name: string, end: string, hours: string) => `${name} (jusqu'au ${end}) : ${hours}`,
     open: 'Ouvert',
     closed: 'Fermé',
     why: {
@@ -488,6 +489,7 @@ const en: Messages = {
 
   today: {
     title: 'Today',
+    inSeason: (name, end, hours) => `${name} (until ${end}): ${hours}`,
     open: 'Open',
     closed: 'Closed',
     why: {

@@ -41,6 +41,13 @@ eachDatabase(t, async (t, database) => {
     t.match(english.body, /Seasons 2027/)
   })
 
+  t.test("Today's hours sentence names the season in force and until when", async (t) => {
+    const page = await get('/dashboard')
+    t.equal(page.statusCode, 200)
+    t.match(page.body, /Ramadan \(jusqu&#39;au [^)]*\) : /)
+    t.match((await get('/dashboard?lang=en')).body, /Ramadan \(until [^)]*\): /)
+  })
+
   t.test('a client may not decide; a past estimate is not confirmed', async (t) => {
     t.equal((await post(`${PAGE}/seasons/ramadan-1448/confirm`, {}, acme)).statusCode, 403)
     const past = await post(`${PAGE}/seasons/ramadan-1447/confirm`, { year: '2026' })
