@@ -1,6 +1,13 @@
 // Calendar: the year's public holidays (estimated, confirmed, added or removed, with who decided):
 // confirm, move or remove one, add one; the closures and the exceptional openings, to add or remove.
-import { type Closure, type Holiday, type Opening, type SeasonOccurrence, isPastUnconfirmed } from '../domain/calendar/index.js'
+import {
+  type Closure,
+  type Holiday,
+  type Opening,
+  type SeasonOccurrence,
+  describeHours,
+  isPastUnconfirmed,
+} from '../domain/calendar/index.js'
 import type { DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './format.js'
 import { type Html, html } from './html.js'
@@ -247,14 +254,6 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
   </section>`
 }
 
-/** A season occurrence's weekly hours in one line: "sat 9 h – 14 h; sun …". */
-function seasonWeekly(ctx: PageContext, season: SeasonOccurrence): string {
-  return Object.entries(season.weekly)
-    .filter(([, ranges]) => ranges && ranges.length > 0)
-    .map(([day, ranges]) => `${day} ${(ranges ?? []).map((range) => hoursRange(range, ctx.lang)).join(', ')}`)
-    .join('; ')
-}
-
 function seasonRow(ctx: PageContext, view: CalendarView, season: SeasonOccurrence): Html {
   const t = ctx.t.calendar
   const pastUnconfirmed = season.status === 'estimated' && season.end < view.today
@@ -279,7 +278,7 @@ function seasonRow(ctx: PageContext, view: CalendarView, season: SeasonOccurrenc
     <td class="lead">${formatDayRange(season.start, season.end, ctx.lang)}</td>
     <td class="lead">${season.name}</td>
     <td data-label="${t.status}">${status}</td>
-    <td data-label="${t.seasonHours}">${seasonWeekly(ctx, season)}</td>
+    <td data-label="${t.seasonHours}">${describeHours(season.weekly, ctx.lang)}</td>
     ${view.canManage ? html`<td class="full">${actions}</td>` : ''}
   </tr>`
 }
