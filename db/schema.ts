@@ -194,6 +194,24 @@ export const holidayOverrides = pgTable(
   (t) => [index().on(t.deskId, t.holidayId)],
 )
 
+/** Managers' decisions on a Hijri season occurrence (ramadan-1447): confirm its dates, or move a bound. */
+export const seasonOverrides = pgTable(
+  'season_overrides',
+  {
+    id: serial().primaryKey(),
+    deskId: text()
+      .notNull()
+      .references(() => desks.id),
+    seasonId: text().notNull(),
+    action: text({ enum: ['confirm', 'move'] }).notNull(),
+    start: date({ mode: 'string' }),
+    end: date({ mode: 'string' }),
+    by: text().notNull(),
+    at: createdAt(),
+  },
+  (t) => [index().on(t.deskId, t.seasonId)],
+)
+
 /** Closures and exceptional openings added through the API (the desk file's are on the desk). */
 export const calendarEntries = pgTable(
   'calendar_entries',

@@ -7,6 +7,7 @@ import {
   type Country,
   type DeskCalendar,
   type HolidayOverride,
+  type SeasonOverride,
   type Opening,
   type Season,
   observedHolidays,
@@ -41,6 +42,8 @@ export interface DeskRecord {
 export interface ManagersCalendar {
   /** confirmed, moved, added or removed holidays, without the shipped observed dates */
   holidayOverrides: HolidayOverride[]
+  /** confirmed or moved Hijri season occurrences (ramadan-1447) */
+  seasonOverrides?: SeasonOverride[]
   closures: Closure[]
   openings: Opening[]
   closedNow: DeskCalendar['closedNow']
@@ -82,6 +85,7 @@ export function deskFacts(desk: DeskRecord, managers: ManagersCalendar): DeskFac
       weekly: desk.weekly,
       weeklyChanges: desk.weeklyChanges,
       seasons: desk.seasons,
+      ...(managers.seasonOverrides?.length ? { seasonOverrides: managers.seasonOverrides } : {}),
       country,
       holidayOverrides: [...(country ? observedHolidays[country] : []), ...managers.holidayOverrides],
       closures: [...desk.closures, ...managers.closures],

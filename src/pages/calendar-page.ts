@@ -1,6 +1,13 @@
 // Calendar: the year's public holidays (estimated, confirmed, added or removed, with who decided):
 // confirm, move or remove one, add one; the closures and the exceptional openings, to add or remove.
-import { type Closure, type Holiday, type Opening, isPastUnconfirmed } from '../domain/calendar/index.js'
+import {
+  type Closure,
+  type Holiday,
+  type Opening,
+  type SeasonOccurrence,
+  describeHours,
+  isPastUnconfirmed,
+} from '../domain/calendar/index.js'
 import type { DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './format.js'
 import { type Html, html } from './html.js'
@@ -63,6 +70,8 @@ export interface CalendarView {
   year: number
   today: string
   holidays: Holiday[]
+  /** the year's season occurrences (Ramadan, summer hours) */
+  seasons: SeasonOccurrence[]
   /** the year's holidays a manager removed, as they stood, with who removed them */
   removedHolidays: Holiday[]
   closures: CalendarEntryRow<Closure>[]
@@ -245,6 +254,47 @@ function openingsSection(ctx: PageContext, view: CalendarView): Html {
   </section>`
 }
 
+function seasonRow(ctx: PageContext, view: CalendarView, season: SeasonOccurrence): Html {
+  const t = ctx.t.calendar
+  const pastUnconfirmed = season.status === 'estimated' && season.end < view.today
+  const status = pastUnconfirmed
+    ? html`<span class="badge badge-muted" data-status="past-unconfirmed">${t.pastUnconfirmed}</span>`
+    : html`<span class="badge badge-${STATUS_TONE[season.status]}" data-status="${season.status}">${t.statuses[season.status]}</span>`
+  const hidden = hiddenFields(ctx, view)
+  const action = (verb: 'confirm' | 'move') => `${HOME}/calendar/seasons/${season.id}/${verb}`
+  const actions =
+    view.canManage && season.hijriMonth !== undefined
+      ? html`<div class="row-actions">
+        ${season.status === 'estimated' && !pastUnconfirmed ? html`<form method="post" action="${action('confirm')}" class="inline">${hidden}<button type="submit">${t.confirm}</button></form>` : ''}
+        <details class="move"><summary>${t.move}</summary>
+          <form method="post" action="${action('move')}" class="inline">${hidden}
+            <label>${t.moveStart} ${dateHint(ctx)}<input type="date" name="start" value="${season.start}" required></label>
+            <label>${t.moveEnd} ${dateHint(ctx)}<input type="date" name="end" value="${season.end}" required></label>
+            <button type="submit">${t.move}</button>
+          </form></details>
+      </div>`
+      : ''
+  return html`<tr data-season="${season.id}"${season.end < view.today ? html` class="past"` : ''}>
+    <td class="lead">${formatDayRange(season.start, season.end, ctx.lang)}</td>
+    <td class="lead">${season.name}</td>
+    <td data-label="${t.status}">${status}</td>
+    <td data-label="${t.seasonHours}">${describeHours(season.weekly, ctx.lang)}</td>
+    ${view.canManage ? html`<td class="full">${actions}</td>` : ''}
+  </tr>`
+}
+
+function seasonsSection(ctx: PageContext, view: CalendarView): Html {
+  const t = ctx.t.calendar
+  return html`<section class="card wide" aria-labelledby="seasons-title">
+    <h2 id="seasons-title">${t.seasons(view.year)}</h2>
+    ${
+      view.seasons.length
+        ? html`<div class="table-wrap"><table class="seasons cards"><thead><tr><th scope="col">${t.dates}</th><th scope="col">${t.name}</th><th scope="col">${t.status}</th><th scope="col">${t.seasonHours}</th>${view.canManage ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>${view.seasons.map((season) => seasonRow(ctx, view, season))}</tbody></table></div>`
+        : html`<p class="muted">${t.noSeasons}</p>`
+    }
+  </section>`
+}
+
 export function calendarPage(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
   const occurrences = [...occurrencesOf(view.holidays), ...occurrencesOf(view.removedHolidays, true)].sort(
@@ -274,6 +324,7 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
       ${occurrences.some((o) => o.removed) ? html`<p class="help">${t.removedHelp}</p>` : ''}
       ${view.canManage ? addHolidayForm(ctx, view) : ''}
     </section>
+    ${seasonsSection(ctx, view)}
     ${closuresSection(ctx, view)}
     ${openingsSection(ctx, view)}`,
   })

@@ -62,6 +62,7 @@ const fr = {
 
   today: {
     title: "Aujourd'hui",
+    inSeason: (name: string, end: string, hours: string) => `${name} (jusqu'au ${end}) : ${hours}`,
     open: 'Ouvert',
     closed: 'Fermé',
     why: {
@@ -231,6 +232,10 @@ const fr = {
   calendar: {
     title: 'Calendrier',
     holidays: (year: number) => `Jours fériés ${year}`,
+    seasons: (year: number) => `Saisons ${year}`,
+    noSeasons: 'Aucune saison cette année.',
+    seasonHours: 'Horaires',
+    moveEnd: 'Dernier jour',
     previousYear: 'Année précédente',
     nextYear: 'Année suivante',
     dates: 'Dates',
@@ -484,6 +489,7 @@ const en: Messages = {
 
   today: {
     title: 'Today',
+    inSeason: (name, end, hours) => `${name} (until ${end}): ${hours}`,
     open: 'Open',
     closed: 'Closed',
     why: {
@@ -651,6 +657,10 @@ const en: Messages = {
   calendar: {
     title: 'Calendar',
     holidays: (year) => `Public holidays ${year}`,
+    seasons: (year) => `Seasons ${year}`,
+    noSeasons: 'No season this year.',
+    seasonHours: 'Hours',
+    moveEnd: 'Last day',
     previousYear: 'Previous year',
     nextYear: 'Next year',
     dates: 'Dates',

@@ -3,8 +3,8 @@
 // configuration version in its transaction.
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
-import { calendarEntries, desks, holidayOverrides } from '../../db/schema.js'
-import type { Closure, HolidayOverride, Opening } from '../domain/calendar/index.js'
+import { calendarEntries, desks, holidayOverrides, seasonOverrides } from '../../db/schema.js'
+import type { Closure, HolidayOverride, Opening, SeasonOverride } from '../domain/calendar/index.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
 import { nextOpeningOf, notify } from './notifications.js'
@@ -62,6 +62,41 @@ export async function recordHolidayOverride(
         nextOpening: await nextOpeningOf(tx, deskId, actor.now),
       },
     })
+    return recorded
+  })
+}
+
+/** A manager confirms or moves a Hijri season occurrence (ramadan-1447): stored, audited, configuration bumped. */
+export async function recordSeasonOverride(
+  db: Database,
+  deskId: string,
+  override: Omit<SeasonOverride, 'by' | 'at'>,
+  actor: Actor,
+): Promise<SeasonOverride> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(seasonOverrides)
+      .values({
+        deskId,
+        seasonId: override.seasonId,
+        action: override.action,
+        start: override.start ?? null,
+        end: override.end ?? null,
+        by: actor.name,
+        at: actor.now,
+      })
+      .returning({ id: seasonOverrides.id })
+    const recorded = { ...override, by: actor.name, at: actor.now.toISOString() }
+    await writeAudit(tx, {
+      at: actor.now,
+      actor: actor.name,
+      action: `season.${override.action}`,
+      entity: 'season',
+      entityId: `${deskId}/${override.seasonId}`,
+      before: null,
+      after: { id: row?.id, ...recorded },
+    })
+    await touchConfiguration(tx, actor.now)
     return recorded
   })
 }

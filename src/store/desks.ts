@@ -2,9 +2,9 @@
 // (weekly hours, holidays with managers' decisions, closures, openings) and agents on duty.
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { agentDesks, agents, calendarEntries, deskNumbers, desks, holidayOverrides } from '../../db/schema.js'
+import { agentDesks, agents, calendarEntries, deskNumbers, desks, holidayOverrides, seasonOverrides } from '../../db/schema.js'
 import type { AgentFacts, DeskFacts } from '../domain/call.js'
-import type { Closure, HolidayOverride, Opening } from '../domain/calendar/index.js'
+import type { Closure, HolidayOverride, Opening, SeasonOverride } from '../domain/calendar/index.js'
 import { type ManagersCalendar, deskFacts } from '../domain/configured-facts.js'
 
 type DeskRow = typeof desks.$inferSelect
@@ -24,29 +24,31 @@ export async function findDesk(db: Queryable, id: string): Promise<DeskFacts | n
 }
 
 async function loadDeskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
-  const [overrides, entries] = await Promise.all([
+  const [overrides, entries, seasons] = await Promise.all([
     db.select().from(holidayOverrides).where(eq(holidayOverrides.deskId, desk.id)).orderBy(asc(holidayOverrides.id)),
     db
       .select()
       .from(calendarEntries)
       .where(and(eq(calendarEntries.deskId, desk.id), isNull(calendarEntries.removedAt)))
       .orderBy(asc(calendarEntries.id)),
+    db.select().from(seasonOverrides).where(eq(seasonOverrides.deskId, desk.id)).orderBy(asc(seasonOverrides.id)),
   ])
-  return assembleDesk(desk, overrides, entries)
+  return assembleDesk(desk, overrides, entries, seasons)
 }
 
 /** Every desk with its calendar, for the in-memory configuration: by id (all) and by number (active ones). */
 export async function loadAllDesks(tx: Queryable): Promise<{ byId: Map<string, DeskFacts>; byNumber: Map<string, DeskFacts> }> {
-  const [rows, numbers, overrides, entries] = await Promise.all([
+  const [rows, numbers, overrides, entries, seasons] = await Promise.all([
     tx.select().from(desks),
     tx.select().from(deskNumbers),
     tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
     tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
+    tx.select().from(seasonOverrides).orderBy(asc(seasonOverrides.id)),
   ])
   const byId = new Map<string, DeskFacts>()
   for (const desk of rows) {
     const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
-    byId.set(desk.id, assembleDesk(desk, own(overrides), own(entries)))
+    byId.set(desk.id, assembleDesk(desk, own(overrides), own(entries), own(seasons)))
   }
   const active = new Set(rows.filter((desk) => desk.active).map((desk) => desk.id))
   const byNumber = new Map<string, DeskFacts>()
@@ -62,8 +64,9 @@ function assembleDesk(
   desk: DeskRow,
   overrides: (typeof holidayOverrides.$inferSelect)[],
   entries: (typeof calendarEntries.$inferSelect)[],
+  seasons: (typeof seasonOverrides.$inferSelect)[],
 ): DeskFacts {
-  return deskFacts(desk, managersCalendar(desk, overrides, entries))
+  return deskFacts(desk, managersCalendar(desk, overrides, entries, seasons))
 }
 
 /** The managers' decisions on a desk's calendar, as stored apart from the desk file. */
@@ -71,9 +74,11 @@ export function managersCalendar(
   desk: Pick<DeskRow, 'closedSince' | 'closedBy' | 'closedReason'>,
   overrides: (typeof holidayOverrides.$inferSelect)[],
   entries: (typeof calendarEntries.$inferSelect)[],
+  seasons: (typeof seasonOverrides.$inferSelect)[] = [],
 ): ManagersCalendar {
   return {
     holidayOverrides: overrides.map(toOverride),
+    seasonOverrides: seasons.map(toSeasonOverride),
     closures: entries.filter((e) => e.kind === 'closure').map((e) => withRecord(e) as Closure),
     openings: entries.filter((e) => e.kind === 'opening').map((e) => withRecord(e) as Opening),
     closedNow: desk.closedSince
@@ -93,6 +98,17 @@ function toOverride(row: typeof holidayOverrides.$inferSelect): HolidayOverride 
     ...(row.start ? { start: row.start } : {}),
     ...(row.days ? { days: row.days } : {}),
     ...(row.name ? { name: row.name } : {}),
+    by: row.by,
+    at: row.at.toISOString(),
+  }
+}
+
+function toSeasonOverride(row: typeof seasonOverrides.$inferSelect): SeasonOverride {
+  return {
+    seasonId: row.seasonId,
+    action: row.action,
+    ...(row.start ? { start: row.start } : {}),
+    ...(row.end ? { end: row.end } : {}),
     by: row.by,
     at: row.at.toISOString(),
   }

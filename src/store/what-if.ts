@@ -4,7 +4,16 @@
 import { and, asc, eq, gte, isNull, lt } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Database } from '../../db/client.js'
-import { calendarEntries, callbacks, calls, contracts, desks, holidayOverrides, talkLegs } from '../../db/schema.js'
+import {
+  calendarEntries,
+  callbacks,
+  calls,
+  contracts,
+  desks,
+  holidayOverrides,
+  seasonOverrides,
+  talkLegs,
+} from '../../db/schema.js'
 import type { ManagersCalendar } from '../domain/configured-facts.js'
 import type { RecordedCall, RecordedLeg, StoredContract } from '../domain/what-if.js'
 import { managersCalendar } from './desks.js'
@@ -26,10 +35,11 @@ export async function readWhatIfFacts(db: Database, period: { from: string; to: 
   const end = DateTime.fromISO(period.to, { zone: 'UTC' }).plus({ days: 1, hours: 14 }).toJSDate()
   return db.transaction(
     async (tx) => {
-      const [deskRows, overrides, entries, contractRows, callRows, legRows] = await Promise.all([
+      const [deskRows, overrides, entries, seasons, contractRows, callRows, legRows] = await Promise.all([
         tx.select().from(desks),
         tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
         tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
+        tx.select().from(seasonOverrides).orderBy(asc(seasonOverrides.id)),
         tx
           .select({
             id: contracts.id,
@@ -75,7 +85,7 @@ export async function readWhatIfFacts(db: Database, period: { from: string; to: 
       const managers = new Map(
         deskRows.map((desk) => {
           const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
-          return [desk.id, managersCalendar(desk, own(overrides), own(entries))] as const
+          return [desk.id, managersCalendar(desk, own(overrides), own(entries), own(seasons))] as const
         }),
       )
       const stored = new Map(

@@ -43,3 +43,19 @@ t.test("a registered number's record carries its own language, else null", async
     ['+213661000002', { clientId: 'acme', contact: 'Mme Haddad', language: 'ar' }],
   ])
 })
+
+t.test("the managers' season decisions reach the desk's calendar", async (t) => {
+  const desk = intercom().desks[0] as DeskFile['desks'][number]
+  const seasons = [{ name: 'Ramadan', hijriMonth: 9, weekly: { sat: ['09:00-14:00'] } }]
+  const record = deskRecord({ ...desk, schedule: { ...desk.schedule, seasons } })
+  const decision = {
+    seasonId: 'ramadan-1448',
+    action: 'move' as const,
+    start: '2027-02-09',
+    by: 'Amina',
+    at: '2027-02-08T20:00:00Z',
+  }
+  const facts = deskFacts(record, { ...NO_DECISIONS, seasonOverrides: [decision] })
+  t.same(facts.calendar.seasonOverrides, [decision])
+  t.notOk('seasonOverrides' in deskFacts(record, { ...NO_DECISIONS, seasonOverrides: [] }).calendar, 'none: nothing added')
+})

@@ -73,7 +73,11 @@ async function freePort(): Promise<number> {
 }
 
 async function startApp(t: Test, database: DatabaseHandle) {
-  await applyDeskFile(database.db, deskFile('intercom'), { actor: 'test', now: new Date() })
+  // With a Ramadan season (over by NOW: listed on the calendar as past, never confirmed, with its move form).
+  const file = deskFile('intercom')
+  const hours = ['09:00-14:00']
+  for (const desk of file.desks) desk.schedule.seasons = [{ name: 'Ramadan', hijriMonth: 9, weekly: { sat: hours, sun: hours } }]
+  await applyDeskFile(database.db, file, { actor: 'test', now: new Date() })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const clock = new TestClock(NOW)

@@ -284,6 +284,7 @@ t.test('an estimate that is over and nobody confirmed: said so, and no longer of
     today: '2026-11-28',
     holidays: items,
     removedHolidays: [],
+    seasons: [],
     closures: [],
     openings: [],
     usualHours: '09:30-12:00',
@@ -314,6 +315,30 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     { id: 'yennayer-2026', first: '2026-01-12', last: '2026-01-12', days: 1 },
     { id: 'eid-al-fitr-1447', first: '2026-03-20', last: '2026-03-22', days: 3, status: 'estimated' },
   ])
+  const SEASONS = [
+    {
+      id: 'ramadan-1447',
+      key: 'ramadan',
+      name: 'Ramadan',
+      start: '2026-02-18',
+      end: '2026-03-19',
+      status: 'estimated' as const,
+      weekly: { sat: ['09:00-14:00'] },
+      hijriMonth: 9,
+      hijriYear: 1447,
+    },
+    {
+      id: 'ete-2026',
+      key: 'ete',
+      name: 'Été',
+      start: '2026-07-01',
+      end: '2026-08-31',
+      status: 'manual' as const,
+      weekly: { mon: ['08:00-13:00'] },
+      from: '07-01',
+      to: '08-31',
+    },
+  ]
   const page = calendarPage(context('manager'), {
     desks: [DESK],
     desk: DESK,
@@ -321,6 +346,7 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     today: '2026-03-01',
     holidays: items,
     removedHolidays: [],
+    seasons: SEASONS,
     closures: [],
     openings: [],
     usualHours: '09:30-12:00, 13:15-16:00',
@@ -329,6 +355,10 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
   t.match(page, /action="\/dashboard\/calendar\/holidays\/eid-al-fitr-1447\/confirm"/, 'an estimate can be confirmed')
   t.notMatch(page, /holidays\/yennayer-2026\/confirm/, 'a confirmed one is not confirmed again')
   t.match(page, /name="days" value="3"/, 'moving an Eid keeps its three days')
+  t.match(page, /action="\/dashboard\/calendar\/seasons\/ramadan-1447\/confirm"/, 'an estimated Ramadan can be confirmed')
+  t.match(page, /action="\/dashboard\/calendar\/seasons\/ramadan-1447\/move"/, 'and moved')
+  t.notMatch(page, /seasons\/ete-2026\//, "a Gregorian season's dates are the desk's own: no decision")
+  t.match(page, /data-season="ete-2026"/, 'but it is listed')
   t.match(page, /name="hours" value="09:30-12:00, 13:15-16:00"/, "an opening's form starts with the usual hours")
   t.match(
     page,
@@ -343,6 +373,7 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     today: '2026-11-28',
     holidays: items,
     removedHolidays: [],
+    seasons: SEASONS,
     closures: [],
     openings: [],
     usualHours: '09:30-12:00, 13:15-16:00',
@@ -354,6 +385,7 @@ t.test('holidays read as occurrences: an Eid is one row of three days', async (t
     /data-holiday="eid-al-fitr-1447"[\s\S]*data-holiday="yennayer-2026"|data-holiday="yennayer-2026"[\s\S]*data-holiday="eid-al-fitr-1447"/,
     'and reads both holidays',
   )
+  t.match(readOnly, /data-season="ramadan-1447"[\s\S]*?data-status="past-unconfirmed"/, 'a past Ramadan nobody confirmed says so')
   assertCspClean(t, page)
 })
 

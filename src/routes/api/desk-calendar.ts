@@ -15,6 +15,7 @@ import {
   isoDateSchema,
   manualHolidayId,
   openingSchema,
+  type SeasonOccurrence,
   seasonsForYear,
 } from '../../domain/calendar/index.js'
 import { spokenText } from '../../domain/boundary.js'
@@ -26,6 +27,7 @@ import {
   addCalendarEntry,
   listCalendarEntries,
   recordHolidayOverride,
+  recordSeasonOverride,
   removeCalendarEntry,
   setClosedNow,
 } from '../../store/calendar.js'
@@ -36,6 +38,9 @@ import { actorOf } from './principal.js'
 const deskParams = z.object({ id: idParam })
 const holidayParams = deskParams.extend({
   holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a holiday id like eid-al-fitr-1446'),
+})
+const seasonParams = deskParams.extend({
+  seasonId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a season occurrence id like ramadan-1447'),
 })
 const entryParams = deskParams.extend({ entryId: rowId })
 
@@ -244,6 +249,90 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
         app.db,
         desk.id,
         { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) },
+        actor(request),
+      )
+    },
+  )
+
+  /** The Hijri season occurrence a season id names (ramadan-1447), looked up around the year its id carries. */
+  function findSeason(desk: DeskFacts, seasonId: string): SeasonOccurrence {
+    const hijri = Number(/-(\d{4})$/.exec(seasonId)?.[1])
+    const gregorian = Math.round(hijri * 0.970229 + 621.5643)
+    if (Number.isFinite(gregorian) && gregorian >= 1000 && gregorian <= 3000) {
+      for (const year of [gregorian, gregorian - 1, gregorian + 1]) {
+        const found = seasonsForYear(desk.calendar, year).find((season) => season.id === seasonId)
+        if (found?.hijriMonth !== undefined) return found
+      }
+    }
+    throw notFound(`Hijri season ${seasonId} of desk ${desk.id}`)
+  }
+
+  const seasonDecided = z.object({
+    seasonId: z.string(),
+    action: z.string(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+    by: z.string(),
+    at: z.string(),
+  })
+
+  app.post(
+    '/api/desks/:id/seasons/:seasonId/confirm',
+    {
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Confirm the estimated dates of a Hijri season occurrence (ramadan-1447) as they stand',
+        params: seasonParams,
+        response: { 200: seasonDecided, ...conflictProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      const season = findSeason(desk, request.params.seasonId)
+      if (season.status === 'estimated' && season.end < localDate(app.clock(), desk.timezone))
+        throw new AppError(
+          409,
+          'season_past',
+          `${season.name} (${season.start} to ${season.end}) is over and was never confirmed: move it to the dates observed instead`,
+        )
+      // The dates confirmed are recorded with the decision: they stay whatever the runtime's calendar data says later.
+      return recordSeasonOverride(
+        app.db,
+        desk.id,
+        { seasonId: season.id, action: 'confirm', start: season.start, end: season.end },
+        actor(request),
+      )
+    },
+  )
+
+  app.post(
+    '/api/desks/:id/seasons/:seasonId/move',
+    {
+      config: { roles: MANAGE },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Move the first and/or last day of a Hijri season occurrence to the dates observed (it becomes confirmed)',
+        params: seasonParams,
+        body: z
+          .object({ start: isoDateSchema.optional(), end: isoDateSchema.optional() })
+          .strict()
+          .refine((body) => body.start !== undefined || body.end !== undefined, 'give a start or an end date')
+          .refine((body) => !body.start || !body.end || body.start <= body.end, 'end is before start'),
+        response: { 200: seasonDecided, ...authProblems },
+      },
+    },
+    async (request) => {
+      const desk = await deskOr404(request.params.id)
+      const season = findSeason(desk, request.params.seasonId)
+      const { start, end } = request.body
+      const first = start ?? season.start
+      const last = end ?? season.end
+      if (last < first) throw new AppError(400, 'validation_failed', `the season would end (${last}) before it starts (${first})`)
+      return recordSeasonOverride(
+        app.db,
+        desk.id,
+        { seasonId: season.id, action: 'move', ...(start ? { start } : {}), ...(end ? { end } : {}) },
         actor(request),
       )
     },

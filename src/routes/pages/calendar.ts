@@ -16,6 +16,7 @@ import {
   isoDateSchema,
   manualHolidayId,
   openingSchema,
+  seasonsForYear,
 } from '../../domain/calendar/index.js'
 import { spokenText, text } from '../../domain/boundary.js'
 import type { DeskFacts } from '../../domain/call.js'
@@ -31,6 +32,7 @@ import {
   addCalendarEntry,
   listCalendarEntries,
   recordHolidayOverride,
+  recordSeasonOverride,
   removeCalendarEntry,
 } from '../../store/calendar.js'
 import { findDesk } from '../../store/desks.js'
@@ -40,6 +42,7 @@ import { actorOf, chooseDesk, optional, pageContext, redirectDone, sendHtml, ses
 /** What a form changes is no longer there: removed since the page was shown, often by someone else. */
 const gone = (what: string) => new AppError(404, 'calendar_gone', `${what} not found`)
 const holidayParams = z.object({ holidayId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
+const seasonParams = z.object({ seasonId: z.string().regex(/^[a-z0-9-]{1,80}$/) })
 const deskForm = z.object({ desk: idParam, year })
 
 /**
@@ -136,6 +139,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
         year: shownYear,
         today: localDate(now, desk.timezone),
         holidays,
+        seasons: seasonsForYear(facts.calendar, shownYear),
         removedHolidays: removedHolidays(facts, shownYear, holidays),
         // Closures and openings of the year shown or later, and the yearly closures.
         closures: closures.filter((row) => row.item.yearly || (row.item.end ?? row.item.start) >= from),
@@ -207,6 +211,47 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
         { holidayId: request.params.holidayId, action: 'move', start, ...(days ? { days } : {}) },
         actorOf(app, request),
       )
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-moved')
+    },
+  )
+
+  /** The Hijri season occurrence must be one the page showed for that desk and year. */
+  async function seasonOn(deskId: string, shownYear: number, seasonId: string) {
+    const facts = await deskFacts(deskId)
+    const season = seasonsForYear(facts.calendar, shownYear).find((s) => s.id === seasonId && s.hijriMonth !== undefined)
+    if (!season) throw gone(`Season ${seasonId} in ${shownYear}`)
+    return { season, today: localDate(app.clock(), facts.timezone) }
+  }
+
+  app.post(
+    '/calendar/seasons/:seasonId/confirm',
+    { config: { roles: MANAGE }, schema: { hide: true, params: seasonParams, body: deskForm } },
+    async (request, reply) => {
+      const { desk, year: shownYear } = request.body
+      const { season, today } = await seasonOn(desk, shownYear, request.params.seasonId)
+      // A past estimate nobody confirmed is not offered for confirmation (the page shows no button).
+      if (season.status === 'estimated' && season.end < today) throw gone(`Season ${season.id}: past, never confirmed`)
+      await recordSeasonOverride(
+        app.db,
+        desk,
+        { seasonId: season.id, action: 'confirm', start: season.start, end: season.end },
+        actorOf(app, request),
+      )
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-confirmed')
+    },
+  )
+
+  app.post(
+    '/calendar/seasons/:seasonId/move',
+    {
+      config: { roles: MANAGE },
+      schema: { hide: true, params: seasonParams, body: deskForm.extend({ start: isoDateSchema, end: isoDateSchema }) },
+    },
+    async (request, reply) => {
+      const { desk, year: shownYear, start, end } = request.body
+      const { season } = await seasonOn(desk, shownYear, request.params.seasonId)
+      if (end < start) throw invalidField('body.end', 'the last day is before the first')
+      await recordSeasonOverride(app.db, desk, { seasonId: season.id, action: 'move', start, end }, actorOf(app, request))
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-moved')
     },
   )

@@ -3,10 +3,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { spokenText } from '../../domain/boundary.js'
-import { describeHours, deskStatus, holidaysToConfirm, weeklyOn } from '../../domain/calendar/index.js'
+import { describeHours, deskStatus, holidaysToConfirm, hoursOn } from '../../domain/calendar/index.js'
 import { ROLES } from '../../domain/access.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDate } from '../../domain/contract-overview.js'
+import { formatDayShort } from '../../pages/format.js'
 import { HOME } from '../../pages/layout.js'
 import { todayPage } from '../../pages/today-page.js'
 import { setAgentDuty } from '../../store/agent-duty.js'
@@ -42,12 +43,18 @@ export const todayPages: FastifyPluginAsyncZod = async (app) => {
       manager ? countOpenCallbacks(app.db, desk.id, now) : null,
       loadDirectory(app, desks, scope),
     ])
-    const page = todayPage(pageContext(app, request), {
+    // The hours in force today: a season's (Ramadan) says so, and until when.
+    const inForce = hoursOn(facts.calendar, today)
+    const ctx = pageContext(app, request)
+    const described = describeHours(inForce.weekly, request.lang)
+    const page = todayPage(ctx, {
       desks,
       desk,
       today,
       status: deskStatus(facts.calendar, now),
-      hours: describeHours(weeklyOn(facts.calendar, today), request.lang),
+      hours: inForce.season
+        ? ctx.t.today.inSeason(inForce.season.name, formatDayShort(inForce.season.end, request.lang), described)
+        : described,
       closedNow: facts.calendar.closedNow ?? null,
       agents,
       calls: calls.items,
