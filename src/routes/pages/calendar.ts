@@ -237,7 +237,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
         { seasonId: season.id, action: 'confirm', start: season.start, end: season.end },
         actorOf(app, request),
       )
-      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-confirmed')
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'season-confirmed')
     },
   )
 
@@ -252,7 +252,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
       const { season } = await seasonOn(desk, shownYear, request.params.seasonId)
       if (end < start) throw invalidField('body.end', 'the last day is before the first')
       await recordSeasonOverride(app.db, desk, { seasonId: season.id, action: 'move', start, end }, actorOf(app, request))
-      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'holiday-moved')
+      return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'season-moved')
     },
   )
 
