@@ -21,7 +21,7 @@ export const OUTCOMES = [
 export type Outcome = (typeof OUTCOMES)[number]
 
 /** The outcomes of a call that met a closed desk: outside its hours, a holiday, a closure. */
-export const CLOSED_OUTCOMES = ['closed_hours', 'closed_holiday', 'closed_closure'] as const satisfies readonly Outcome[]
+const CLOSED_OUTCOMES = ['closed_hours', 'closed_holiday', 'closed_closure'] as const satisfies readonly Outcome[]
 
 export function isClosedOutcome(outcome: string | null): outcome is (typeof CLOSED_OUTCOMES)[number] {
   return (CLOSED_OUTCOMES as readonly (string | null)[]).includes(outcome)

@@ -19,7 +19,7 @@ import { localDate } from './contract-overview.js'
 import type { DeskFile } from './desk-file.js'
 import { type Outcome, isClosedOutcome } from './outcome.js'
 import { normaliseCaller } from './phone.js'
-import { billableBeyondQuota, countedSeconds, splitLeg } from './quota.js'
+import { billableBeyondQuota, countedSeconds, monthOf, splitLeg } from './quota.js'
 
 /** A dial leg's talk as it was counted (on-call legs are billed apart and left out of the comparison). */
 export interface RecordedLeg {
@@ -331,7 +331,7 @@ function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, used: 
   const desk = proposed.desksByNumber.get(call.to) ?? null
   const number = normaliseCaller(call.from)
   const configured = desk && number ? (proposed.callersByNumber.get(number) ?? null) : null
-  const month = desk && DateTime.fromJSDate(call.startedAt, { zone: desk.timezone }).toFormat('yyyy-MM')
+  const month = desk && monthOf(call.startedAt, desk.timezone)
   const onDesk = (configured?.contracts ?? []).filter((contract) => desk && contract.deskId === desk.id)
   const caller: CallerFacts | null = configured && {
     client: configured.client,

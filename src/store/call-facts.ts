@@ -4,12 +4,12 @@
 // agents on duty).
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
-import { agentDesks, agents, configVersion, usage } from '../../db/schema.js'
+import { agentDesks, agents, callerLanguages, configVersion, usage } from '../../db/schema.js'
 import { type AgentFacts, type CallFacts, type DeskFacts, fallbackAgents } from '../domain/call.js'
 import { isUnavailable, withDeadline } from '../deadline.js'
 import { normaliseCaller } from '../domain/phone.js'
 import { monthOf } from '../domain/quota.js'
-import { type CallerConfig, findCaller, loadAllCallers } from './clients.js'
+import { type CallerConfig, findCaller, loadAllCallers, rememberedLanguage } from './clients.js'
 import { currentConfigVersion } from './config-version.js'
 import { agentsOnDuty, findDeskByNumber, loadAllDesks } from './desks.js'
 
@@ -32,10 +32,13 @@ export function incomingCallKey(params: { To: string; From: string }, now: Date)
 export async function loadCallFacts(db: Queryable, call: IncomingCallKey): Promise<CallFacts> {
   const desk = await findDeskByNumber(db, call.to)
   if (!desk) return { desk: null, caller: null, agents: [], from: call.rawFrom }
-  const [caller, onDuty] = await Promise.all([
+  const [found, onDuty, remembered] = await Promise.all([
     call.from ? findCaller(db, call.from, desk.id, monthOf(call.now, desk.timezone)) : null,
     agentsOnDuty(db, desk.id),
+    call.from ? rememberedLanguage(db, call.from) : null,
   ])
+  // As the live statement gives it: the registered number's own language, else the one it chose.
+  const caller = found && { ...found, numberLanguage: found.numberLanguage ?? remembered }
   return { desk, caller, agents: onDuty, from: call.from ?? call.rawFrom }
 }
 
@@ -114,7 +117,7 @@ export class CallFactsLoader {
     const numbers = [...new Set([...desk.options.fallbackNumbers, ...fallbackNumbers])]
     return {
       desk,
-      caller: caller && callerOnDesk(caller, desk.id, () => 0),
+      caller: caller && callerOnDesk(caller, desk.id, () => 0, null),
       agents: fallbackAgents(numbers),
       from,
     }
@@ -159,6 +162,11 @@ function liveFactsQuery(db: Database) {
         where ${agentDesks.deskId} = ${sql.placeholder('deskId')} and ${and(eq(agents.onDuty, true), eq(agents.active, true))})`.mapWith(
           (value) => parseJson<AgentFacts[]>(value),
         ),
+      // The language the calling number chose at a desk's menu (issue #17): a primary-key read in
+      // the same statement, so the voice webhook needs no second round trip to know it.
+      remembered: sql<
+        string | null
+      >`(select ${callerLanguages.language} from ${callerLanguages} where ${callerLanguages.number} = ${sql.placeholder('from')})`,
     })
     .from(sql`(select 1) as one`)
     .prepare('call_facts_live')
@@ -168,10 +176,16 @@ const contractsOnDesk = (caller: CallerConfig, deskId: string) =>
   caller.contracts.filter((contract) => contract.deskId === deskId)
 
 /** A caller as a call on this desk sees it: its client, and its contracts with the desk with their month's usage. */
-function callerOnDesk(caller: CallerConfig, deskId: string, usedSeconds: (contractId: number) => number): CallFacts['caller'] {
+function callerOnDesk(
+  caller: CallerConfig,
+  deskId: string,
+  usedSeconds: (contractId: number) => number,
+  remembered: string | null,
+): CallFacts['caller'] {
   return {
     client: caller.client,
-    numberLanguage: caller.numberLanguage,
+    // the registered number's own language, else the one it chose at a menu
+    numberLanguage: caller.numberLanguage ?? remembered,
     contracts: contractsOnDesk(caller, deskId).map(({ deskId: _, ...contract }) => ({
       ...contract,
       usedSeconds: usedSeconds(contract.id),
@@ -192,6 +206,7 @@ async function liveFacts(
     month: desk ? monthOf(call.now, desk.timezone) : '',
     contractIds: contracts.map((contract) => contract.id),
     deskId: desk?.id ?? '',
+    from: call.from ?? '',
   })
   if (!row) throw new Error('the call facts statement returned no row')
   const version = Number(row.version)
@@ -201,7 +216,7 @@ async function liveFacts(
     version,
     facts: {
       desk,
-      caller: caller && callerOnDesk(caller, desk.id, (contractId) => used.get(contractId) ?? 0),
+      caller: caller && callerOnDesk(caller, desk.id, (contractId) => used.get(contractId) ?? 0, row.remembered),
       agents: row.agents,
       from: call.from ?? call.rawFrom,
     },

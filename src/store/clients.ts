@@ -28,7 +28,7 @@ export async function findClient(db: Queryable, clientId: string) {
 }
 
 /** A client's active contracts with a desk, with the seconds used in `month`. */
-export async function contractsOf(db: Queryable, clientId: string, deskId: string, month: string): Promise<ContractFacts[]> {
+async function contractsOf(db: Queryable, clientId: string, deskId: string, month: string): Promise<ContractFacts[]> {
   const rows = await db
     .select({ contract: contracts, usedSeconds: usage.usedSeconds })
     .from(contracts)

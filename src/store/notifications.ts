@@ -515,14 +515,3 @@ export async function resendNotification(db: Queryable, id: string, by: string, 
     .returning({ id: notifications.id })
   return rows.length > 0
 }
-
-/** How many notifications are in each status (the dashboard's summary, /readyz-like checks). */
-export async function notificationCounts(db: Queryable): Promise<Record<NotificationStatus, number>> {
-  const rows = await db
-    .select({ status: notifications.status, count: sql<number>`count(*)::int` })
-    .from(notifications)
-    .groupBy(notifications.status)
-  const counts = { pending: 0, sending: 0, sent: 0, failed: 0 }
-  for (const row of rows) counts[row.status] = Number(row.count)
-  return counts
-}

@@ -211,8 +211,9 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
             billingIncrementSeconds: terms.billingIncrementSeconds,
             now: at,
           })
-          // A duplicate adds nothing: the record has its talk already.
-          if (counted.counted) talkSeconds = Math.max(talkSeconds, await callTalkSeconds(tx, write.callSid))
+          // A duplicate adds nothing: the record has its talk already. A newly counted leg is in
+          // talk_legs now, so the call's legs together hold it.
+          if (counted.counted) talkSeconds = await callTalkSeconds(tx, write.callSid)
         }
       }
       await merge({

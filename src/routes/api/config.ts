@@ -10,9 +10,9 @@ import { applyDeskFile } from '../../store/configuration.js'
 import { applyEdit } from './config-edits.js'
 import { actorOf } from './principal.js'
 import { ADMIN, MANAGE, authProblems, conflictProblems, idParam, serialiseAsIs } from './schemas.js'
+import { DESK_FILE_LIMIT } from './what-if.js'
 
 /** ~1,000 clients with numbers and contracts make about 1 MB of desk file: room to spare. */
-const DESK_FILE_LIMIT = 8 * 1024 * 1024
 
 const applySummary = z.object({
   digest: z.string(),

@@ -124,7 +124,7 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const status = deskStatus(desk.calendar, at)
       const zone = desk.timezone
       // the hours in force that day, a season's included, as a caller hears them
-      const hours = spokenHours(desk, DateTime.fromJSDate(at, { zone }).toISODate() as string, desk.language)
+      const hours = spokenHours(desk, localDate(at, zone), desk.language)
       return {
         desk: desk.id,
         at: local(at, zone),

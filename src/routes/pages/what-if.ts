@@ -17,7 +17,7 @@ import { MANAGE } from '../api/schemas.js'
 import { loadDirectory, pageContext, sendHtml } from './context.js'
 
 /** A form sends the file URL-encoded: up to three bytes for one, plus the dates and the token. */
-export const WHAT_IF_FORM_LIMIT = 3 * DESK_FILE_LIMIT + 4096
+const WHAT_IF_FORM_LIMIT = 3 * DESK_FILE_LIMIT + 4096
 
 export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
   const zones = async () => {

@@ -129,29 +129,17 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     return { call, desk, caller, language: callerLanguage({ number, client: caller?.client.language, desk }) }
   }
 
-  /** The facts with the language the calling number chose at the menu, when it would otherwise hear one. */
-  async function withChosenLanguage(facts: CallFacts, from: string | null): Promise<CallFacts> {
-    if (!from || !languageMenu(facts)) return facts
-    const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
-    return remembered ? speaking(facts, remembered) : facts
-  }
-
   // The caller hears silence until this answers: one statement to load the facts, one to record.
   app.post('/webhooks/twilio/voice', { schema: { hide: true, body: voiceParams } }, async (request, reply) => {
     const params = request.body
     const now = app.clock()
     const key = incomingCallKey(params, now)
     const live = await read(() => callFacts.load(key), 'loading the call facts')
-    let facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
-    // A registered caller of unknown language on a desk with several: the choice remembered for
-    // the number, else the menu (issue #17). Only these calls read the choices.
+    const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
+    // A registered caller of unknown language on a desk with several, who never chose one (the
+    // facts' statement reads the choice remembered for the number): the menu (issue #17).
     const menu = live ? languageMenu(facts) : null
-    if (menu && key.from) {
-      const from = key.from
-      const remembered = await read(() => rememberedLanguage(app.db, from), 'reading the language chosen')
-      if (!remembered) return twiml(reply, languageMenuTwiml(menu.say))
-      facts = speaking(facts, remembered)
-    }
+    if (menu) return twiml(reply, languageMenuTwiml(menu.say))
     return answerCall(request, reply, facts, live !== null, params, now)
   })
 
@@ -255,7 +243,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
           read(() => callFacts.load(key), 'loading the call facts'),
           read(() => findCall(app.db, params.CallSid), 'reading the call'),
         ])
-        const facts = await withChosenLanguage(live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers), key.from)
+        const facts = live ?? callFacts.degradedFacts(key, app.config.fallbackNumbers)
         if (!facts.desk) return twiml(reply, sayThenHangup([]))
         const language = languageOf(facts.desk, facts.caller)
         const agentId = call?.agentId ?? null
@@ -339,11 +327,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       const now = app.clock()
       const accepted = params.Digits === '1'
       const key = incomingCallKey(params, now)
-      const facts = await withChosenLanguage(
+      // The live facts carry the language the number chose at a menu (one statement).
+      const facts =
         (await read(() => callFacts.load(key), 'loading the call facts')) ??
-          callFacts.degradedFacts(key, app.config.fallbackNumbers),
-        key.from,
-      )
+        callFacts.degradedFacts(key, app.config.fallbackNumbers)
       const atCut = query.question === 'cut'
       const countInto = query.contract && query.month ? { contractId: query.contract, month: query.month } : null
       // On a yes at the start, the agents ring, billed; at the cut, the agent who answered is dialled again.
@@ -361,12 +348,9 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
         words: accepted ? overageQuestion(facts, atCut) : null,
       })
       if (plan) return twiml(reply, renderPlan(plan))
-      const language = callerLanguage({
-        number: facts.caller?.numberLanguage,
-        client: facts.caller?.client.language,
-        desk: facts.desk,
-      })
-      const line = facts.desk ? speaker(facts.desk, language)('declined') : saying('declined', language)
+      const line = facts.desk
+        ? speaker(facts.desk, languageOf(facts.desk, facts.caller))('declined')
+        : saying('declined', DEFAULT_LANGUAGE)
       return twiml(reply, sayThenHangup([line]))
     },
   )
