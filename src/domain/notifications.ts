@@ -62,6 +62,9 @@ export interface EventData {
   }
   'holiday.changed': {
     desk: string
+    /** a public holiday, or a season whose dates a manager decided (Ramadan's hours) */
+    kind: 'holiday' | 'season'
+    /** the holiday's id, or the season occurrence's (ramadan-1448) */
     holidayId: string
     action: 'confirm' | 'move' | 'add' | 'remove'
     name: string | null
@@ -417,6 +420,22 @@ const RENDER: Renderers = {
       ? `${day(d.start, f)}${d.days && d.days > 1 ? (f === 'fr' ? `, ${d.days} jours` : `, ${d.days} days`) : ''}`
       : '—'
     const next = d.nextOpening ? when(d.nextOpening, c, f) : f === 'fr' ? 'non prévue' : 'not scheduled'
+    if (d.kind === 'season')
+      return f === 'fr'
+        ? {
+            subject: `[${c.deskName}] Dates ${ACTIONS.fr[d.action].replace(/é$/, 'ées')} : ${name}`,
+            lines: [
+              `La ligne ${c.deskName} a ${ACTIONS.fr[d.action]} les dates de la période « ${name} » : ${dates} ; ses horaires s’y appliquent.`,
+              `Prochaine ouverture de l’assistance : ${next}.`,
+            ],
+          }
+        : {
+            subject: `[${c.deskName}] Dates ${ACTIONS.en[d.action]}: ${name}`,
+            lines: [
+              `The ${c.deskName} line ${ACTIONS.en[d.action]} the dates of "${name}": ${dates}; its hours apply on them.`,
+              `Support next opens ${next}.`,
+            ],
+          }
     return f === 'fr'
       ? {
           subject: `[${c.deskName}] Jour férié ${ACTIONS.fr[d.action]} : ${name}`,

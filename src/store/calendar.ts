@@ -5,6 +5,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { calendarEntries, desks, holidayOverrides, seasonOverrides } from '../../db/schema.js'
 import type { Closure, HolidayOverride, Opening, SeasonOverride } from '../domain/calendar/index.js'
+import { parseIsoDate } from '../domain/calendar/local-time.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
 import { nextOpeningOf, notify } from './notifications.js'
@@ -53,6 +54,7 @@ export async function recordHolidayOverride(
       at: actor.now,
       data: {
         desk: deskId,
+        kind: 'holiday',
         holidayId: override.holidayId,
         action: override.action,
         name: override.name ?? null,
@@ -66,11 +68,17 @@ export async function recordHolidayOverride(
   })
 }
 
-/** A manager confirms or moves a Hijri season occurrence (ramadan-1447): stored, audited, configuration bumped. */
+/**
+ * A manager confirms or moves a Hijri season occurrence (ramadan-1447): stored, audited,
+ * configuration bumped, and the desk's clients told (`holiday.changed` of kind `season`: the
+ * season's hours apply on its new dates).
+ */
 export async function recordSeasonOverride(
   db: Database,
   deskId: string,
   override: Omit<SeasonOverride, 'by' | 'at'>,
+  /** the occurrence as it stands after the decision */
+  after: { name: string; start: string; end: string },
   actor: Actor,
 ): Promise<SeasonOverride> {
   return db.transaction(async (tx) => {
@@ -97,6 +105,24 @@ export async function recordSeasonOverride(
       after: { id: row?.id, ...recorded },
     })
     await touchConfiguration(tx, actor.now)
+    await notify(tx, {
+      type: 'holiday.changed',
+      key: `season.changed:${row?.id}`,
+      desk: deskId,
+      clientId: null,
+      at: actor.now,
+      data: {
+        desk: deskId,
+        kind: 'season',
+        holidayId: override.seasonId,
+        action: override.action,
+        name: after.name,
+        start: after.start,
+        days: (parseIsoDate(after.end) ?? 0) - (parseIsoDate(after.start) ?? 0) + 1,
+        by: actor.name,
+        nextOpening: await nextOpeningOf(tx, deskId, actor.now),
+      },
+    })
     return recorded
   })
 }

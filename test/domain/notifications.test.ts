@@ -250,6 +250,7 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
   'holiday.changed': [
     {
       desk: 'intercom',
+      kind: 'holiday',
       holidayId: 'eid-al-fitr-2027',
       action: 'move',
       name: 'Aïd el-Fitr',
@@ -260,6 +261,7 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
     },
     {
       desk: 'intercom',
+      kind: 'holiday',
       holidayId: 'ashura-2027',
       action: 'confirm',
       name: null,
@@ -270,11 +272,34 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
     },
     {
       desk: 'intercom',
+      kind: 'holiday',
       holidayId: 'x',
       action: 'remove',
       name: 'Inventaire',
       start: null,
       days: null,
+      by: 'Nadia',
+      nextOpening: null,
+    },
+    {
+      desk: 'intercom',
+      kind: 'season',
+      holidayId: 'ramadan-1448',
+      action: 'move',
+      name: 'Ramadan',
+      start: '2027-02-09',
+      days: 29,
+      by: 'Nadia',
+      nextOpening: '2027-02-09T08:00:00Z',
+    },
+    {
+      desk: 'intercom',
+      kind: 'season',
+      holidayId: 'ramadan-1448',
+      action: 'confirm',
+      name: 'Ramadan',
+      start: '2027-02-08',
+      days: 29,
       by: 'Nadia',
       nextOpening: null,
     },
@@ -333,6 +358,14 @@ t.test('every event has words in French and English, dated in the desk zone', as
     language: 'fr-FR',
   })
   t.match(fr.lines.join(' '), /dimanche 29 novembre 2026 à 10h30/, 'the due time in Algiers, in French')
+  const [, , , moved, confirmed] = EXAMPLES['holiday.changed']
+  const algiers = { deskName: 'Assistance INTERcom', timezone: 'Africa/Algiers' }
+  const seasonFr = renderMessage('holiday.changed', moved as never, { ...algiers, language: 'fr-FR' })
+  t.equal(seasonFr.subject, '[Assistance INTERcom] Dates déplacées : Ramadan', 'a season is not called a public holiday')
+  t.match(seasonFr.lines[0], /les dates de la période « Ramadan » : mardi 9 février 2027, 29 jours ; ses horaires s’y appliquent/)
+  const seasonEn = renderMessage('holiday.changed', confirmed as never, { ...algiers, language: 'en-GB' })
+  t.equal(seasonEn.subject, '[Assistance INTERcom] Dates confirmed: Ramadan')
+  t.match(seasonEn.lines, [/confirmed the dates of "Ramadan"/, /Support next opens not scheduled/])
   const en = renderMessage('callback.late', callback, { deskName: 'X', timezone: 'Europe/Paris', language: 'en-GB' })
   t.match(en.lines[0], /Sunday 29 November 2026 at 10:30/)
 })

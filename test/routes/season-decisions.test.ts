@@ -2,7 +2,8 @@
 // with who and when, audited, read back by the seasons list and the live hours; confirming or
 // moving Eid al-Fitr moves the end of Ramadan.
 import t from 'tap'
-import { auditLog, seasonOverrides } from '../../db/schema.js'
+import { eq } from 'drizzle-orm'
+import { auditLog, notificationEvents, seasonOverrides } from '../../db/schema.js'
 import { createToken } from '../../src/store/tokens.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
@@ -77,5 +78,32 @@ eachDatabase(t, async (t, database) => {
     const moved = await call('POST', '/api/desks/intercom/holidays/eid-al-fitr-1448/move', { start: '2027-03-10', days: 2 })
     t.equal(moved.statusCode, 200)
     t.match(await ramadan(2027), { end: '2027-03-09', status: 'confirmed' })
+    const refused = await call('POST', '/api/desks/intercom/seasons/ramadan-1448/move', { end: '2027-03-07' })
+    t.equal(refused.statusCode, 409, "the end Eid decided is not Ramadan's own to move")
+    t.match(refused.json(), {
+      code: 'season_bound_decided',
+      detail: /last day of Ramadan \(2027-03-09\) follows the holiday eid-al-fitr-1448 .*: move that holiday instead/,
+    })
+    t.match(await ramadan(2027), { end: '2027-03-09' }, 'nothing recorded')
+    const same = await call('POST', '/api/desks/intercom/seasons/ramadan-1448/move', { start: '2027-02-08', end: '2027-03-09' })
+    t.equal(same.statusCode, 200, 'repeating the decided end with a new start is no problem')
+  })
+
+  t.test("the desk's clients are told of each season decision", async (t) => {
+    const told = await db.select().from(notificationEvents).where(eq(notificationEvents.type, 'holiday.changed'))
+    const seasons = told.filter((row) => (row.data as { kind: string }).kind === 'season')
+    t.ok(seasons.length >= 3, 'the confirmation and the moves')
+    t.match(seasons.find((row) => (row.data as { action: string }).action === 'confirm')?.data, {
+      kind: 'season',
+      holidayId: 'ramadan-1448',
+      name: 'Ramadan',
+      start: '2027-02-08',
+      days: 29,
+      by: 'ADMIN_TOKEN',
+    })
+    t.ok(
+      told.some((row) => (row.data as { kind: string }).kind === 'holiday'),
+      "Eid's move is a holiday's",
+    )
   })
 })

@@ -50,5 +50,6 @@ export {
 } from './desk-calendar.js'
 export { addWorkingTime, workingTimeBetween } from './working-time.js'
 export { contractStanding, type ContractStanding, type ContractTerms } from './contract-periods.js'
-export type { SeasonBound, SeasonOccurrence, SeasonStatus } from './seasons.js'
+export type { SeasonBound, SeasonMoveProblem, SeasonOccurrence, SeasonStatus } from './seasons.js'
+export { moveSeason } from './seasons.js'
 export { describeHours, describeNextOpening, formatClock, type Language, type SpokenSeason } from './spoken-hours.js'

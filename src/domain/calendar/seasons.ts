@@ -295,3 +295,49 @@ export function seasonIndexFor(
   byKey.set(key, index)
   return index
 }
+
+/** Why a move of a Hijri season occurrence is refused, and the field at fault. */
+export interface SeasonMoveProblem {
+  code: 'season_bound_decided' | 'season_reversed'
+  field: 'body.start' | 'body.end'
+  message: string
+}
+
+/**
+ * A manager moves a Hijri season occurrence's first and/or last day: the dates it would have. A
+ * bound that a holiday fixes (Ramadan ends on the eve of Eid al-Fitr) moves only with that holiday,
+ * one decision and one truth: asking another date for it is refused rather than recorded and then
+ * silently overruled. Asking the date it already has is no problem (a form sends both bounds).
+ */
+export function moveSeason(
+  season: SeasonOccurrence,
+  asked: { start?: string | undefined; end?: string | undefined },
+): { ok: true; start: string; end: string } | { ok: false; problem: SeasonMoveProblem } {
+  for (const side of ['start', 'end'] as const) {
+    const bound = season.bounds?.[side]
+    const date = asked[side]
+    if (date !== undefined && bound !== undefined && date !== bound.date && bound.decidedBy === 'holiday') {
+      const decided = bound.by ? ` (decided by ${bound.by})` : ''
+      return {
+        ok: false,
+        problem: {
+          code: 'season_bound_decided',
+          field: `body.${side}`,
+          message: `the ${side === 'start' ? 'first' : 'last'} day of ${season.name} (${bound.date}) follows the holiday ${bound.holidayId}${decided}: move that holiday instead`,
+        },
+      }
+    }
+  }
+  const start = asked.start ?? season.start
+  const end = asked.end ?? season.end
+  if (end < start)
+    return {
+      ok: false,
+      problem: {
+        code: 'season_reversed',
+        field: 'body.end',
+        message: `the season would end (${end}) before it starts (${start})`,
+      },
+    }
+  return { ok: true, start, end }
+}

@@ -14,6 +14,7 @@ import {
   isPastUnconfirmed,
   isoDateSchema,
   manualHolidayId,
+  moveSeason,
   openingSchema,
   type SeasonOccurrence,
   seasonsForYear,
@@ -301,6 +302,7 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
         app.db,
         desk.id,
         { seasonId: season.id, action: 'confirm', start: season.start, end: season.end },
+        { name: season.name, start: season.start, end: season.end },
         actor(request),
       )
     },
@@ -319,20 +321,24 @@ export const deskCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
           .strict()
           .refine((body) => body.start !== undefined || body.end !== undefined, 'give a start or an end date')
           .refine((body) => !body.start || !body.end || body.start <= body.end, 'end is before start'),
-        response: { 200: seasonDecided, ...authProblems },
+        response: { 200: seasonDecided, ...conflictProblems },
       },
     },
     async (request) => {
       const desk = await deskOr404(request.params.id)
       const season = findSeason(desk, request.params.seasonId)
       const { start, end } = request.body
-      const first = start ?? season.start
-      const last = end ?? season.end
-      if (last < first) throw new AppError(400, 'validation_failed', `the season would end (${last}) before it starts (${first})`)
+      const moved = moveSeason(season, { start, end })
+      if (!moved.ok) {
+        const { problem } = moved
+        if (problem.code === 'season_bound_decided') throw new AppError(409, problem.code, problem.message)
+        throw new AppError(400, 'validation_failed', problem.message)
+      }
       return recordSeasonOverride(
         app.db,
         desk.id,
         { seasonId: season.id, action: 'move', ...(start ? { start } : {}), ...(end ? { end } : {}) },
+        { name: season.name, start: moved.start, end: moved.end },
         actor(request),
       )
     },

@@ -15,6 +15,7 @@ import {
   isPastUnconfirmed,
   isoDateSchema,
   manualHolidayId,
+  moveSeason,
   openingSchema,
   seasonsForYear,
 } from '../../domain/calendar/index.js'
@@ -235,6 +236,7 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
         app.db,
         desk,
         { seasonId: season.id, action: 'confirm', start: season.start, end: season.end },
+        { name: season.name, start: season.start, end: season.end },
         actorOf(app, request),
       )
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'season-confirmed')
@@ -250,8 +252,15 @@ export const calendarPages: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { desk, year: shownYear, start, end } = request.body
       const { season } = await seasonOn(desk, shownYear, request.params.seasonId)
-      if (end < start) throw invalidField('body.end', 'the last day is before the first')
-      await recordSeasonOverride(app.db, desk, { seasonId: season.id, action: 'move', start, end }, actorOf(app, request))
+      const moved = moveSeason(season, { start, end })
+      if (!moved.ok) throw invalidField(moved.problem.field, moved.problem.message)
+      await recordSeasonOverride(
+        app.db,
+        desk,
+        { seasonId: season.id, action: 'move', start, end },
+        { name: season.name, start, end },
+        actorOf(app, request),
+      )
       return redirectDone(reply, `${HOME}/calendar`, { desk, year: shownYear }, 'season-moved')
     },
   )

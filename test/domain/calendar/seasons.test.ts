@@ -6,6 +6,7 @@ import {
   deskStatus,
   type HolidayOverride,
   hoursOn,
+  moveSeason,
   observedHolidays,
   type Season,
   type SeasonOverride,
@@ -112,6 +113,48 @@ t.test('moving Eid al-Fitr moves the end of Ramadan: one decision, one truth', a
     { date: '2026-03-19', status: 'estimated' },
     'no Eid holiday in France',
   )
+})
+
+t.test('a bound a holiday decided moves only with that holiday', async (t) => {
+  const season = occurrence(intercomRamadan, 2025, 'ramadan-1446')
+  if (!season) throw new Error('no Ramadan 1446')
+  t.same(moveSeason(season, { start: '2025-03-02' }), { ok: true, start: '2025-03-02', end: '2025-03-30' })
+  t.same(moveSeason(season, { start: '2025-03-02', end: '2025-03-30' }), { ok: true, start: '2025-03-02', end: '2025-03-30' })
+  t.match(moveSeason(season, { end: '2025-03-29' }), {
+    ok: false,
+    problem: {
+      code: 'season_bound_decided',
+      field: 'body.end',
+      message:
+        'the last day of Ramadan (2025-03-30) follows the holiday eid-al-fitr-1446 (decided by supportline (observed dates)): move that holiday instead',
+    },
+  })
+  t.match(moveSeason(season, { start: '2025-04-02' }), {
+    ok: false,
+    problem: {
+      code: 'season_reversed',
+      field: 'body.end',
+      message: 'the season would end (2025-03-30) before it starts (2025-04-02)',
+    },
+  })
+  const undecided = occurrence(estimateOnly, 2025, 'ramadan-1446')
+  if (!undecided) throw new Error('no Ramadan 1446')
+  t.same(
+    moveSeason(undecided, { end: '2025-03-29' }),
+    { ok: true, start: '2025-03-01', end: '2025-03-29' },
+    'an estimate moves freely',
+  )
+  const openedByHoliday = {
+    ...undecided,
+    bounds: {
+      start: { date: '2025-03-01', status: 'confirmed' as const, decidedBy: 'holiday' as const, holidayId: 'x' },
+      end: undecided.bounds?.end ?? { date: '', status: 'estimated' as const },
+    },
+  }
+  t.match(moveSeason(openedByHoliday, { start: '2025-03-02' }), {
+    ok: false,
+    problem: { field: 'body.start', message: /^the first day of Ramadan \(2025-03-01\) follows the holiday x: move/ },
+  })
 })
 
 t.test('holidays that open a Hijri month decide its bounds', async (t) => {
