@@ -61,6 +61,24 @@ export function callerLanguage(sources: CallerLanguageSources): LanguageTag {
   return knownLanguage(sources) ?? (sources.desk ? (deskLanguages(sources.desk)[0] as LanguageTag) : DEFAULT_LANGUAGE)
 }
 
+/** Where the language a number hears comes from, as the dashboard says it. */
+export type LanguageSource = 'number' | 'choice' | 'client' | 'desk'
+
+/**
+ * The language a registered number hears and why, by the same rule as callerLanguage: the number's
+ * own (desk file), then the choice remembered at the menu, then the client's, then the desk's default.
+ */
+export function heardLanguage(sources: {
+  own: LanguageTag | null
+  chosen: LanguageTag | null
+  client: LanguageTag | null
+  desk: DeskLanguages | null
+}): { language: LanguageTag; source: LanguageSource } {
+  const language = callerLanguage({ number: sources.own ?? sources.chosen, client: sources.client, desk: sources.desk })
+  const source: LanguageSource = sources.own ? 'number' : sources.chosen ? 'choice' : sources.client ? 'client' : 'desk'
+  return { language, source }
+}
+
 /** How Twilio reads one language: `<Say language voice>`. */
 export interface SayVoice {
   language: string

@@ -1,9 +1,11 @@
 // Contracts: each one's period in force, quota and overage policy, and the notice deadlines coming
 // up (INTERcom: 12 months, renewed unless notice 3 months before the end), with a notice form.
 import type { ContractOverview } from '../domain/contract-overview.js'
+import { heardLanguage } from '../domain/language.js'
 import { revisionsToCome } from '../domain/revision.js'
+import type { ClientLanguages } from '../store/clients.js'
 import type { ContractRecord } from '../store/contracts.js'
-import { addDays, daysBetween, formatDayShort, formatDuration } from './format.js'
+import { addDays, daysBetween, formatDateTime, formatDayShort, formatDuration, formatLanguage } from './format.js'
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, layout } from './layout.js'
 import { clientsOnSeveralDesks } from './parts.js'
@@ -15,6 +17,8 @@ export interface ContractRow {
 
 export interface ContractsView {
   contracts: ContractRow[]
+  /** the contracts' clients, their numbers and the language each hears */
+  clientLanguages: readonly ClientLanguages[]
   /** desk id → name: a desk is named after a client only when the client has contracts on several */
   deskNames: ReadonlyMap<string, string>
   /** how far ahead deadlines are listed */
@@ -132,6 +136,45 @@ export function contractsPage(ctx: PageContext, view: ContractsView): Html {
         <thead><tr><th scope="col">${t.client}</th><th scope="col">${t.signed}</th><th scope="col">${t.period}</th><th scope="col">${t.quota}</th><th scope="col">${t.deadline}</th><th scope="col">${t.endsOn}</th><th scope="col">${t.notice}</th></tr></thead>
         <tbody>${view.contracts.map((row) => contractRow(ctx, row, deskAfter))}</tbody>
       </table></div>
-    </section>`,
+    </section>
+    ${languagesSection(ctx, view.clientLanguages)}`,
   })
+}
+
+/** Each client's registered numbers and the language each hears, with where it comes from (issue #17). */
+function languagesSection(ctx: PageContext, clients: readonly ClientLanguages[]): Html {
+  const t = ctx.t.contracts.languages
+  if (clients.length === 0) return html``
+  const name = (tag: string) => html`<span lang="${tag}" title="${tag}">${formatLanguage(tag, ctx.lang)}</span>`
+  const row = (client: ClientLanguages) => {
+    const numbers = client.numbers.map((line) => {
+      const heard = heardLanguage({
+        own: line.own,
+        chosen: line.chosen?.language ?? null,
+        client: client.language,
+        desk: client.desk,
+      })
+      const chosen = line.chosen
+      const source =
+        heard.source === 'choice' && chosen
+          ? t.source.choice(chosen.by, formatDateTime(chosen.at, client.desk?.timezone ?? 'UTC', ctx.lang))
+          : heard.source === 'choice'
+            ? ''
+            : t.source[heard.source]
+      return html`<li><span class="num">${line.number}</span>${line.contact ? html` <small class="muted">${line.contact}</small>` : ''} : ${name(heard.language)} <small class="muted">(${source})</small></li>`
+    })
+    return html`<tr>
+      <th scope="row" data-label="${t.client}">${client.name}</th>
+      <td data-label="${t.clientLanguage}">${client.language ? name(client.language) : html`<span class="muted">${t.deskDefault}</span>`}</td>
+      <td class="full" data-label="${t.numbers}">${numbers.length > 0 ? html`<ul class="numbers">${numbers}</ul>` : html`<span class="muted">${t.none}</span>`}</td>
+    </tr>`
+  }
+  return html`<section class="card wide" aria-labelledby="languages-title">
+      <h2 id="languages-title">${t.title}</h2>
+      <p class="muted">${t.intro}</p>
+      <div class="table-wrap"><table class="languages cards">
+        <thead><tr><th scope="col">${t.client}</th><th scope="col">${t.clientLanguage}</th><th scope="col">${t.numbers}</th></tr></thead>
+        <tbody>${clients.map(row)}</tbody>
+      </table></div>
+    </section>`
 }

@@ -135,3 +135,19 @@ export function monthsEnding(month: string, count: number): string[] {
 export function localYearOf(at: Date, zone: string): number {
   return DateTime.fromJSDate(at, { zone }).year
 }
+
+const languageNames = new Map<Lang, Intl.DisplayNames>()
+
+/** A language tag by its name in the page's language: "ar" → "arabe", "en-US" → "anglais américain". */
+export function formatLanguage(tag: string, lang: Lang): string {
+  let names = languageNames.get(lang)
+  if (names === undefined) {
+    names = new Intl.DisplayNames([LOCALE[lang]], { type: 'language', fallback: 'code' })
+    languageNames.set(lang, names)
+  }
+  try {
+    return names.of(tag) ?? tag
+  } catch {
+    return tag
+  }
+}

@@ -319,6 +319,22 @@ const fr = {
     notInForce: 'hors période',
     recordNotice: 'Reçu le',
     record: 'Enregistrer un préavis',
+    languages: {
+      title: 'Numéros et langues',
+      intro:
+        "La langue qu'entend chaque numéro enregistré : celle du numéro (fichier du service), sinon celle choisie au menu, sinon celle du client, sinon celle du service. Un responsable change un choix avec PUT /api/numbers/{numéro}/language.",
+      client: 'Client',
+      clientLanguage: 'Langue du client',
+      numbers: 'Numéros',
+      none: 'aucun numéro enregistré',
+      deskDefault: 'celle du service',
+      source: {
+        number: 'du numéro',
+        choice: (by: string, on: string) => (by === 'caller' ? `choisie au menu le ${on}` : `choisie par ${by} le ${on}`),
+        client: 'du client',
+        desk: 'du service',
+      },
+    },
   },
 
   flash: {
@@ -746,6 +762,22 @@ const en: Messages = {
     notInForce: 'not in force',
     recordNotice: 'Received on',
     record: 'Record a notice',
+    languages: {
+      title: 'Numbers and languages',
+      intro:
+        "The language each registered number hears: the number's own (the desk file), else the one chosen at the menu, else the client's, else the desk's. A manager changes a choice with PUT /api/numbers/{number}/language.",
+      client: 'Client',
+      clientLanguage: "Client's language",
+      numbers: 'Numbers',
+      none: 'no registered number',
+      deskDefault: "the desk's",
+      source: {
+        number: "the number's own",
+        choice: (by, on) => (by === 'caller' ? `chosen at the menu on ${on}` : `chosen by ${by} on ${on}`),
+        client: "the client's",
+        desk: "the desk's",
+      },
+    },
   },
 
   flash: {

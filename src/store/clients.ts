@@ -1,9 +1,9 @@
 // Clients as the call flow sees them: identified by a registered number, with their contracts on
 // a desk and what each has used of the month's quota.
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import { writeAudit } from './audit.js'
-import { callerLanguages, clientNumbers, clients, contracts, usage } from '../../db/schema.js'
+import { callerLanguages, clientNumbers, clients, contracts, desks, usage } from '../../db/schema.js'
 import type { CallerFacts, ContractFacts } from '../domain/call.js'
 import { type ConfiguredContract, callerClient, configuredContract } from '../domain/configured-facts.js'
 
@@ -116,4 +116,68 @@ export async function setRememberedLanguage(
       after: language === null ? null : { language },
     })
   })
+}
+
+/** A client's registered numbers and their languages, as the Contracts page lists them. */
+export interface ClientLanguages {
+  clientId: string
+  name: string
+  language: string | null
+  /** the desk of the client's first contract: its default language is the fallback */
+  desk: { language: string; languages?: string[] | undefined; timezone: string } | null
+  numbers: {
+    number: string
+    contact: string | null
+    own: string | null
+    chosen: { language: string; by: string; at: Date } | null
+  }[]
+}
+
+/** The given clients with their numbers, each number's own language and the choice remembered for it. */
+export async function listClientLanguages(db: Queryable, clientIds: readonly string[]): Promise<ClientLanguages[]> {
+  if (clientIds.length === 0) return []
+  const [clientRows, numberRows, deskRows] = await Promise.all([
+    db
+      .select({ id: clients.id, name: clients.name, language: clients.language })
+      .from(clients)
+      .where(inArray(clients.id, [...clientIds]))
+      .orderBy(asc(clients.name), asc(clients.id)),
+    db
+      .select({ number: clientNumbers, chosen: callerLanguages })
+      .from(clientNumbers)
+      .leftJoin(callerLanguages, eq(callerLanguages.number, clientNumbers.number))
+      .where(inArray(clientNumbers.clientId, [...clientIds]))
+      .orderBy(asc(clientNumbers.number)),
+    db
+      .selectDistinctOn([contracts.clientId], {
+        clientId: contracts.clientId,
+        language: desks.language,
+        languages: desks.languages,
+        timezone: desks.timezone,
+      })
+      .from(contracts)
+      .innerJoin(desks, eq(desks.id, contracts.deskId))
+      .where(and(inArray(contracts.clientId, [...clientIds]), eq(contracts.active, true)))
+      .orderBy(asc(contracts.clientId), asc(contracts.start)),
+  ])
+  const deskOf = new Map(
+    deskRows.map((row) => [
+      row.clientId,
+      { language: row.language, languages: row.languages ?? undefined, timezone: row.timezone },
+    ]),
+  )
+  return clientRows.map((client) => ({
+    clientId: client.id,
+    name: client.name,
+    language: client.language,
+    desk: deskOf.get(client.id) ?? null,
+    numbers: numberRows
+      .filter((row) => row.number.clientId === client.id)
+      .map(({ number, chosen }) => ({
+        number: number.number,
+        contact: number.contact,
+        own: number.language,
+        chosen: chosen ? { language: chosen.language, by: chosen.chosenBy, at: chosen.chosenAt } : null,
+      })),
+  }))
 }

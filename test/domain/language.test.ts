@@ -4,6 +4,7 @@ import {
   callerLanguage,
   DEFAULT_LANGUAGE,
   deskLanguages,
+  heardLanguage,
   isSpoken,
   knownLanguage,
   sayVoiceFor,
@@ -85,3 +86,13 @@ const voices: [why: string, options: Parameters<typeof sayVoiceFor>[0], tag: str
 for (const [why, options, tag, expected] of voices) {
   t.same(sayVoiceFor(options, tag), expected, `${tag} is read as ${JSON.stringify(expected)}: ${why}`)
 }
+
+t.test('the language a registered number hears, and where it comes from', async (t) => {
+  const arabicDesk = { language: 'fr-FR', languages: ['ar', 'fr-FR'] }
+  const none = { own: null, chosen: null, client: null, desk: null }
+  t.same(heardLanguage({ ...none, own: 'en-US', chosen: 'ar', client: 'fr-FR' }), { language: 'en-US', source: 'number' })
+  t.same(heardLanguage({ ...none, chosen: 'ar', client: 'fr-FR' }), { language: 'ar', source: 'choice' })
+  t.same(heardLanguage({ ...none, client: 'en-US', desk: arabicDesk }), { language: 'en-US', source: 'client' })
+  t.same(heardLanguage({ ...none, desk: arabicDesk }), { language: 'ar', source: 'desk' }, "the desk's first language")
+  t.same(heardLanguage(none), { language: 'fr-FR', source: 'desk' })
+})

@@ -435,6 +435,7 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
   )
   const page = contractsPage(context('manager'), {
     contracts: rows,
+    clientLanguages: [],
     deskNames: new Map([['intercom', 'INTERcom']]),
     horizonDays: 120,
   }).value
@@ -446,6 +447,57 @@ t.test('notice deadlines ahead: within the horizon, soonest first, none already 
     "the client's designated technical contact",
   )
   assertCspClean(t, page)
+})
+
+t.test('contracts: each number with the language it hears and why', async (t) => {
+  const desk = { language: 'fr-FR', languages: ['fr-FR', 'ar'], timezone: 'Africa/Algiers' }
+  const view = (lang: 'fr' | 'en') =>
+    contractsPage(context('manager', lang), {
+      contracts: [contract(1, 'ACME SARL', {})],
+      clientLanguages: [
+        {
+          clientId: 'acme',
+          name: 'ACME SARL',
+          language: null,
+          desk,
+          numbers: [
+            { number: '+213661000001', contact: 'M. Benali', own: 'en-US', chosen: null },
+            {
+              number: '+213661000002',
+              contact: null,
+              own: null,
+              chosen: { language: 'ar', by: 'caller', at: new Date('2026-11-28T09:15:00Z') },
+            },
+            { number: '+213661000003', contact: null, own: null, chosen: null },
+          ],
+        },
+        { clientId: 'atlas', name: 'Atlas', language: 'ar', desk, numbers: [] },
+      ],
+      deskNames: new Map(),
+      horizonDays: 120,
+    }).value
+  const fr = view('fr')
+  t.match(fr, /<h2 id="languages-title">Numéros et langues<\/h2>/)
+  t.match(
+    fr,
+    /\+213661000001<\/span> <small class="muted">M\. Benali<\/small> : <span lang="en-US" title="en-US">anglais américain<\/span> <small class="muted">\(du numéro\)/,
+  )
+  t.match(
+    fr,
+    /\+213661000002<\/span> : <span lang="ar" title="ar">arabe<\/span> <small class="muted">\(choisie au menu le 28\/11\/2026 10\u00a0h\u00a015\)/,
+    'the choice, dated in Algiers',
+  )
+  t.match(
+    fr,
+    /\+213661000003<\/span> : <span lang="fr-FR" title="fr-FR">français \(France\)<\/span> <small class="muted">\(du service\)/,
+  )
+  t.match(
+    fr,
+    /Atlas<\/th>\s*<td data-label="Langue du client"><span lang="ar" title="ar">arabe<\/span>[\s\S]*aucun numéro enregistré/,
+  )
+  const en = view('en')
+  t.match(en, /Numbers and languages[\s\S]*Arabic<\/span> <small class="muted">\(chosen at the menu on /)
+  assertCspClean(t, fr)
 })
 
 t.test('contracts: how the terms are revised, and the revisions to come', async (t) => {
@@ -467,7 +519,12 @@ t.test('contracts: how the terms are revised, and the revisions to come', async 
       ],
     },
   }
-  const page = contractsPage(context('manager'), { contracts: [revised], deskNames: new Map(), horizonDays: 120 }).value
+  const page = contractsPage(context('manager'), {
+    contracts: [revised],
+    clientLanguages: [],
+    deskNames: new Map(),
+    horizonDays: 120,
+  }).value
   t.match(page, /révisable par avenant signé/)
   t.match(
     page,
@@ -485,6 +542,7 @@ t.test('contracts: the last day in force, never the day after; a desk named only
   ]
   const page = contractsPage(context('manager'), {
     contracts: [ended, ...twoDesks],
+    clientLanguages: [],
     deskNames: new Map([
       ['intercom', 'Assistance INTERcom'],
       ['model', 'Modèle'],

@@ -11,6 +11,7 @@ import { applyWebhookWrites } from '../../src/store/webhook-writes.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
 import { createToken } from '../../src/store/tokens.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
+import { signIn } from '../helpers/dashboard.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { ACME, DESK } from '../fixtures/intercom.js'
@@ -210,6 +211,15 @@ eachDatabase(t, async (t, database) => {
     t.equal(changed.statusCode, 200)
     t.match(changed.json(), { number: ATLAS, language: 'fr-FR', chosenBy: 'ADMIN_TOKEN' }, 'set by the token that asked')
     t.match((await incoming(ATLAS, RAMADAN_SATURDAY_10H)).text, /Bonjour Atlas/, 'the next call is in French')
+    const { cookie } = await signIn(app, TEST_ADMIN_TOKEN)
+    const contractsPage = await app.inject({ method: 'GET', url: '/dashboard/contracts', headers: { cookie } })
+    t.match(
+      contractsPage.body,
+      new RegExp(
+        `\\${ATLAS}</span>[^:]* : <span lang="fr-FR" title="fr-FR">français \\(France\\)</span> <small class="muted">\\(choisie par ADMIN_TOKEN le `,
+      ),
+      'the Contracts page shows the language the number hears and who chose it',
+    )
 
     t.equal((await put(ATLAS, { language: 'de-DE' })).statusCode, 400, 'a language supportline does not speak')
     const { token: clientToken } = await createToken(db, {

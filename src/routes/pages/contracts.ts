@@ -5,6 +5,7 @@ import { contractOverview, localDate } from '../../domain/contract-overview.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import { contractsPage } from '../../pages/contracts-page.js'
 import { HOME } from '../../pages/layout.js'
+import { listClientLanguages } from '../../store/clients.js'
 import { findContract, listContracts, recordNotice } from '../../store/contracts.js'
 import { listActiveDesks } from '../../store/dashboard.js'
 import { MANAGE, isoDate, rowId } from '../api/schemas.js'
@@ -19,10 +20,12 @@ export const contractPages: FastifyPluginAsyncZod = async (app) => {
     const [records, desks] = await Promise.all([listContracts(app.db, {}), listActiveDesks(app.db)])
     // Each contract is read on its own desk's date, as the API does.
     const contracts = records.map((record) => ({ record, overview: contractOverview(record, localDate(now, record.timezone)) }))
+    const clientLanguages = await listClientLanguages(app.db, [...new Set(records.map((record) => record.clientId))])
     return sendHtml(
       reply,
       contractsPage(pageContext(app, request), {
         contracts,
+        clientLanguages,
         deskNames: new Map(desks.map((desk) => [desk.id, desk.name])),
         horizonDays: HORIZON_DAYS,
       }),
