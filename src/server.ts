@@ -8,9 +8,17 @@ import { InUseError } from './pid-lock.js'
 import { isStrayDriverWrite } from './process-faults.js'
 
 async function main() {
+  // How long each step of the start took (ms since the process began), logged once ready.
+  const steps: Record<string, number> = {}
+  const step = (name: string) => {
+    steps[name] = Math.round(performance.now())
+  }
   const config = loadConfig()
+  step('config')
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  step('database')
   const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
+  step('app')
   const log = app.log
 
   // Uncaught exceptions are handled below, so that the one the Postgres driver is known to throw
@@ -32,6 +40,7 @@ async function main() {
   })
 
   await database.migrate()
+  step('migrations')
   if (config.usingDevelopmentToken) {
     log.warn('TWILIO_AUTH_TOKEN is not set: webhooks are checked against the development token (never in production)')
   }
@@ -49,13 +58,15 @@ async function main() {
     if (applied.skipped) log.info({ file: config.deskFile }, 'desk file unchanged since it was last applied')
     else log.info({ file: config.deskFile, changes: applied.changes.length }, 'desk file applied')
   }
+  step('deskFile')
   await app.listen({ port: config.port, host: config.host })
+  step('listening')
   // Notifications go out from every instance; app.close() stops the sender.
   app.notificationSender.start()
   if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
   if (!config.twilioRest) log.warn('TWILIO_ACCOUNT_SID is not set: SMS notifications are kept, not sent')
   log.info(
-    { database: database.kind, publicUrl: config.publicUrl },
+    { database: database.kind, publicUrl: config.publicUrl, startMs: steps },
     `supportline ready: webhooks at ${config.publicUrl}/webhooks/twilio/voice`,
   )
 }
