@@ -225,6 +225,26 @@ t.test('without SMTP_URL and TWILIO_ACCOUNT_SID, e-mail and SMS are kept, not se
   t.same(await app.notificationSender.drain(), { claimed: 2, sent: 2, retried: 0, failed: 0 }, 'webhooks only')
   const list = await app.inject({ method: 'GET', url: '/api/notifications?status=pending', headers: auth })
   t.same(list.json().channels, ['webhook'])
+  // Page by page with the cursors the API gives out: every item once, in the same order.
+  const paged: string[] = []
+  for (let cursor: string | null = '', pages = 0; cursor !== null && pages < 10; pages++) {
+    const url: string = `/api/notifications?status=pending&limit=1${cursor ? `&cursor=${cursor}` : ''}`
+    const page: { items: { id: string }[]; nextCursor: string | null } = (
+      await app.inject({ method: 'GET', url, headers: auth })
+    ).json()
+    paged.push(...page.items.map((i: { id: string }) => i.id))
+    cursor = page.nextCursor
+  }
+  t.same(
+    paged,
+    list.json().items.map((i: { id: string }) => i.id),
+    'the pages list every item once',
+  )
+  for (const bad of ['nope', Buffer.from('{"createdAt":"2026-11-28T10:00:00Z","id":"x"}').toString('base64url')]) {
+    const refused = await app.inject({ method: 'GET', url: `/api/notifications?cursor=${bad}`, headers: auth })
+    t.equal(refused.statusCode, 400, 'a cursor the API did not give out')
+    t.match(refused.json(), { code: 'validation_failed', detail: 'query.cursor: is not a cursor this service gave out' })
+  }
   t.same(
     list
       .json()

@@ -6,22 +6,14 @@ import { clientScope } from '../../domain/access.js'
 import { EVENT_TYPES } from '../../domain/notifications.js'
 import { AppError, conflict, notFound } from '../../errors.js'
 import { type NotificationItem, findNotification, listNotifications, resendNotification } from '../../store/notifications.js'
+import { cursorInstant, pageCursor } from '../shared/cursor.js'
 import { actorOf } from './principal.js'
 import { MANAGE, authProblems, conflictProblems, idParam, limitParam } from './schemas.js'
 
-const notificationIdParam = z.string().regex(/^msg_[0-9a-f]{32}$/, 'is not a notification id')
+export const notificationIdParam = z.string().regex(/^msg_[0-9a-f]{32}$/, 'is not a notification id')
 
-const cursorSchema = z.string().transform((text, ctx) => {
-  try {
-    const { at, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
-    const createdAt = new Date(String(at))
-    if (notificationIdParam.safeParse(id).success && !Number.isNaN(createdAt.getTime())) return { createdAt, id: id as string }
-  } catch {
-    // the issue below
-  }
-  ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
-  return z.NEVER
-})
+/** Where a page of the outbox ended (the API's and the Notifications page's). */
+export const notificationCursor = pageCursor(z.object({ createdAt: cursorInstant, id: notificationIdParam }).strict())
 
 const notificationItem = z.object({
   id: z.string().describe('also the webhook-id and the Message-ID: the same on every attempt'),
@@ -79,7 +71,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
           desk: idParam.optional(),
           client: idParam.optional(),
           limit: limitParam,
-          cursor: cursorSchema.optional().describe('nextCursor of the previous page'),
+          cursor: notificationCursor.schema.optional().describe('nextCursor of the previous page'),
         }),
         response: {
           200: z.object({
@@ -106,9 +98,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       )
       return {
         items: page.items.map(serialise),
-        nextCursor: page.next
-          ? Buffer.from(JSON.stringify({ at: page.next.createdAt.toISOString(), id: page.next.id })).toString('base64url')
-          : null,
+        nextCursor: page.next ? notificationCursor.encode({ createdAt: page.next.createdAt, id: page.next.id }) : null,
         channels: app.notificationSender.channels,
       }
     },

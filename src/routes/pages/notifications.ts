@@ -6,20 +6,12 @@ import { EVENT_TYPES } from '../../domain/notifications.js'
 import { AppError, notFound } from '../../errors.js'
 import { NOTIFICATIONS, notificationsPage } from '../../pages/notifications-page.js'
 import { findNotification, listNotifications, resendNotification } from '../../store/notifications.js'
+import { notificationCursor, notificationIdParam } from '../api/notifications.js'
 import { MANAGE } from '../api/schemas.js'
 import { actorOf, loadDirectory, optional, pageContext, redirectDone, scopeOf, sendHtml } from './context.js'
 import { listActiveDesks } from '../../store/dashboard.js'
 
 const PAGE_SIZE = 100
-const idParam = z.string().regex(/^msg_[0-9a-f]{32}$/)
-
-const cursor = z.string().transform((text, ctx) => {
-  const [at = '', id = ''] = Buffer.from(text, 'base64url').toString('utf8').split(' ')
-  const createdAt = new Date(at)
-  if (!Number.isNaN(createdAt.getTime()) && idParam.safeParse(id).success) return { createdAt, id }
-  ctx.addIssue({ code: 'custom', message: 'is not a cursor this page gave out' })
-  return z.NEVER
-})
 
 export const notificationPages: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -30,7 +22,7 @@ export const notificationPages: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           status: optional(z.enum(['pending', 'sending', 'sent', 'failed'])),
           type: optional(z.enum(EVENT_TYPES)),
-          cursor: optional(cursor),
+          cursor: optional(notificationCursor.schema),
         }),
       },
     },
@@ -49,7 +41,7 @@ export const notificationPages: FastifyPluginAsyncZod = async (app) => {
       const view = {
         items: page.items,
         filter: { status: status ?? null, type: type ?? null },
-        next: page.next ? Buffer.from(`${page.next.createdAt.toISOString()} ${page.next.id}`).toString('base64url') : null,
+        next: page.next ? notificationCursor.encode({ createdAt: page.next.createdAt, id: page.next.id }) : null,
         firstPage: !request.query.cursor,
         channels: app.notificationSender.channels,
         zones: directory.zones,
@@ -61,7 +53,7 @@ export const notificationPages: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/notifications/:id/resend',
-    { config: { roles: MANAGE }, schema: { hide: true, params: z.object({ id: idParam }) } },
+    { config: { roles: MANAGE }, schema: { hide: true, params: z.object({ id: notificationIdParam }) } },
     async (request, reply) => {
       const { id } = request.params
       const actor = actorOf(app, request)

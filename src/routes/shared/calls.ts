@@ -1,24 +1,17 @@
 // What the call log's API and the dashboard's call pages share: the call SID in a path, the page
 // cursor, a call as JSON, and the CSV columns of an export.
 import { z } from 'zod'
-import { instantInYears, text } from '../../domain/boundary.js'
+import { text } from '../../domain/boundary.js'
 import { OUTCOMES } from '../../domain/outcome.js'
 import type { CallLogItem, Cursor } from '../../store/call-log.js'
+import { type PageCursor, cursorInstant, pageCursor } from './cursor.js'
 
 /** A call's SID as a path names it: text the database can hold (the log's own SIDs are Twilio's). */
 export const callSidParam = text(64)
 
-export const cursorSchema = z.string().transform((value, ctx): Cursor => {
-  const [at, callSid] = Buffer.from(value, 'base64url').toString('utf8').split('|')
-  const startedAt = new Date(at ?? '')
-  if (!callSid || !callSidParam.safeParse(callSid).success || !instantInYears(startedAt)) {
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
-    return z.NEVER
-  }
-  return { startedAt, callSid }
-})
-export const encodeCursor = (cursor: Cursor) =>
-  Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.callSid}`).toString('base64url')
+const callCursor: PageCursor<Cursor> = pageCursor(z.object({ startedAt: cursorInstant, callSid: callSidParam }).strict())
+export const cursorSchema = callCursor.schema
+export const encodeCursor = callCursor.encode
 
 export const callItem = z.object({
   callSid: z.string(),
