@@ -48,6 +48,8 @@ function call(overrides: Partial<CallLogItem>): CallLogItem {
     contractId: 1,
     outcome: 'answered',
     decision: 'dial',
+    direction: 'inbound',
+    callbackId: null,
     startedAt: new Date('2026-11-28T08:35:00Z'),
     endedAt: null,
     talkSeconds: 750,

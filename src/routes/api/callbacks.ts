@@ -4,7 +4,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { instantInYears, text } from '../../domain/boundary.js'
 import { CALLBACK_REASONS, isLate } from '../../domain/callback.js'
-import { conflict, invalidField, notFound } from '../../errors.js'
+import { describeNextOpening, deskStatus } from '../../domain/calendar/index.js'
+import { callbackAgent, callbackContract, callbackDial, callbackNumber } from '../../domain/callback-call.js'
+import { AppError, conflict, invalidField, notFound } from '../../errors.js'
+import { TwilioRestError, createTwilioRest } from '../../outside/twilio-rest.js'
+import {
+  type CallbackAttempt,
+  attemptPlaced,
+  attemptsOf,
+  calledClient,
+  callbackCallFacts,
+  dropAttempt,
+  openAttempt,
+} from '../../store/callback-calls.js'
 import {
   type CallbackChange,
   type CallbackCursor,
@@ -15,7 +27,7 @@ import {
   listCallbacks,
 } from '../../store/callback-queue.js'
 import { actorOf } from './principal.js'
-import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
+import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, problemSchema, rowId } from './schemas.js'
 
 export const callbackCursor = z.string().transform((text, ctx): CallbackCursor => {
   try {
@@ -33,6 +45,22 @@ export const encodeCallbackCursor = (cursor: CallbackCursor) =>
   Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString(
     'base64url',
   )
+
+const attemptItem = z.object({
+  id: z.number(),
+  callbackId: z.number(),
+  agentId: z.string(),
+  number: z.string().describe("the client's number dialled"),
+  from: z.string().describe("the desk's number the call came from"),
+  callSid: z.string().nullable(),
+  status: z
+    .enum(['initiated', 'answered', 'no_answer', 'busy', 'failed', 'agent_unavailable'])
+    .describe('initiated until the call ends; agent_unavailable: the agent did not answer or did not press 1'),
+  talkSeconds: z.number().describe("the client's talk"),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  endedAt: z.string().nullable(),
+})
 
 const callbackItem = z.object({
   id: z.number(),
@@ -54,12 +82,44 @@ const callbackItem = z.object({
   doneAt: z.string().nullable(),
   doneBy: z.string().nullable(),
   note: z.string().nullable(),
+  attempts: z.array(attemptItem).describe('the calls back through the line (POST /api/callbacks/{id}/call), oldest first'),
 })
 
 const iso = (at: Date | null) => at?.toISOString() ?? null
 
+function serialiseAttempt(attempt: CallbackAttempt): z.infer<typeof attemptItem> {
+  return {
+    id: attempt.id,
+    callbackId: attempt.callbackId,
+    agentId: attempt.agentId,
+    number: attempt.number,
+    from: attempt.fromNumber,
+    callSid: attempt.callSid,
+    status: attempt.status,
+    talkSeconds: attempt.talkSeconds,
+    createdAt: attempt.createdAt.toISOString(),
+    createdBy: attempt.createdBy,
+    endedAt: iso(attempt.endedAt),
+  }
+}
+
+/**
+ * A second click within this long, while the first call is still `initiated` (not ended), is the
+ * same call: 200 with its attempt, no second call.
+ */
+export const DOUBLE_CLICK_WINDOW_MS = 120_000
+
 export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
-  function serialise(item: CallbackItem): z.infer<typeof callbackItem> {
+  const rest = app.config.twilioRest
+    ? createTwilioRest({
+        accountSid: app.config.twilioRest.accountSid,
+        authToken: app.config.twilioAuthToken,
+        timeoutMs: app.config.notificationTimeoutMs,
+        ...(app.config.twilioRest.apiUrl ? { apiUrl: app.config.twilioRest.apiUrl } : {}),
+      })
+    : null
+
+  function serialise(item: CallbackItem, attempts: readonly CallbackAttempt[] = []): z.infer<typeof callbackItem> {
     return {
       id: item.id,
       callSid: item.callSid,
@@ -80,12 +140,18 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       doneAt: iso(item.doneAt),
       doneBy: item.doneBy,
       note: item.note,
+      attempts: attempts.map(serialiseAttempt),
     }
   }
 
+  /** The request with its attempts, read again. */
+  async function withAttempts(item: CallbackItem) {
+    return serialise(item, (await attemptsOf(app.db, [item.id])).get(item.id))
+  }
+
   /** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
-  function changed(change: CallbackChange, id: number) {
-    if (change.ok) return serialise(change.callback)
+  async function changed(change: CallbackChange, id: number) {
+    if (change.ok) return withAttempts(change.callback)
     if (change.reason === 'not_found') throw notFound(`Callback ${id}`)
     if (change.reason === 'already_done') throw conflict(`Callback ${id} is already done`)
     throw invalidField('body.agentId', 'there is no active agent with this id')
@@ -112,7 +178,14 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { status, desk, limit, cursor } = request.query
       const page = await listCallbacks(app.db, { status, deskId: desk }, { limit, cursor })
-      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCallbackCursor(page.next) : null }
+      const attempts = await attemptsOf(
+        app.db,
+        page.items.map((item) => item.id),
+      )
+      return {
+        items: page.items.map((item) => serialise(item, attempts.get(item.id))),
+        nextCursor: page.next ? encodeCallbackCursor(page.next) : null,
+      }
     },
   )
 
@@ -130,7 +203,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const item = await findCallback(app.db, request.params.id)
       if (!item) throw notFound(`Callback ${request.params.id}`)
-      return serialise(item)
+      return withAttempts(item)
     },
   )
 
@@ -170,5 +243,151 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
         await completeCallback(app.db, request.params.id, request.body.note, actorOf(request, app.clock())),
         request.params.id,
       ),
+  )
+
+  app.post(
+    '/api/callbacks/:id/call',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        tags: ['callbacks'],
+        summary: "Call the client back through the desk's line: Twilio rings the agent, then the client (issue #16)",
+        description:
+          "Twilio rings the agent's phone from the desk's number; the agent hears whose request it is and presses 1, " +
+          "then the client is dialled with the desk's number as caller ID. The talk counts into the client's month as " +
+          "an incoming call's does, and the request closes itself once the client was reached for the desk's " +
+          '`callbackReachedSeconds` (30 by default). An agent token always calls as its own agent. 201: a call was ' +
+          'placed; 200: the same click again while that call has not ended (no second call). 503 without ' +
+          'TWILIO_ACCOUNT_SID; 409 when the request is done, the month refuses assistance, or the desk is closed ' +
+          '(the detail says when it opens); 400 naming body.agentId or body.number; 400/502 when Twilio refused or ' +
+          'could not be reached (the request unchanged).',
+        params: callbackParams,
+        body: z
+          .object({
+            agentId: idParam.optional().describe("who calls: the request's assignee when absent (an agent token: itself)"),
+            number: z
+              .string()
+              .max(32)
+              .optional()
+              .describe("the number to call: the request's, or another registered to the client"),
+          })
+          .strict()
+          .prefault({}),
+        response: {
+          200: z.object({ attempt: attemptItem, callback: callbackItem }),
+          201: z.object({ attempt: attemptItem, callback: callbackItem }),
+          ...conflictProblems,
+          502: problemSchema,
+          503: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!rest)
+        throw new AppError(
+          503,
+          'twilio_not_configured',
+          "Calling back needs Twilio's REST API: set TWILIO_ACCOUNT_SID (with TWILIO_AUTH_TOKEN; TWILIO_API_URL=http://127.0.0.1:3999 for `npm run twilio-emulator`)",
+        )
+      const id = request.params.id
+      const now = app.clock()
+      const facts = await callbackCallFacts(app.db, id)
+      if (!facts) throw notFound(`Callback ${id}`)
+      if (facts.callback.status === 'done') throw conflict(`Callback ${id} is already done`)
+      const principal = request.principal
+      if (!principal) throw new AppError(401, 'unauthorized', 'no principal')
+      const agent = callbackAgent({
+        principal,
+        asked: request.body.agentId,
+        assignedTo: facts.callback.assignedTo,
+        deskAgents: facts.agents.map((each) => each.id),
+      })
+      if (!agent.ok) throw invalidField(agent.problem.field, agent.problem.message)
+      const number = callbackNumber({
+        requestNumber: facts.callback.fromNumber,
+        asked: request.body.number,
+        registered: facts.registered,
+      })
+      if (!number.ok) throw invalidField(number.problem.field, number.problem.message)
+      const { desk } = facts
+      const status = deskStatus(desk.calendar, now)
+      if (!status.open) {
+        const opens = status.nextOpening
+          ? `calling back is possible from ${status.nextOpening.toISOString()} (${describeNextOpening(now, status.nextOpening, desk.timezone, 'en')})`
+          : "no opening is known in the desk's calendar"
+        throw new AppError(409, 'desk_closed', `The desk ${desk.name} is closed now (${status.reason}): ${opens}`)
+      }
+      const contract = callbackContract(await calledClient(app.db, desk, number.number, now), desk, now)
+      const dial = callbackDial(contract, desk.options.quotaGraceSeconds)
+      if (!dial.ok && dial.reason === 'refused')
+        throw new AppError(
+          409,
+          'quota_refused',
+          "The client's included time this month is used up, and the contract refuses more: no call back",
+        )
+      if (!dial.ok)
+        throw new AppError(
+          409,
+          'consent_required',
+          "The client's included time this month is used up and more is billed only with the client's own yes: the client consents by calling the desk",
+        )
+
+      const opening = await openAttempt(app.db, {
+        callbackId: id,
+        agentId: agent.agentId,
+        number: number.number,
+        fromNumber: facts.deskNumber,
+        actor: actorOf(request, now).name,
+        now,
+        windowMs: DOUBLE_CLICK_WINDOW_MS,
+      })
+      if (!opening.ok && opening.reason === 'not_found') throw notFound(`Callback ${id}`)
+      if (!opening.ok) throw conflict(`Callback ${id} is already done`)
+      let { attempt } = opening
+      if (opening.fresh) {
+        const agentNumber = facts.agents.find((each) => each.id === agent.agentId)?.number ?? ''
+        const base = app.config.publicUrl
+        let placed: { sid: string }
+        try {
+          placed = await rest.createCall({
+            from: facts.deskNumber,
+            to: agentNumber,
+            url: `${base}/webhooks/twilio/callback-call?attempt=${attempt.id}`,
+            statusCallback: `${base}/webhooks/twilio/status?attempt=${attempt.id}`,
+            timeout: desk.options.ringSeconds,
+            idempotencyKey: `callback-attempt-${attempt.id}`,
+          })
+        } catch (error) {
+          await dropAttempt(app.db, attempt.id)
+          throw twilioProblem(error)
+        }
+        attempt = await attemptPlaced(app.db, {
+          attempt,
+          callSid: placed.sid,
+          deskId: desk.id,
+          clientId: facts.callback.clientId,
+          contractId: contract?.contractId ?? null,
+          usageMonth: contract?.month ?? null,
+          now,
+        })
+      }
+      const item = await findCallback(app.db, id)
+      if (!item) throw notFound(`Callback ${id}`)
+      reply.code(opening.fresh ? 201 : 200)
+      return { attempt: serialiseAttempt(attempt), callback: await withAttempts(item) }
+    },
+  )
+}
+
+/** What Twilio's refusal means to whoever clicked: 400 for a call Twilio will never place, 502 otherwise. */
+function twilioProblem(error: unknown): AppError {
+  if (!(error instanceof TwilioRestError)) throw error
+  const code = error.code ? ` (${error.code})` : ''
+  if (error.status === 400)
+    return new AppError(400, 'twilio_refused', `Twilio refused the call${code}: ${error.message}. The request is unchanged.`)
+  return new AppError(
+    502,
+    'twilio_failed',
+    `Twilio could not place the call${code}: ${error.message}. The request is unchanged; try again.`,
   )
 }

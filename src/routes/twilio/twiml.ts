@@ -17,6 +17,8 @@ export const PATHS = {
   status: '/webhooks/twilio/status',
   fallback: '/webhooks/twilio/fallback',
   language: '/webhooks/twilio/language',
+  callbackCall: '/webhooks/twilio/callback-call',
+  callbackCallAccept: '/webhooks/twilio/callback-call/accept',
 } as const
 
 /** The language menu: each language's line in its own voice; silence is an answer too (the default). */
@@ -46,14 +48,15 @@ function record(response: VoiceResponse, step: VoicemailStep): void {
   })
 }
 
-function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
+function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call', callbackAttempt?: number): void {
   // Where the talk counts travels in the URL (signed by Twilio with it), so counting never depends
   // on reading the call's record first: it still works when that record is in a journal.
   // So does the quota line: the leg's limit and what follows it, and the caller's consent to billing.
   const count = step.countInto ? `&contract=${step.countInto.contractId}&month=${step.countInto.month}` : ''
   const limit = step.limit ? `&limit=${step.limit.seconds}&after=${step.limit.after}` : ''
   const consent = `${step.consented ? '&consent=1' : ''}${step.redial ? '&redial=1' : ''}`
-  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}${limit}${consent}`
+  const callback = callbackAttempt === undefined ? '' : `&callback=${callbackAttempt}`
+  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}${limit}${consent}${callback}`
   const verb = response.dial({
     action,
     method: 'POST',
@@ -101,6 +104,20 @@ export const dialTwiml = (lines: Say[], step: DialStep, leg: 'agents' | 'on-call
     sayAll(r, lines)
     dial(r, step, leg)
   })
+
+/**
+ * A call back, once the agent answered: the whisper (whose request, from when) and the key; on 1
+ * the client is dialled (callbackDialTwiml), anything else or nothing ends the call.
+ */
+export const callbackWhisperTwiml = (line: Say, attemptId: number): string =>
+  respond((r) => {
+    const action = `${PATHS.callbackCallAccept}?attempt=${attemptId}`
+    say(r.gather({ numDigits: 1, timeout: 8, action, method: 'POST', actionOnEmptyResult: true }), line)
+    r.hangup()
+  })
+
+/** The client's leg of a call back: an agents' dial with the client as its one number, settling the attempt. */
+export const callbackDialTwiml = (step: DialStep, attemptId: number): string => respond((r) => dial(r, step, 'agents', attemptId))
 
 /** Returning an empty response from the whisper bridges the agent to the caller. */
 export const emptyTwiml = (): string => respond(() => {})
