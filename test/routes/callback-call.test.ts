@@ -12,6 +12,7 @@ import { TwilioEmulator } from '../../webhooks/twilio-emulator.js'
 import { TEST_AUTH_TOKEN } from '../helpers/app.js'
 import { sender } from '../helpers/api.js'
 import { eachDatabase } from '../helpers/databases.js'
+import { signIn } from '../helpers/dashboard.js'
 import { deskApp } from '../helpers/desk.js'
 import { ACME, AMINA, DESK, KARIM, SATURDAY_10H } from '../fixtures/intercom.js'
 
@@ -223,6 +224,49 @@ eachDatabase(t, async (t, database) => {
     t.match(away.json(), { status: 502, code: 'twilio_failed', detail: /could not reach/ })
     const item = (await send('GET', `/api/callbacks/${id}`, { token: manager })).json()
     t.match(item, { status: 'open', attempts: [] }, 'no attempt, still open')
+  })
+
+  t.test('the dashboard: "Rappeler" with the form token, the attempt listed, a refusal shown', async (t) => {
+    const id = await request(ACME)
+    const session = await signIn(app.app, manager)
+    const post = (form: Record<string, string>, csrf = session.csrf) =>
+      app.app.inject({
+        method: 'POST',
+        url: `/dashboard/callbacks/${id}/call`,
+        headers: { cookie: session.cookie },
+        payload: { _csrf: csrf, desk: 'intercom', ...form },
+      })
+    t.equal((await post({ agent: 'karim' }, 'forged')).statusCode, 403, 'no form token, no call')
+    const placed = await post({ agent: 'karim' })
+    t.equal(placed.statusCode, 303, placed.body.slice(0, 300))
+    t.match(placed.headers.location, /done=callback-called/)
+    await emulator.idle()
+    const page = await app.app.inject({ url: String(placed.headers.location), headers: { cookie: session.cookie } })
+    t.match(page.body, /Appel lancé : le téléphone de l’agent sonne/, 'the page says the call is placed')
+    t.match((await send('GET', `/api/callbacks/${id}`, { token: manager })).json(), { status: 'done', doneBy: 'Karim' })
+    t.notMatch(page.body, new RegExp(`data-callback="${id}"[^>]*>[\\s\\S]*?/${id}/call"`), 'done: no longer in the open list')
+    const other = await request(ACME)
+    emulator.phones.set(ACME, { answers: 'busy' })
+    t.teardown(() => emulator.phones.set(ACME, { answerAfterSeconds: 6, talkSeconds: 120 }))
+    const busy = await app.app.inject({
+      method: 'POST',
+      url: `/dashboard/callbacks/${other}/call`,
+      headers: { cookie: session.cookie },
+      payload: { _csrf: session.csrf, desk: 'intercom', agent: 'amina' },
+    })
+    t.equal(busy.statusCode, 303)
+    await emulator.idle()
+    const listed = await app.app.inject({ url: '/dashboard/callbacks', headers: { cookie: session.cookie } })
+    t.match(listed.body, /Tentatives \(1\)[\s\S]*?Amina → \+213661000001 : <strong>occupé<\/strong>/, 'the busy attempt listed')
+    emulator.failNext({ status: 400, code: 21211, message: "The 'To' number is not a valid phone number." })
+    const refused = await app.app.inject({
+      method: 'POST',
+      url: `/dashboard/callbacks/${other}/call`,
+      headers: { cookie: session.cookie },
+      payload: { _csrf: session.csrf, desk: 'intercom', agent: 'amina' },
+    })
+    t.equal(refused.statusCode, 400)
+    t.match(refused.body, /Twilio refused the call \(21211\)/, "Twilio's refusal on the page")
   })
 })
 
