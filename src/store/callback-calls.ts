@@ -138,11 +138,8 @@ export async function attemptPlaced(
   },
 ): Promise<CallbackAttempt> {
   return db.transaction(async (tx) => {
-    const [attempt] = await tx
-      .update(callbackAttempts)
-      .set({ callSid: input.callSid })
-      .where(eq(callbackAttempts.id, input.attempt.id))
-      .returning()
+    // The call's record first, then the attempt: the order a status write that beat this takes
+    // them in (its call, then settleAttempt), so the two wait on each other, never deadlock.
     const outbound = {
       direction: 'outbound' as const,
       callbackId: input.attempt.callbackId,
@@ -158,6 +155,11 @@ export async function attemptPlaced(
       .insert(calls)
       .values({ callSid: input.callSid, startedAt: input.now, ...outbound })
       .onConflictDoUpdate({ target: calls.callSid, set: outbound })
+    const [attempt] = await tx
+      .update(callbackAttempts)
+      .set({ callSid: input.callSid })
+      .where(eq(callbackAttempts.id, input.attempt.id))
+      .returning()
     return attempt ?? input.attempt
   })
 }

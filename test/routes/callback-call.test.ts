@@ -1,12 +1,18 @@
 // Calling a client back through the line (issue #16), with real parts: supportline listening on a
 // port, the Twilio REST emulator driven by the real twilio client, placing the calls and playing
 // them back as signed webhooks, on both databases.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { callbackAttempts, callbacks, calls, contracts, talkLegs, usage } from '../../db/schema.js'
+import { Journal } from '../../src/journal.js'
+import { attemptPlaced, openAttempt } from '../../src/store/callback-calls.js'
 import { createToken } from '../../src/store/tokens.js'
+import { WEBHOOK_WRITE_FORMAT, type WebhookWrite, applyWebhookWrites } from '../../src/store/webhook-writes.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { TwilioEmulator } from '../../webhooks/twilio-emulator.js'
 import { TEST_AUTH_TOKEN } from '../helpers/app.js'
@@ -224,6 +230,79 @@ eachDatabase(t, async (t, database) => {
     t.match(away.json(), { status: 502, code: 'twilio_failed', detail: /could not reach/ })
     const item = (await send('GET', `/api/callbacks/${id}`, { token: manager })).json()
     t.match(item, { status: 'open', attempts: [] }, 'no attempt, still open')
+  })
+
+  t.test('the database away: the journaled writes of a call back replay, settling the attempt once', async (t) => {
+    const id = await request(ACME)
+    const opened = await openAttempt(db, {
+      callbackId: id,
+      agentId: 'amina',
+      number: ACME,
+      fromNumber: DESK,
+      actor: 'test',
+      now: new Date(SATURDAY_10H),
+      windowMs: 0,
+    })
+    if (!opened.ok) throw new Error('no attempt')
+    const callSid = `CA${randomBytes(16).toString('hex')}`
+    const [contract] = await db.select().from(contracts).where(eq(contracts.clientId, 'acme'))
+    await attemptPlaced(db, {
+      attempt: opened.attempt,
+      callSid,
+      deskId: 'intercom',
+      clientId: 'acme',
+      contractId: contract?.id ?? null,
+      usageMonth: '2026-11',
+      now: new Date(SATURDAY_10H),
+    })
+    const base = { callSid, at: '2026-11-28T09:05:00.000Z', params: { CallSid: callSid, From: DESK, To: AMINA } }
+    const writes: WebhookWrite[] = [
+      {
+        ...base,
+        id: randomUUID(),
+        event: 'dial:agents',
+        kind: 'dial',
+        leg: 'agents',
+        dialCallSid: `CA${randomBytes(16).toString('hex')}`,
+        dialStatus: 'completed',
+        attempt: 1,
+        talkSeconds: 95,
+        contractId: contract?.id ?? null,
+        usageMonth: '2026-11',
+        callback: null,
+        consented: false,
+        callbackAttempt: opened.attempt.id,
+      },
+      {
+        ...base,
+        id: randomUUID(),
+        event: 'status:completed',
+        kind: 'status',
+        callStatus: 'completed',
+        durationSeconds: 130,
+        final: true,
+        callbackAttempt: opened.attempt.id,
+      },
+    ]
+    // Journaled as the writer journals them, read back as a release reads them.
+    const dir = mkdtempSync(join(tmpdir(), 'supportline-test-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const journal = await Journal.open(dir, WEBHOOK_WRITE_FORMAT)
+    for (const write of writes) await journal.append(write, new Date())
+    await journal.close()
+    const reopened = await Journal.open(dir, WEBHOOK_WRITE_FORMAT)
+    const read = (await reopened.entries()).map((entry) => entry.write)
+    await reopened.close()
+    t.match(read, [
+      { kind: 'dial', callbackAttempt: opened.attempt.id },
+      { kind: 'status', callbackAttempt: opened.attempt.id },
+    ])
+    t.equal(await applyWebhookWrites(db, read), 2, 'replayed')
+    t.equal(await applyWebhookWrites(db, read), 0, 'replayed again (a batch cut short): nothing')
+    const [attempt] = await db.select().from(callbackAttempts).where(eq(callbackAttempts.id, opened.attempt.id))
+    t.match(attempt, { status: 'answered', talkSeconds: 95 }, 'the status that followed did not undo it')
+    t.match((await db.select().from(callbacks).where(eq(callbacks.id, id)))[0], { status: 'done', doneBy: 'Amina' })
+    t.equal((await db.select().from(talkLegs).where(eq(talkLegs.callSid, callSid))).length, 1, 'one leg counted')
   })
 
   t.test('the dashboard: "Rappeler" with the form token, the attempt listed, a refusal shown', async (t) => {
