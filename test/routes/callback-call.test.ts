@@ -18,6 +18,9 @@ import { TwilioEmulator } from '../../webhooks/twilio-emulator.js'
 import { TEST_AUTH_TOKEN } from '../helpers/app.js'
 import { sender } from '../helpers/api.js'
 import { eachDatabase } from '../helpers/databases.js'
+import { main as callCli } from '../../src/cli/call.js'
+import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
+import { runInProcess } from '../helpers/cli.js'
 import { signIn } from '../helpers/dashboard.js'
 import { deskApp } from '../helpers/desk.js'
 import { ACME, AMINA, DESK, KARIM, SATURDAY_10H } from '../fixtures/intercom.js'
@@ -230,6 +233,19 @@ eachDatabase(t, async (t, database) => {
     t.match(away.json(), { status: 502, code: 'twilio_failed', detail: /could not reach/ })
     const item = (await send('GET', `/api/callbacks/${id}`, { token: manager })).json()
     t.match(item, { status: 'open', attempts: [] }, 'no attempt, still open')
+  })
+
+  t.test('npm run call -- --callback <id>: placed, followed to its end, the request printed', async (t) => {
+    const id = await request(ACME)
+    const address = app.app.server.address()
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    const env = { NODE_ENV: 'test', ADMIN_TOKEN: TEST_ADMIN_TOKEN, DATA_DIR: tmpdir() }
+    const ran = await runInProcess(callCli, ['--callback', String(id), '--agent', 'karim', '--url', url], env)
+    t.equal(ran.code, 0, ran.stderr)
+    t.match(ran.stdout, /^Call placed: attempt \d+, karim's phone rings, then \+213661000001/)
+    t.match(ran.stdout, /Attempt \d+: answered, 120 s with the client[\s\S]*"status": "done"/)
+    const refused = await runInProcess(callCli, ['--callback', String(id), '--url', url], env)
+    t.match(refused, { code: 1, stderr: /answered 409 conflict: Callback \d+ is already done/ })
   })
 
   t.test('the database away: the journaled writes of a call back replay, settling the attempt once', async (t) => {
