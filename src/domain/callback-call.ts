@@ -144,18 +144,19 @@ export function callbackContract(caller: CallerFacts | null, desk: { timezone: s
 /**
  * How the client's leg of a call back is dialled, under the same quota policies as an incoming
  * call's agents' leg: where its talk counts, and its <Dial timeLimit> at the quota line. Refused:
- * a `refuse` month used up. `consent_required`: an `ask` month used up, whose overage only the
- * client's own yes makes billable, and a call back does not put the question to the client (the
- * client consents by calling the desk): no assistance without that yes.
+ * a `refuse` month used up. An `ask` month used up: the client is asked on answering, as a caller
+ * is at the start of an incoming call (`askConsent`), and on a yes the talk is consented overage,
+ * with no limit; without the yes the client's leg ends before the bridge.
  */
 export function callbackDial(
   contract: CallbackContract | null,
   graceSeconds: number,
-): { ok: true; countInto: CountInto | null; limit: DialLimit | null } | { ok: false; reason: 'refused' | 'consent_required' } {
-  if (!contract) return { ok: true, countInto: null, limit: null }
+): { ok: true; countInto: CountInto | null; limit: DialLimit | null; askConsent: boolean } | { ok: false; reason: 'refused' } {
+  if (!contract) return { ok: true, countInto: null, limit: null, askConsent: false }
   if (callbackRefused(contract, contract.usedSeconds)) return { ok: false, reason: 'refused' }
+  const countInto = { contractId: contract.contractId, month: contract.month }
   if (contract.overage === 'ask' && quotaUsedUp(contract.quotaSeconds, contract.usedSeconds))
-    return { ok: false, reason: 'consent_required' }
+    return { ok: true, countInto, limit: null, askConsent: true }
   const limit = dialLimit({
     policy: contract.overage,
     consented: false,
@@ -163,5 +164,5 @@ export function callbackDial(
     usedSeconds: contract.usedSeconds,
     graceSeconds,
   })
-  return { ok: true, countInto: { contractId: contract.contractId, month: contract.month }, limit }
+  return { ok: true, countInto, limit, askConsent: false }
 }

@@ -105,18 +105,29 @@ t.test("the contract a call back counts into, and how the client's leg is dialle
     { contractId: 1, month: '2026-12', quotaSeconds: 3600, overage: 'bill', usedSeconds: 600 },
     "the desk's month (already December in Algiers)",
   )
-  t.same(callbackDial(null, 60), { ok: true, countInto: null, limit: null })
-  t.same(callbackDial(used('bill', 7200), 60), { ok: true, countInto: { contractId: 1, month: '2026-12' }, limit: null })
+  t.same(callbackDial(null, 60), { ok: true, countInto: null, limit: null, askConsent: false })
+  t.same(callbackDial(used('bill', 7200), 60), {
+    ok: true,
+    countInto: { contractId: 1, month: '2026-12' },
+    limit: null,
+    askConsent: false,
+  })
   t.same(callbackDial(used('refuse', 3000), 60), {
     ok: true,
     countInto: { contractId: 1, month: '2026-12' },
     limit: { seconds: 660, after: 'refuse' },
+    askConsent: false,
   })
   t.same(callbackDial(used('refuse', 3600), 60), { ok: false, reason: 'refused' })
   t.same(callbackDial(used('ask', 3000), 60), {
     ok: true,
     countInto: { contractId: 1, month: '2026-12' },
     limit: { seconds: 600, after: 'ask' },
+    askConsent: false,
   })
-  t.same(callbackDial(used('ask', 3600), 60), { ok: false, reason: 'consent_required' })
+  t.same(
+    callbackDial(used('ask', 3600), 60),
+    { ok: true, countInto: { contractId: 1, month: '2026-12' }, limit: null, askConsent: true },
+    'used up under ask: the client is asked, no limit after a yes',
+  )
 })

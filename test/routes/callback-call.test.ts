@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import t, { type Test } from 'tap'
-import { callbackAttempts, callbacks, calls, contracts, talkLegs, usage } from '../../db/schema.js'
+import { callbackAttempts, callbacks, calls, contracts, overageConsents, talkLegs, usage } from '../../db/schema.js'
 import { Journal } from '../../src/journal.js'
 import { attemptPlaced, openAttempt } from '../../src/store/callback-calls.js'
 import { createToken } from '../../src/store/tokens.js'
@@ -28,6 +28,7 @@ import { ACME, AMINA, DESK, KARIM, SATURDAY_10H } from '../fixtures/intercom.js'
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`
 const ACME_OTHER = '+213661000002'
 const DJURDJURA = '+213555000001'
+const ATLAS = '+213770000001'
 
 /** A port nobody listens on now, for the emulator to take once the app's address is known. */
 async function freePort(): Promise<number> {
@@ -209,6 +210,54 @@ eachDatabase(t, async (t, database) => {
     const refused = await call(id, { agentId: 'amina' })
     t.match(refused.json(), { status: 409, code: 'quota_refused' })
     t.equal(emulator.calls.length, callsBefore, 'Twilio never asked')
+  })
+
+  t.test('an ask month used up: the client is asked on answering; a yes is kept, the talk consented overage', async (t) => {
+    // Two missed calls while time was left (a caller whose month is used up is asked, never missed).
+    const id = await request(ATLAS)
+    const other = await request(ATLAS)
+    const [contract] = await db.select().from(contracts).where(eq(contracts.clientId, 'atlas'))
+    const full = { quotaSeconds: 18_000, usedSeconds: 18_000 }
+    await db
+      .insert(usage)
+      .values({ contractId: contract?.id ?? 0, month: '2026-11', ...full })
+      .onConflictDoUpdate({ target: [usage.contractId, usage.month], set: full })
+    emulator.phones.set(ATLAS, { answerAfterSeconds: 5, presses: ['1'], talkSeconds: 90 })
+    const placed = await call(id, { agentId: 'amina' })
+    t.equal(placed.statusCode, 201, placed.body)
+    const callSid = placed.json().attempt.callSid
+    const played = await emulator.finished(callSid)
+    t.same(
+      played.steps.map((s) => s.path.split('?')[0]),
+      [
+        '/webhooks/twilio/callback-call',
+        '/webhooks/twilio/callback-call/accept',
+        '/webhooks/twilio/callback-call/client',
+        '/webhooks/twilio/callback-call/consent',
+        '/webhooks/twilio/dial',
+      ],
+      "the question on the client's leg, then the bridge",
+    )
+    t.match(played.steps[2]?.response.body, /<Gather[^>]*>.*Atlas Pharma/s, 'the client hears the question')
+    const [consent] = await db.select().from(overageConsents).where(eq(overageConsents.callSid, callSid))
+    t.match(consent, { digit: '1', question: 'start', words: /Atlas Pharma/ }, 'the yes kept as evidence')
+    const [leg] = await db.select().from(talkLegs).where(eq(talkLegs.callSid, callSid))
+    t.match(leg, { consented: true, talkSeconds: 90, includedSeconds: 0 }, 'consented talk beyond the quota')
+    t.ok((leg?.overageSeconds ?? 0) > 0, 'billable')
+    t.match((await send('GET', `/api/callbacks/${id}`, { token: manager })).json(), {
+      status: 'done',
+      attempts: [{ status: 'answered', talkSeconds: 90 }],
+    })
+
+    emulator.phones.set(ATLAS, { answerAfterSeconds: 5, presses: [''], talkSeconds: 90 })
+    const again = await call(other, { agentId: 'amina' })
+    const refused = await emulator.finished(again.json().attempt.callSid)
+    t.notOk(refused.steps.some((s) => s.path.startsWith('/webhooks/twilio/dial') && s.params.DialCallStatus === 'completed'))
+    t.equal((await db.select().from(talkLegs).where(eq(talkLegs.callSid, refused.sid))).length, 0, 'no yes: nothing counted')
+    t.match((await send('GET', `/api/callbacks/${other}`, { token: manager })).json(), {
+      status: 'open',
+      attempts: [{ status: 'no_answer', talkSeconds: 0 }],
+    })
   })
 
   t.test('outside the hours: 409 saying when it becomes possible', async (t) => {

@@ -73,17 +73,11 @@ export function callbackCaller(app: FastifyInstance) {
     }
     const contract = callbackContract(await calledClient(app.db, desk, number.number, now), desk, now)
     const dial = callbackDial(contract, desk.options.quotaGraceSeconds)
-    if (!dial.ok && dial.reason === 'refused')
+    if (!dial.ok)
       throw new AppError(
         409,
         'quota_refused',
         "The client's included time this month is used up, and the contract refuses more: no call back",
-      )
-    if (!dial.ok)
-      throw new AppError(
-        409,
-        'consent_required',
-        "The client's included time this month is used up and more is billed only with the client's own yes: the client consents by calling the desk",
       )
 
     const opening = await openAttempt(app.db, {

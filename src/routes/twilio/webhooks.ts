@@ -59,6 +59,7 @@ import {
   whisperQuery,
 } from './params.js'
 import {
+  callbackConsentTwiml,
   callbackDialTwiml,
   callbackWhisperTwiml,
   dialTwiml,
@@ -249,7 +250,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       // A call back's client leg (issue #16): the attempt settles with it; the agent's call ends
       // (at a limit too: the agent is the one left on the line, and nobody else is owed a call back).
       if (callbackAttempt !== undefined) {
-        await record(write)
+        // Whether the client said yes on answering is the call's record's (the consent write came
+        // first), as for a line journaled before `consented` existed: so the write leaves it out.
+        const { consented: _fromTheRecord, ...settling } = write
+        await record(settling)
         return twiml(reply, sayThenHangup([]))
       }
       if (legAnswered) {
@@ -518,9 +522,57 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
         consented: false,
         redial: false,
       }
-      return twiml(reply, callbackDialTwiml(step, attemptId))
+      return twiml(reply, callbackDialTwiml(step, attemptId, dial.askConsent))
     },
   )
+
+  // The client answered a call back whose month is used up under `ask`: the question an incoming
+  // caller hears at the start, asked on the client's leg (ParentCallSid is the call back's call).
+  app.post(
+    '/webhooks/twilio/callback-call/client',
+    { schema: { hide: true, body: whisperParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      await record({ ...delivery(params.ParentCallSid, 'callback-call:client', params, now), kind: 'event' })
+      const question = await consentQuestion(request.query.attempt, now)
+      if (!question) return twiml(reply, sayThenHangup([apology()]))
+      return twiml(reply, callbackConsentTwiml(question.line, request.query.attempt))
+    },
+  )
+
+  // The client's answer: on 1, the consent kept as evidence (the overage write of an incoming
+  // call's question) and the client bridged to the agent, the talk consented overage; otherwise the
+  // client's leg ends before the bridge, nothing counted.
+  app.post(
+    '/webhooks/twilio/callback-call/consent',
+    { schema: { hide: true, body: whisperParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      const accepted = params.Digits === '1'
+      const question = await consentQuestion(request.query.attempt, now)
+      await record({
+        ...delivery(params.ParentCallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
+        kind: 'overage',
+        accepted,
+        callback: null,
+        question: 'start',
+        words: accepted ? (question?.line.text ?? null) : null,
+      })
+      if (accepted) return twiml(reply, emptyTwiml())
+      return twiml(reply, sayThenHangup(question ? [question.declined] : []))
+    },
+  )
+
+  /** The question put to the client of a call back, in the client's language (null: unknown). */
+  async function consentQuestion(attemptId: number, now: Date) {
+    const facts = await callbackAttemptFacts(attemptId)
+    const caller = facts && (await read(() => calledClient(app.db, facts.desk, facts.attempt.number, now), 'reading the client'))
+    if (!facts) return null
+    const speak = speaker(facts.desk, languageOf(facts.desk, caller))
+    return { line: speak('quota_ask', { client: facts.clientName ?? '' }), declined: speak('declined') }
+  }
 
   // Twilio's Fallback URL: called when the voice URL failed. It touches no database and records
   // nothing (the status callback that follows makes the call's record). With the configuration in
