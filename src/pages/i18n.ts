@@ -184,6 +184,8 @@ const fr = {
     endedAt: 'Fin',
     duration: "Durée de l'appel",
     decision: 'Décision',
+    direction: 'Sens',
+    outbound: (id: number) => `rappel sortant, demande n° ${id}`,
     decisions: {
       dial: 'Transmis aux agents',
       voicemail: 'Dirigé vers la messagerie',
@@ -628,6 +630,8 @@ const en: Messages = {
     endedAt: 'Ended',
     duration: 'Call length',
     decision: 'Decision',
+    direction: 'Direction',
+    outbound: (id) => `outbound call back, request #${id}`,
     decisions: {
       dial: 'Put through to the agents',
       voicemail: 'Sent to voicemail',

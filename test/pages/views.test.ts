@@ -564,6 +564,12 @@ t.test("a call's detail in people's words, its parameters folded", async (t) => 
     /<dd><code>something-new<\/code><\/dd>/,
     'an unknown decision keeps its code',
   )
+  t.notMatch(page, /rappel sortant/, 'an incoming call says no direction')
+  t.match(
+    callPage(context('manager'), { ...detail, direction: 'outbound', callbackId: 12 }, directory).value,
+    /<dt>Sens<\/dt><dd>rappel sortant, demande n° 12<\/dd>/,
+    'a call back says so, and its request',
+  )
   assertCspClean(t, page)
 })
 
