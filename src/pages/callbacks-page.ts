@@ -94,7 +94,7 @@ function callForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem)
   )
   const who = canManage(ctx.principal)
     ? html`<label class="visually-hidden" for="caller-${callback.id}">${t.callBackAs}</label>
-    <select id="caller-${callback.id}" name="agent">
+    <select id="caller-${callback.id}" name="caller">
       ${callback.assignedTo ? '' : html`<option value="">${t.assignee}</option>`}${options}
     </select>`
     : ''

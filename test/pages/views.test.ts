@@ -217,7 +217,7 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
   t.match(page, /href="\/dashboard\/calls\/CA7"/, "the call's page")
   t.match(
     page,
-    /action="\/dashboard\/callbacks\/7\/call"[\s\S]*?name="_csrf"[\s\S]*?<select id="caller-7" name="agent">[\s\S]*?>Rappeler<\/button>/,
+    /action="\/dashboard\/callbacks\/7\/call"[\s\S]*?name="_csrf"[\s\S]*?<select id="caller-7" name="caller">[\s\S]*?>Rappeler<\/button>/,
     '"Rappeler", a manager choosing who calls',
   )
   t.match(

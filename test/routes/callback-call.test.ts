@@ -380,8 +380,8 @@ eachDatabase(t, async (t, database) => {
         headers: { cookie: session.cookie },
         payload: { _csrf: csrf, desk: 'intercom', ...form },
       })
-    t.equal((await post({ agent: 'karim' }, 'forged')).statusCode, 403, 'no form token, no call')
-    const placed = await post({ agent: 'karim' })
+    t.equal((await post({ caller: 'karim' }, 'forged')).statusCode, 403, 'no form token, no call')
+    const placed = await post({ caller: 'karim' })
     t.equal(placed.statusCode, 303, placed.body.slice(0, 300))
     t.match(placed.headers.location, /done=callback-called/)
     await emulator.idle()
@@ -396,7 +396,7 @@ eachDatabase(t, async (t, database) => {
       method: 'POST',
       url: `/dashboard/callbacks/${other}/call`,
       headers: { cookie: session.cookie },
-      payload: { _csrf: session.csrf, desk: 'intercom', agent: 'amina' },
+      payload: { _csrf: session.csrf, desk: 'intercom', caller: 'amina' },
     })
     t.equal(busy.statusCode, 303)
     await emulator.idle()
@@ -407,7 +407,7 @@ eachDatabase(t, async (t, database) => {
       method: 'POST',
       url: `/dashboard/callbacks/${other}/call`,
       headers: { cookie: session.cookie },
-      payload: { _csrf: session.csrf, desk: 'intercom', agent: 'amina' },
+      payload: { _csrf: session.csrf, desk: 'intercom', caller: 'amina' },
     })
     t.equal(refused.statusCode, 400)
     t.match(refused.body, /Twilio refused the call \(21211\)/, "Twilio's refusal on the page")

@@ -117,12 +117,12 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       schema: {
         hide: true,
         params: callbackParams,
-        body: z.object({ agent: optional(idParam), number: optional(z.string().max(32)), desk: optional(idParam) }),
+        body: z.object({ caller: optional(idParam), number: optional(z.string().max(32)), desk: optional(idParam) }),
       },
     },
     async (request, reply) => {
-      const { agent, number, desk } = request.body
-      await callBack(sessionOf(request).principal, request.params.id, { agentId: agent, number })
+      const { caller, number, desk } = request.body
+      await callBack(sessionOf(request).principal, request.params.id, { agentId: caller, number })
       return redirectDone(reply, CALLBACKS, { desk }, 'callback-called')
     },
   )
