@@ -193,6 +193,8 @@ eachDatabase(t, async (t, database) => {
     t.match(ghost.json(), { code: 'validation_failed', errors: [{ field: 'body.agentId' }] })
     const unassigned = await call(id, {})
     t.match(unassigned.json(), { errors: [{ field: 'body.agentId', message: /unassigned/ }] }, 'nobody named, nobody assigned')
+    const bodiless = await send('POST', `/api/callbacks/${id}/call`, { token: manager })
+    t.match(bodiless.json(), { errors: [{ field: 'body.agentId' }] }, 'no body at all: the same')
     const stranger = await call(id, { agentId: 'amina', number: '+213699999999' })
     t.match(stranger.json(), { code: 'validation_failed', errors: [{ field: 'body.number' }] })
     t.equal((await call(999_999, { agentId: 'amina' })).statusCode, 404)

@@ -249,7 +249,8 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
               .describe("the number to call: the request's, or another registered to the client"),
           })
           .strict()
-          .prefault({}),
+          .nullish()
+          .describe("optional: no body calls as the token (an agent) or the assignee, the request's number"),
         response: {
           200: z.object({ attempt: attemptItem, callback: callbackItem }),
           201: z.object({ attempt: attemptItem, callback: callbackItem }),
@@ -261,7 +262,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const id = request.params.id
-      const { attempt, fresh } = await callBack(request.principal, id, request.body)
+      const { attempt, fresh } = await callBack(request.principal, id, request.body ?? {})
       const item = await findCallback(app.db, id)
       if (!item) throw notFound(`Callback ${id}`)
       reply.code(fresh ? 201 : 200)
