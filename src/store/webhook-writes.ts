@@ -295,9 +295,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     }
     case 'status':
       if (write.final) await merge({ callStatus: write.callStatus, durationSeconds: write.durationSeconds, endedAt: at })
-      // The agent never answered, or never pressed 1: an attempt that never reached the client.
-      if (write.final && write.callbackAttempt !== undefined)
+      if (write.final && write.callbackAttempt !== undefined) {
+        // A call back that never dialled the client (the agent did not answer, or did not press 1)
+        // reached nobody: `no_answer` in the log, not a caller who gave up.
+        if ((await findCall(tx, write.callSid))?.dialStatus === null) await merge({ dialStatus: 'no-answer' })
         await settleAttempt(tx, write.callbackAttempt, { dialStatus: null, talkSeconds: 0, callSid: write.callSid, at })
+      }
       return
   }
 }

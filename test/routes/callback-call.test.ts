@@ -161,6 +161,8 @@ eachDatabase(t, async (t, database) => {
     )
     const item = (await send('GET', `/api/callbacks/${id}`, { token: manager })).json()
     t.match(item, { status: 'open', attempts: [{ status: 'agent_unavailable' }] })
+    const [record] = await db.select().from(calls).where(eq(calls.callSid, played.sid))
+    t.match(record, { direction: 'outbound', outcome: 'no_answer', callStatus: 'completed' }, 'in the log: nobody reached')
   })
 
   t.test('an agent token calls as its own agent, whatever it names', async (t) => {
