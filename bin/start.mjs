@@ -23,8 +23,7 @@ function newestSource() {
       else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
     }
   }
-  walk(join(root, 'src'))
-  walk(join(root, 'db'))
+  for (const dir of ['src', 'db', 'webhooks']) walk(join(root, dir))
   return newest
 }
 

@@ -238,6 +238,12 @@ export const calls = pgTable(
   {
     callSid: text().primaryKey(),
     deskId: text(),
+    /** inbound: a client called the desk; outbound: the desk called a client back (issue #16) */
+    direction: text({ enum: ['inbound', 'outbound'] })
+      .notNull()
+      .default('inbound'),
+    /** the callback request an outbound call answers */
+    callbackId: integer(),
     fromNumber: text().notNull(),
     toNumber: text().notNull(),
     clientId: text(),
@@ -396,6 +402,36 @@ export const callbacks = pgTable(
     note: text(),
   },
   (t) => [index().on(t.status, t.dueAt)],
+)
+
+/**
+ * Each call back through the line (issue #16): who rang, which number, the call, how it ended.
+ * `initiated` until the call's webhooks tell how it ended; the request closes itself on an
+ * attempt whose client talked at least the desk's `callbackReachedSeconds`.
+ */
+export const callbackAttempts = pgTable(
+  'callback_attempts',
+  {
+    id: serial().primaryKey(),
+    callbackId: integer()
+      .notNull()
+      .references(() => callbacks.id),
+    agentId: text().notNull(),
+    /** the client's number dialled */
+    number: text().notNull(),
+    /** the desk's number the call comes from */
+    fromNumber: text().notNull(),
+    /** Twilio's SID of the call (the agent's leg); null until Twilio accepted it */
+    callSid: text().unique(),
+    status: text({ enum: ['initiated', 'answered', 'no_answer', 'busy', 'failed', 'agent_unavailable'] })
+      .notNull()
+      .default('initiated'),
+    talkSeconds: integer().notNull().default(0),
+    createdAt: createdAt(),
+    createdBy: text().notNull(),
+    endedAt: instant(),
+  },
+  (t) => [index().on(t.callbackId, t.id)],
 )
 
 // ── Notifications: the outbox (issue #14) ───────────────────────────────────────────────────

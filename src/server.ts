@@ -2,7 +2,10 @@
 import closeWithGrace from 'close-with-grace'
 import { openDatabase } from '../db/client.js'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { deskNumbers } from '../db/schema.js'
+import type { Phone } from '../webhooks/simulator.js'
+import type { TwilioEmulator } from '../webhooks/twilio-emulator.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
 import { InUseError } from './pid-lock.js'
 import { isStrayDriverWrite } from './process-faults.js'
@@ -13,8 +16,14 @@ async function main() {
   const step = (name: string) => {
     steps[name] = Math.round(performance.now())
   }
-  const config = loadConfig()
+  const loaded = loadConfig()
   step('config')
+  // The demo calls back through a Twilio of its own: outside production, without TWILIO_ACCOUNT_SID,
+  // the REST emulator (webhooks/twilio-emulator.ts) takes the calls and plays them back here.
+  const emulated = loaded.twilioRest || loaded.env === 'production' ? null : await startEmulator(loaded)
+  const config: Config = emulated
+    ? { ...loaded, twilioRest: { accountSid: emulated.accountSid, apiUrl: emulated.emulator.url } }
+    : loaded
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
   step('database')
   const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
@@ -29,6 +38,7 @@ async function main() {
     // Fastify stops accepting, lets in-flight requests finish, then the database closes.
     await app.close()
     await database.close()
+    await emulated?.emulator.close()
   })
   process.on('uncaughtException', (err) => {
     if (isStrayDriverWrite(err)) {
@@ -64,11 +74,37 @@ async function main() {
   // Notifications go out from every instance; app.close() stops the sender.
   app.notificationSender.start()
   if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
-  if (!config.twilioRest) log.warn('TWILIO_ACCOUNT_SID is not set: SMS notifications are kept, not sent')
+  if (emulated) {
+    // Calls back come from the desk numbers: the emulated account owns them.
+    const numbers = await database.db.select({ number: deskNumbers.number }).from(deskNumbers)
+    emulated.numbers.push(...numbers.map((row) => row.number))
+    log.warn(
+      { twilioApiUrl: emulated.emulator.url },
+      'TWILIO_ACCOUNT_SID is not set: calls back and SMS go to the local Twilio emulator, which plays them back here (never in production)',
+    )
+  }
   log.info(
     { database: database.kind, publicUrl: config.publicUrl, startMs: steps },
     `supportline ready: webhooks at ${config.publicUrl}/webhooks/twilio/voice`,
   )
+}
+
+/** Any phone the emulator rings: picks up after 3 s, presses 1, talks 2 min. */
+const DEMO_PHONE: Phone = { answers: 'yes', answerAfterSeconds: 3, presses: ['1'], talkSeconds: 120 }
+
+async function startEmulator(config: Config): Promise<{ emulator: TwilioEmulator; numbers: string[]; accountSid: string }> {
+  // Loaded only here: a production process never loads the emulator.
+  const { DEVELOPMENT_ACCOUNT_SID, TwilioEmulator } = await import('../webhooks/twilio-emulator.js')
+  const numbers: string[] = []
+  const emulator = await TwilioEmulator.start({
+    accountSid: DEVELOPMENT_ACCOUNT_SID,
+    authToken: config.twilioAuthToken,
+    numbers,
+    defaultPhone: DEMO_PHONE,
+    // Its webhooks are signed over PUBLIC_URL, and sent to this process.
+    target: `http://127.0.0.1:${config.port}`,
+  })
+  return { emulator, numbers, accountSid: DEVELOPMENT_ACCOUNT_SID }
 }
 
 /** The wall clock, or (for demonstrations) a clock that started at CLOCK_START and runs on. */

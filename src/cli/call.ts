@@ -8,6 +8,7 @@ import { type Verb, playCall } from '../../webhooks/simulator.js'
 import { type CliIo, isProgram, processIo } from './io.js'
 
 const USAGE = `usage: npm run call -- --from <number> [options]
+       npm run call -- --callback <id> [--agent <id>] [--number <number>] [--url <url>]
 
   --from <number>      the caller (a registered number calls as its client)
   --to <number>        the desk number dialled (default +21321000000, the INTERcom demo desk)
@@ -17,11 +18,18 @@ const USAGE = `usage: npm run call -- --from <number> [options]
   --press <digits>     what the caller presses at each question, comma-separated (e.g. 1 or ,1)
   --voicemail <secs>   leave a voicemail of this length when offered
   --no-status          leave out the final status callback
+  --callback <id>      call the client of callback request <id> back through the line instead
+                       (POST /api/callbacks/<id>/call), then wait for the call to end and print
+                       the attempt and the request; the server must have a Twilio (npm start
+                       without TWILIO_ACCOUNT_SID uses its own emulator)
+  --agent <id>         who calls back (default: the request's assignee)
+  --number <number>    the client's number to call (default: the request's)
   --url <url>          where the service listens (default http://localhost:$PORT)
   --help, -h           this text
 
 Signs with TWILIO_AUTH_TOKEN (or the development token) over PUBLIC_URL, like the service checks:
-a server started with its own PORT, PUBLIC_URL or TWILIO_AUTH_TOKEN needs the same here.`
+a server started with its own PORT, PUBLIC_URL or TWILIO_AUTH_TOKEN needs the same here.
+--callback asks the API with ADMIN_TOKEN (or the development admin token).`
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -33,6 +41,9 @@ const OPTIONS = {
   voicemail: { type: 'string', default: '0' },
   'no-status': { type: 'boolean', default: false },
   url: { type: 'string' },
+  callback: { type: 'string' },
+  agent: { type: 'string' },
+  number: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -67,13 +78,15 @@ function readOptions(argv: string[]) {
   const { values } = parsed(() => parseArgs({ args: argv, options: OPTIONS }))
   if (values.help) return null
   const { from, url } = values
-  if (!from) throw new UsageError('--from is required: the number that calls')
+  if (values.callback !== undefined && !/^[1-9]\d{0,9}$/.test(values.callback))
+    throw new UsageError(`--callback takes a request's id (got "${values.callback}")`)
+  if (!from && values.callback === undefined) throw new UsageError('--from is required: the number that calls')
   for (const name of ['talk', 'voicemail'] as const) {
     if (!/^\d+$/.test(values[name])) throw new UsageError(`--${name} takes a whole number of seconds (got "${values[name]}")`)
   }
   if (url !== undefined && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
     throw new UsageError(`--url takes an http:// or https:// URL (got "${url}")`)
-  return { ...values, from }
+  return { ...values, from: from ?? '' }
 }
 
 /** Plays one call; resolves to the exit code (1: the call could not be played, 2: a wrong command line). */
@@ -97,7 +110,8 @@ async function run(argv: string[], io: CliIo) {
   const config = loadConfig(io.env)
   const baseUrl = values.url ?? `http://localhost:${config.port}`
   try {
-    await play(values, config, baseUrl, io)
+    if (values.callback !== undefined) await callBack(values, values.callback, baseUrl, io)
+    else await play(values, config, baseUrl, io)
   } catch (error) {
     const explained = explain(error, baseUrl)
     throw explained ? new Error(explained) : error
@@ -148,6 +162,50 @@ async function play(values: NonNullable<ReturnType<typeof readOptions>>, config:
   }
   const { events: _events, ...call } = (await record.json()) as Record<string, unknown>
   io.out(JSON.stringify(call, null, 2))
+}
+
+interface Attempt {
+  id: number
+  agentId: string
+  number: string
+  callSid: string | null
+  status: string
+  talkSeconds: number
+}
+
+/** How long --callback waits for the call to end (the emulator of npm start plays it at once). */
+const CALLBACK_WAIT_MS = 180_000
+
+/** --callback: asks the API to call the client back, then follows the attempt to its end. */
+async function callBack(values: NonNullable<ReturnType<typeof readOptions>>, id: string, baseUrl: string, io: CliIo) {
+  const headers = { authorization: `Bearer ${io.env.ADMIN_TOKEN ?? DEVELOPMENT_ADMIN_TOKEN}` }
+  const body = { ...(values.agent ? { agentId: values.agent } : {}), ...(values.number ? { number: values.number } : {}) }
+  const placed = await fetch(new URL(`/api/callbacks/${id}/call`, baseUrl), {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const answer = (await placed.json()) as { attempt?: Attempt; detail?: string; code?: string }
+  if (!placed.ok || !answer.attempt)
+    throw new Error(`POST /api/callbacks/${id}/call answered ${placed.status} ${answer.code ?? ''}: ${answer.detail ?? ''}`)
+  const { attempt } = answer
+  io.out(
+    `${placed.status === 201 ? 'Call placed' : 'Already calling'}: attempt ${attempt.id}, ${attempt.agentId}'s phone rings, then ${attempt.number} (${attempt.callSid ?? 'no SID yet'})`,
+  )
+  const until = Date.now() + CALLBACK_WAIT_MS
+  let request: { status: string; attempts: Attempt[] } | null = null
+  while (Date.now() < until) {
+    const read = await fetch(new URL(`/api/callbacks/${id}`, baseUrl), { headers })
+    request = (await read.json()) as { status: string; attempts: Attempt[] }
+    const current = request.attempts?.find((each) => each.id === attempt.id)
+    if (current && current.status !== 'initiated') break
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  const ended = request?.attempts?.find((each) => each.id === attempt.id)
+  if (!ended || ended.status === 'initiated') throw new Error(`the call had not ended after ${CALLBACK_WAIT_MS / 1000} s`)
+  io.out(`\nAttempt ${ended.id}: ${ended.status}, ${ended.talkSeconds} s with the client`)
+  io.out(`\nCallback request ${id}:`)
+  io.out(JSON.stringify(request, null, 2))
 }
 
 // Run as a program (a test imports main instead): its exit code is the process's.

@@ -3,7 +3,10 @@
 // the route and the webhooks read the facts and write what these decide.
 import { DateTime } from 'luxon'
 import type { Principal } from './access.js'
-import { type OveragePolicy, quotaUsedUp } from './quota.js'
+import { type CallerFacts, type CountInto, contractInForce } from './call.js'
+import { termsOn } from './contract-terms.js'
+import { localDate } from './contract-overview.js'
+import { type DialLimit, type OveragePolicy, dialLimit, monthOf, quotaUsedUp } from './quota.js'
 
 /** Talk shorter than this does not count as the client reached (the desk's option, default). */
 export const DEFAULT_REACHED_SECONDS = 30
@@ -108,4 +111,58 @@ export function attemptResult(input: {
     default:
       return { result: 'failed', closes: false }
   }
+}
+
+/** The contract a call back counts into, as of the call: its month's terms and usage. */
+export interface CallbackContract {
+  contractId: number
+  /** the desk-local month the talk counts into */
+  month: string
+  quotaSeconds: number
+  overage: OveragePolicy
+  usedSeconds: number
+}
+
+/**
+ * The contract in force for the client at the number called back, on the desk's local date:
+ * null for a number of no client, or a client without a contract in force (nothing is counted).
+ */
+export function callbackContract(caller: CallerFacts | null, desk: { timezone: string }, now: Date): CallbackContract | null {
+  if (!caller) return null
+  const contract = contractInForce(caller.contracts, localDate(now, desk.timezone))
+  if (!contract) return null
+  const terms = termsOn(contract, contract.changes, localDate(now, desk.timezone))
+  return {
+    contractId: contract.id,
+    month: monthOf(now, desk.timezone),
+    quotaSeconds: terms.quotaSeconds,
+    overage: terms.overage,
+    usedSeconds: contract.usedSeconds,
+  }
+}
+
+/**
+ * How the client's leg of a call back is dialled, under the same quota policies as an incoming
+ * call's agents' leg: where its talk counts, and its <Dial timeLimit> at the quota line. Refused:
+ * a `refuse` month used up. An `ask` month used up: the client is asked on answering, as a caller
+ * is at the start of an incoming call (`askConsent`), and on a yes the talk is consented overage,
+ * with no limit; without the yes the client's leg ends before the bridge.
+ */
+export function callbackDial(
+  contract: CallbackContract | null,
+  graceSeconds: number,
+): { ok: true; countInto: CountInto | null; limit: DialLimit | null; askConsent: boolean } | { ok: false; reason: 'refused' } {
+  if (!contract) return { ok: true, countInto: null, limit: null, askConsent: false }
+  if (callbackRefused(contract, contract.usedSeconds)) return { ok: false, reason: 'refused' }
+  const countInto = { contractId: contract.contractId, month: contract.month }
+  if (contract.overage === 'ask' && quotaUsedUp(contract.quotaSeconds, contract.usedSeconds))
+    return { ok: true, countInto, limit: null, askConsent: true }
+  const limit = dialLimit({
+    policy: contract.overage,
+    consented: false,
+    quotaSeconds: contract.quotaSeconds,
+    usedSeconds: contract.usedSeconds,
+    graceSeconds,
+  })
+  return { ok: true, countInto, limit, askConsent: false }
 }

@@ -4,6 +4,7 @@ import { languageTagSchema } from './language.js'
 import { spokenText, text } from './boundary.js'
 import { e164Schema } from './phone.js'
 import { DEFAULT_QUOTA_GRACE_SECONDS } from './quota.js'
+import { DEFAULT_REACHED_SECONDS } from './callback-call.js'
 
 export const deskOptionsSchema = z
   .object({
@@ -23,6 +24,11 @@ export const deskOptionsSchema = z
       .prefault({}),
     /** model clause: requests are answered within 24 working hours */
     callbackWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /**
+     * A call back through the line (issue #16) closes its request once the client was reached for
+     * at least this many seconds; a shorter talk is an attempt, the request stays open.
+     */
+    callbackReachedSeconds: z.number().int().min(1).max(3600).default(DEFAULT_REACHED_SECONDS),
     /**
      * INTERcom: assistance outside the hours is billed extra. When set, a caller outside hours may
      * press 1 to accept the charge and be put through to this number.

@@ -2,6 +2,7 @@
 // requests by due time, late ones first and flagged, each with its call, who has it, and the forms
 // to assign it and to close it; then the requests done most recently, by whom, with their note.
 import { isLate } from '../domain/callback.js'
+import type { CallbackAttempt } from '../store/callback-calls.js'
 import type { CallbackItem } from '../store/callback-queue.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDelay, formatDuration } from './format.js'
@@ -25,6 +26,8 @@ export interface CallbacksView {
   agents: DeskAgent[]
   /** the desk's latest done requests, newest first */
   done: CallbackItem[]
+  /** each shown request's calls back through the line, oldest first */
+  attempts: Map<number, CallbackAttempt[]>
   directory: Directory
 }
 
@@ -80,6 +83,40 @@ function assignForm(ctx: PageContext, view: CallbacksView, callback: CallbackIte
   </form>`
 }
 
+/**
+ * "Rappeler": Twilio rings the agent from the desk's number, then the client (issue #16). An agent
+ * calls as itself; a manager chooses who calls (the assignee by default).
+ */
+function callForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.callbacks
+  const options = view.agents.map(
+    (agent) => html`<option value="${agent.id}"${attrs({ selected: agent.id === callback.assignedTo })}>${agent.name}</option>`,
+  )
+  const who = canManage(ctx.principal)
+    ? html`<label class="visually-hidden" for="caller-${callback.id}">${t.callBackAs}</label>
+    <select id="caller-${callback.id}" name="caller">
+      ${callback.assignedTo ? '' : html`<option value="">${t.assignee}</option>`}${options}
+    </select>`
+    : ''
+  return html`<form method="post" action="${CALLBACKS}/${callback.id}/call" class="inline call-back">
+    ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+    ${who}<button type="submit" data-call-back="${callback.id}">${t.callBack}</button>
+  </form>`
+}
+
+/** The request's attempts: when, who, which number, how it ended. */
+function attemptsList(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html | string {
+  const attempts = view.attempts.get(callback.id) ?? []
+  if (attempts.length === 0) return ''
+  const t = ctx.t.callbacks
+  const items = attempts.map((attempt) => {
+    const who = view.directory.agents.get(attempt.agentId) ?? attempt.agentId
+    const talk = attempt.talkSeconds > 0 ? html`, ${t.talked(formatDuration(attempt.talkSeconds))}` : ''
+    return html`<li${attrs({ 'data-attempt': attempt.status })}>${t.attempt(who, attempt.number, formatDateTime(attempt.createdAt, view.desk.timezone, ctx.lang))} : <strong>${t.attemptStatus[attempt.status]}</strong>${talk}</li>`
+  })
+  return html`<details class="attempts" open><summary>${t.attempts} (${attempts.length})</summary><ul>${items}</ul></details>`
+}
+
 function doneForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
   const t = ctx.t.today
   return html`<form method="post" action="${CALLBACKS}/${callback.id}/done" class="inline done">
@@ -99,7 +136,7 @@ function openCard(ctx: PageContext, view: CallbacksView): Html {
       ${callerCell(ctx, callback)}
       ${reasonCell(ctx, callback)}
       ${assignedCell(ctx, view, callback)}
-      <td class="callback-actions full">${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
+      <td class="callback-actions full">${callForm(ctx, view, callback)}${attemptsList(ctx, view, callback)}${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
     </tr>`,
   )
   const pager =

@@ -138,6 +138,7 @@ export function callPage(ctx: PageContext, call: CallDetail, directory: Director
         ${call.graceSeconds > 0 ? row(t.grace, formatDuration(call.graceSeconds)) : ''}
         ${row(ctx.t.calls.agent, call.agentId ? (directory.agents.get(call.agentId) ?? call.agentId) : ctx.t.dash)}
         ${row(t.decision, decisionText(ctx, call.decision))}
+        ${call.direction === 'outbound' && call.callbackId !== null ? row(t.direction, t.outbound(call.callbackId)) : ''}
         ${call.overageAccepted ? row(t.overageAccepted, t.yes) : ''}
         ${call.recordingUrl?.startsWith('https://') ? row(t.recording, html`<a href="${call.recordingUrl}" rel="noreferrer">${t.listen}</a>`) : ''}
         ${row('CallSid', html`<code class="token">${call.callSid}</code>`)}

@@ -138,6 +138,20 @@ const fr = {
     doneBy: 'Par',
     note: 'Note',
     doneLate: (by: string) => `traité avec ${by} de retard`,
+    callBack: 'Rappeler',
+    callBackAs: 'Qui rappelle',
+    assignee: 'l’agent attribué',
+    attempts: 'Tentatives',
+    attempt: (who: string, number: string, at: string) => `${at}, ${who} → ${number}`,
+    attemptStatus: {
+      initiated: 'en cours',
+      answered: 'joint',
+      no_answer: 'sans réponse',
+      busy: 'occupé',
+      failed: 'échec',
+      agent_unavailable: 'l’agent n’a pas pris l’appel',
+    },
+    talked: (length: string) => `${length} de conversation`,
   },
 
   calls: {
@@ -170,6 +184,8 @@ const fr = {
     endedAt: 'Fin',
     duration: "Durée de l'appel",
     decision: 'Décision',
+    direction: 'Sens',
+    outbound: (id: number) => `rappel sortant, demande n° ${id}`,
     decisions: {
       dial: 'Transmis aux agents',
       voicemail: 'Dirigé vers la messagerie',
@@ -353,6 +369,8 @@ const fr = {
     'closed-now': 'Service fermé : les appelants entendent le motif.',
     reopened: 'Service rouvert.',
     'callback-done': 'Rappel marqué traité.',
+    'callback-called':
+      'Appel lancé : le téléphone de l’agent sonne ; il entend la demande et appuie sur 1 pour joindre le client.',
     'callback-assigned': 'Rappel attribué.',
     'notice-recorded': 'Préavis enregistré.',
     'notification-resent': 'Notification renvoyée : elle part au prochain passage de l’envoi.',
@@ -582,6 +600,20 @@ const en: Messages = {
     doneBy: 'By',
     note: 'Note',
     doneLate: (by) => `done ${by} late`,
+    callBack: 'Call back',
+    callBackAs: 'Who calls',
+    assignee: 'the assigned agent',
+    attempts: 'Attempts',
+    attempt: (who, number, at) => `${at}, ${who} → ${number}`,
+    attemptStatus: {
+      initiated: 'in progress',
+      answered: 'reached',
+      no_answer: 'no answer',
+      busy: 'busy',
+      failed: 'failed',
+      agent_unavailable: 'the agent did not take the call',
+    },
+    talked: (length) => `${length} talked`,
   },
 
   calls: {
@@ -614,6 +646,8 @@ const en: Messages = {
     endedAt: 'Ended',
     duration: 'Call length',
     decision: 'Decision',
+    direction: 'Direction',
+    outbound: (id) => `outbound call back, request #${id}`,
     decisions: {
       dial: 'Put through to the agents',
       voicemail: 'Sent to voicemail',
@@ -796,6 +830,7 @@ const en: Messages = {
     'closed-now': 'Desk closed: callers hear the reason.',
     reopened: 'Desk reopened.',
     'callback-done': 'Callback marked done.',
+    'callback-called': "Call placed: the agent's phone rings; the agent hears the request and presses 1 to reach the client.",
     'callback-assigned': 'Callback assigned.',
     'notice-recorded': 'Notice recorded.',
     'notification-resent': 'Notification sent again: it goes with the next round of the sender.',

@@ -31,6 +31,10 @@ export interface CallLogItem {
   contractId: number | null
   outcome: Outcome | null
   decision: string
+  /** inbound, or outbound: the desk called a client back (issue #16) */
+  direction: 'inbound' | 'outbound'
+  /** the callback request an outbound call answers */
+  callbackId: number | null
   startedAt: Date
   endedAt: Date | null
   talkSeconds: number
@@ -54,6 +58,8 @@ const columns = {
   contractId: calls.contractId,
   outcome: calls.outcome,
   decision: calls.decision,
+  direction: calls.direction,
+  callbackId: calls.callbackId,
   startedAt: calls.startedAt,
   endedAt: calls.endedAt,
   talkSeconds: calls.talkSeconds,

@@ -10,6 +10,7 @@ import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
 import { billableBeyondQuota } from '../domain/quota.js'
 import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callback-opening.js'
+import { settleAttempt } from './callback-calls.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
 import { termsForMonth } from '../domain/contract-terms.js'
 import { localDate } from '../domain/contract-overview.js'
@@ -72,6 +73,8 @@ export type WebhookWrite =
        * call record's `overageAccepted` says it (the only consent there was).
        */
       consented?: boolean
+      /** the leg dialled a client back (issue #16): the attempt it settles; absent on other legs and older lines */
+      callbackAttempt?: number
     })
   | (Base & { kind: 'event' })
   | (Base & { kind: 'whisper-accepted'; agentNumber: string | null })
@@ -91,7 +94,14 @@ export type WebhookWrite =
   /** the caller chose a language at the menu (issue #17): remembered for the calling number */
   | (Base & { kind: 'language'; number: string; language: string })
   | (Base & { kind: 'recording'; recordingUrl: string; recordingSeconds: number | null })
-  | (Base & { kind: 'status'; callStatus: string; durationSeconds: number | null; final: boolean })
+  | (Base & {
+      kind: 'status'
+      callStatus: string
+      durationSeconds: number | null
+      final: boolean
+      /** a call back's call (issue #16): its attempt, settled as not connected if nothing else settled it */
+      callbackAttempt?: number
+    })
 
 export type VoiceWrite = Extract<WebhookWrite, { kind: 'voice' }>
 
@@ -223,6 +233,13 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
         ...(answered ? { talkSeconds } : {}),
       })
       if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      if (write.callbackAttempt !== undefined)
+        await settleAttempt(tx, write.callbackAttempt, {
+          dialStatus: write.dialStatus,
+          talkSeconds: write.talkSeconds,
+          callSid: write.callSid,
+          at,
+        })
       return
     }
     case 'event':
@@ -278,6 +295,12 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     }
     case 'status':
       if (write.final) await merge({ callStatus: write.callStatus, durationSeconds: write.durationSeconds, endedAt: at })
+      if (write.final && write.callbackAttempt !== undefined) {
+        // A call back that never dialled the client (the agent did not answer, or did not press 1)
+        // reached nobody: `no_answer` in the log, not a caller who gave up.
+        if ((await findCall(tx, write.callSid))?.dialStatus === null) await merge({ dialStatus: 'no-answer' })
+        await settleAttempt(tx, write.callbackAttempt, { dialStatus: null, talkSeconds: 0, callSid: write.callSid, at })
+      }
       return
   }
 }

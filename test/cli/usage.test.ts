@@ -85,6 +85,12 @@ const wrong: { name: string; script: string; args: string[]; line: string }[] = 
   {
     name: 'npm run call',
     script: 'src/cli/call.ts',
+    args: ['--callback', 'x'],
+    line: '--callback takes a request\'s id (got "x")',
+  },
+  {
+    name: 'npm run call',
+    script: 'src/cli/call.ts',
     args: ['--from', '+213661000001', '--talk', 'ten'],
     line: '--talk takes a whole number of seconds (got "ten")',
   },

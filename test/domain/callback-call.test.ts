@@ -1,7 +1,16 @@
 // Calling a client back through the line, with plain values: who rings, which number, whether the
 // contract lets the call start, the whisper, and what an attempt did to the request.
 import t from 'tap'
-import { attemptResult, callbackAgent, callbackNumber, callbackRefused, callbackWhisper } from '../../src/domain/callback-call.js'
+import {
+  attemptResult,
+  callbackAgent,
+  callbackContract,
+  callbackDial,
+  callbackNumber,
+  callbackRefused,
+  callbackWhisper,
+} from '../../src/domain/callback-call.js'
+import { acme, acmeContract } from '../fixtures/call-facts.js'
 
 const amina = { name: 'Amina', role: 'agent' as const, clientId: null, agentId: 'amina', tokenId: 4 }
 const leila = { name: 'Leila', role: 'manager' as const, clientId: null, tokenId: 2 }
@@ -82,4 +91,43 @@ t.test('an attempt closes the request once the client was reached long enough', 
   t.same(attemptResult({ dialStatus: 'failed', talkSeconds: 0 }), { result: 'failed', closes: false })
   t.same(attemptResult({ dialStatus: 'canceled', talkSeconds: 0 }), { result: 'failed', closes: false })
   t.same(attemptResult({ dialStatus: null, talkSeconds: 0 }), { result: 'agent_unavailable', closes: false })
+})
+
+t.test("the contract a call back counts into, and how the client's leg is dialled", async (t) => {
+  const desk = { timezone: 'Africa/Algiers' }
+  const now = new Date('2026-11-30T23:30:00Z')
+  t.equal(callbackContract(null, desk, now), null, 'a number of no client: nothing counted')
+  t.equal(callbackContract(acme({}, []), desk, now), null, 'no contract in force')
+  const used = (overage: 'bill' | 'ask' | 'refuse', usedSeconds: number) =>
+    callbackContract(acme({}, [acmeContract({ overage, usedSeconds, quotaSeconds: 3600 })]), desk, now)
+  t.same(
+    used('bill', 600),
+    { contractId: 1, month: '2026-12', quotaSeconds: 3600, overage: 'bill', usedSeconds: 600 },
+    "the desk's month (already December in Algiers)",
+  )
+  t.same(callbackDial(null, 60), { ok: true, countInto: null, limit: null, askConsent: false })
+  t.same(callbackDial(used('bill', 7200), 60), {
+    ok: true,
+    countInto: { contractId: 1, month: '2026-12' },
+    limit: null,
+    askConsent: false,
+  })
+  t.same(callbackDial(used('refuse', 3000), 60), {
+    ok: true,
+    countInto: { contractId: 1, month: '2026-12' },
+    limit: { seconds: 660, after: 'refuse' },
+    askConsent: false,
+  })
+  t.same(callbackDial(used('refuse', 3600), 60), { ok: false, reason: 'refused' })
+  t.same(callbackDial(used('ask', 3000), 60), {
+    ok: true,
+    countInto: { contractId: 1, month: '2026-12' },
+    limit: { seconds: 600, after: 'ask' },
+    askConsent: false,
+  })
+  t.same(
+    callbackDial(used('ask', 3600), 60),
+    { ok: true, countInto: { contractId: 1, month: '2026-12' }, limit: null, askConsent: true },
+    'used up under ask: the client is asked, no limit after a yes',
+  )
 })

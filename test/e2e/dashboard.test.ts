@@ -14,6 +14,7 @@ import { buildApp } from '../../src/app.js'
 import { applyDeskFile } from '../../src/store/configuration.js'
 import { createToken } from '../../src/store/tokens.js'
 import { Twilio, httpPost, injectPost } from '../../webhooks/index.js'
+import { DEVELOPMENT_ACCOUNT_SID, TwilioEmulator } from '../../webhooks/twilio-emulator.js'
 import { playCall } from '../../webhooks/simulator.js'
 import { TEST_AUTH_TOKEN, TestClock, testConfig, TEST_DEADLINES } from '../helpers/app.js'
 import { CALLERS, DESK_NUMBER, seedDesk } from '../helpers/dashboard.js'
@@ -81,8 +82,17 @@ async function startApp(t: Test, database: DatabaseHandle) {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const clock = new TestClock(NOW)
+  // Calls back go to the Twilio REST emulator, which plays them back to the app's port (every phone
+  // picks up, presses 1 and talks two minutes).
+  const twilioRest = await TwilioEmulator.start({
+    accountSid: DEVELOPMENT_ACCOUNT_SID,
+    authToken: TEST_AUTH_TOKEN,
+    numbers: [DESK_NUMBER],
+    defaultPhone: { answers: 'yes', answerAfterSeconds: 3, presses: ['1'], talkSeconds: 120 },
+  })
+  t.teardown(() => twilioRest.close())
   const app = await buildApp({
-    config: testConfig({ PUBLIC_URL: base }),
+    config: testConfig({ PUBLIC_URL: base, TWILIO_ACCOUNT_SID: DEVELOPMENT_ACCOUNT_SID, TWILIO_API_URL: twilioRest.url }),
     database,
     clock: clock.now,
     logger: false,
@@ -90,7 +100,7 @@ async function startApp(t: Test, database: DatabaseHandle) {
   })
   t.teardown(() => app.close())
   await app.listen({ port, host: '127.0.0.1' })
-  return { app, base, clock }
+  return { app, base, clock, twilioRest }
 }
 
 function launch(): Promise<Browser> {
@@ -134,7 +144,7 @@ async function shoot(page: Page, dir: string, name: string, fullPage = true) {
 async function browserRun(t: Test, kind: Kind, browser: Browser) {
   const started = Date.now()
   const database = await freshDatabase(t, kind)
-  const { base, clock, app } = await startApp(t, database)
+  const { base, clock, app, twilioRest } = await startApp(t, database)
   const manager = await createToken(database.db, {
     name: 'Leila',
     role: 'manager',
@@ -317,6 +327,25 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
     await fresh.locator('button', { hasText: 'Attribuer' }).click()
     await page.waitForURL(/done=callback-assigned/)
     await shoot(page, shots, 'callbacks')
+  })
+
+  await t.test('"Rappeler": the agent rings, then the client; the request closes itself, its attempt listed', async (t) => {
+    const missed = await playCall(twilio, { from: CALLERS.acme, to: DESK_NUMBER, answer: false })
+    await page.goto(`${base}/dashboard/callbacks`)
+    const row = page.locator(`tr[data-callback]:has(a[href="/dashboard/calls/${missed.callSid}"])`)
+    const id = await row.getAttribute('data-callback')
+    await row.locator('select[name="caller"]').selectOption('karim')
+    await row.locator('button', { hasText: 'Rappeler' }).click()
+    await page.waitForURL(/done=callback-called/)
+    t.match(await page.textContent('body'), /Appel lancé/, 'the page says the call is placed')
+    await twilioRest.idle()
+    await page.goto(`${base}/dashboard/callbacks`)
+    t.equal(await page.locator(`#open-title ~ .table-wrap tr[data-callback="${id}"]`).count(), 0, 'no longer open')
+    t.match(
+      await page.textContent(`#done-title ~ .table-wrap tr[data-callback="${id}"]`),
+      /Karim[\s\S]*Rappelé par la ligne : \+213661000001 joint 120 s/,
+      'done by Karim, through the line',
+    )
   })
 
   await t.test('signing out ends the session', async (t) => {

@@ -48,6 +48,8 @@ function call(overrides: Partial<CallLogItem>): CallLogItem {
     contractId: 1,
     outcome: 'answered',
     decision: 'dial',
+    direction: 'inbound',
+    callbackId: null,
     startedAt: new Date('2026-11-28T08:35:00Z'),
     endedAt: null,
     talkSeconds: 750,
@@ -152,7 +154,21 @@ function callback(overrides: Partial<CallbackItem>): CallbackItem {
 }
 
 function callbacksView(overrides: Partial<CallbacksView> = {}): CallbacksView {
+  const attempt = {
+    id: 1,
+    callbackId: 8,
+    agentId: 'amina',
+    number: '+213661000001',
+    fromNumber: '+21321000000',
+    callSid: 'CA9',
+    status: 'answered' as const,
+    talkSeconds: 12,
+    createdAt: new Date('2026-11-28T09:00:00Z'),
+    createdBy: 'Leila',
+    endedAt: new Date('2026-11-28T09:01:00Z'),
+  }
   return {
+    attempts: new Map([[8, [attempt]]]),
     desks: [DESK],
     desk: DESK,
     open: [
@@ -199,6 +215,16 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
   t.match(page, /action="\/dashboard\/callbacks\/7\/assign"[\s\S]*?<option value="">Choisir un agent<\/option>/)
   t.match(page, /action="\/dashboard\/callbacks\/7\/done"[\s\S]*?name="from" value="callbacks"[\s\S]*?name="note" required/)
   t.match(page, /href="\/dashboard\/calls\/CA7"/, "the call's page")
+  t.match(
+    page,
+    /action="\/dashboard\/callbacks\/7\/call"[\s\S]*?name="_csrf"[\s\S]*?<select id="caller-7" name="caller">[\s\S]*?>Rappeler<\/button>/,
+    '"Rappeler", a manager choosing who calls',
+  )
+  t.match(
+    page,
+    /<tr data-callback="8">[\s\S]*?Tentatives \(1\)[\s\S]*?Amina → \+213661000001 : <strong>joint<\/strong>, 12\u00a0s de conversation/,
+    "the request's attempts",
+  )
   t.match(page, /traité avec 2\u00a0j 1\u00a0h de retard[\s\S]*data-label="Par">Leila<\/td>/)
   t.notMatch(page, /<img src=x/, 'neither a client name nor a note can inject markup')
   t.notMatch(page, /rel="next"/)
@@ -595,6 +621,12 @@ t.test("a call's detail in people's words, its parameters folded", async (t) => 
     callPage(context('manager'), { ...detail, decision: 'something-new' }, directory).value,
     /<dd><code>something-new<\/code><\/dd>/,
     'an unknown decision keeps its code',
+  )
+  t.notMatch(page, /rappel sortant/, 'an incoming call says no direction')
+  t.match(
+    callPage(context('manager'), { ...detail, direction: 'outbound', callbackId: 12 }, directory).value,
+    /<dt>Sens<\/dt><dd>rappel sortant, demande n° 12<\/dd>/,
+    'a call back says so, and its request',
   )
   assertCspClean(t, page)
 })

@@ -5,6 +5,8 @@ import { z } from 'zod'
 import { instantInYears, text } from '../../domain/boundary.js'
 import { CALLBACK_REASONS, isLate } from '../../domain/callback.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
+import { type CallbackAttempt, attemptsOf } from '../../store/callback-calls.js'
+import { callbackCaller } from '../shared/callback-call.js'
 import {
   type CallbackChange,
   type CallbackCursor,
@@ -15,7 +17,7 @@ import {
   listCallbacks,
 } from '../../store/callback-queue.js'
 import { actorOf } from './principal.js'
-import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
+import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, problemSchema, rowId } from './schemas.js'
 
 export const callbackCursor = z.string().transform((text, ctx): CallbackCursor => {
   try {
@@ -33,6 +35,22 @@ export const encodeCallbackCursor = (cursor: CallbackCursor) =>
   Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString(
     'base64url',
   )
+
+const attemptItem = z.object({
+  id: z.number(),
+  callbackId: z.number(),
+  agentId: z.string(),
+  number: z.string().describe("the client's number dialled"),
+  from: z.string().describe("the desk's number the call came from"),
+  callSid: z.string().nullable(),
+  status: z
+    .enum(['initiated', 'answered', 'no_answer', 'busy', 'failed', 'agent_unavailable'])
+    .describe('initiated until the call ends; agent_unavailable: the agent did not answer or did not press 1'),
+  talkSeconds: z.number().describe("the client's talk"),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  endedAt: z.string().nullable(),
+})
 
 const callbackItem = z.object({
   id: z.number(),
@@ -54,12 +72,31 @@ const callbackItem = z.object({
   doneAt: z.string().nullable(),
   doneBy: z.string().nullable(),
   note: z.string().nullable(),
+  attempts: z.array(attemptItem).describe('the calls back through the line (POST /api/callbacks/{id}/call), oldest first'),
 })
 
 const iso = (at: Date | null) => at?.toISOString() ?? null
 
+function serialiseAttempt(attempt: CallbackAttempt): z.infer<typeof attemptItem> {
+  return {
+    id: attempt.id,
+    callbackId: attempt.callbackId,
+    agentId: attempt.agentId,
+    number: attempt.number,
+    from: attempt.fromNumber,
+    callSid: attempt.callSid,
+    status: attempt.status,
+    talkSeconds: attempt.talkSeconds,
+    createdAt: attempt.createdAt.toISOString(),
+    createdBy: attempt.createdBy,
+    endedAt: iso(attempt.endedAt),
+  }
+}
+
 export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
-  function serialise(item: CallbackItem): z.infer<typeof callbackItem> {
+  const callBack = callbackCaller(app)
+
+  function serialise(item: CallbackItem, attempts: readonly CallbackAttempt[] = []): z.infer<typeof callbackItem> {
     return {
       id: item.id,
       callSid: item.callSid,
@@ -80,12 +117,18 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       doneAt: iso(item.doneAt),
       doneBy: item.doneBy,
       note: item.note,
+      attempts: attempts.map(serialiseAttempt),
     }
   }
 
+  /** The request with its attempts, read again. */
+  async function withAttempts(item: CallbackItem) {
+    return serialise(item, (await attemptsOf(app.db, [item.id])).get(item.id))
+  }
+
   /** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
-  function changed(change: CallbackChange, id: number) {
-    if (change.ok) return serialise(change.callback)
+  async function changed(change: CallbackChange, id: number) {
+    if (change.ok) return withAttempts(change.callback)
     if (change.reason === 'not_found') throw notFound(`Callback ${id}`)
     if (change.reason === 'already_done') throw conflict(`Callback ${id} is already done`)
     throw invalidField('body.agentId', 'there is no active agent with this id')
@@ -112,7 +155,14 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { status, desk, limit, cursor } = request.query
       const page = await listCallbacks(app.db, { status, deskId: desk }, { limit, cursor })
-      return { items: page.items.map(serialise), nextCursor: page.next ? encodeCallbackCursor(page.next) : null }
+      const attempts = await attemptsOf(
+        app.db,
+        page.items.map((item) => item.id),
+      )
+      return {
+        items: page.items.map((item) => serialise(item, attempts.get(item.id))),
+        nextCursor: page.next ? encodeCallbackCursor(page.next) : null,
+      }
     },
   )
 
@@ -130,7 +180,7 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const item = await findCallback(app.db, request.params.id)
       if (!item) throw notFound(`Callback ${request.params.id}`)
-      return serialise(item)
+      return withAttempts(item)
     },
   )
 
@@ -170,5 +220,53 @@ export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
         await completeCallback(app.db, request.params.id, request.body.note, actorOf(request, app.clock())),
         request.params.id,
       ),
+  )
+
+  app.post(
+    '/api/callbacks/:id/call',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        tags: ['callbacks'],
+        summary: "Call the client back through the desk's line: Twilio rings the agent, then the client (issue #16)",
+        description:
+          "Twilio rings the agent's phone from the desk's number; the agent hears whose request it is and presses 1, " +
+          "then the client is dialled with the desk's number as caller ID. The talk counts into the client's month as " +
+          "an incoming call's does, and the request closes itself once the client was reached for the desk's " +
+          '`callbackReachedSeconds` (30 by default). An agent token always calls as its own agent. 201: a call was ' +
+          'placed; 200: the same click again while that call has not ended (no second call). 503 without ' +
+          'TWILIO_ACCOUNT_SID; 409 when the request is done, the month refuses assistance, or the desk is closed ' +
+          '(the detail says when it opens); 400 naming body.agentId or body.number; 400/502 when Twilio refused or ' +
+          'could not be reached (the request unchanged).',
+        params: callbackParams,
+        body: z
+          .object({
+            agentId: idParam.optional().describe("who calls: the request's assignee when absent (an agent token: itself)"),
+            number: z
+              .string()
+              .max(32)
+              .optional()
+              .describe("the number to call: the request's, or another registered to the client"),
+          })
+          .strict()
+          .nullish()
+          .describe("optional: no body calls as the token (an agent) or the assignee, the request's number"),
+        response: {
+          200: z.object({ attempt: attemptItem, callback: callbackItem }),
+          201: z.object({ attempt: attemptItem, callback: callbackItem }),
+          ...conflictProblems,
+          502: problemSchema,
+          503: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id
+      const { attempt, fresh } = await callBack(request.principal, id, request.body ?? {})
+      const item = await findCallback(app.db, id)
+      if (!item) throw notFound(`Callback ${id}`)
+      reply.code(fresh ? 201 : 200)
+      return { attempt: serialiseAttempt(attempt), callback: await withAttempts(item) }
+    },
   )
 }

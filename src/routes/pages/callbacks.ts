@@ -14,10 +14,12 @@ import {
   listCallbacks,
   listRecentlyDone,
 } from '../../store/callback-queue.js'
+import { attemptsOf } from '../../store/callback-calls.js'
 import { deskAgents } from '../../store/dashboard.js'
+import { callbackCaller } from '../shared/callback-call.js'
 import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
 import { MANAGE, QUEUE, idParam, rowId } from '../api/schemas.js'
-import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml } from './context.js'
+import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
 
 const PAGE_SIZE = 100
 /** Enough to see what the queue has lately been closed with; the API has them all. */
@@ -53,7 +55,12 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         listRecentlyDone(app.db, desk.id, DONE_SHOWN),
         loadDirectory(app, desks, null),
       ])
+      const attempts = await attemptsOf(
+        app.db,
+        page.items.map((item) => item.id),
+      )
       const view = {
+        attempts,
         desks,
         desk,
         open: page.items,
@@ -98,6 +105,25 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       const { note, desk, from } = request.body
       settle(await completeCallback(app.db, request.params.id, note, actorOf(app, request)), request.params.id)
       return redirectDone(reply, BACK[from ?? 'today'], { desk }, 'callback-done')
+    },
+  )
+
+  // "Rappeler": as POST /api/callbacks/{id}/call; a refusal is the error page with the API's message.
+  const callBack = callbackCaller(app)
+  app.post(
+    '/callbacks/:id/call',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        hide: true,
+        params: callbackParams,
+        body: z.object({ caller: optional(idParam), number: optional(z.string().max(32)), desk: optional(idParam) }),
+      },
+    },
+    async (request, reply) => {
+      const { caller, number, desk } = request.body
+      await callBack(sessionOf(request).principal, request.params.id, { agentId: caller, number })
+      return redirectDone(reply, CALLBACKS, { desk }, 'callback-called')
     },
   )
 }

@@ -22,6 +22,8 @@ export const callItem = z.object({
   contractId: z.number().nullable(),
   outcome: z.enum(OUTCOMES).nullable().describe('null while the call is in progress'),
   decision: z.string(),
+  direction: z.enum(['inbound', 'outbound']).describe('outbound: the desk called a client back (POST /api/callbacks/{id}/call)'),
+  callbackId: z.number().nullable().describe('the callback request an outbound call answers'),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   talkSeconds: z.number(),

@@ -56,7 +56,15 @@ export const dialQuery = z.object({
   consent: z.literal('1').optional(),
   /** the agent who answered, dialled again after the caller's yes at the quota line */
   redial: z.literal('1').optional(),
+  /** the leg dials a client back (issue #16): the attempt it settles */
+  callback: rowId.optional(),
 })
+
+/** A call back's webhooks (issue #16) name its attempt. */
+export const callbackCallQuery = z.object({ attempt: rowId })
+
+/** The status callback of a call back names its attempt; an incoming call's names nothing. */
+export const statusQuery = z.object({ attempt: rowId.optional() })
 
 /** The overage question's action: asked at the start of the call, or when the limit cut the agent's leg. */
 export const overageQuery = z.object({

@@ -17,6 +17,10 @@ export const PATHS = {
   status: '/webhooks/twilio/status',
   fallback: '/webhooks/twilio/fallback',
   language: '/webhooks/twilio/language',
+  callbackCall: '/webhooks/twilio/callback-call',
+  callbackCallAccept: '/webhooks/twilio/callback-call/accept',
+  callbackCallClient: '/webhooks/twilio/callback-call/client',
+  callbackCallConsent: '/webhooks/twilio/callback-call/consent',
 } as const
 
 /** The language menu: each language's line in its own voice; silence is an answer too (the default). */
@@ -46,14 +50,20 @@ function record(response: VoiceResponse, step: VoicemailStep): void {
   })
 }
 
-function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'): void {
+function dial(
+  response: VoiceResponse,
+  step: DialStep,
+  leg: 'agents' | 'on-call',
+  callback?: { attempt: number; askConsent: boolean },
+): void {
   // Where the talk counts travels in the URL (signed by Twilio with it), so counting never depends
   // on reading the call's record first: it still works when that record is in a journal.
   // So does the quota line: the leg's limit and what follows it, and the caller's consent to billing.
   const count = step.countInto ? `&contract=${step.countInto.contractId}&month=${step.countInto.month}` : ''
   const limit = step.limit ? `&limit=${step.limit.seconds}&after=${step.limit.after}` : ''
   const consent = `${step.consented ? '&consent=1' : ''}${step.redial ? '&redial=1' : ''}`
-  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}${limit}${consent}`
+  const settles = callback ? `&callback=${callback.attempt}` : ''
+  const action = `${PATHS.dial}?leg=${leg}&attempt=${step.attempt}${count}${limit}${consent}${settles}`
   const verb = response.dial({
     action,
     method: 'POST',
@@ -73,7 +83,10 @@ function dial(response: VoiceResponse, step: DialStep, leg: 'agents' | 'on-call'
       .filter(Boolean)
       .join('&')
     const whisper = query ? `${PATHS.whisper}?${query}` : PATHS.whisper
-    verb.number(step.whisper ? { url: whisper, method: 'POST' } : {}, target.number)
+    // A call back under `ask` with the month used up: the client is asked first, on the client's leg.
+    if (callback?.askConsent)
+      verb.number({ url: `${PATHS.callbackCallClient}?attempt=${callback.attempt}`, method: 'POST' }, target.number)
+    else verb.number(step.whisper ? { url: whisper, method: 'POST' } : {}, target.number)
   }
 }
 
@@ -100,6 +113,32 @@ export const dialTwiml = (lines: Say[], step: DialStep, leg: 'agents' | 'on-call
   respond((r) => {
     sayAll(r, lines)
     dial(r, step, leg)
+  })
+
+/**
+ * A call back, once the agent answered: the whisper (whose request, from when) and the key; on 1
+ * the client is dialled (callbackDialTwiml), anything else or nothing ends the call.
+ */
+export const callbackWhisperTwiml = (line: Say, attemptId: number): string =>
+  respond((r) => {
+    const action = `${PATHS.callbackCallAccept}?attempt=${attemptId}`
+    say(r.gather({ numDigits: 1, timeout: 8, action, method: 'POST', actionOnEmptyResult: true }), line)
+    r.hangup()
+  })
+
+/**
+ * The client's leg of a call back: an agents' dial with the client as its one number, settling the
+ * attempt; the client first asked to accept billing when the month is used up under `ask`.
+ */
+export const callbackDialTwiml = (step: DialStep, attemptId: number, askConsent: boolean): string =>
+  respond((r) => dial(r, step, 'agents', { attempt: attemptId, askConsent }))
+
+/** The question to the client on answering a call back (quota used up, `ask`): 1 to accept billing. */
+export const callbackConsentTwiml = (line: Say, attemptId: number): string =>
+  respond((r) => {
+    const action = `${PATHS.callbackCallConsent}?attempt=${attemptId}`
+    say(r.gather({ numDigits: 1, timeout: 8, action, method: 'POST', actionOnEmptyResult: true }), line)
+    r.hangup()
   })
 
 /** Returning an empty response from the whisper bridges the agent to the caller. */

@@ -10,6 +10,7 @@ import { isUnavailable, withDeadline } from '../../deadline.js'
 import {
   type CountInto,
   type DeskFacts,
+  type DialStep,
   type Say,
   type CallFacts,
   afterQuotaCut,
@@ -35,6 +36,8 @@ import { normaliseCaller } from '../../domain/phone.js'
 import { cutByLimit } from '../../domain/quota.js'
 import { twilioSignatureCheck } from '../../plugins/twilio-signature.js'
 import { CallFactsLoader, incomingCallKey } from '../../store/call-facts.js'
+import { calledClient, callbackCallFacts, findAttempt } from '../../store/callback-calls.js'
+import { callbackContract, callbackDial, callbackWhisper } from '../../domain/callback-call.js'
 import { type CallRow, findCall } from '../../store/call-records.js'
 import { type CallerConfig, rememberedLanguage } from '../../store/clients.js'
 import { agentsOnDuty } from '../../store/desks.js'
@@ -48,16 +51,32 @@ import {
   languageParams,
   overageQuery,
   recordingParams,
+  callbackCallQuery,
   statusParams,
+  statusQuery,
   voiceParams,
   whisperParams,
   whisperQuery,
 } from './params.js'
-import { dialTwiml, emptyTwiml, languageMenuTwiml, renderPlan, sayThenHangup, voicemail, whisperTwiml } from './twiml.js'
+import {
+  callbackConsentTwiml,
+  callbackDialTwiml,
+  callbackWhisperTwiml,
+  dialTwiml,
+  emptyTwiml,
+  languageMenuTwiml,
+  renderPlan,
+  sayThenHangup,
+  voicemail,
+  whisperTwiml,
+} from './twiml.js'
 
 function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
 }
+
+/** How long the client's phone rings when the desk calls back. */
+const CALLBACK_RING_SECONDS = 30
 
 /** A default message, for when no desk is known to speak it with its templates. */
 const saying = (key: MessageKey, language: string): Say => ({ text: message(key, language), ...sayVoiceFor({}, language) })
@@ -205,7 +224,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     { schema: { hide: true, body: dialParams, querystring: dialQuery } },
     async (request, reply) => {
       const params = request.body
-      const { leg, attempt, after } = request.query
+      const { leg, attempt, after, callback: callbackAttempt } = request.query
       const countInto: CountInto | null =
         request.query.contract && request.query.month ? { contractId: request.query.contract, month: request.query.month } : null
       const limit = request.query.limit !== undefined && after ? { seconds: request.query.limit, after } : null
@@ -226,6 +245,16 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
         usageMonth: countInto?.month ?? null,
         callback: null,
         consented,
+        ...(callbackAttempt !== undefined ? { callbackAttempt } : {}),
+      }
+      // A call back's client leg (issue #16): the attempt settles with it; the agent's call ends
+      // (at a limit too: the agent is the one left on the line, and nobody else is owed a call back).
+      if (callbackAttempt !== undefined) {
+        // Whether the client said yes on answering is the call's record's (the consent write came
+        // first), as for a line journaled before `consented` existed: so the write leaves it out.
+        const { consented: _fromTheRecord, ...settling } = write
+        await record(settling)
+        return twiml(reply, sayThenHangup([]))
       }
       if (legAnswered) {
         await record(write)
@@ -401,17 +430,149 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     return twiml(reply, sayThenHangup(desk ? [speaker(desk, language)('voicemail_thanks')] : []))
   })
 
-  app.post('/webhooks/twilio/status', { schema: { hide: true, body: statusParams } }, async (request, reply) => {
-    const params = request.body
-    await record({
-      ...delivery(params.CallSid, `status:${params.CallStatus}`, params, app.clock()),
-      kind: 'status',
-      callStatus: params.CallStatus,
-      durationSeconds: params.CallDuration ?? null,
-      final: FINAL_CALL_STATUSES.has(params.CallStatus),
-    })
-    return twiml(reply, emptyTwiml())
-  })
+  app.post(
+    '/webhooks/twilio/status',
+    { schema: { hide: true, body: statusParams, querystring: statusQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const callbackAttempt = request.query.attempt
+      await record({
+        ...delivery(params.CallSid, `status:${params.CallStatus}`, params, app.clock()),
+        kind: 'status',
+        callStatus: params.CallStatus,
+        durationSeconds: params.CallDuration ?? null,
+        final: FINAL_CALL_STATUSES.has(params.CallStatus),
+        ...(callbackAttempt !== undefined ? { callbackAttempt } : {}),
+      })
+      return twiml(reply, emptyTwiml())
+    },
+  )
+
+  // ——— Calling a client back through the line (issue #16) ———
+
+  /** A call back's attempt with its request, desk and client, as the route read them. */
+  async function callbackAttemptFacts(attemptId: number) {
+    return read(async () => {
+      const attempt = await findAttempt(app.db, attemptId)
+      const facts = attempt && (await callbackCallFacts(app.db, attempt.callbackId))
+      return attempt && facts ? { attempt, ...facts } : null
+    }, 'reading the call back')
+  }
+
+  // The agent answered the desk's call: whose request, from when, and 1 to dial the client.
+  app.post(
+    '/webhooks/twilio/callback-call',
+    { schema: { hide: true, body: gatherParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const attemptId = request.query.attempt
+      const facts = await callbackAttemptFacts(attemptId)
+      await record({ ...delivery(params.CallSid, 'callback-call', params, app.clock()), kind: 'event' })
+      if (!facts) return twiml(reply, sayThenHangup([apology()]))
+      const { desk, callback } = facts
+      const line: Say = {
+        text: callbackWhisper({
+          clientName: facts.clientName,
+          requestedAt: callback.createdAt,
+          timezone: desk.timezone,
+          language: desk.language,
+        }),
+        ...sayVoiceFor(desk.options, desk.language),
+      }
+      return twiml(reply, callbackWhisperTwiml(line, attemptId))
+    },
+  )
+
+  // The agent's key: 1 dials the client from the desk's number, with the limit and counting of an
+  // incoming call's dial; anything else (or nothing) ends the call, the client never dialled.
+  app.post(
+    '/webhooks/twilio/callback-call/accept',
+    { schema: { hide: true, body: gatherParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      const attemptId = request.query.attempt
+      const accepted = params.Digits === '1'
+      const base = delivery(params.CallSid, accepted ? 'callback-call:accepted' : 'callback-call:declined', params, now)
+      if (!accepted) {
+        await record({ ...base, kind: 'event' })
+        return twiml(reply, sayThenHangup([]))
+      }
+      const facts = await callbackAttemptFacts(attemptId)
+      const caller =
+        facts && (await read(() => calledClient(app.db, facts.desk, facts.attempt.number, now), 'reading the client'))
+      // The agent who pressed 1 is the call's agent, as for an incoming call.
+      await record({ ...base, kind: 'whisper-accepted', agentNumber: normaliseCaller(params.To) })
+      if (!facts) return twiml(reply, sayThenHangup([apology()]))
+      const { desk, attempt } = facts
+      const dial = callbackDial(callbackContract(caller, desk, now), desk.options.quotaGraceSeconds)
+      if (!dial.ok) {
+        const speak = speaker(desk, desk.language)
+        return twiml(reply, sayThenHangup([speak('quota_refused', { client: facts.clientName ?? '' })]))
+      }
+      const step: DialStep = {
+        targets: [{ id: 'client', name: facts.clientName ?? attempt.number, number: attempt.number }],
+        ringSeconds: CALLBACK_RING_SECONDS,
+        whisper: false,
+        callerId: attempt.fromNumber,
+        attempt: 1,
+        countInto: dial.countInto,
+        deskId: desk.id,
+        limit: dial.limit,
+        consented: false,
+        redial: false,
+      }
+      return twiml(reply, callbackDialTwiml(step, attemptId, dial.askConsent))
+    },
+  )
+
+  // The client answered a call back whose month is used up under `ask`: the question an incoming
+  // caller hears at the start, asked on the client's leg (ParentCallSid is the call back's call).
+  app.post(
+    '/webhooks/twilio/callback-call/client',
+    { schema: { hide: true, body: whisperParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      await record({ ...delivery(params.ParentCallSid, 'callback-call:client', params, now), kind: 'event' })
+      const question = await consentQuestion(request.query.attempt, now)
+      if (!question) return twiml(reply, sayThenHangup([apology()]))
+      return twiml(reply, callbackConsentTwiml(question.line, request.query.attempt))
+    },
+  )
+
+  // The client's answer: on 1, the consent kept as evidence (the overage write of an incoming
+  // call's question) and the client bridged to the agent, the talk consented overage; otherwise the
+  // client's leg ends before the bridge, nothing counted.
+  app.post(
+    '/webhooks/twilio/callback-call/consent',
+    { schema: { hide: true, body: whisperParams, querystring: callbackCallQuery } },
+    async (request, reply) => {
+      const params = request.body
+      const now = app.clock()
+      const accepted = params.Digits === '1'
+      const question = await consentQuestion(request.query.attempt, now)
+      await record({
+        ...delivery(params.ParentCallSid, accepted ? 'overage:accepted' : 'overage:declined', params, now),
+        kind: 'overage',
+        accepted,
+        callback: null,
+        question: 'start',
+        words: accepted ? (question?.line.text ?? null) : null,
+      })
+      if (accepted) return twiml(reply, emptyTwiml())
+      return twiml(reply, sayThenHangup(question ? [question.declined] : []))
+    },
+  )
+
+  /** The question put to the client of a call back, in the client's language (null: unknown). */
+  async function consentQuestion(attemptId: number, now: Date) {
+    const facts = await callbackAttemptFacts(attemptId)
+    const caller = facts && (await read(() => calledClient(app.db, facts.desk, facts.attempt.number, now), 'reading the client'))
+    if (!facts) return null
+    const speak = speaker(facts.desk, languageOf(facts.desk, caller))
+    return { line: speak('quota_ask', { client: facts.clientName ?? '' }), declined: speak('declined') }
+  }
 
   // Twilio's Fallback URL: called when the voice URL failed. It touches no database and records
   // nothing (the status callback that follows makes the call's record). With the configuration in
