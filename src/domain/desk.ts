@@ -23,6 +23,10 @@ export const deskOptionsSchema = z
       .prefault({}),
     /** model clause: requests are answered within 24 working hours */
     callbackWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /** model clause §2b: e-mails are answered within 24 working hours (issue #15) */
+    emailWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /** an e-mail opening a request is acknowledged with the latest time of the answer (issue #15) */
+    emailAcknowledgements: z.boolean().default(true),
     /**
      * INTERcom: assistance outside the hours is billed extra. When set, a caller outside hours may
      * press 1 to accept the charge and be put through to this number.

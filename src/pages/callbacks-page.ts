@@ -39,7 +39,7 @@ function dueCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem):
 }
 
 function callerCell(ctx: PageContext, callback: CallbackItem): Html {
-  return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber}</small></td>`
+  return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber ?? callback.fromAddress}</small></td>`
 }
 
 function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
@@ -47,7 +47,7 @@ function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''
   return html`<td data-label="${ctx.t.today.reason}">${ctx.t.today.callbackReason[callback.reason]}${voicemail}
-    ${canManage(ctx.principal) ? html`<br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a>` : ''}</td>`
+    ${canManage(ctx.principal) && callback.callSid ? html`<br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a>` : ''}</td>`
 }
 
 function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {

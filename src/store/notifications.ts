@@ -318,6 +318,8 @@ export async function scanTimedFacts(db: Database, now: Date, options: { noticeD
     .where(
       and(
         eq(callbacks.status, 'open'),
+        // e-mail requests have no call: their lateness shows in the queue (issue #15)
+        eq(callbacks.channel, 'phone'),
         isNotNull(callbacks.dueAt),
         lt(callbacks.dueAt, now),
         sql`not exists (select 1 from ${notificationEvents} where ${notificationEvents.key} = 'callback.late:' || ${callbacks.callSid})`,
@@ -326,6 +328,7 @@ export async function scanTimedFacts(db: Database, now: Date, options: { noticeD
     .orderBy(asc(callbacks.dueAt))
     .limit(200)
   for (const { callSid } of late) {
+    if (callSid === null) continue
     // dated when it is noticed (the data says when it was due): its 24 hours of retries start now
     written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', callSid, now, {}))
   }

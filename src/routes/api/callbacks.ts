@@ -34,13 +34,15 @@ export const encodeCallbackCursor = (cursor: CallbackCursor) =>
     'base64url',
   )
 
-const callbackItem = z.object({
+export const callbackItem = z.object({
   id: z.number(),
-  callSid: z.string(),
+  channel: z.enum(['phone', 'email']).describe('phone: a call owes it; email: a client wrote (issue #15)'),
+  callSid: z.string().nullable().describe('null for an e-mail request'),
   desk: z.string(),
   clientId: z.string().nullable(),
   clientName: z.string().nullable(),
-  from: z.string(),
+  from: z.string().describe("the caller's number, or the e-mail sender's address"),
+  subject: z.string().nullable().describe("an e-mail request's subject"),
   reason: z.enum(CALLBACK_REASONS),
   recordingUrl: z.string().nullable(),
   recordingSeconds: z.number().nullable(),
@@ -58,30 +60,35 @@ const callbackItem = z.object({
 
 const iso = (at: Date | null) => at?.toISOString() ?? null
 
-export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
-  function serialise(item: CallbackItem): z.infer<typeof callbackItem> {
-    return {
-      id: item.id,
-      callSid: item.callSid,
-      desk: item.deskId,
-      clientId: item.clientId,
-      clientName: item.clientName,
-      from: item.fromNumber,
-      reason: item.reason,
-      recordingUrl: item.recordingUrl,
-      recordingSeconds: item.recordingSeconds,
-      createdAt: item.createdAt.toISOString(),
-      dueAt: iso(item.dueAt),
-      late: isLate(item, app.clock()),
-      status: item.status,
-      assignedTo: item.assignedTo,
-      assignedBy: item.assignedBy,
-      assignedAt: iso(item.assignedAt),
-      doneAt: iso(item.doneAt),
-      doneBy: item.doneBy,
-      note: item.note,
-    }
+/** A request as the API gives it. */
+export function serialiseCallback(item: CallbackItem, now: Date): z.infer<typeof callbackItem> {
+  return {
+    id: item.id,
+    channel: item.channel,
+    callSid: item.callSid,
+    desk: item.deskId,
+    clientId: item.clientId,
+    clientName: item.clientName,
+    from: item.fromNumber ?? item.fromAddress ?? '',
+    subject: item.subject,
+    reason: item.reason,
+    recordingUrl: item.recordingUrl,
+    recordingSeconds: item.recordingSeconds,
+    createdAt: item.createdAt.toISOString(),
+    dueAt: iso(item.dueAt),
+    late: isLate(item, now),
+    status: item.status,
+    assignedTo: item.assignedTo,
+    assignedBy: item.assignedBy,
+    assignedAt: iso(item.assignedAt),
+    doneAt: iso(item.doneAt),
+    doneBy: item.doneBy,
+    note: item.note,
   }
+}
+
+export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
+  const serialise = (item: CallbackItem) => serialiseCallback(item, app.clock())
 
   /** The changed request, or its problem: 404 unknown, 409 already done, 400 an unknown agent. */
   function changed(change: CallbackChange, id: number) {
