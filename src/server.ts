@@ -52,6 +52,9 @@ async function main() {
   await app.listen({ port: config.port, host: config.host })
   // Notifications go out from every instance; app.close() stops the sender.
   app.notificationSender.start()
+  // The support mailbox, when IMAP_URL names one: read in the background, stopped by app.close().
+  app.mailIntake.startMailbox()
+  if (!config.imap) log.info('IMAP_URL is not set: no mailbox is read (e-mail can still come through the webhook)')
   if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
   if (!config.twilioRest) log.warn('TWILIO_ACCOUNT_SID is not set: SMS notifications are kept, not sent')
   log.info(

@@ -126,9 +126,12 @@ export const emailDomainSchema = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?=.{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]{0,62}$/, {
-    message: 'must be a mail domain like "acme.dz" (no "@", no scheme)',
-  })
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]{0,62}$/,
+    {
+      message: 'must be a mail domain like "acme.dz" (no "@", no scheme)',
+    },
+  )
 
 export const clientSchema = z
   .object({

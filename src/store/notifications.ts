@@ -19,6 +19,7 @@ import { deskStatus } from '../domain/calendar/index.js'
 import { contractOverview, localDate } from '../domain/contract-overview.js'
 import {
   type Channel,
+  type EmailOutData,
   type EventData,
   type EventType,
   NO_NOTIFICATIONS,
@@ -108,6 +109,7 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
         : null,
     deskClients: deskClients.map((c) => ({ id: c.id, contactEmail: c.contact?.email ?? null, language: c.language })),
     agentsOnDuty: onDuty,
+    mailTo: fact.type.startsWith('email.') ? mailToOf(fact.data as EmailOutData) : undefined,
   })
   if (recipients.length === 0) return 0
   const written = await tx
@@ -131,6 +133,11 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
     .onConflictDoNothing()
     .returning({ id: notifications.id })
   return written.length
+}
+
+/** An e-mail request's message goes to the recipients written with it (issue #15). */
+function mailToOf(data: EmailOutData) {
+  return { addresses: data.to, language: data.language, clientId: data.clientId }
 }
 
 /**
