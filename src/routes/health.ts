@@ -59,15 +59,13 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         await withDeadline(app.database.ping(), READY_DEADLINE_MS)
         if (journaled === 0) return { status: 'ready' as const, database: app.database.kind, journaled, mailbox }
-        return reply
-          .code(503)
-          .send({
-            status: 'unavailable' as const,
-            database: app.database.kind,
-            detail: 'replaying the journal',
-            journaled,
-            mailbox,
-          })
+        return reply.code(503).send({
+          status: 'unavailable' as const,
+          database: app.database.kind,
+          detail: 'replaying the journal',
+          journaled,
+          mailbox,
+        })
       } catch (error) {
         const detail = error instanceof DeadlineError ? 'the database did not answer in time' : 'the database is unreachable'
         return reply.code(503).send({ status: 'unavailable' as const, database: app.database.kind, detail, journaled, mailbox })
