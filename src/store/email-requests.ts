@@ -649,7 +649,7 @@ export async function replyToRequest(
  * Minutes recorded on an e-mail answer, counted into the month like talk time when the contract
  * in force says `emailMinutesCountIntoQuota` (INTERcom Art. 3 caps assistance "par téléphone":
  * by default e-mail does not count). The caller closes the request in the same transaction, so
- * they are counted once. Within the quota they are included; beyond it, billable overage.
+ * they are counted once.
  */
 async function countReplyMinutes(
   tx: Queryable,
@@ -676,13 +676,18 @@ async function countReplyMinutes(
     .insert(usage)
     .values({ contractId: row.id, month, quotaSeconds: quota, usedSeconds: 0, updatedAt: now })
     .onConflictDoNothing()
-  // Within what is left of the quota: included; the rest: overage, billed case by case.
+  // Within what is left of the quota: included. Beyond it: billable overage under `bill`; under
+  // `ask` and `refuse` nobody consented to a bill, so never billed (grace), as on the line.
+  const left = sql`least(${seconds}, greatest(0, ${usage.quotaSeconds} - ${usage.usedSeconds}))`
+  const beyond = sql`${seconds} - ${left}`
   await tx
     .update(usage)
     .set({
       usedSeconds: sql`${usage.usedSeconds} + ${seconds}`,
-      includedSeconds: sql`${usage.includedSeconds} + least(${seconds}, greatest(0, ${usage.quotaSeconds} - ${usage.usedSeconds}))`,
-      overageSeconds: sql`${usage.overageSeconds} + ${seconds} - least(${seconds}, greatest(0, ${usage.quotaSeconds} - ${usage.usedSeconds}))`,
+      includedSeconds: sql`${usage.includedSeconds} + ${left}`,
+      ...(row.overage === 'bill'
+        ? { overageSeconds: sql`${usage.overageSeconds} + ${beyond}` }
+        : { graceSeconds: sql`${usage.graceSeconds} + ${beyond}` }),
       updatedAt: now,
     })
     .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))

@@ -3,7 +3,9 @@
 // senders left for a manager, a suspended client refused, a reply joining its thread, the
 // acknowledgement and the agent's answer received threaded by a real SMTP server.
 import { readFileSync } from 'node:fs'
+import { eq } from 'drizzle-orm'
 import t from 'tap'
+import { usage } from '../../db/schema.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
@@ -19,7 +21,10 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name
 function mailDesk(): DeskFile {
   const file = deskFile('intercom')
   for (const client of file.clients) {
-    if (client.id === 'acme') client.emailDomains = ['acme.dz']
+    if (client.id === 'acme') {
+      client.emailDomains = ['acme.dz']
+      for (const contract of client.contracts) contract.emailMinutesCountIntoQuota = true
+    }
     if (client.id === 'numidia') client.emailDomains = ['numidia.dz']
   }
   return file
@@ -185,7 +190,9 @@ eachDatabase(t, async (t, database) => {
       minutes: 15,
     })
     t.equal(res.statusCode, 200)
-    t.match(res.json(), { id: requestId, status: 'done', late: false, note: /Le service est rétabli/, counted: false })
+    t.match(res.json(), { id: requestId, status: 'done', late: false, note: /Le service est rétabli/, counted: true })
+    const [month] = await database.db.select().from(usage).where(eq(usage.month, '2026-12'))
+    t.match(month, { usedSeconds: 900, includedSeconds: 900, overageSeconds: 0 }, 'ACME counts e-mail: 15 minutes, once')
     t.equal((await api('POST', `/api/callbacks/${requestId}/reply`, { text: 'encore' })).statusCode, 409, 'once')
     await app.notificationSender.drain()
     const answer = smtp.messages.at(-1)
