@@ -3,6 +3,7 @@
 // to assign it and to close it; then the requests done most recently, by whom, with their note.
 import { isLate } from '../domain/callback.js'
 import type { CallbackItem } from '../store/callback-queue.js'
+import type { RequestMail } from '../store/email-requests.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDelay, formatDuration } from './format.js'
 import { type Html, attrs, html } from './html.js'
@@ -26,6 +27,8 @@ export interface CallbacksView {
   /** the desk's latest done requests, newest first */
   done: CallbackItem[]
   directory: Directory
+  /** e-mail requests on this page: the latest message the client wrote (issue #15) */
+  mail?: Map<number, RequestMail> | undefined
 }
 
 const secondsBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
@@ -42,7 +45,21 @@ function callerCell(ctx: PageContext, callback: CallbackItem): Html {
   return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber ?? callback.fromAddress}</small></td>`
 }
 
-function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
+/** The shown part of a message: never its HTML, which stays in the API (sanitised, for a sandboxed reader). */
+const EXCERPT = 1500
+
+function mailOf(ctx: PageContext, mail: RequestMail | undefined): Html | string {
+  if (!mail) return ''
+  const t = ctx.t.callbacks
+  const text = mail.text.length > EXCERPT ? `${mail.text.slice(0, EXCERPT)}…` : mail.text
+  const extra = [t.messages(mail.messages), ...(mail.attachments ? [t.attachments(mail.attachments)] : [])].join(' · ')
+  return html`<details class="email-message" data-email><summary>${mail.subject || ctx.t.dash}</summary>
+    <pre class="email-text">${text}</pre><small class="muted">${extra}${mail.hasHtml ? html`<br>${t.htmlKept}` : ''}</small></details>`
+}
+
+function reasonCell(ctx: PageContext, callback: CallbackItem, mail?: RequestMail): Html {
+  if (callback.channel === 'email')
+    return html`<td data-label="${ctx.t.today.reason}" data-channel="email"><strong>${ctx.t.callbacks.email}</strong>${mailOf(ctx, mail)}</td>`
   const voicemail = callback.recordingSeconds
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''
@@ -90,6 +107,19 @@ function doneForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem)
   </form>`
 }
 
+/** An e-mail request is answered, not marked done: the answer leaves by e-mail and closes it. */
+function replyForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.callbacks
+  return html`<form method="post" action="${CALLBACKS}/${callback.id}/reply" class="reply" data-reply>
+    ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+    <label for="reply-${callback.id}">${t.replyText}</label>
+    <textarea id="reply-${callback.id}" name="text" required maxlength="20000" rows="5"></textarea>
+    <label for="minutes-${callback.id}">${t.minutes}</label>
+    <input id="minutes-${callback.id}" name="minutes" type="number" min="1" max="1440" inputmode="numeric">
+    <button type="submit">${t.reply}</button>
+  </form>`
+}
+
 function openCard(ctx: PageContext, view: CallbacksView): Html {
   const t = ctx.t.callbacks
   const deskQuery = { desk: view.desks.length > 1 ? view.desk.id : null }
@@ -97,9 +127,9 @@ function openCard(ctx: PageContext, view: CallbacksView): Html {
     (callback) => html`<tr${attrs({ 'data-callback': callback.id, class: isLate(callback, ctx.now) ? 'is-late' : null })}>
       ${dueCell(ctx, view, callback)}
       ${callerCell(ctx, callback)}
-      ${reasonCell(ctx, callback)}
+      ${reasonCell(ctx, callback, view.mail?.get(callback.id))}
       ${assignedCell(ctx, view, callback)}
-      <td class="callback-actions full">${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
+      <td class="callback-actions full">${assignForm(ctx, view, callback)}${callback.channel === 'email' ? replyForm(ctx, view, callback) : doneForm(ctx, view, callback)}</td>
     </tr>`,
   )
   const pager =

@@ -139,6 +139,13 @@ const fr = {
     doneBy: 'Par',
     note: 'Note',
     doneLate: (by: string) => `traité avec ${by} de retard`,
+    email: 'E-mail',
+    messages: (n: number) => `${n} ${plural(n, 'message', 'messages')}`,
+    reply: 'Répondre et clore',
+    replyText: 'Réponse au client',
+    minutes: 'Minutes passées',
+    htmlKept: 'Version HTML conservée (nettoyée), lisible par l’API.',
+    attachments: (n: number) => `${n} ${plural(n, 'pièce jointe', 'pièces jointes')}`,
   },
 
   calls: {
@@ -339,6 +346,7 @@ const fr = {
     reopened: 'Service rouvert.',
     'callback-done': 'Rappel marqué traité.',
     'callback-assigned': 'Rappel attribué.',
+    'email-answered': 'Réponse envoyée : la demande est close.',
     'notice-recorded': 'Préavis enregistré.',
     'notification-resent': 'Notification renvoyée : elle part au prochain passage de l’envoi.',
   },
@@ -568,6 +576,13 @@ const en: Messages = {
     doneBy: 'By',
     note: 'Note',
     doneLate: (by) => `done ${by} late`,
+    email: 'E-mail',
+    messages: (n) => `${n} ${plural(n, 'message', 'messages')}`,
+    reply: 'Answer and close',
+    replyText: 'Answer to the client',
+    minutes: 'Minutes spent',
+    htmlKept: 'HTML version kept (sanitised), readable through the API.',
+    attachments: (n) => `${n} ${plural(n, 'attachment', 'attachments')}`,
   },
 
   calls: {
@@ -767,6 +782,7 @@ const en: Messages = {
     reopened: 'Desk reopened.',
     'callback-done': 'Callback marked done.',
     'callback-assigned': 'Callback assigned.',
+    'email-answered': 'Answer sent: the request is closed.',
     'notice-recorded': 'Notice recorded.',
     'notification-resent': 'Notification sent again: it goes with the next round of the sender.',
   },

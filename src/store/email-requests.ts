@@ -579,6 +579,44 @@ export async function requestMessages(db: Queryable, requestId: number): Promise
   }))
 }
 
+/** What the queue's page shows of e-mail requests: the latest message the client wrote into each, and how many there are. */
+export interface RequestMail {
+  subject: string
+  text: string
+  hasHtml: boolean
+  messages: number
+  attachments: number
+}
+
+export async function requestMail(db: Queryable, requestIds: readonly number[]): Promise<Map<number, RequestMail>> {
+  if (requestIds.length === 0) return new Map()
+  const rows = await db
+    .select({
+      id: emailMessages.id,
+      requestId: emailMessages.requestId,
+      subject: emailMessages.subject,
+      text: emailMessages.text,
+      hasHtml: sql<boolean>`${emailMessages.html} is not null`,
+      attachments: sql<number>`(select count(*)::int from ${emailAttachments} where ${emailAttachments.messageRowId} = ${emailMessages.id})`,
+    })
+    .from(emailMessages)
+    .where(and(inArray(emailMessages.requestId, [...requestIds]), eq(emailMessages.direction, 'in')))
+    .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
+  const mail = new Map<number, RequestMail>()
+  for (const row of rows) {
+    const id = row.requestId as number
+    const before = mail.get(id)
+    mail.set(id, {
+      subject: row.subject,
+      text: row.text,
+      hasHtml: Boolean(row.hasHtml),
+      messages: (before?.messages ?? 0) + 1,
+      attachments: (before?.attachments ?? 0) + Number(row.attachments),
+    })
+  }
+  return mail
+}
+
 export type ReplyResult =
   | { ok: true; callback: CallbackItem; counted: boolean }
   | { ok: false; reason: 'not_found' | 'already_done' | 'not_email' | 'no_recipient' }

@@ -10,6 +10,7 @@ import type { DeskFile } from '../../src/domain/desk-file.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
+import { signIn } from '../helpers/dashboard.js'
 import { startSmtpServer } from '../helpers/smtp.js'
 
 t.setTimeout(60_000)
@@ -26,6 +27,7 @@ function mailDesk(): DeskFile {
       for (const contract of client.contracts) contract.emailMinutesCountIntoQuota = true
     }
     if (client.id === 'numidia') client.emailDomains = ['numidia.dz']
+    if (client.id === 'atlas') client.contact = { name: 'DSI', email: 'dsi@atlas-pharma.com' }
   }
   return file
 }
@@ -204,6 +206,46 @@ eachDatabase(t, async (t, database) => {
     t.match(answer?.parsed.text, /Le service est rétabli/)
     t.notOk(answer?.parsed.headers.get('auto-submitted'), 'a person wrote it')
   })
+})
+
+t.test('the Callbacks page shows an e-mail request, its text never its HTML, and answers it', async (t) => {
+  const [kind] = (await import('../helpers/databases.js')).kinds
+  const database = await (await import('../helpers/databases.js')).freshDatabase(t, kind ?? 'pglite')
+  const smtp = await startSmtpServer(t)
+  const { app } = await deskApp(t, database, {
+    file: mailDesk(),
+    at: '2026-12-01T09:15:00+01:00',
+    env: { SMTP_URL: smtp.url, MAIL_FROM: 'support@vendor.dz', INBOUND_EMAIL_SECRET: SECRET },
+  })
+  const posted = await app.inject({
+    method: 'POST',
+    url: '/webhooks/email/inbound',
+    headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` },
+    payload: fixture('html-script'),
+  })
+  t.match(posted.json(), { outcome: 'opened' })
+  const id = posted.json().requestId
+  const manager = await signIn(app, TEST_ADMIN_TOKEN)
+  const page = await app.inject({ method: 'GET', url: '/dashboard/callbacks', headers: { cookie: manager.cookie } })
+  t.equal(page.statusCode, 200)
+  const row = new RegExp(`<tr data-callback="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(page.body)?.[1] ?? ''
+  t.match(row, /data-channel="email"/)
+  t.match(row, /Capture de l(&#39;|')erreur/)
+  t.match(row, /Bonjour, voici l(&#39;|')erreur affichée/, 'the text is shown')
+  t.match(row, /data-reply/, 'a reply form, not a done form')
+  t.notMatch(page.body, /evil\.example|onclick|javascript:alert/, 'nothing of the HTML reaches the page')
+  const answered = await app.inject({
+    method: 'POST',
+    url: `/dashboard/callbacks/${id}/reply`,
+    headers: { cookie: manager.cookie },
+    payload: { _csrf: manager.csrf, text: 'Bonjour,\n\nCorrigé.', minutes: '' },
+  })
+  t.equal(answered.statusCode, 303)
+  t.match(answered.headers.location, /done=email-answered/)
+  await app.notificationSender.drain()
+  const answer = smtp.messages.find((m) => /Corrigé/.test(m.parsed.text ?? ''))
+  t.equal(answer?.parsed.inReplyTo, '<0102018f-html-script@email.amazonses.com>')
+  t.same(answer?.envelope.to, ['dsi@atlas-pharma.com'])
 })
 
 t.test('without INBOUND_EMAIL_SECRET the webhook does not exist (404)', async (t) => {

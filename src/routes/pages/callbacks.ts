@@ -15,6 +15,7 @@ import {
   listRecentlyDone,
 } from '../../store/callback-queue.js'
 import { deskAgents } from '../../store/dashboard.js'
+import { replyToRequest, requestMail } from '../../store/email-requests.js'
 import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
 import { MANAGE, QUEUE, idParam, rowId } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml } from './context.js'
@@ -53,7 +54,9 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         listRecentlyDone(app.db, desk.id, DONE_SHOWN),
         loadDirectory(app, desks, null),
       ])
+      const emailIds = [...page.items, ...done].filter((c) => c.channel === 'email').map((c) => c.id)
       const view = {
+        mail: await requestMail(app.db, emailIds),
         desks,
         desk,
         open: page.items,
@@ -98,6 +101,38 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       const { note, desk, from } = request.body
       settle(await completeCallback(app.db, request.params.id, note, actorOf(app, request)), request.params.id)
       return redirectDone(reply, BACK[from ?? 'today'], { desk }, 'callback-done')
+    },
+  )
+
+  // An e-mail request's answer (issue #15), through the same store function as the API.
+  app.post(
+    '/callbacks/:id/reply',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        hide: true,
+        params: callbackParams,
+        body: z.object({
+          text: text(20_000),
+          minutes: optional(z.coerce.number().int().min(1).max(1440)),
+          desk: optional(idParam),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      const result = await replyToRequest(
+        app.db,
+        id,
+        { text: request.body.text, minutes: request.body.minutes ?? null },
+        actorOf(app, request),
+        app.mailIntake.identity,
+      )
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound(`Callback ${id}`)
+        throw new AppError(409, 'callback_done', `Callback ${id} cannot be answered by e-mail (${result.reason})`)
+      }
+      return redirectDone(reply, CALLBACKS, { desk: request.body.desk }, 'email-answered')
     },
   )
 }
