@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
-import { usage } from '../../db/schema.js'
+import { emailAttachments, usage } from '../../db/schema.js'
 import type { DeskFile } from '../../src/domain/desk-file.js'
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js'
 import { eachDatabase } from '../helpers/databases.js'
@@ -241,6 +241,26 @@ t.test('the Callbacks page shows an e-mail request, its text never its HTML, and
     payload: { _csrf: manager.csrf, text: 'Bonjour,\n\nCorrigé.', minutes: '' },
   })
   t.equal(answered.statusCode, 303)
+
+  // Attachments: listed with their sizes, their bytes kept (10 MB a message).
+  const withFiles = await app.inject({
+    method: 'POST',
+    url: '/webhooks/email/inbound',
+    headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` },
+    payload: fixture('attachment'),
+  })
+  t.match(withFiles.json(), { outcome: 'opened' })
+  const messages = await app.inject({
+    method: 'GET',
+    url: `/api/callbacks/${withFiles.json().requestId}/messages`,
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+  })
+  t.match(messages.json().items[0].attachments, [
+    { position: 0, filename: "capture d'écran.png", contentType: 'image/png', size: Number, kept: true },
+    { position: 1, filename: 'journal.pdf', contentType: 'application/pdf', size: Number, kept: true },
+  ])
+  const [stored] = await database.db.select().from(emailAttachments).where(eq(emailAttachments.position, 1))
+  t.equal(stored?.content?.length, stored?.size, 'the bytes are in the database')
   t.match(answered.headers.location, /done=email-answered/)
   await app.notificationSender.drain()
   const answer = smtp.messages.find((m) => /Corrigé/.test(m.parsed.text ?? ''))
