@@ -75,10 +75,15 @@ export async function ingestEmail(db: Database, email: InboundEmail, context: Ma
         .where(eq(emailMessages.messageId, messageId))
       return { outcome: 'duplicate', messageId, requestId: known?.requestId ?? null, answered: false }
     }
-    const settle = (outcome: IngestOutcome, set: Partial<MessageRow>, requestId: number | null, answered = false) =>
+    const settle = (
+      outcome: Exclude<IngestOutcome, 'duplicate'>,
+      set: Partial<MessageRow>,
+      requestId: number | null,
+      answered = false,
+    ) =>
       tx
         .update(emailMessages)
-        .set({ disposition: outcome === 'duplicate' ? 'joined' : outcome, ...set })
+        .set({ disposition: outcome, ...set })
         .where(eq(emailMessages.id, rowId))
         .then((): Ingested => ({ outcome, messageId, requestId, answered }))
 
@@ -652,8 +657,9 @@ export async function replyToRequest(
       ? await tx.select({ language: clients.language }).from(clients).where(eq(clients.id, request.clientId))
       : []
     const desk = await findDesk(tx, request.deskId)
+    // Threaded on the latest message, under the request's own subject (the first message's).
     const headers = replyHeaders(
-      { messageId: original.messageId, references: original.references, subject: original.subject },
+      { messageId: original.messageId, references: original.references, subject: request.subject ?? original.subject },
       id,
     )
     await writeOutgoing(

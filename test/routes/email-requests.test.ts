@@ -121,6 +121,11 @@ eachDatabase(t, async (t, database) => {
     const reply = await post(fixture('reply'))
     t.match(reply.json(), { outcome: 'joined', requestId })
     t.equal(smtp.messages.length, 1, 'not acknowledged again')
+    // A new message whose mail client kept only the subject's tag: the request's own client joins it.
+    const tagged = await post(
+      `Message-ID: <tag-only@acme.dz>\r\nFrom: K.Benali@acme.dz\r\nTo: support@vendor.dz\r\nSubject: Re: [SL-${requestId}] encore\r\n\r\nToujours en panne.\r\n`,
+    )
+    t.match(tagged.json(), { outcome: 'joined', requestId }, 'joined by its tag')
     await app.notificationSender.drain()
     t.equal(smtp.messages.length, 1)
   })
@@ -199,10 +204,11 @@ eachDatabase(t, async (t, database) => {
     await app.notificationSender.drain()
     const answer = smtp.messages.at(-1)
     t.same(answer?.envelope.to, ['k.benali@acme.dz'])
-    // Threaded on the latest message the client wrote into the request: its reply.
-    t.equal(answer?.parsed.inReplyTo, '<5f1e2a90-reply-3@acme.dz>')
-    t.match(String(answer?.parsed.references), /20261201091240\.4F2A81C0042@mail\.acme\.dz/)
-    t.equal(answer?.parsed.subject, `Re: [SL-${requestId}] Problème de connexion`)
+    // Threaded on the latest message the client wrote into the request (the one found by its tag),
+    // under the request's subject.
+    t.equal(answer?.parsed.inReplyTo, '<tag-only@acme.dz>')
+    t.match(String(answer?.parsed.references), /tag-only@acme\.dz/)
+    t.equal(answer?.parsed.subject, `Re: [SL-${requestId}] Problème de connexion à l'application de facturation`)
     t.match(answer?.parsed.text, /Le service est rétabli/)
     t.notOk(answer?.parsed.headers.get('auto-submitted'), 'a person wrote it')
   })
