@@ -5,7 +5,16 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
-import { callbacks, clientEmailAddresses, clients, contracts, emailAttachments, emailMessages, usage } from '../../db/schema.js'
+import {
+  callbacks,
+  clientEmailAddresses,
+  clients,
+  contracts,
+  desks as deskTable,
+  emailAttachments,
+  emailMessages,
+  usage,
+} from '../../db/schema.js'
 import { contractInForce } from '../domain/call.js'
 import type { DeskFacts } from '../domain/call.js'
 import { addWorkingTime } from '../domain/calendar/index.js'
@@ -736,4 +745,47 @@ async function countReplyMinutes(
     })
     .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
   return true
+}
+
+// ── The month's e-mail requests, per client ────────────────────────────────────────────────
+
+export interface EmailMonth {
+  clientId: string
+  clientName: string
+  desk: string
+  month: string
+  /** e-mail requests opened in the desk-local month */
+  requests: number
+  answeredOnTime: number
+  answeredLate: number
+  open: number
+  /** open and already past their due time at `now` */
+  openLate: number
+}
+
+/** Per client and desk, the e-mail requests opened in a desk-local month: answered on time, late, still open. */
+export async function emailMonth(db: Queryable, month: string, clientId: string | null, now: Date): Promise<EmailMonth[]> {
+  const localMonth = sql`to_char(${callbacks.createdAt} at time zone ${deskTable.timezone}, 'YYYY-MM')`
+  const done = sql`${callbacks.status} = 'done'`
+  const late = sql`${callbacks.dueAt} is not null and ${callbacks.doneAt} > ${callbacks.dueAt}`
+  const rows = await db
+    .select({
+      clientId: callbacks.clientId,
+      clientName: clients.name,
+      desk: callbacks.deskId,
+      requests: sql<number>`count(*)::int`,
+      answeredOnTime: sql<number>`(count(*) filter (where ${done} and not (${late})))::int`,
+      answeredLate: sql<number>`(count(*) filter (where ${done} and ${late}))::int`,
+      open: sql<number>`(count(*) filter (where not (${done})))::int`,
+      openLate: sql<number>`(count(*) filter (where not (${done}) and ${callbacks.dueAt} < ${now.toISOString()}::timestamptz))::int`,
+    })
+    .from(callbacks)
+    .innerJoin(deskTable, eq(deskTable.id, callbacks.deskId))
+    .innerJoin(clients, eq(clients.id, callbacks.clientId))
+    .where(
+      and(eq(callbacks.channel, 'email'), sql`${localMonth} = ${month}`, ...(clientId ? [eq(callbacks.clientId, clientId)] : [])),
+    )
+    .groupBy(callbacks.clientId, clients.name, callbacks.deskId)
+    .orderBy(asc(clients.name), asc(callbacks.deskId))
+  return rows.map((row) => ({ ...row, clientId: row.clientId as string, month }))
 }

@@ -211,6 +211,17 @@ eachDatabase(t, async (t, database) => {
     t.equal(answer?.parsed.subject, `Re: [SL-${requestId}] Problème de connexion à l'application de facturation`)
     t.match(answer?.parsed.text, /Le service est rétabli/)
     t.notOk(answer?.parsed.headers.get('auto-submitted'), 'a person wrote it')
+
+    const emailMonth = await api('GET', '/api/usage/email?month=2026-12')
+    t.equal(emailMonth.statusCode, 200)
+    t.same(
+      emailMonth.json().items.map((i: Record<string, unknown>) => [i.clientId, i.requests, i.answeredOnTime, i.answeredLate, i.open]),
+      [
+        ['acme', 2, 1, 0, 1],
+        ['atlas', 2, 0, 0, 2],
+      ],
+      "the month's e-mail requests per client: answered on time, late, open",
+    )
   })
 })
 

@@ -5,10 +5,12 @@ import { z } from 'zod'
 import { text } from '../../domain/boundary.js'
 import { AppError, conflict, invalidField, notFound } from '../../errors.js'
 import { findCallback } from '../../store/callback-queue.js'
-import { assignUnidentified, listUnidentified, replyToRequest, requestMessages } from '../../store/email-requests.js'
+import { clientScope } from '../../domain/access.js'
+import { assignUnidentified, emailMonth, listUnidentified, replyToRequest, requestMessages } from '../../store/email-requests.js'
+import { currentUsageMonth } from '../../store/usage-report.js'
 import { callbackItem, serialiseCallback } from './callbacks.js'
 import { actorOf } from './principal.js'
-import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, rowId } from './schemas.js'
+import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, month, rowId } from './schemas.js'
 
 const attachment = z.object({
   position: z.number(),
@@ -122,6 +124,40 @@ export const emailRoutes: FastifyPluginAsyncZod = async (app) => {
       if (result.reason === 'already_done') throw conflict(`Callback ${id} is already done`)
       if (result.reason === 'not_email') throw conflict(`Callback ${id} is a phone request: call back, then mark it done`)
       throw conflict(`Callback ${id} has no address to answer (only our own addresses wrote into it)`)
+    },
+  )
+
+  app.get(
+    '/api/usage/email',
+    {
+      schema: {
+        tags: ['usage'],
+        summary: 'E-mail requests per client and desk-local month: answered on time, late, still open (a client token: its own)',
+        querystring: z.object({ month: month.optional().describe('YYYY-MM; the current month when absent') }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                clientId: z.string(),
+                clientName: z.string(),
+                desk: z.string(),
+                month: z.string(),
+                requests: z.number(),
+                answeredOnTime: z.number(),
+                answeredLate: z.number(),
+                open: z.number(),
+                openLate: z.number().describe('open and past its due time now'),
+              }),
+            ),
+          }),
+          ...authProblems,
+        },
+      },
+    },
+    async (request) => {
+      const scope = request.principal && clientScope(request.principal)
+      const wanted = request.query.month ?? (await currentUsageMonth(app.db, app.clock()))
+      return { items: await emailMonth(app.db, wanted, scope ?? null, app.clock()) }
     },
   )
 
