@@ -217,6 +217,9 @@ const fr = {
       `Facturation acceptée le ${at} (touche ${digit})${words ? ` : « ${words} »` : ''}`,
     onCall: 'Astreinte (facturée à part)',
     calls: 'Appels',
+    emails: 'E-mails',
+    emailFigures: (requests: number, onTime: number, late: number, open: number) =>
+      `${requests} ${plural(requests, 'demande', 'demandes')} : ${onTime} à temps, ${late} en retard, ${open} ${plural(open, 'ouverte', 'ouvertes')}`,
     crossed: (marks: string) => `Seuils franchis : ${marks}`,
     details: 'Historique et relevé',
     history: 'Les 12 derniers mois',
@@ -653,6 +656,9 @@ const en: Messages = {
     consent: (at, digit, words) => `Billing accepted on ${at} (key ${digit})${words ? `: “${words}”` : ''}`,
     onCall: 'On-call (billed apart)',
     calls: 'Calls',
+    emails: 'E-mails',
+    emailFigures: (requests, onTime, late, open) =>
+      `${requests} ${plural(requests, 'request', 'requests')}: ${onTime} on time, ${late} late, ${open} open`,
     crossed: (marks) => `Thresholds crossed: ${marks}`,
     details: 'History and statement',
     history: 'The last 12 months',

@@ -215,7 +215,9 @@ eachDatabase(t, async (t, database) => {
     const emailMonth = await api('GET', '/api/usage/email?month=2026-12')
     t.equal(emailMonth.statusCode, 200)
     t.same(
-      emailMonth.json().items.map((i: Record<string, unknown>) => [i.clientId, i.requests, i.answeredOnTime, i.answeredLate, i.open]),
+      emailMonth
+        .json()
+        .items.map((i: Record<string, unknown>) => [i.clientId, i.requests, i.answeredOnTime, i.answeredLate, i.open]),
       [
         ['acme', 2, 1, 0, 1],
         ['atlas', 2, 0, 0, 2],
@@ -280,6 +282,16 @@ t.test('the Callbacks page shows an e-mail request, its text never its HTML, and
   t.equal(stored?.content?.length, stored?.size, 'the bytes are in the database')
   t.match(answered.headers.location, /done=email-answered/)
   await app.notificationSender.drain()
+  const usagePage = await app.inject({
+    method: 'GET',
+    url: '/dashboard/usage?month=2026-12',
+    headers: { cookie: manager.cookie },
+  })
+  t.match(
+    /<article class="card usage" data-client="atlas">[\s\S]*?<\/article>/.exec(usagePage.body)?.[0],
+    /data-email-month><dt>E-mails<\/dt><dd>2 demandes : 1 à temps, 0 en retard, 1 ouverte/,
+    "the Usage page tells the month's e-mail requests",
+  )
   const answer = smtp.messages.find((m) => /Corrigé/.test(m.parsed.text ?? ''))
   t.equal(answer?.parsed.inReplyTo, '<0102018f-html-script@email.amazonses.com>')
   t.same(answer?.envelope.to, ['dsi@atlas-pharma.com'])
