@@ -3,7 +3,7 @@
 // to assign it and to close it; then the requests done most recently, by whom, with their note.
 import { isLate } from '../domain/callback.js'
 import type { CallbackItem } from '../store/callback-queue.js'
-import type { RequestMail } from '../store/email-requests.js'
+import type { RequestMail, UnidentifiedMessage } from '../store/email-requests.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDelay, formatDuration } from './format.js'
 import { type Html, attrs, html } from './html.js'
@@ -29,6 +29,8 @@ export interface CallbacksView {
   directory: Directory
   /** e-mail requests on this page: the latest message the client wrote (issue #15) */
   mail?: Map<number, RequestMail> | undefined
+  /** managers: e-mails no client is known by, to assign (issue #15) */
+  unidentified?: UnidentifiedMessage[] | undefined
 }
 
 const secondsBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
@@ -183,6 +185,33 @@ function doneCard(ctx: PageContext, view: CallbacksView): Html {
   </section>`
 }
 
+/** Managers give an unidentified e-mail to a client, which opens its request (the API's assign). */
+function unidentifiedCard(ctx: PageContext, view: CallbacksView): Html | string {
+  const messages = view.unidentified ?? []
+  if (!canManage(ctx.principal) || messages.length === 0) return ''
+  const t = ctx.t.callbacks
+  const clients = [...view.directory.clients].sort((a, b) => a[1].localeCompare(b[1]))
+  const rows = messages.map(
+    (m) => html`<tr data-unidentified="${m.id}">
+      <td class="num lead">${formatDateTime(m.receivedAt, view.desk.timezone, ctx.lang)}</td>
+      <td class="lead">${m.fromName ?? ''}<br><small class="num">${m.fromAddress ?? ctx.t.dash}</small></td>
+      <td class="full"><details class="email-message"><summary>${m.subject || ctx.t.dash}</summary><pre class="email-text">${m.text.slice(0, EXCERPT)}</pre></details></td>
+      <td class="full"><form method="post" action="${HOME}/email/unidentified/${m.id}/assign" class="reply">
+        ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+        <label class="visually-hidden" for="client-${m.id}">${t.client}</label>
+        <select id="client-${m.id}" name="clientId" required><option value="">${t.chooseClient}</option>${clients.map(([id, name]) => html`<option value="${id}">${name}</option>`)}</select>
+        <label><input type="checkbox" name="addAddress" value="true"> ${t.addAddress}</label>
+        <button type="submit" class="secondary">${t.assignEmail}</button>
+      </form></td>
+    </tr>`,
+  )
+  return html`<section class="card" aria-labelledby="unidentified-title">
+    <h2 id="unidentified-title">${t.unidentifiedTitle} <span class="count">${messages.length}</span></h2>
+    <p>${t.unidentifiedHelp}</p>
+    <div class="table-wrap"><table class="callbacks cards"><tbody>${rows}</tbody></table></div>
+  </section>`
+}
+
 export function callbacksPage(ctx: PageContext, view: CallbacksView): Html {
   return layout(ctx, {
     title: `${ctx.t.callbacks.title} · ${view.desk.name}`,
@@ -190,6 +219,7 @@ export function callbacksPage(ctx: PageContext, view: CallbacksView): Html {
     refresh: 60,
     body: html`${deskPicker(ctx, view.desks, view.desk.id, CALLBACKS)}
     ${openCard(ctx, view)}
+    ${unidentifiedCard(ctx, view)}
     ${doneCard(ctx, view)}`,
   })
 }

@@ -146,6 +146,12 @@ const fr = {
     minutes: 'Minutes passées',
     htmlKept: 'Version HTML conservée (nettoyée), lisible par l’API.',
     attachments: (n: number) => `${n} ${plural(n, 'pièce jointe', 'pièces jointes')}`,
+    unidentifiedTitle: 'E-mails non identifiés',
+    unidentifiedHelp: "Aucun client n'est connu par ces expéditeurs : attribuez chacun à un client pour ouvrir sa demande.",
+    client: 'Client',
+    chooseClient: 'Choisir un client',
+    addAddress: 'Reconnaître cette adresse à l’avenir',
+    assignEmail: 'Attribuer',
   },
 
   calls: {
@@ -350,6 +356,7 @@ const fr = {
     'callback-done': 'Rappel marqué traité.',
     'callback-assigned': 'Rappel attribué.',
     'email-answered': 'Réponse envoyée : la demande est close.',
+    'email-assigned': 'E-mail attribué au client.',
     'notice-recorded': 'Préavis enregistré.',
     'notification-resent': 'Notification renvoyée : elle part au prochain passage de l’envoi.',
   },
@@ -586,6 +593,12 @@ const en: Messages = {
     minutes: 'Minutes spent',
     htmlKept: 'HTML version kept (sanitised), readable through the API.',
     attachments: (n) => `${n} ${plural(n, 'attachment', 'attachments')}`,
+    unidentifiedTitle: 'Unidentified e-mails',
+    unidentifiedHelp: 'No client is known by these senders: give each to a client to open its request.',
+    client: 'Client',
+    chooseClient: 'Choose a client',
+    addAddress: 'Recognise this address from now on',
+    assignEmail: 'Assign',
   },
 
   calls: {
@@ -789,6 +802,7 @@ const en: Messages = {
     'callback-done': 'Callback marked done.',
     'callback-assigned': 'Callback assigned.',
     'email-answered': 'Answer sent: the request is closed.',
+    'email-assigned': 'E-mail given to the client.',
     'notice-recorded': 'Notice recorded.',
     'notification-resent': 'Notification sent again: it goes with the next round of the sender.',
   },

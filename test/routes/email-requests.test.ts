@@ -253,6 +253,28 @@ t.test('the Callbacks page shows an e-mail request, its text never its HTML, and
   t.match(row, /Bonjour, voici l(&#39;|')erreur affichée/, 'the text is shown')
   t.match(row, /data-reply/, 'a reply form, not a done form')
   t.notMatch(page.body, /evil\.example|onclick|javascript:alert/, 'nothing of the HTML reaches the page')
+
+  // An unknown sender waits on the page; the manager gives it to ACME, and its address is kept.
+  await app.inject({
+    method: 'POST',
+    url: '/webhooks/email/inbound',
+    headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` },
+    payload: fixture('arabic-name'),
+  })
+  const withUnknown = await app.inject({ method: 'GET', url: '/dashboard/callbacks', headers: { cookie: manager.cookie } })
+  const unknownId = /<tr data-unidentified="(\d+)"/.exec(withUnknown.body)?.[1]
+  t.ok(unknownId, 'the unidentified e-mail is listed')
+  t.match(withUnknown.body, /karim@atlas-pharma\.com/)
+  const given = await app.inject({
+    method: 'POST',
+    url: `/dashboard/email/unidentified/${unknownId}/assign`,
+    headers: { cookie: manager.cookie },
+    payload: { _csrf: manager.csrf, clientId: 'atlas', addAddress: 'true' },
+  })
+  t.equal(given.statusCode, 303)
+  t.match(given.headers.location, /done=email-assigned/)
+  const after = await app.inject({ method: 'GET', url: '/dashboard/callbacks', headers: { cookie: manager.cookie } })
+  t.notMatch(after.body, /data-unidentified=/, 'no longer unidentified')
   const answered = await app.inject({
     method: 'POST',
     url: `/dashboard/callbacks/${id}/reply`,
@@ -289,7 +311,7 @@ t.test('the Callbacks page shows an e-mail request, its text never its HTML, and
   })
   t.match(
     /<article class="card usage" data-client="atlas">[\s\S]*?<\/article>/.exec(usagePage.body)?.[0],
-    /data-email-month><dt>E-mails<\/dt><dd>2 demandes : 1 à temps, 0 en retard, 1 ouverte/,
+    /data-email-month><dt>E-mails<\/dt><dd>3 demandes : 1 à temps, 0 en retard, 2 ouvertes/,
     "the Usage page tells the month's e-mail requests",
   )
   const answer = smtp.messages.find((m) => /Corrigé/.test(m.parsed.text ?? ''))
