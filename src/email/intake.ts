@@ -17,7 +17,7 @@ export function mailIdentity(config: Pick<Config, 'smtp' | 'imap'>): MailIdentit
   const mailbox = config.imap ? parseImapUrl(config.imap.url).user : null
   const ourAddresses = [from, mailbox].filter((a): a is string => a?.includes('@') === true)
   const domain = ourAddresses[0]?.slice(ourAddresses[0].lastIndexOf('@') + 1)
-  return { ourAddresses, mailDomain: domain || 'supportline.invalid' }
+  return { ourAddresses, mailDomain: domain?.toLowerCase() || 'supportline.invalid' }
 }
 
 /** Parses one raw message and ingests it: exactly once by Message-ID, whichever way it came. */
