@@ -6,6 +6,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -25,6 +26,7 @@ import type { DeskOptions, Templates } from '../src/domain/desk.js'
 import type { Contact, EventType, NotificationSettings } from '../src/domain/notifications.js'
 import type { RevisionRule } from '../src/domain/revision.js'
 
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })
 const instant = () => timestamp({ withTimezone: true, mode: 'date' })
 const createdAt = () => instant().notNull().defaultNow()
 
@@ -108,6 +110,8 @@ export const clients = pgTable('clients', {
   suspendedReason: text(),
   /** the designated technical contact (INTERcom Art. 2): name, e-mail, phone, fax */
   contact: jsonb().$type<Contact>(),
+  /** e-mail from these domains (and their subdomains) identifies the client (issue #15) */
+  emailDomains: jsonb().$type<string[]>().notNull().default([]),
   active: boolean().notNull().default(true),
   updatedAt: createdAt(),
 })
@@ -167,6 +171,8 @@ export const contracts = pgTable(
     /** the client's notice of non-renewal, and who recorded it */
     noticeGivenOn: date({ mode: 'string' }),
     noticeRecordedBy: text(),
+    /** the minutes an agent records on an e-mail reply count into the month like talk time (issue #15; default no) */
+    emailMinutesCountIntoQuota: boolean().notNull().default(false),
     active: boolean().notNull().default(true),
     updatedAt: createdAt(),
   },
@@ -377,15 +383,21 @@ export const usageThresholds = pgTable(
   (t) => [primaryKey({ columns: [t.contractId, t.month, t.percent] })],
 )
 
-/** A voicemail or callback request; due within 24 working hours (model clause). */
+/**
+ * A request in the desk's queue, due within 24 working hours (model clause): a voicemail or a
+ * callback owed to a caller (channel `phone`, one per call), or a client's e-mail (channel `email`,
+ * issue #15: its messages in email_messages, the first one's sender and subject here).
+ */
 export const callbacks = pgTable(
   'callbacks',
   {
     id: serial().primaryKey(),
-    callSid: text().notNull().unique(),
+    /** the call that owes it; null for an e-mail request */
+    callSid: text().unique(),
     deskId: text().notNull(),
     clientId: text(),
-    fromNumber: text().notNull(),
+    /** the caller's number; null for an e-mail request */
+    fromNumber: text(),
     reason: text({ enum: CALLBACK_REASONS }).notNull(),
     recordingUrl: text(),
     recordingSeconds: integer(),
@@ -400,8 +412,99 @@ export const callbacks = pgTable(
     doneAt: instant(),
     doneBy: text(),
     note: text(),
+    /** how the request came: a call (phone) or an e-mail (issue #15) */
+    channel: text({ enum: ['phone', 'email'] })
+      .notNull()
+      .default('phone'),
+    /** e-mail requests: the sender's address (normalised) and the first message's subject */
+    fromAddress: text(),
+    subject: text(),
+    /** e-mail requests: minutes the agent recorded on the reply (counted into the quota when the contract says so) */
+    replyMinutes: integer(),
   },
-  (t) => [index().on(t.status, t.dueAt)],
+  (t) => [
+    index().on(t.status, t.dueAt),
+    check(
+      'callbacks_channel',
+      sql`(${t.channel} = 'phone' and ${t.callSid} is not null and ${t.fromNumber} is not null) or (${t.channel} = 'email' and ${t.fromAddress} is not null)`,
+    ),
+  ],
+)
+
+// ── E-mail assistance (issue #15) ───────────────────────────────────────────────────────────
+
+/**
+ * Every e-mail message received or sent, once by its Message-ID: received ones with what became
+ * of them (opened a request, joined one, unidentified, refused, automatic), sent ones (our
+ * acknowledgements, refusals and answers) so that a reply to them finds its request.
+ */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    id: serial().primaryKey(),
+    /** `<id>`, normalised; derived for a message without one (docs/EMAIL.md) */
+    messageId: text().notNull().unique(),
+    direction: text({ enum: ['in', 'out'] }).notNull(),
+    /** in: opened a request, joined one, its sender unknown, refused (suspended, no contract), automatic mail; out: sent */
+    disposition: text({ enum: ['opened', 'joined', 'unidentified', 'refused', 'automatic', 'sent'] }).notNull(),
+    /** the request it opened, joined or answers; null while unidentified, refused or automatic */
+    requestId: integer().references(() => callbacks.id),
+    clientId: text(),
+    /** in: imap or webhook; out: acknowledgement, refusal, answer */
+    via: text().notNull(),
+    fromAddress: text(),
+    fromName: text(),
+    replyTo: jsonb().$type<string[]>().notNull().default([]),
+    to: jsonb().$type<string[]>().notNull().default([]),
+    subject: text().notNull().default(''),
+    date: instant(),
+    inReplyTo: text(),
+    references: jsonb().$type<string[]>().notNull().default([]),
+    text: text().notNull().default(''),
+    /** sanitised HTML (parseEmail); never the message's own */
+    html: text(),
+    size: integer().notNull().default(0),
+    /** why it was refused, who the sender could be (ambiguous), the parser's problems */
+    detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    receivedAt: instant().notNull(),
+    /** unidentified: when a manager gave it to a client, and who */
+    assignedAt: instant(),
+    assignedBy: text(),
+  },
+  (t) => [index().on(t.requestId), index().on(t.disposition, t.receivedAt)],
+)
+
+/**
+ * Addresses a manager tied to a client when assigning an unidentified message (issue #15): they
+ * identify the client like its contact's e-mail, and stay when the desk file is applied again.
+ */
+export const clientEmailAddresses = pgTable('client_email_addresses', {
+  address: text().primaryKey(),
+  clientId: text()
+    .notNull()
+    .references(() => clients.id),
+  addedBy: text().notNull(),
+  addedAt: instant().notNull(),
+})
+
+/** An e-mail's attachments: every one listed with its size; the content kept up to 10 MB a message. */
+export const emailAttachments = pgTable(
+  'email_attachments',
+  {
+    messageRowId: integer()
+      .notNull()
+      .references(() => emailMessages.id),
+    position: integer().notNull(),
+    filename: text(),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    contentId: text(),
+    inline: boolean().notNull().default(false),
+    /** null when not kept: over the message's 10 MB */
+    content: bytea(),
+    omitted: text(),
+  },
+  (t) => [primaryKey({ columns: [t.messageRowId, t.position] })],
 )
 
 /**

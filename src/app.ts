@@ -12,6 +12,7 @@ import { loggerOptions } from './logging.js'
 import auth from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
 import { securityHeaders } from './plugins/security-headers.js'
+import mailIntake from './plugins/mail-intake.js'
 import notificationSender, { type SenderOptions } from './plugins/notification-sender.js'
 import webhookWriter from './plugins/webhook-writer.js'
 import { callRoutes } from './routes/api/calls.js'
@@ -28,6 +29,8 @@ import { statementRoutes } from './routes/api/statements.js'
 import { tokenRoutes } from './routes/api/tokens.js'
 import { whatIfRoutes } from './routes/api/what-if.js'
 import { callerLanguageRoutes } from './routes/api/caller-languages.js'
+import { emailRoutes } from './routes/api/email.js'
+import { emailInboundRoutes } from './routes/email/inbound.js'
 import { healthRoutes } from './routes/health.js'
 import { dashboardPages, rootRedirect } from './routes/pages/dashboard.js'
 import { technicalDifficulty, twilioWebhooks } from './routes/twilio/webhooks.js'
@@ -131,6 +134,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webhookWriter, { journalDir: `${config.dataDir}/journal`, deadlineMs: deadlines.writeMs, retryMs: 1_000 })
   await app.register(twilioWebhooks, { readDeadlineMs: deadlines.readMs })
   await app.register(notificationSender, options.sender ?? {})
+  // E-mail assistance (issue #15): one ingestion for the mailbox and the inbound webhook.
+  await app.register(mailIntake)
+  await app.register(emailInboundRoutes)
   // The manager API: every route under /api needs a token (or a dashboard session), checked once
   // here for the whole scope; each route states which roles it serves (`config.roles`).
   await app.register(async (api) => {
@@ -151,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       auditRoutes,
       whatIfRoutes,
       callerLanguageRoutes,
+      emailRoutes,
     ])
       await api.register(routes)
   })

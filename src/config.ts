@@ -2,6 +2,7 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { e164Schema } from './domain/phone.js'
+import { parseImapUrl } from './outside/mailbox.js'
 
 /** Signs webhooks outside production when TWILIO_AUTH_TOKEN is unset (the simulator uses it too). */
 export const DEVELOPMENT_AUTH_TOKEN = 'supportline-development-token'
@@ -99,6 +100,21 @@ const envSchema = z
     TWILIO_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
     NOTICE_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** e-mail assistance (issue #15): the bearer a provider posts raw messages with; unset, the webhook answers 404 */
+    INBOUND_EMAIL_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
+    /** the support mailbox read over IMAP: imaps://user:password@host/INBOX */
+    IMAP_URL: z
+      .string()
+      .superRefine((value, ctx) => {
+        try {
+          parseImapUrl(value)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^IMAP_URL /, '') })
+        }
+      })
+      .optional(),
+    /** once ingested, messages move to this folder (created when missing); unset, they stay, seen */
+    IMAP_MOVE_TO: z.string().min(1).max(200).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.SMTP_URL && !env.MAIL_FROM)
@@ -154,6 +170,10 @@ export interface Config {
   noticeReminderDays: number
   /** one delivery attempt (SMTP, Twilio, a webhook), at most */
   notificationTimeoutMs: number
+  /** the bearer of POST /webhooks/email/inbound (INBOUND_EMAIL_SECRET); null: the webhook is off (404) */
+  inboundEmailSecret: string | null
+  /** the support mailbox (IMAP_URL, IMAP_MOVE_TO); null: nobody reads a mailbox */
+  imap: { url: string; moveTo: string | undefined } | null
 }
 
 /** Thrown with one line that names the variable; the server prints it and exits. */
@@ -169,7 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment')
       // Echo what was given, except where it is a secret (tokens, a URL with a password).
-      const secret = name.endsWith('TOKEN') || name === 'DATABASE_URL' || name === 'SMTP_URL'
+      const secret =
+        name.endsWith('TOKEN') || name.endsWith('SECRET') || name === 'DATABASE_URL' || name === 'SMTP_URL' || name === 'IMAP_URL'
       const got = present[name] === undefined || secret ? '' : ` (got "${present[name]}")`
       return `${name} ${issue.message}${got}`
     })
@@ -196,5 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     twilioRest: e.TWILIO_ACCOUNT_SID ? { accountSid: e.TWILIO_ACCOUNT_SID, apiUrl: e.TWILIO_API_URL } : null,
     noticeReminderDays: e.NOTICE_REMINDER_DAYS,
     notificationTimeoutMs: e.NOTIFICATION_TIMEOUT_MS,
+    inboundEmailSecret: e.INBOUND_EMAIL_SECRET ?? null,
+    imap: e.IMAP_URL ? { url: e.IMAP_URL, moveTo: e.IMAP_MOVE_TO } : null,
   }
 }

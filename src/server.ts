@@ -73,6 +73,9 @@ async function main() {
   step('listening')
   // Notifications go out from every instance; app.close() stops the sender.
   app.notificationSender.start()
+  // The support mailbox, when IMAP_URL names one: read in the background, stopped by app.close().
+  app.mailIntake.startMailbox()
+  if (!config.imap) log.info('IMAP_URL is not set: no mailbox is read (e-mail can still come through the webhook)')
   if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
   if (emulated) {
     // Calls back come from the desk numbers: the emulated account owns them.

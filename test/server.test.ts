@@ -68,7 +68,11 @@ t.test('a fresh start on the embedded database with the demo desk answers /healt
   const took = await waitForHealth(port, 50_000)
   t.comment(`healthy after ${took} ms`)
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
-  t.same(await ready.json(), { status: 'ready', database: 'pglite', journaled: 0 }, 'ready on PGlite, nothing journaled')
+  t.same(
+    await ready.json(),
+    { status: 'ready', database: 'pglite', journaled: 0, mailbox: null },
+    'ready on PGlite, nothing journaled, no mailbox read',
+  )
 
   t.test('a second process cannot open an embedded database in use', async (t) => {
     const second = start({ PORT: String(await freePort()), DATA_DIR: dataDir })

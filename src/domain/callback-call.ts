@@ -39,18 +39,27 @@ export function callbackAgent(input: {
 
 /**
  * The client's number to dial: the request's own, unless another one is asked, which must be a
- * number registered to the request's client (the desk never dials a number it was not given).
+ * number registered to the request's client (the desk never dials a number it was not given). An
+ * e-mail request has no number of its own: one of the client's must be named.
  */
 export function callbackNumber(input: {
-  requestNumber: string
+  /** null for an e-mail request */
+  requestNumber: string | null
   asked: string | undefined
   /** the numbers registered to the request's client (none for an unknown caller) */
   registered: readonly string[]
 }): { ok: true; number: string } | { ok: false; problem: CallbackCallProblem } {
-  if (input.asked === undefined || input.asked === input.requestNumber) return { ok: true, number: input.requestNumber }
-  if (!input.registered.includes(input.asked))
+  const { requestNumber, asked } = input
+  if (asked === undefined || asked === requestNumber) {
+    if (requestNumber !== null) return { ok: true, number: requestNumber }
+    return {
+      ok: false,
+      problem: { field: 'body.number', message: "an e-mail request has no number: name one of the client's registered numbers" },
+    }
+  }
+  if (!input.registered.includes(asked))
     return { ok: false, problem: { field: 'body.number', message: "is not one of the client's registered numbers" } }
-  return { ok: true, number: input.asked }
+  return { ok: true, number: asked }
 }
 
 /**

@@ -3,10 +3,10 @@ import { type DeskCalendar, addWorkingTime } from './calendar/index.js'
 
 /**
  * Why a request is owed a call back: nobody answered the agents' leg, nobody was on duty, the desk
- * was closed by its hours, or by a holiday or closure. The one list: the schema, the store, the
+ * was closed by its hours, or by a holiday or closure; or a client wrote an e-mail (issue #15). The one list: the schema, the store, the
  * API and the dashboard's words are derived from it.
  */
-export const CALLBACK_REASONS = ['no_answer', 'no_agent', 'closed_hours', 'closed_holiday'] as const
+export const CALLBACK_REASONS = ['no_answer', 'no_agent', 'closed_hours', 'closed_holiday', 'email'] as const
 export type CallbackReason = (typeof CALLBACK_REASONS)[number]
 
 export interface CallbackTiming {

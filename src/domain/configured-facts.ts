@@ -112,6 +112,8 @@ export interface ContractRecord {
   /** how its terms may be revised */
   revision: RevisionRule
   noticeGivenOn?: string | null | undefined
+  /** e-mail reply minutes count into the month (issue #15) */
+  emailMinutesCountIntoQuota: boolean
 }
 
 /** What applying a desk file stores for one of a client's contracts (a notice only when the file states one). */
@@ -128,6 +130,7 @@ export function contractRecord(clientId: string, contract: FileContract): Contra
     billingIncrementSeconds: contract.billingIncrementSeconds,
     changes: contract.changes,
     revision: contract.revision,
+    emailMinutesCountIntoQuota: contract.emailMinutesCountIntoQuota ?? false,
     ...(contract.noticeGivenOn ? { noticeGivenOn: contract.noticeGivenOn } : {}),
   }
 }
@@ -173,7 +176,7 @@ export function callerClient(client: {
 
 /** The client fields applying a desk file stores. */
 export function clientRecord(client: ClientConfig) {
-  return { ...callerClient(client), contact: client.contact ?? null, active: true }
+  return { ...callerClient(client), contact: client.contact ?? null, emailDomains: client.emailDomains ?? [], active: true }
 }
 
 /** What applying a desk file stores for each of a client's registered numbers (its own language, if any). */

@@ -115,8 +115,23 @@ export const contractSchema = z
     /** how these terms may be revised: INTERcom by written agreement, the model clause with 30 days' notice */
     revision: revisionRuleSchema.default(DEFAULT_REVISION),
     noticeGivenOn: dateSchema.optional(),
+    /** e-mail assistance (issue #15): the minutes an agent records on a reply count into the month; default no */
+    emailMinutesCountIntoQuota: z.boolean().optional(),
   })
   .strict()
+
+/** A mail domain as a client registers it: `acme.dz`, lower-cased, no `@`, at least one dot. */
+export const emailDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]{0,62}$/,
+    {
+      message: 'must be a mail domain like "acme.dz" (no "@", no scheme)',
+    },
+  )
 
 export const clientSchema = z
   .object({
@@ -126,6 +141,8 @@ export const clientSchema = z
     language: languageSchema.optional(),
     /** the designated technical contact (INTERcom Art. 2): client-facing notices go to its e-mail */
     contact: contactSchema.optional(),
+    /** e-mail from these domains (and their subdomains) identifies the client (issue #15) */
+    emailDomains: z.array(emailDomainSchema).max(50).optional(),
     suspended: z.boolean().default(false),
     suspendedReason: text(500).optional(),
     numbers: z
@@ -189,6 +206,10 @@ function checkReferences(file: DeskFile, ctx: z.RefinementCtx): void {
     claim(`client:${client.id}`, ['clients', c, 'id'], `client id "${client.id}"`)
     client.numbers.forEach(({ number }, n) => {
       claim(`number:${number}`, ['clients', c, 'numbers', n, 'number'], `number ${number}`)
+    })
+    // A domain identifies one client: two claiming it would leave every sender from it unidentified.
+    client.emailDomains?.forEach((domain, k) => {
+      claim(`email-domain:${domain}`, ['clients', c, 'emailDomains', k], `e-mail domain "${domain}"`)
     })
     client.contracts.forEach((contract, k) => {
       if (!deskIds.has(contract.desk)) duplicate(['clients', c, 'contracts', k, 'desk'], `unknown desk "${contract.desk}"`)

@@ -24,6 +24,10 @@ export const deskOptionsSchema = z
       .prefault({}),
     /** model clause: requests are answered within 24 working hours */
     callbackWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /** model clause §2b: e-mails are answered within 24 working hours (issue #15) */
+    emailWithinWorkingHours: z.number().positive().max(1000).default(24),
+    /** an e-mail opening a request is acknowledged with the latest time of the answer (issue #15) */
+    emailAcknowledgements: z.boolean().default(true),
     /**
      * A call back through the line (issue #16) closes its request once the client was reached for
      * at least this many seconds; a shorter talk is an attempt, the request stays open.

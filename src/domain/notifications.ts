@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'contract.revision',
   'desk.closed_now',
   'desk.reopened',
+  'email.acknowledged',
+  'email.refused',
+  'email.answered',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
@@ -32,6 +35,26 @@ interface CallbackData {
   reason: 'no_answer' | 'no_agent' | 'closed_hours' | 'closed_holiday'
   /** ISO instant: within the desk's working hours (24 by default) */
   dueAt: string | null
+}
+
+/**
+ * An e-mail to the client about its e-mail request (issue #15): written whole when the fact is
+ * recorded (its words, its Message-ID, its threading headers), so that every attempt sends the
+ * same message and a reply to it finds its request.
+ */
+export interface EmailOutData {
+  requestId: number | null
+  clientId: string | null
+  /** the recipients: the sender (acknowledgement, refusal), or Reply-To / From (an agent's answer) */
+  to: string[]
+  language: string
+  subject: string
+  text: string
+  messageId: string
+  inReplyTo: string | null
+  references: string[]
+  /** Auto-Submitted: auto-replied (RFC 3834) on what no person wrote: acknowledgements and refusals */
+  automatic: boolean
 }
 
 /** Each event's `data`, as the webhook body carries it and the e-mail and SMS say it. */
@@ -97,6 +120,9 @@ export interface EventData {
   }
   'desk.closed_now': { desk: string; since: string; by: string; reason: string | null }
   'desk.reopened': { desk: string; at: string; by: string; nextOpening: string | null }
+  'email.acknowledged': EmailOutData
+  'email.refused': EmailOutData
+  'email.answered': EmailOutData
 }
 
 /** A fact that owes notifications; `key` is unique per fact, so a fact told twice is told once. */
@@ -179,9 +205,11 @@ export interface Audience {
   /** holiday.changed: every client of the desk */
   deskClients: AudienceClient[]
   agentsOnDuty: { number: string }[]
+  /** e-mail requests' messages: their own recipients (EmailOutData.to) */
+  mailTo?: { addresses: readonly string[]; language: string; clientId: string | null } | undefined
 }
 
-type Group = 'agents' | 'desk' | 'managers' | 'client' | 'desk-clients'
+type Group = 'agents' | 'desk' | 'managers' | 'client' | 'desk-clients' | 'mail-to'
 
 const WHO: Record<EventType, Group[]> = {
   'voicemail.recorded': ['agents', 'desk'],
@@ -194,6 +222,9 @@ const WHO: Record<EventType, Group[]> = {
   'contract.revision': ['client'],
   'desk.closed_now': ['agents'],
   'desk.reopened': ['agents'],
+  'email.acknowledged': ['mail-to'],
+  'email.refused': ['mail-to'],
+  'email.answered': ['mail-to'],
 }
 
 /** Who is told of an event (DESIGN.md's table, plus the webhooks subscribed to it), each once. */
@@ -213,6 +244,11 @@ export function recipientsOf(type: EventType, audience: Audience): Recipient[] {
     managers: () => settings.managers.map((address) => email(address, null)),
     client: () => contacts(audience.client ? [audience.client] : []),
     'desk-clients': () => contacts(audience.deskClients),
+    'mail-to': () =>
+      (audience.mailTo?.addresses ?? []).map((address) => ({
+        ...email(address, audience.mailTo?.language ?? null),
+        ...(audience.mailTo?.clientId ? { clientId: audience.mailTo.clientId } : {}),
+      })),
   }
   const hooks = settings.webhooks
     .filter((hook) => hook.events.includes(type))
@@ -335,6 +371,9 @@ const ACTIONS: Record<Family, Record<EventData['holiday.changed']['action'], str
   fr: { confirm: 'confirmé', move: 'déplacé', add: 'ajouté', remove: 'supprimé' },
   en: { confirm: 'confirmed', move: 'moved', add: 'added', remove: 'removed' },
 }
+
+/** An e-mail request's message: its words were written with the fact. */
+const mailAsWritten = (d: EmailOutData): RenderedMessage => ({ subject: d.subject, lines: d.text.split(/\n{2,}/) })
 
 type Renderers = { [T in EventType]: (data: EventData[T], c: RenderContext, f: Family) => RenderedMessage }
 
@@ -488,6 +527,9 @@ const RENDER: Renderers = {
           subject: `[${c.deskName}] Line closed`,
           lines: [`${c.deskName} closed since ${when(d.since, c, f)} by ${d.by}${d.reason ? `: ${d.reason}` : ''}.`],
         },
+  'email.acknowledged': (d) => mailAsWritten(d),
+  'email.refused': (d) => mailAsWritten(d),
+  'email.answered': (d) => mailAsWritten(d),
   'desk.reopened': (d, c, f) =>
     f === 'fr'
       ? { subject: `[${c.deskName}] Ligne rouverte`, lines: [`${c.deskName} rouverte ${when(d.at, c, f)} par ${d.by}.`] }

@@ -4,6 +4,7 @@
 import { isLate } from '../domain/callback.js'
 import type { CallbackAttempt } from '../store/callback-calls.js'
 import type { CallbackItem } from '../store/callback-queue.js'
+import type { RequestMail, UnidentifiedMessage } from '../store/email-requests.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
 import { formatDateTime, formatDelay, formatDuration } from './format.js'
 import { type Html, attrs, html } from './html.js'
@@ -29,6 +30,10 @@ export interface CallbacksView {
   /** each shown request's calls back through the line, oldest first */
   attempts: Map<number, CallbackAttempt[]>
   directory: Directory
+  /** e-mail requests on this page: the latest message the client wrote (issue #15) */
+  mail?: Map<number, RequestMail> | undefined
+  /** managers: e-mails no client is known by, to assign (issue #15) */
+  unidentified?: UnidentifiedMessage[] | undefined
 }
 
 const secondsBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
@@ -42,15 +47,29 @@ function dueCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem):
 }
 
 function callerCell(ctx: PageContext, callback: CallbackItem): Html {
-  return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber}</small></td>`
+  return html`<td class="lead">${callback.clientName ?? html`<span class="muted">${ctx.t.calls.unknownClient}</span>`}<br><small class="num">${callback.fromNumber ?? callback.fromAddress}</small></td>`
 }
 
-function reasonCell(ctx: PageContext, callback: CallbackItem): Html {
+/** The shown part of a message: never its HTML, which stays in the API (sanitised, for a sandboxed reader). */
+const EXCERPT = 1500
+
+function mailOf(ctx: PageContext, mail: RequestMail | undefined): Html | string {
+  if (!mail) return ''
+  const t = ctx.t.callbacks
+  const text = mail.text.length > EXCERPT ? `${mail.text.slice(0, EXCERPT)}…` : mail.text
+  const extra = [t.messages(mail.messages), ...(mail.attachments ? [t.attachments(mail.attachments)] : [])].join(' · ')
+  return html`<details class="email-message" data-email><summary>${mail.subject || ctx.t.dash}</summary>
+    <pre class="email-text">${text}</pre><small class="muted">${extra}${mail.hasHtml ? html`<br>${t.htmlKept}` : ''}</small></details>`
+}
+
+function reasonCell(ctx: PageContext, callback: CallbackItem, mail?: RequestMail): Html {
+  if (callback.channel === 'email')
+    return html`<td data-label="${ctx.t.today.reason}" data-channel="email"><strong>${ctx.t.callbacks.email}</strong>${mailOf(ctx, mail)}</td>`
   const voicemail = callback.recordingSeconds
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''
   return html`<td data-label="${ctx.t.today.reason}">${ctx.t.today.callbackReason[callback.reason]}${voicemail}
-    ${canManage(ctx.principal) ? html`<br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a>` : ''}</td>`
+    ${canManage(ctx.principal) && callback.callSid ? html`<br><a href="${HOME}/calls/${callback.callSid}">${ctx.t.callbacks.seeCall}</a>` : ''}</td>`
 }
 
 function assignedCell(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
@@ -127,6 +146,19 @@ function doneForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem)
   </form>`
 }
 
+/** An e-mail request is answered, not marked done: the answer leaves by e-mail and closes it. */
+function replyForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem): Html {
+  const t = ctx.t.callbacks
+  return html`<form method="post" action="${CALLBACKS}/${callback.id}/reply" class="reply" data-reply>
+    ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+    <label for="reply-${callback.id}">${t.replyText}</label>
+    <textarea id="reply-${callback.id}" name="text" required maxlength="20000" rows="5"></textarea>
+    <label for="minutes-${callback.id}">${t.minutes}</label>
+    <input id="minutes-${callback.id}" name="minutes" type="number" min="1" max="1440" inputmode="numeric">
+    <button type="submit">${t.reply}</button>
+  </form>`
+}
+
 function openCard(ctx: PageContext, view: CallbacksView): Html {
   const t = ctx.t.callbacks
   const deskQuery = { desk: view.desks.length > 1 ? view.desk.id : null }
@@ -134,9 +166,13 @@ function openCard(ctx: PageContext, view: CallbacksView): Html {
     (callback) => html`<tr${attrs({ 'data-callback': callback.id, class: isLate(callback, ctx.now) ? 'is-late' : null })}>
       ${dueCell(ctx, view, callback)}
       ${callerCell(ctx, callback)}
-      ${reasonCell(ctx, callback)}
+      ${reasonCell(ctx, callback, view.mail?.get(callback.id))}
       ${assignedCell(ctx, view, callback)}
-      <td class="callback-actions full">${callForm(ctx, view, callback)}${attemptsList(ctx, view, callback)}${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}</td>
+      <td class="callback-actions full">${
+        callback.channel === 'email'
+          ? html`${assignForm(ctx, view, callback)}${replyForm(ctx, view, callback)}`
+          : html`${callForm(ctx, view, callback)}${attemptsList(ctx, view, callback)}${assignForm(ctx, view, callback)}${doneForm(ctx, view, callback)}`
+      }</td>
     </tr>`,
   )
   const pager =
@@ -190,6 +226,33 @@ function doneCard(ctx: PageContext, view: CallbacksView): Html {
   </section>`
 }
 
+/** Managers give an unidentified e-mail to a client, which opens its request (the API's assign). */
+function unidentifiedCard(ctx: PageContext, view: CallbacksView): Html | string {
+  const messages = view.unidentified ?? []
+  if (!canManage(ctx.principal) || messages.length === 0) return ''
+  const t = ctx.t.callbacks
+  const clients = [...view.directory.clients].sort((a, b) => a[1].localeCompare(b[1]))
+  const rows = messages.map(
+    (m) => html`<tr data-unidentified="${m.id}">
+      <td class="num lead">${formatDateTime(m.receivedAt, view.desk.timezone, ctx.lang)}</td>
+      <td class="lead">${m.fromName ?? ''}<br><small class="num">${m.fromAddress ?? ctx.t.dash}</small></td>
+      <td class="full"><details class="email-message"><summary>${m.subject || ctx.t.dash}</summary><pre class="email-text">${m.text.slice(0, EXCERPT)}</pre></details></td>
+      <td class="full"><form method="post" action="${HOME}/email/unidentified/${m.id}/assign" class="reply">
+        ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+        <label class="visually-hidden" for="client-${m.id}">${t.client}</label>
+        <select id="client-${m.id}" name="clientId" required><option value="">${t.chooseClient}</option>${clients.map(([id, name]) => html`<option value="${id}">${name}</option>`)}</select>
+        <label><input type="checkbox" name="addAddress" value="true"> ${t.addAddress}</label>
+        <button type="submit" class="secondary">${t.assignEmail}</button>
+      </form></td>
+    </tr>`,
+  )
+  return html`<section class="card" aria-labelledby="unidentified-title">
+    <h2 id="unidentified-title">${t.unidentifiedTitle} <span class="count">${messages.length}</span></h2>
+    <p>${t.unidentifiedHelp}</p>
+    <div class="table-wrap"><table class="callbacks cards"><tbody>${rows}</tbody></table></div>
+  </section>`
+}
+
 export function callbacksPage(ctx: PageContext, view: CallbacksView): Html {
   return layout(ctx, {
     title: `${ctx.t.callbacks.title} · ${view.desk.name}`,
@@ -197,6 +260,7 @@ export function callbacksPage(ctx: PageContext, view: CallbacksView): Html {
     refresh: 60,
     body: html`${deskPicker(ctx, view.desks, view.desk.id, CALLBACKS)}
     ${openCard(ctx, view)}
+    ${unidentifiedCard(ctx, view)}
     ${doneCard(ctx, view)}`,
   })
 }

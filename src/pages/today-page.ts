@@ -135,7 +135,7 @@ function callbacksCard(ctx: PageContext, view: TodayView, { open, counts }: NonN
     (callback) => html`<tr>
       <td class="lead">${callback.dueAt ? formatDateTime(callback.dueAt, zone, ctx.lang) : ctx.t.dash}
         ${callback.dueAt ? html`<br><small class="late">${t.late(formatDelay((ctx.now.getTime() - callback.dueAt.getTime()) / 1000, ctx.lang))}</small>` : ''}</td>
-      <td class="lead">${callback.clientName ?? ctx.t.calls.unknownClient}<br><small class="num">${callback.fromNumber}</small></td>
+      <td class="lead">${callback.clientName ?? ctx.t.calls.unknownClient}<br><small class="num">${callback.fromNumber ?? callback.fromAddress}</small></td>
       <td data-label="${t.reason}">${t.callbackReason[callback.reason]}</td>
       <td class="full"><form method="post" action="${HOME}/callbacks/${callback.id}/done" class="inline">
         ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}"><input type="hidden" name="from" value="today">

@@ -1,6 +1,7 @@
 // Usage: each contract's month as a bar (included, overage, the 80 % and 100 % marks), and for one
 // client the last twelve months and the month's statement (INTERcom: 5 h a month, beyond billed).
 import type { Statement, StatementLine } from '../domain/statement.js'
+import type { EmailMonth } from '../store/email-requests.js'
 import type { UsageItem } from '../store/usage-report.js'
 import { type MonthPoint, monthlyChart, usageBar, usedPercent } from './charts.js'
 import { formatDateTime, formatDuration, formatMonth, formatPercent, shiftMonth } from './format.js'
@@ -21,6 +22,8 @@ export interface UsageView {
   deskNames: ReadonlyMap<string, string>
   defaultZone: string
   agents: ReadonlyMap<string, string>
+  /** e-mail requests of the month by `client/desk` (issue #15) */
+  email?: ReadonlyMap<string, EmailMonth> | undefined
 }
 
 function monthNav(ctx: PageContext, view: UsageView, client: string | null): Html {
@@ -47,10 +50,17 @@ function contractRow(ctx: PageContext, view: UsageView, item: UsageItem, linkToC
       ${item.graceSeconds > 0 ? html`<div><dt>${t.grace}</dt><dd>${formatDuration(item.graceSeconds)}</dd></div>` : ''}
       <div><dt>${t.onCall}</dt><dd>${item.onCallSeconds > 0 ? formatDuration(item.onCallSeconds) : ctx.t.dash}</dd></div>
       <div><dt>${t.calls}</dt><dd>${item.calls}</dd></div>
+      ${emailFigures(ctx, view.email?.get(`${item.clientId}/${item.desk}`))}
     </dl>
     ${item.thresholds.length ? html`<p class="warning">${t.crossed(item.thresholds.map((p) => formatPercent(p, ctx.lang)).join(', '))}</p>` : ''}
     ${linkToClient ? html`<p><a href="${href(`${HOME}/usage`, { month: view.month, client: item.clientId })}#detail">${t.details}</a></p>` : ''}
   </article>`
+}
+
+function emailFigures(ctx: PageContext, month: EmailMonth | undefined): Html | string {
+  if (!month) return ''
+  const t = ctx.t.usage
+  return html`<div data-email-month><dt>${t.emails}</dt><dd>${t.emailFigures(month.requests, month.answeredOnTime, month.answeredLate, month.open)}</dd></div>`
 }
 
 function lineRow(ctx: PageContext, view: UsageView, line: StatementLine, desk: string): Html {

@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import {
   type AttemptOutcome,
   type Channel,
+  type EmailOutData,
   type EventType,
   RETRY_POLICY,
   type RetryPolicy,
@@ -230,6 +231,7 @@ export class NotificationSender {
             ...emailBodies(message, notification.language),
             messageId: messageIdFor(notification.id, (this.config.smtp as { from: string }).from),
             headers: { 'X-Supportline-Event': type, 'Content-Language': notification.language },
+            ...(type.startsWith('email.') ? threaded(type, event.data as unknown as EmailOutData) : {}),
           })
           return { ok: true }
         } catch (error) {
@@ -254,6 +256,24 @@ export class NotificationSender {
         }
       }
     }
+  }
+}
+
+/**
+ * An e-mail request's message (issue #15) keeps the Message-ID and threading headers written with
+ * it, so that the client's reply finds its request; what no person wrote says so (RFC 3834), and
+ * asks the client's systems for no automatic answer in return.
+ */
+function threaded(type: EventType, data: EmailOutData) {
+  return {
+    messageId: data.messageId,
+    ...(data.inReplyTo ? { inReplyTo: data.inReplyTo } : {}),
+    ...(data.references.length > 0 ? { references: data.references } : {}),
+    headers: {
+      'X-Supportline-Event': type,
+      'Content-Language': data.language,
+      ...(data.automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {}),
+    },
   }
 }
 

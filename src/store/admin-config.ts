@@ -64,6 +64,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
         suspended: client.suspended,
         suspendedReason: client.suspendedReason,
         contact: client.contact,
+        emailDomains: client.emailDomains.length > 0 ? client.emailDomains : undefined,
       }),
       numbers: registered
         .filter((n) => n.clientId === client.id)
@@ -83,6 +84,7 @@ export async function exportDeskFile(db: Queryable): Promise<DeskFile> {
             changes: c.changes,
             revision: c.revision,
             noticeGivenOn: c.noticeGivenOn,
+            emailMinutesCountIntoQuota: c.emailMinutesCountIntoQuota || undefined,
           }),
         ),
     })),

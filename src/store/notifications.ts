@@ -19,6 +19,7 @@ import { deskStatus } from '../domain/calendar/index.js'
 import { contractOverview, localDate } from '../domain/contract-overview.js'
 import {
   type Channel,
+  type EmailOutData,
   type EventData,
   type EventType,
   NO_NOTIFICATIONS,
@@ -108,6 +109,7 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
         : null,
     deskClients: deskClients.map((c) => ({ id: c.id, contactEmail: c.contact?.email ?? null, language: c.language })),
     agentsOnDuty: onDuty,
+    mailTo: fact.type.startsWith('email.') ? mailToOf(fact.data as EmailOutData) : undefined,
   })
   if (recipients.length === 0) return 0
   const written = await tx
@@ -131,6 +133,11 @@ export async function notify(tx: Queryable, fact: NotificationFact): Promise<num
     .onConflictDoNothing()
     .returning({ id: notifications.id })
   return written.length
+}
+
+/** An e-mail request's message goes to the recipients written with it (issue #15). */
+function mailToOf(data: EmailOutData) {
+  return { addresses: data.to, language: data.language, clientId: data.clientId }
 }
 
 /**
@@ -318,6 +325,8 @@ export async function scanTimedFacts(db: Database, now: Date, options: { noticeD
     .where(
       and(
         eq(callbacks.status, 'open'),
+        // e-mail requests have no call: their lateness shows in the queue (issue #15)
+        eq(callbacks.channel, 'phone'),
         isNotNull(callbacks.dueAt),
         lt(callbacks.dueAt, now),
         sql`not exists (select 1 from ${notificationEvents} where ${notificationEvents.key} = 'callback.late:' || ${callbacks.callSid})`,
@@ -326,6 +335,7 @@ export async function scanTimedFacts(db: Database, now: Date, options: { noticeD
     .orderBy(asc(callbacks.dueAt))
     .limit(200)
   for (const { callSid } of late) {
+    if (callSid === null) continue
     // dated when it is noticed (the data says when it was due): its 24 hours of retries start now
     written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', callSid, now, {}))
   }

@@ -49,6 +49,11 @@ t.test("the request's number, or another number registered to the client", async
     ok: false,
     problem: { field: 'body.number', message: "is not one of the client's registered numbers" },
   })
+  t.same(callbackNumber({ requestNumber: null, asked: '+213661000002', registered }), { ok: true, number: '+213661000002' })
+  t.match(callbackNumber({ requestNumber: null, asked: undefined, registered }), {
+    ok: false,
+    problem: { field: 'body.number', message: /an e-mail request has no number/ },
+  })
 })
 
 t.test('a refuse contract with its quota used up starts no call back; bill and ask do', async (t) => {

@@ -133,6 +133,21 @@ t.test('who is told of each event', async (t) => {
     ['acme', 'atlas'],
     "a contact's notice is marked as its client's",
   )
+  t.same(told('email.acknowledged'), [], "an e-mail request's message goes to its own recipients only")
+  t.same(
+    recipientsOf('email.answered', {
+      ...audience,
+      mailTo: { addresses: ['k.benali@acme.dz', 'it@acme.dz'], language: 'fr-FR', clientId: 'acme' },
+    }).map((r) => `${r.address}:${r.language}:${r.clientId}`),
+    ['k.benali@acme.dz:fr-FR:acme', 'it@acme.dz:fr-FR:acme'],
+  )
+  t.same(
+    recipientsOf('email.refused', {
+      ...audience,
+      mailTo: { addresses: ['x@acme.dz'], language: 'ar', clientId: null },
+    }).map((r) => `${r.address}:${r.language}:${r.clientId}`),
+    ['x@acme.dz:ar:undefined'],
+  )
   t.same(
     recipientsOf('voicemail.recorded', audience).map((r) => r.clientId),
     [undefined, undefined, undefined],
@@ -205,6 +220,18 @@ const callback = {
   from: '+213661000001',
   reason: 'closed_hours' as const,
   dueAt: '2026-11-29T09:30:00.000Z',
+}
+const mail = {
+  requestId: 7,
+  clientId: 'acme',
+  to: ['k.benali@acme.dz'],
+  language: 'fr-FR',
+  subject: 'Re: [SL-7] Problème de connexion',
+  text: 'Bonjour,\n\nVotre demande est bien reçue.',
+  messageId: '<sl-ack-7@vendor.dz>',
+  inReplyTo: '<a@acme.dz>',
+  references: ['<a@acme.dz>'],
+  automatic: true,
 }
 const EXAMPLES: { [T in EventType]: EventData[T][] } = {
   'voicemail.recorded': [
@@ -337,6 +364,9 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
     { desk: 'intercom', since: '2026-11-28T10:00:00Z', by: 'Nadia', reason: null },
   ],
   'desk.reopened': [{ desk: 'intercom', at: '2026-11-28T11:00:00Z', by: 'Nadia', nextOpening: null }],
+  'email.acknowledged': [mail],
+  'email.refused': [mail],
+  'email.answered': [{ ...mail, automatic: false }],
 }
 
 t.test('every event has words in French and English, dated in the desk zone', async (t) => {
@@ -346,7 +376,8 @@ t.test('every event has words in French and English, dated in the desk zone', as
       for (const language of ['fr-FR', 'en-US', 'ar']) {
         const context = { deskName: 'Assistance INTERcom', timezone: 'Africa/Algiers', language }
         const message = renderMessage(type, data as never, context)
-        t.match(message.subject, /^\[Assistance INTERcom\] /, `${type} ${language}`)
+        if (type.startsWith('email.')) t.equal(message.subject, 'Re: [SL-7] Problème de connexion', 'written with the fact')
+        else t.match(message.subject, /^\[Assistance INTERcom\] /, `${type} ${language}`)
         t.ok(message.lines.length > 0)
         t.ok(renderSms(type, data as never, context).length <= 1600)
       }

@@ -149,6 +149,10 @@ function callback(overrides: Partial<CallbackItem>): CallbackItem {
     doneAt: null,
     doneBy: null,
     note: null,
+    channel: 'phone',
+    fromAddress: null,
+    subject: null,
+    replyMinutes: null,
     ...overrides,
   }
 }
@@ -431,6 +435,7 @@ function contract(id: number, clientName: string, overview: Partial<ContractOver
     billingIncrementSeconds: 1,
     noticeGivenOn: null,
     noticeRecordedBy: null,
+    emailMinutesCountIntoQuota: false,
     active: true,
     updatedAt: NOW,
     changes: [],

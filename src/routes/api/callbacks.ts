@@ -52,13 +52,15 @@ const attemptItem = z.object({
   endedAt: z.string().nullable(),
 })
 
-const callbackItem = z.object({
+export const callbackItem = z.object({
   id: z.number(),
-  callSid: z.string(),
+  channel: z.enum(['phone', 'email']).describe('phone: a call owes it; email: a client wrote (issue #15)'),
+  callSid: z.string().nullable().describe('null for an e-mail request'),
   desk: z.string(),
   clientId: z.string().nullable(),
   clientName: z.string().nullable(),
-  from: z.string(),
+  from: z.string().describe("the caller's number, or the e-mail sender's address"),
+  subject: z.string().nullable().describe("an e-mail request's subject"),
   reason: z.enum(CALLBACK_REASONS),
   recordingUrl: z.string().nullable(),
   recordingSeconds: z.number().nullable(),
@@ -93,33 +95,42 @@ function serialiseAttempt(attempt: CallbackAttempt): z.infer<typeof attemptItem>
   }
 }
 
+/** A request as the API gives it. */
+export function serialiseCallback(
+  item: CallbackItem,
+  now: Date,
+  attempts: readonly CallbackAttempt[] = [],
+): z.infer<typeof callbackItem> {
+  return {
+    id: item.id,
+    channel: item.channel,
+    callSid: item.callSid,
+    desk: item.deskId,
+    clientId: item.clientId,
+    clientName: item.clientName,
+    from: item.fromNumber ?? item.fromAddress ?? '',
+    subject: item.subject,
+    reason: item.reason,
+    recordingUrl: item.recordingUrl,
+    recordingSeconds: item.recordingSeconds,
+    createdAt: item.createdAt.toISOString(),
+    dueAt: iso(item.dueAt),
+    late: isLate(item, now),
+    status: item.status,
+    assignedTo: item.assignedTo,
+    assignedBy: item.assignedBy,
+    assignedAt: iso(item.assignedAt),
+    doneAt: iso(item.doneAt),
+    doneBy: item.doneBy,
+    note: item.note,
+    attempts: attempts.map(serialiseAttempt),
+  }
+}
+
 export const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   const callBack = callbackCaller(app)
-
-  function serialise(item: CallbackItem, attempts: readonly CallbackAttempt[] = []): z.infer<typeof callbackItem> {
-    return {
-      id: item.id,
-      callSid: item.callSid,
-      desk: item.deskId,
-      clientId: item.clientId,
-      clientName: item.clientName,
-      from: item.fromNumber,
-      reason: item.reason,
-      recordingUrl: item.recordingUrl,
-      recordingSeconds: item.recordingSeconds,
-      createdAt: item.createdAt.toISOString(),
-      dueAt: iso(item.dueAt),
-      late: isLate(item, app.clock()),
-      status: item.status,
-      assignedTo: item.assignedTo,
-      assignedBy: item.assignedBy,
-      assignedAt: iso(item.assignedAt),
-      doneAt: iso(item.doneAt),
-      doneBy: item.doneBy,
-      note: item.note,
-      attempts: attempts.map(serialiseAttempt),
-    }
-  }
+  const serialise = (item: CallbackItem, attempts: readonly CallbackAttempt[] = []) =>
+    serialiseCallback(item, app.clock(), attempts)
 
   /** The request with its attempts, read again. */
   async function withAttempts(item: CallbackItem) {

@@ -17,6 +17,8 @@ import {
 import { attemptsOf } from '../../store/callback-calls.js'
 import { deskAgents } from '../../store/dashboard.js'
 import { callbackCaller } from '../shared/callback-call.js'
+import { assignUnidentified, listUnidentified, replyToRequest, requestMail } from '../../store/email-requests.js'
+import { canManage } from '../../pages/layout.js'
 import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
 import { MANAGE, QUEUE, idParam, rowId } from '../api/schemas.js'
 import { actorOf, chooseDesk, loadDirectory, optional, pageContext, redirectDone, sendHtml, sessionOf } from './context.js'
@@ -55,12 +57,16 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         listRecentlyDone(app.db, desk.id, DONE_SHOWN),
         loadDirectory(app, desks, null),
       ])
+      const emailIds = [...page.items, ...done].filter((c) => c.channel === 'email').map((c) => c.id)
+      const manager = canManage(request.dashboard?.principal ?? null)
       const attempts = await attemptsOf(
         app.db,
         page.items.map((item) => item.id),
       )
       const view = {
         attempts,
+        mail: await requestMail(app.db, emailIds),
+        unidentified: manager ? await listUnidentified(app.db, 50) : [],
         desks,
         desk,
         open: page.items,
@@ -105,6 +111,71 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       const { note, desk, from } = request.body
       settle(await completeCallback(app.db, request.params.id, note, actorOf(app, request)), request.params.id)
       return redirectDone(reply, BACK[from ?? 'today'], { desk }, 'callback-done')
+    },
+  )
+
+  // An unidentified e-mail given to a client (issue #15), through the same store function as the API.
+  app.post(
+    '/email/unidentified/:id/assign',
+    {
+      config: { roles: MANAGE },
+      schema: {
+        hide: true,
+        params: callbackParams,
+        body: z.object({
+          clientId: idParam,
+          addAddress: optional(z.literal('true')),
+          desk: optional(idParam),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      const result = await assignUnidentified(
+        app.db,
+        id,
+        { clientId: request.body.clientId, addAddress: request.body.addAddress === 'true' },
+        actorOf(app, request),
+        app.mailIntake.identity,
+      )
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound(`Unidentified e-mail ${id}`)
+        if (result.reason === 'unknown_client') throw invalidField('body.clientId', 'there is no active client with this id')
+        throw new AppError(409, 'conflict', 'the message has no sender address to add')
+      }
+      return redirectDone(reply, CALLBACKS, { desk: request.body.desk }, 'email-assigned')
+    },
+  )
+
+  // An e-mail request's answer (issue #15), through the same store function as the API.
+  app.post(
+    '/callbacks/:id/reply',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        hide: true,
+        params: callbackParams,
+        body: z.object({
+          text: text(20_000),
+          minutes: optional(z.coerce.number().int().min(1).max(1440)),
+          desk: optional(idParam),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      const result = await replyToRequest(
+        app.db,
+        id,
+        { text: request.body.text, minutes: request.body.minutes ?? null },
+        actorOf(app, request),
+        app.mailIntake.identity,
+      )
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound(`Callback ${id}`)
+        throw new AppError(409, 'callback_done', `Callback ${id} cannot be answered by e-mail (${result.reason})`)
+      }
+      return redirectDone(reply, CALLBACKS, { desk: request.body.desk }, 'email-answered')
     },
   )
 

@@ -9,6 +9,7 @@ import { monthsEnding } from '../../pages/format.js'
 import { usagePage } from '../../pages/usage-page.js'
 import { findClient } from '../../store/clients.js'
 import { agentDirectory, clientDirectory, listActiveDesks } from '../../store/dashboard.js'
+import { emailMonth } from '../../store/email-requests.js'
 import { type UsageItem, usageForMonth } from '../../store/usage-report.js'
 import { sendCsv } from '../shared/csv.js'
 import { idParam, month as monthSchema } from '../api/schemas.js'
@@ -43,10 +44,11 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
       const currentMonth = monthOf(app.clock(), zone)
       const month = request.query.month ?? currentMonth
       const clientId = scope ?? request.query.client ?? null
-      const [items, agents, clients] = await Promise.all([
+      const [items, agents, clients, email] = await Promise.all([
         usageForMonth(app.db, month, scope),
         agentDirectory(app.db),
         clientDirectory(app.db),
+        emailMonth(app.db, month, scope, app.clock()),
       ])
       let selected = null
       if (clientId) {
@@ -69,6 +71,7 @@ export const usagePages: FastifyPluginAsyncZod = async (app) => {
         deskNames: new Map(desks.map((d) => [d.id, d.name])),
         defaultZone: zone,
         agents: new Map(agents.map((a) => [a.id, a.name])),
+        email: new Map(email.map((e) => [`${e.clientId}/${e.desk}`, e])),
       }
       return sendHtml(reply, usagePage(pageContext(app, request), view, { linkToClients: scope === null }))
     },
