@@ -2,7 +2,7 @@
 // first by due time, whether each is late, assigning one to an agent and closing it with a note.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { instantInYears, text } from '../../domain/boundary.js'
+import { text } from '../../domain/boundary.js'
 import { CALLBACK_REASONS, isLate } from '../../domain/callback.js'
 import { conflict, invalidField, notFound } from '../../errors.js'
 import { type CallbackAttempt, attemptsOf } from '../../store/callback-calls.js'
@@ -16,25 +16,15 @@ import {
   findCallback,
   listCallbacks,
 } from '../../store/callback-queue.js'
+import { type PageCursor, cursorInstant, pageCursor } from '../shared/cursor.js'
 import { actorOf } from './principal.js'
 import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, problemSchema, rowId } from './schemas.js'
 
-export const callbackCursor = z.string().transform((text, ctx): CallbackCursor => {
-  try {
-    const { done, dueAt, id } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>
-    const due = dueAt === null ? null : new Date(String(dueAt))
-    if (typeof done === 'boolean' && rowId.safeParse(id).success && (due === null || instantInYears(due)))
-      return { done, dueAt: due, id: id as number }
-  } catch {
-    // fall through to the issue below
-  }
-  ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' })
-  return z.NEVER
-})
-export const encodeCallbackCursor = (cursor: CallbackCursor) =>
-  Buffer.from(JSON.stringify({ done: cursor.done, dueAt: cursor.dueAt?.toISOString() ?? null, id: cursor.id })).toString(
-    'base64url',
-  )
+const callbackPages: PageCursor<CallbackCursor> = pageCursor(
+  z.object({ done: z.boolean(), dueAt: cursorInstant.nullable(), id: z.number().int().positive() }).strict(),
+)
+export const callbackCursor = callbackPages.schema
+export const encodeCallbackCursor = callbackPages.encode
 
 const attemptItem = z.object({
   id: z.number(),

@@ -120,6 +120,10 @@ eachDatabase(t, async (t, database) => {
       page = await list(`?limit=2&cursor=${page.nextCursor}`)
     }
     t.equal(new Set(seen).size, seen.length, 'no request is listed twice')
+    const forged = Buffer.from(JSON.stringify({ done: false, dueAt: null, id: true })).toString('base64url')
+    const refused = await send('GET', `/api/callbacks?cursor=${forged}`, manager)
+    t.equal(refused.statusCode, 400, 'a cursor the API did not give out')
+    t.match(refused.json(), { detail: 'query.cursor: is not a cursor this service gave out' })
     t.ok(
       expected.every((sid) => seen.includes(sid)),
       'every request there at the start is listed',
