@@ -1,5 +1,5 @@
 // The support mailbox over IMAP: each unseen message handed to `ingest`, then marked seen (and moved if asked), never deleted; IDLE or a poll; reconnects.
-import { ImapFlow } from 'imapflow'
+import type { ImapFlow } from 'imapflow'
 
 /** Where the mailbox is, read from `IMAP_URL` (`imap://` or `imaps://user:pass@host:port/Folder`). */
 export interface ImapTarget {
@@ -175,6 +175,8 @@ export function openMailbox(options: MailboxOptions): Mailbox {
   }
 
   async function session(): Promise<void> {
+    // imapflow loads with the first session, not at start: only a service with IMAP_URL needs it.
+    const { ImapFlow } = await import('imapflow')
     const imap = new ImapFlow({
       host: target.host,
       port: target.port,

@@ -1,6 +1,6 @@
 // Outgoing e-mail over SMTP (nodemailer): one message at a time, with the caller's Message-ID, and
 // every failure said to be worth retrying or not. No config parsing here: the options are explicit.
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { NodemailerError } from 'nodemailer/lib/errors'
 
 export interface MailerOptions {
@@ -83,20 +83,27 @@ export function createMailer(options: MailerOptions): Mailer {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   // One connection per message, no pool: a message is the outbox's unit of retry, and a pooled
   // connection gone stale would fail a message that a fresh one delivers.
-  const transport = nodemailer.createTransport({
-    url: options.smtpUrl,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    dnsTimeout: timeout,
-    ...(options.ca ? { tls: { ca: options.ca } } : {}),
-  })
+  // nodemailer loads with the first message, not at start (the outbox may send none for hours).
+  let transporter: Promise<Transporter> | null = null
+  const transport = () => {
+    transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: options.smtpUrl,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+        dnsTimeout: timeout,
+        ...(options.ca ? { tls: { ca: options.ca } } : {}),
+      }),
+    )
+    return transporter
+  }
 
   return {
     async send(mail) {
       const messageId = bracketed(mail.messageId)
       try {
-        const info = await transport.sendMail({
+        const info = await (await transport()).sendMail({
           from: options.from,
           to: mail.to,
           subject: mail.subject,
@@ -120,13 +127,13 @@ export function createMailer(options: MailerOptions): Mailer {
     },
     async verify() {
       try {
-        await transport.verify()
+        await (await transport()).verify()
       } catch (error) {
         throw mailError(error)
       }
     },
     close() {
-      transport.close()
+      void transporter?.then((made) => made.close())
     },
   }
 }
