@@ -1,8 +1,8 @@
 // A contract's terms on a date: the signed ones, revised from an effective date on (model clause:
 // the clause is revised with 30 days' written notice).
-import { DateTime } from 'luxon'
 import { z } from 'zod'
 import { isoDateSchema } from './calendar/index.js'
+import { dayNumberOf, isoDateOf } from './calendar/local-time.js'
 
 export const contractChangeSchema = z
   .object({
@@ -54,6 +54,7 @@ export function termsForMonth(
   month: string,
   countedOn: string,
 ): ContractTermsOnDate {
-  const lastDay = DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).endOf('month').toISODate() as string
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number]
+  const lastDay = isoDateOf(dayNumberOf(year, monthNumber + 1, 1) - 1)
   return termsOn(signed, changes, countedOn < lastDay ? countedOn : lastDay)
 }

@@ -145,3 +145,11 @@ export function localTimeIn(zone: string): LocalTime {
   }
   return local
 }
+
+/**
+ * The local date (YYYY-MM-DD) of an instant in a zone, as luxon's toISODate gives it, through the
+ * zone's cached day offsets: every incoming call and every replayed one asks for it.
+ */
+export function localDateIn(instant: number, zone: string): string {
+  return isoDateOf(localTimeIn(zone).localAt(instant).dayNumber)
+}

@@ -6,12 +6,12 @@ import { z } from 'zod'
 import { dateSchema } from '../../domain/boundary.js'
 import { localDate } from '../../domain/contract-overview.js'
 import { parseDeskFile } from '../../domain/desk-file.js'
-import { periodProblem, replay } from '../../domain/what-if.js'
+import { periodProblem } from '../../domain/what-if.js'
 import type { FieldProblem } from '../../errors.js'
 import { type WhatIfView, whatIfPage } from '../../pages/what-if-page.js'
 import { exportDeskFile } from '../../store/admin-config.js'
 import { listActiveDesks } from '../../store/dashboard.js'
-import { readWhatIfFacts } from '../../store/what-if.js'
+import { replayRecordedCalls } from '../../store/what-if.js'
 import { DESK_FILE_LIMIT } from '../api/what-if.js'
 import { MANAGE } from '../api/schemas.js'
 import { loadDirectory, pageContext, sendHtml } from './context.js'
@@ -85,8 +85,7 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
         if (problem) problems.push(problem)
       }
       if (problems.length || !parsed?.ok) return render(problems, null)
-      const facts = await readWhatIfFacts(app.db, { from, to })
-      return render([], replay({ file: parsed.file, period: { from, to }, ...facts }))
+      return render([], await replayRecordedCalls(app.db, parsed.file, { from, to }))
     },
   )
 }
