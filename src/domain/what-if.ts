@@ -2,7 +2,15 @@
 // instant with the same caller and desk, by the same decide(), calendar and quota split that
 // decided them live; only what the past cannot know (talk that never happened) is said as such.
 import { DateTime } from 'luxon'
-import { type AgentFacts, type CallFacts, type CallerFacts, type DeskFacts, type Plan, decide } from './call.js'
+import {
+  type AgentFacts,
+  type CallFacts,
+  type CallerFacts,
+  type ContractFacts,
+  type DeskFacts,
+  type Plan,
+  decide,
+} from './call.js'
 import { callbackDue } from './callback.js'
 import { fixedCalendar } from './calendar/index.js'
 import {
@@ -211,11 +219,24 @@ export interface ProposedConfiguration {
     string,
     {
       client: CallerFacts['client']
-      contracts: (ConfiguredContract & { key: string })[]
-      onDesk: Map<string, (ConfiguredContract & { key: string })[]>
+      contracts: ProposedContract[]
+      /** the caller as the decision reads it on each desk (no contracts on a desk it has none with) */
+      onDesk: Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>
+      elsewhere: CallerFacts
     }
   >
   agentsByDesk: Map<string, AgentFacts[]>
+}
+
+/** A proposed contract with the replay's running count of its months. */
+export interface ProposedContract extends ConfiguredContract {
+  /** `client/desk/start`, as stored contracts are known */
+  key: string
+  /** the decision's view of it: its usedSeconds is set to the month's before each decision */
+  facts: ContractFacts
+  /** seconds counted by month, and of them after the caller's yes at the quota line */
+  used: Map<string, number>
+  consented: Map<string, number>
 }
 
 /** Builds the decision's facts from a desk file through the one mapping that applying it uses. */
@@ -241,11 +262,16 @@ export function proposedConfiguration(
       const record = contractRecord(client.id, contract)
       // Applying keeps a notice recorded through the API unless the file states one.
       const noticeGivenOn = record.noticeGivenOn ?? kept?.noticeGivenOn ?? null
-      return { ...configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn }), key }
+      const configured = configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn })
+      return { ...configured, key, facts: { ...configured, usedSeconds: 0 }, used: new Map(), consented: new Map() }
     })
-    const onDesk = new Map<string, (ConfiguredContract & { key: string })[]>()
-    for (const contract of contracts) onDesk.set(contract.deskId, [...(onDesk.get(contract.deskId) ?? []), contract])
-    const caller = { client: callerClient(client), contracts, onDesk }
+    const known = callerClient(client)
+    const onDesk = new Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>()
+    for (const desk of new Set(contracts.map((contract) => contract.deskId))) {
+      const own = contracts.filter((contract) => contract.deskId === desk)
+      onDesk.set(desk, { contracts: own, caller: { client: known, contracts: own.map((contract) => contract.facts) } })
+    }
+    const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
   }
   const agentsByDesk = new Map<string, AgentFacts[]>()
@@ -268,7 +294,7 @@ interface Replayed {
   desk: DeskFacts | null
   path: Path
   clientId: string | null
-  contract: (ConfiguredContract & { key: string }) | null
+  contract: ProposedContract | null
   month: string | null
   /** talk legs still to count */
   legsLeft: number
@@ -339,9 +365,6 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     proposed.desksByNumber.get(call.to)?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
   const normalised = remembered(normaliseCaller, MAX_NUMBERS)
 
-  const used = new Map<string, number>()
-  /** of which consented (the quota line's re-dialled legs), by the same key */
-  const consentedUsed = new Map<string, number>()
   const replayed = new Map<RecordedCall, Replayed>()
   const usage = new Map<string, UsageComparison>()
   const report = newReport()
@@ -360,7 +383,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   }
 
   const decided = (call: RecordedCall, date: string) => {
-    const again = decideAgain(call, proposed, used, normalised)
+    const again = decideAgain(call, proposed, normalised)
     if (again.legsLeft > 0) replayed.set(call, again)
     if (date >= from) report.add(call, again)
   }
@@ -378,9 +401,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     const { contract, month } = again
     const terms = termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
     const seconds = countedSeconds(leg.talkSeconds, terms.billingIncrementSeconds)
-    const usedKey = `${contract.key}|${month}`
-    const before = used.get(usedKey) ?? 0
-    const consentedBefore = consentedUsed.get(usedKey) ?? 0
+    const before = contract.used.get(month) ?? 0
+    const consentedBefore = contract.consented.get(month) ?? 0
     // As the live counting splits it: beyond the quota is billable under `bill`, or after the
     // caller's yes under `ask`; under `refuse` it is grace, never billed (a consent the proposed
     // terms would not have asked for counts as talk like any other).
@@ -393,8 +415,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
       billable: billableBeyondQuota(terms.overage, consented),
       consented,
     })
-    used.set(usedKey, before + seconds)
-    if (consented) consentedUsed.set(usedKey, consentedBefore + seconds)
+    contract.used.set(month, before + seconds)
+    if (consented) contract.consented.set(month, consentedBefore + seconds)
     const entry = row(again.clientId, again.desk.id, month)
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
@@ -440,20 +462,19 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
 const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0 })
 
 /** The call decided at its own instant under the proposed configuration, with the month's usage replayed so far. */
-function decideAgain(
-  call: RecordedCall,
-  proposed: ProposedConfiguration,
-  used: ReadonlyMap<string, number>,
-  normalised: (raw: string) => string | null,
-): Replayed {
+function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): Replayed {
   const desk = proposed.desksByNumber.get(call.to) ?? null
   const number = desk && normalised(call.from)
   const configured = number ? (proposed.callersByNumber.get(number) ?? null) : null
-  const onDesk = (desk && configured?.onDesk.get(desk.id)) || []
-  const month = desk && monthOf(call.startedAt, desk.timezone)
-  const caller: CallerFacts | null = configured && {
-    client: configured.client,
-    contracts: onDesk.map((contract) => ({ ...contract, usedSeconds: used.get(`${contract.key}|${month}`) ?? 0 })),
+  let caller: CallerFacts | null = null
+  let onDesk: ProposedContract[] = []
+  if (desk && configured) {
+    const own = configured.onDesk.get(desk.id)
+    const month = monthOf(call.startedAt, desk.timezone)
+    // decide() reads the month's usage from the facts: set it, as the live loader reads it
+    for (const contract of own?.contracts ?? []) contract.facts.usedSeconds = contract.used.get(month) ?? 0
+    caller = own?.caller ?? configured.elsewhere
+    onDesk = own?.contracts ?? []
   }
   const facts: CallFacts = { desk, caller, agents: desk ? (proposed.agentsByDesk.get(desk.id) ?? []) : [], from: call.from }
   const decision = decide(facts, call.startedAt)
