@@ -2,7 +2,7 @@
 // on PGlite, driven by autocannon over loopback; prints one table with every figure as a ratio
 // to bare Fastify. `--quick` for a short run, `--help` for the options.
 import { execFile } from 'node:child_process'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
@@ -236,6 +236,26 @@ async function managerApi(group: string, service: Service, history: number, prob
       note: `${Math.round(csvRows / (csv.p50Ms / 1000)).toLocaleString('en')} rows/s`,
     },
   )
+  // The month replayed under the file in force, through the database: one read-only snapshot,
+  // calls streamed in batches. The generated history is not decided by the rules (its outcomes
+  // are a fixed mix at any hour), so many calls "change" and the answer is large.
+  const deskFile = JSON.parse(await readFile(deskFilePath, 'utf8'))
+  let answer = { calls: 0, changed: 0, bytes: 0 }
+  const whatIf = await timeSerially(service, 1, async () => {
+    const response = await fetch(`${service.url}/api/what-if`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ deskFile, from, to }),
+    })
+    const body = await response.text()
+    const parsed = response.ok ? (JSON.parse(body) as { calls: number; changed: unknown[] }) : { calls: 0, changed: [] }
+    answer = { calls: parsed.calls, changed: parsed.changed.length, bytes: body.length }
+    return { ok: response.ok, bytes: body.length }
+  })
+  record(group, `POST /api/what-if, ${REPORT_MONTH} under the file in force`, 1, whatIf, {
+    baseline: 'serial',
+    note: `${answer.calls.toLocaleString('en')} calls (${Math.round(answer.calls / (whatIf.p50Ms / 1000)).toLocaleString('en')} calls/s), ${answer.changed.toLocaleString('en')} changed, ${(answer.bytes / 1e6).toFixed(1)} MB answer`,
+  })
 }
 
 /** How many incoming calls the webhook runs recorded, by decision (each must have its record). */
