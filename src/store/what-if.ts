@@ -34,12 +34,13 @@ export const WHAT_IF_BATCH = 5000
  * Runs `body` in one read-only, repeatable-read snapshot with the replay's setup and the calls
  * started from the first day of `from`'s month to the end of `to` (14 hours of slack on each side,
  * any desk's zone; the replay keeps those of the desk's own days), streamed in batches in start
- * order with their counted talk legs and callback requests. Nothing is written.
+ * order with their counted talk legs and callback requests (`batchSize` at a time). Nothing is written.
  */
 export async function readWhatIf<T>(
   db: Database,
   period: { from: string; to: string },
   body: (setup: WhatIfSetup, batches: AsyncIterable<RecordedCall[]>) => Promise<T>,
+  batchSize = WHAT_IF_BATCH,
 ): Promise<T> {
   const start = DateTime.fromISO(`${period.from.slice(0, 7)}-01`, { zone: 'UTC' })
     .minus({ hours: 14 })
@@ -75,7 +76,7 @@ export async function readWhatIf<T>(
         ]),
       )
       const deskZones = new Map(deskRows.map((desk) => [desk.id, desk.timezone]))
-      return body({ managers, contracts: stored, deskZones }, callBatches(tx, start, end))
+      return body({ managers, contracts: stored, deskZones }, callBatches(tx, start, end, batchSize))
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
@@ -84,16 +85,16 @@ export async function readWhatIf<T>(
 type Reader = Parameters<Parameters<Database['transaction']>[0]>[0]
 
 /**
- * The calls of [start, end) in start order, WHAT_IF_BATCH at a time after a keyset cursor (the
+ * The calls of [start, end) in start order, `size` at a time after a keyset cursor (the
  * start as Postgres keeps it, to the microsecond, and the CallSid), each with its talk legs.
  */
-async function* callBatches(tx: Reader, start: Date, end: Date): AsyncGenerator<RecordedCall[]> {
+async function* callBatches(tx: Reader, start: Date, end: Date, size: number): AsyncGenerator<RecordedCall[]> {
   let cursor: { at: string; callSid: string } | null = null
   for (;;) {
     const after: SQL | undefined = cursor
       ? sql`(${calls.startedAt}, ${calls.callSid}) > (${cursor.at}::timestamptz, ${cursor.callSid})`
       : undefined
-    const callRows = await callBatch(tx, and(gte(calls.startedAt, start), lt(calls.startedAt, end), after))
+    const callRows = await callBatch(tx, and(gte(calls.startedAt, start), lt(calls.startedAt, end), after), size)
     const last = callRows[callRows.length - 1]
     if (!last) return
     const legRows = await tx
@@ -131,13 +132,13 @@ async function* callBatches(tx: Reader, start: Date, end: Date): AsyncGenerator<
             : null,
       }),
     )
-    if (callRows.length < WHAT_IF_BATCH) return
+    if (callRows.length < size) return
     cursor = { at: last.exactStart, callSid: last.callSid }
   }
 }
 
 /** One batch of calls in start order with their callback requests. */
-function callBatch(tx: Reader, where: SQL | undefined) {
+function callBatch(tx: Reader, where: SQL | undefined, size: number) {
   return tx
     .select({
       callSid: calls.callSid,
@@ -157,7 +158,7 @@ function callBatch(tx: Reader, where: SQL | undefined) {
     .leftJoin(callbacks, eq(callbacks.callSid, calls.callSid))
     .where(where)
     .orderBy(asc(calls.startedAt), asc(calls.callSid))
-    .limit(WHAT_IF_BATCH)
+    .limit(size)
 }
 
 /** The pure replay (domain/what-if) of the period's recorded calls, fed batch by batch from one snapshot. */
