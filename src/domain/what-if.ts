@@ -339,12 +339,14 @@ const MAX_NUMBERS = 100_000
 
 /** A function of a string remembered for up to `limit` arguments (then forgotten all at once, so memory stays bounded). */
 export function remembered<T>(compute: (key: string) => T, limit: number): (key: string) => T {
-  const known = new Map<string, T>()
+  // a value is never undefined here (the remembered is boxed): one lookup a call
+  const known = new Map<string, { value: T }>()
   return (key) => {
-    if (known.has(key)) return known.get(key) as T
+    const found = known.get(key)
+    if (found) return found.value
     const value = compute(key)
     if (known.size >= limit) known.clear()
-    known.set(key, value)
+    known.set(key, { value })
     return value
   }
 }
