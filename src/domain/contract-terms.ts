@@ -33,7 +33,13 @@ export interface ContractTermsOnDate {
 
 /** The terms in force on a local date: each change from its date on, the later over the earlier. */
 export function termsOn(signed: ContractTermsOnDate, changes: readonly ContractChange[], date: string): ContractTermsOnDate {
-  const terms = { ...signed }
+  // the three terms only: `signed` is often a whole contract (every call reads its terms)
+  const terms = {
+    quotaSeconds: signed.quotaSeconds,
+    overage: signed.overage,
+    billingIncrementSeconds: signed.billingIncrementSeconds,
+  }
+  if (changes.length === 0) return terms
   for (const change of [...changes].sort((a, b) => (a.from < b.from ? -1 : 1))) {
     if (change.from > date) break
     if (change.monthlyQuotaMinutes !== undefined) terms.quotaSeconds = change.monthlyQuotaMinutes * 60
