@@ -306,7 +306,7 @@ interface Event {
   order: number
   kind: 0 | 1
   call: RecordedCall
-  /** the call's desk-local date (decisions) or the leg counted (talk) */
+  /** the call's desk-local date */
   date: string
   leg: RecordedLeg | null
 }
@@ -353,7 +353,7 @@ export function remembered<T>(compute: (key: string) => T, limit: number): (key:
 
 /**
  * Replays the calls of the period under the proposed file, fed in batches in callOrder (the store
- * streams them month by month), so that memory holds the calls whose talk is not yet counted and
+ * streams them in keyset batches), so that memory holds the calls whose talk is not yet counted and
  * what the answer reports, not the period. Whole months are replayed (a month's quota starts at
  * its first day), in time order: each decision at the call's start, each leg's talk counted when
  * it was counted live, so that the quota a call meets is the one it met then. An event is

@@ -1,5 +1,6 @@
 // The "Simuler" page (admin, manager): a proposed desk file and a period, replayed as POST
-// /api/what-if replays them (the same validation, the same read-only snapshot, the same replay).
+// /api/what-if replays them (the same validation, the same read-only snapshot, the same replay);
+// and the forms of the Contracts and Calendar pages, which propose one change to the file in force.
 import { DateTime } from 'luxon'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
