@@ -1,10 +1,11 @@
 // npm run bench: bare Fastify, then the service on this machine's Postgres (1 M and 10 M calls) and
 // on PGlite, driven by autocannon over loopback; prints one table with every figure as a ratio
 // to bare Fastify. `--quick` for a short run, `--help` for the options.
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import postgres from 'postgres'
 import { CALLS_PER_MONTH, CLOCK_START, HISTORY_END, REPORT_MONTH, benchDeskFile } from './dataset.js'
 import {
@@ -18,16 +19,18 @@ import {
 } from './databases.js'
 import { type CpuProbe, type Measured, load, paced, timeSerially } from './load.js'
 import { type Row, printTable } from './report.js'
+import type { WhatIfMeasure } from './what-if.js'
 import { callLogPages, incomingCall, wholeCall } from './scenarios.js'
 import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
 
 const HELP = `npm run bench [-- options]
   --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
-  --only=LIST        some of: bare,postgres,heapcap,large,pglite (default all; heapcap needs postgres)
+  --only=LIST        some of: bare,postgres,heapcap,large,pglite,whatif (default all; heapcap needs postgres)
   --parts=LIST       some of: voice,call,api (default all)
   --seconds=N        seconds per measurement (default 10, quick 3)
   --connections=N    connections for the webhooks (default 50)
-  --profile          run the service under node --cpu-prof (profiles in the work directory)
+  --what-if-calls=N  calls the what-if replay row replays (default 100000, quick 20000; the target is 1000000)
+  --profile          run the service (and the what-if replay) under node --cpu-prof (profiles in the work directory)
   --keep             keep ${MAIN_DATABASE} after the run (it is dropped, and recreated by the next run)
   --drop             drop the bench databases (${MAIN_DATABASE}, ${LARGE_DATABASE}) and exit`
 
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     parts: { type: 'string', default: 'voice,call,api' },
     seconds: { type: 'string' },
+    'what-if-calls': { type: 'string' },
     connections: { type: 'string', default: '50' },
     profile: { type: 'boolean', default: false },
     drop: { type: 'boolean', default: false },
@@ -55,7 +59,7 @@ if (args.drop) {
 }
 
 const quick = args.quick
-const groups = new Set((args.only ?? 'bare,postgres,heapcap,large,pglite').split(','))
+const groups = new Set((args.only ?? 'bare,postgres,heapcap,large,pglite,whatif').split(','))
 if (quick) groups.delete('large')
 const parts = new Set(args.parts.split(','))
 const seconds = Number(args.seconds ?? (quick ? 3 : 10))
@@ -122,6 +126,16 @@ async function withService<T>(
   } finally {
     await service.stop()
   }
+}
+
+/** bench/what-if.ts in a child process: its one JSON line. */
+async function whatIfReplay(calls: number, nodeArgs: string[]): Promise<WhatIfMeasure> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'bench/what-if.ts', `--calls=${calls}`],
+    { cwd: ROOT, maxBuffer: 1 << 20 },
+  )
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as WhatIfMeasure
 }
 
 function record(group: string, label: string, conns: number, measured: Measured, extra: Partial<Row> = {}) {
@@ -222,6 +236,28 @@ async function managerApi(group: string, service: Service, history: number, prob
       note: `${Math.round(csvRows / (csv.p50Ms / 1000)).toLocaleString('en')} rows/s`,
     },
   )
+  // The month replayed under the file in force, through the database: one read-only snapshot,
+  // calls streamed in batches. The generated history is not decided by the rules (its outcomes
+  // are a fixed mix at any hour), so many calls "change" and the answer is large.
+  const deskFile = JSON.parse(await readFile(deskFilePath, 'utf8'))
+  // the history's last month (quick runs have no other), up to the eve of CLOCK_START
+  const lastMonth = { from: '2026-11-01', to: '2026-11-29' }
+  let answer = { calls: 0, changed: 0, bytes: 0 }
+  const whatIf = await timeSerially(service, 1, async () => {
+    const response = await fetch(`${service.url}/api/what-if`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ deskFile, ...lastMonth }),
+    })
+    const body = await response.text()
+    const parsed = response.ok ? (JSON.parse(body) as { calls: number; changed: unknown[] }) : { calls: 0, changed: [] }
+    answer = { calls: parsed.calls, changed: parsed.changed.length, bytes: body.length }
+    return { ok: response.ok, bytes: body.length }
+  })
+  record(group, `POST /api/what-if, ${lastMonth.from} to ${lastMonth.to} under the file in force`, 1, whatIf, {
+    baseline: 'serial',
+    note: `${answer.calls.toLocaleString('en')} calls (${Math.round(answer.calls / (whatIf.p50Ms / 1000)).toLocaleString('en')} calls/s), ${answer.changed.toLocaleString('en')} changed, ${(answer.bytes / 1e6).toFixed(1)} MB answer`,
+  })
 }
 
 /** How many incoming calls the webhook runs recorded, by decision (each must have its record). */
@@ -323,6 +359,32 @@ if (groups.has('pglite')) {
     await managerApi(group, service, months.pglite)
   })
   await rm(dataDir, { recursive: true, force: true })
+}
+
+if (groups.has('whatif')) {
+  // The replay alone, in a process of its own (its RSS is its own): no database, no HTTP.
+  const calls = Number(args['what-if-calls'] ?? (quick ? 20_000 : 100_000))
+  const group = 'what-if replay (pure)'
+  log(`\n== ${group}: ${calls.toLocaleString('en')} synthetic calls over 12 months`)
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'what-if')}`] : []
+  const measured = await whatIfReplay(calls, profile)
+  const note =
+    `${measured.seconds.toFixed(1)} s wall, ${measured.cpuSeconds.toFixed(1)} s CPU (${measured.cpuUsPerCall.toFixed(1)} µs a call), ` +
+    `peak heap ${measured.peakHeapMb.toFixed(0)} MB, ${measured.changed.toLocaleString('en')} changed`
+  rows.push({
+    group,
+    label: `replay of ${measured.calls.toLocaleString('en')} calls in batches of 5,000`,
+    connections: 1,
+    requests: measured.calls,
+    reqPerSec: measured.calls / measured.seconds,
+    p50Ms: Number.NaN,
+    p99Ms: Number.NaN,
+    non2xx: 0,
+    errors: 0,
+    peakRssMb: measured.peakRssMb,
+    note,
+  })
+  log(`  ${(measured.calls / measured.seconds).toFixed(0)} calls/s; ${note} (load average ${loadavg()[0]?.toFixed(2)})`)
 }
 
 printTable(rows)

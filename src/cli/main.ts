@@ -5,9 +5,9 @@ import { InUseError } from '../pid-lock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { ROLES, type Role } from '../domain/access.js'
 import { dateSchema } from '../domain/boundary.js'
-import { periodProblem, replay } from '../domain/what-if.js'
+import { periodProblem } from '../domain/what-if.js'
 import { DeskFileError, applyDeskFileFrom, readDeskFile } from '../load-desk-file.js'
-import { readWhatIfFacts } from '../store/what-if.js'
+import { replayRecordedCalls } from '../store/what-if.js'
 import { type TokenInfo, issueToken, listTokens, revokeToken } from '../store/tokens.js'
 import { type CliIo, isProgram, processIo } from './io.js'
 import { whatIfLines } from './what-if.js'
@@ -191,8 +191,7 @@ async function whatIf(rest: string[], options: Options, io: CliIo): Promise<void
   if (problem) throw new CommandError(`--${problem.field}: ${problem.message}`)
   // As POST /api/what-if: the desk file's schema, not the production checks of applying it.
   const file = await readDeskFile(path)
-  const facts = await withDatabase(io, ({ db }) => readWhatIfFacts(db, { from, to }))
-  const result = replay({ file, period: { from, to }, ...facts })
+  const result = await withDatabase(io, ({ db }) => replayRecordedCalls(db, file, { from, to }))
   if (json) io.out(JSON.stringify(result, null, 2))
   else io.out(whatIfLines(result).join('\n'))
 }

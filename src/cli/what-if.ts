@@ -44,7 +44,19 @@ export function whatIfLines(result: WhatIfResult): string[] {
         `  #${callback.callbackId} (${callback.callSid}): due ${callback.dueAt ?? 'never'} → ${callback.wouldBeDueAt ?? 'never'}`,
       )
   }
+  if (result.emailRequests.length > 0) {
+    lines.push('', 'e-mail requests whose due time would move:')
+    for (const request of result.emailRequests)
+      lines.push(`  #${request.requestId}: due ${request.dueAt ?? 'never'} → ${request.wouldBeDueAt ?? 'never'}`)
+  }
   lines.push('', `minutes moving beyond the quota: ${result.summary.minutesMovedBeyondQuota}`)
+  if (result.summary.unknownDeskCalls > 0)
+    lines.push(`calls to a number no desk of the file has: ${result.summary.unknownDeskCalls}`)
+  if (result.mostAffected.length > 0) lines.push('clients most affected:')
+  for (const client of result.mostAffected.slice(0, 10))
+    lines.push(
+      `  ${client.clientId}: ${client.changedCalls} changed, ${client.newlyClosed} newly closed, ${duration(client.secondsMovedBeyondQuota)} beyond the quota`,
+    )
   if (result.summary.closedByClient.length > 0) lines.push('calls that would meet a closed desk, by client:')
   for (const row of result.summary.closedByClient)
     lines.push(`  ${row.clientId}: ${row.calls} (${row.newlyClosed} not closed as recorded)`)

@@ -30,6 +30,11 @@ export function callbackDue(
   return addWorkingTime(desk.calendar, at, desk.options.callbackWithinWorkingHours * 3_600_000)
 }
 
+/** When an e-mail request is due: the desk's `emailWithinWorkingHours` (model clause §2b) after it was stored, in its working calendar. */
+export function emailDue(desk: { calendar: DeskCalendar; options: { emailWithinWorkingHours: number } }, at: Date): Date | null {
+  return addWorkingTime(desk.calendar, at, desk.options.emailWithinWorkingHours * 3_600_000)
+}
+
 /** Why a voicemail was left, from what the voice webhook decided: closed (and why), nobody on duty, nobody answered. */
 export function voicemailReason(call: { decision: string; outcome: string | null }): CallbackReason {
   // A holiday and a closure owe the same call back ("férié ou fermeture"); the call log tells them apart.

@@ -1,6 +1,7 @@
 // A contract as managers read it: the period in force, when it ends, and the last day to give notice.
 import { DateTime } from 'luxon'
 import { type ContractTerms, contractStanding } from './calendar/index.js'
+import { localDateIn } from './calendar/local-time.js'
 
 export interface ContractOverview {
   /** the desk-local date the overview is computed for */
@@ -16,7 +17,7 @@ export interface ContractOverview {
 
 /** The desk-local date of an instant: contracts run on the desk's calendar days. */
 export function localDate(at: Date, timezone: string): string {
-  return DateTime.fromJSDate(at, { zone: timezone }).toISODate() as string
+  return localDateIn(at.getTime(), timezone)
 }
 
 export function contractOverview(terms: ContractTerms, today: string): ContractOverview {

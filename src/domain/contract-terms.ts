@@ -1,8 +1,8 @@
 // A contract's terms on a date: the signed ones, revised from an effective date on (model clause:
 // the clause is revised with 30 days' written notice).
-import { DateTime } from 'luxon'
 import { z } from 'zod'
 import { isoDateSchema } from './calendar/index.js'
+import { dayNumberOf, isoDateOf } from './calendar/local-time.js'
 
 export const contractChangeSchema = z
   .object({
@@ -33,7 +33,13 @@ export interface ContractTermsOnDate {
 
 /** The terms in force on a local date: each change from its date on, the later over the earlier. */
 export function termsOn(signed: ContractTermsOnDate, changes: readonly ContractChange[], date: string): ContractTermsOnDate {
-  const terms = { ...signed }
+  // the three terms only: `signed` is often a whole contract (every call reads its terms)
+  const terms = {
+    quotaSeconds: signed.quotaSeconds,
+    overage: signed.overage,
+    billingIncrementSeconds: signed.billingIncrementSeconds,
+  }
+  if (changes.length === 0) return terms
   for (const change of [...changes].sort((a, b) => (a.from < b.from ? -1 : 1))) {
     if (change.from > date) break
     if (change.monthlyQuotaMinutes !== undefined) terms.quotaSeconds = change.monthlyQuotaMinutes * 60
@@ -54,6 +60,7 @@ export function termsForMonth(
   month: string,
   countedOn: string,
 ): ContractTermsOnDate {
-  const lastDay = DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).endOf('month').toISODate() as string
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number]
+  const lastDay = isoDateOf(dayNumberOf(year, monthNumber + 1, 1) - 1)
   return termsOn(signed, changes, countedOn < lastDay ? countedOn : lastDay)
 }

@@ -1,9 +1,9 @@
 // The monthly quota of support time (INTERcom: 5 h a month; hours beyond are billed case by case).
-import { DateTime } from 'luxon'
+import { localDateIn } from './calendar/local-time.js'
 
 /** The desk-local month (YYYY-MM) an instant falls in: talk time counts into the month of the call's start. */
 export function monthOf(at: Date, timezone: string): string {
-  return DateTime.fromJSDate(at, { zone: timezone }).toFormat('yyyy-MM')
+  return localDateIn(at.getTime(), timezone).slice(0, 7)
 }
 
 /** Talk time rounded up to the contract's billing increment (60 → every started minute counts). */

@@ -2,8 +2,17 @@
 // instant with the same caller and desk, by the same decide(), calendar and quota split that
 // decided them live; only what the past cannot know (talk that never happened) is said as such.
 import { DateTime } from 'luxon'
-import { type AgentFacts, type CallFacts, type CallerFacts, type DeskFacts, type Plan, decide } from './call.js'
-import { callbackDue } from './callback.js'
+import {
+  type AgentFacts,
+  type CallFacts,
+  type CallerFacts,
+  type ContractFacts,
+  type DeskFacts,
+  type Plan,
+  decide,
+} from './call.js'
+import { callbackDue, emailDue } from './callback.js'
+import { fixedCalendar } from './calendar/index.js'
 import {
   type ConfiguredContract,
   type ManagersCalendar,
@@ -58,11 +67,15 @@ export interface StoredContract {
 export interface WhatIfInput {
   /** the proposed configuration, parsed */
   file: DeskFile
+  /** the zone of each desk the calls were recorded at, for the calls of a desk the file no longer has */
+  deskZones?: ReadonlyMap<string, string>
   /** the managers' calendar decisions per desk id, which a desk file does not carry and keeps */
   managers: ReadonlyMap<string, ManagersCalendar>
   contracts: ReadonlyMap<string, StoredContract>
   /** every recorded call from the start of the period's first month to its end, in any order */
   calls: readonly RecordedCall[]
+  /** the e-mail requests stored around the period (those of the desks' own days in it are reported) */
+  emailRequests?: readonly RecordedEmailRequest[]
   /** desk-local dates, inclusive */
   period: { from: string; to: string }
 }
@@ -72,7 +85,7 @@ export interface WhatIfInput {
  * voicemail when nobody is on duty: who answers is not a rule of the configuration), the
  * overage question, or an outcome that the decision settles.
  */
-export type Path = 'routed' | 'asked_overage' | Outcome
+export type Path = 'routed' | 'asked_overage' | 'unknown_desk' | Outcome
 
 export interface ChangedCall {
   callSid: string
@@ -100,12 +113,41 @@ export interface UsageComparison {
   wouldBe: SecondsSplit
 }
 
+/** An e-mail request as recorded (issue #15): its desk, when it was stored and when it was due. */
+export interface RecordedEmailRequest {
+  id: number
+  deskId: string
+  createdAt: Date
+  dueAt: Date | null
+}
+
+/** An e-mail request whose due time the proposed calendar moves. */
+export interface MovedEmailRequest {
+  requestId: number
+  desk: string
+  createdAt: string
+  dueAt: string | null
+  wouldBeDueAt: string | null
+}
+
 export interface MovedCallback {
   callbackId: number
   callSid: string
   createdAt: string
   dueAt: string | null
   wouldBeDueAt: string | null
+}
+
+/** A client the proposed file affects. */
+export interface AffectedClient {
+  clientId: string
+  /** calls whose decision would differ */
+  changedCalls: number
+  /** calls that would meet a closed desk and did not */
+  newlyClosed: number
+  /** billable seconds as it would be minus as recorded */
+  secondsMovedBeyondQuota: number
+  minutesMovedBeyondQuota: number
 }
 
 export interface WhatIfResult {
@@ -118,12 +160,18 @@ export interface WhatIfResult {
   /** per client, desk and month: talk inside the quota and beyond it, as recorded and as it would be */
   usage: UsageComparison[]
   callbacks: MovedCallback[]
+  /** the e-mail requests of the period whose due time would move */
+  emailRequests: MovedEmailRequest[]
+  /** the clients affected, most affected first */
+  mostAffected: AffectedClient[]
   summary: {
     /** calls that would have met a closed desk, by client (registered callers only) */
     closedByClient: { clientId: string; calls: number; newlyClosed: number }[]
     /** billable seconds as it would be minus as recorded: > 0 moves minutes beyond the quota */
     secondsMovedBeyondQuota: number
     minutesMovedBeyondQuota: number
+    /** calls to a number that reached a desk and is no desk's in the proposed file */
+    unknownDeskCalls: number
   }
 }
 
@@ -188,8 +236,29 @@ export function talkNote(recorded: Path, wouldBe: Path, talkSeconds: number): Ch
 /** The proposed configuration as the decision reads it: desks by number, callers by number, agents on duty by desk. */
 export interface ProposedConfiguration {
   desksByNumber: Map<string, DeskFacts>
-  callersByNumber: Map<string, { client: CallerFacts['client']; contracts: (ConfiguredContract & { key: string })[] }>
+  desksById: Map<string, DeskFacts>
+  callersByNumber: Map<
+    string,
+    {
+      client: CallerFacts['client']
+      contracts: ProposedContract[]
+      /** the caller as the decision reads it on each desk (no contracts on a desk it has none with) */
+      onDesk: Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>
+      elsewhere: CallerFacts
+    }
+  >
   agentsByDesk: Map<string, AgentFacts[]>
+}
+
+/** A proposed contract with the replay's running count of its months. */
+export interface ProposedContract extends ConfiguredContract {
+  /** `client/desk/start`, as stored contracts are known */
+  key: string
+  /** the decision's view of it: its usedSeconds is set to the month's before each decision */
+  facts: ContractFacts
+  /** seconds counted by month, and of them after the caller's yes at the quota line */
+  used: Map<string, number>
+  consented: Map<string, number>
 }
 
 /** Builds the decision's facts from a desk file through the one mapping that applying it uses. */
@@ -199,9 +268,13 @@ export function proposedConfiguration(
   stored: ReadonlyMap<string, StoredContract>,
 ): ProposedConfiguration {
   const desksByNumber = new Map<string, DeskFacts>()
+  const desksById = new Map<string, DeskFacts>()
   for (const desk of file.desks) {
     const facts = deskFacts(deskRecord(desk), managers.get(desk.id) ?? NO_DECISIONS)
+    // A copy compiled once: a million decisions read the same few calendars.
+    facts.calendar = fixedCalendar(structuredClone(facts.calendar))
     for (const number of desk.numbers) desksByNumber.set(number, facts)
+    desksById.set(desk.id, facts)
   }
   // A contract new in the file has no id yet: it gets one of its own, below any real one.
   let unsaved = 0
@@ -213,9 +286,16 @@ export function proposedConfiguration(
       const record = contractRecord(client.id, contract)
       // Applying keeps a notice recorded through the API unless the file states one.
       const noticeGivenOn = record.noticeGivenOn ?? kept?.noticeGivenOn ?? null
-      return { ...configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn }), key }
+      const configured = configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn })
+      return { ...configured, key, facts: { ...configured, usedSeconds: 0 }, used: new Map(), consented: new Map() }
     })
-    const caller = { client: callerClient(client), contracts }
+    const known = callerClient(client)
+    const onDesk = new Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>()
+    for (const desk of new Set(contracts.map((contract) => contract.deskId))) {
+      const own = contracts.filter((contract) => contract.deskId === desk)
+      onDesk.set(desk, { contracts: own, caller: { client: known, contracts: own.map((contract) => contract.facts) } })
+    }
+    const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
   }
   const agentsByDesk = new Map<string, AgentFacts[]>()
@@ -226,82 +306,129 @@ export function proposedConfiguration(
       agentsByDesk.set(desk, list)
     }
   }
-  return { desksByNumber, callersByNumber, agentsByDesk }
+  return { desksByNumber, desksById, callersByNumber, agentsByDesk }
 }
 
 /** The first day of a date's month. */
 const monthStart = (date: string) => `${date.slice(0, 7)}-01`
 
+/** A call of the period as the replay holds it until its last talk leg is counted. */
 interface Replayed {
   call: RecordedCall
   desk: DeskFacts | null
   path: Path
   clientId: string | null
-  contract: (ConfiguredContract & { key: string }) | null
+  contract: ProposedContract | null
   month: string | null
+  /** talk legs still to count */
+  legsLeft: number
 }
 
-type Event = { at: number; order: number; kind: 0 } | { at: number; order: number; kind: 1; leg: RecordedLeg }
+/** A decision (kind 0) or a leg's talk counted (kind 1), in the order they happened live. */
+interface Event {
+  at: number
+  order: number
+  kind: 0 | 1
+  call: RecordedCall
+  /** the call's desk-local date */
+  date: string
+  leg: RecordedLeg | null
+}
+
+const byTime = (a: Event, b: Event) => a.at - b.at || a.order - b.order || a.kind - b.kind
+
+/** Calls in the order the replay takes them: by start, then CallSid (the store's keyset order). */
+export function callOrder(
+  a: Pick<RecordedCall, 'startedAt' | 'callSid'>,
+  b: Pick<RecordedCall, 'startedAt' | 'callSid'>,
+): number {
+  return a.startedAt.getTime() - b.startedAt.getTime() || (a.callSid < b.callSid ? -1 : a.callSid > b.callSid ? 1 : 0)
+}
+
+/** A replay fed in batches: `add` takes the next calls in callOrder, `finish` answers. */
+export interface Replay {
+  add(calls: readonly RecordedCall[]): void
+  finish(): WhatIfResult
+}
+
+/** Replays the calls of the period under the proposed file, all at once (see startReplay). */
+export function replay(input: WhatIfInput): WhatIfResult {
+  const run = startReplay(input)
+  run.add([...input.calls].sort(callOrder))
+  return run.finish()
+}
+
+/** How many callers' numbers are remembered normalised (a year of a desk has far fewer). */
+const MAX_NUMBERS = 100_000
+
+/** A function of a string remembered for up to `limit` arguments (then forgotten all at once, so memory stays bounded). */
+export function remembered<T>(compute: (key: string) => T, limit: number): (key: string) => T {
+  // a value is never undefined here (the remembered is boxed): one lookup a call
+  const known = new Map<string, { value: T }>()
+  return (key) => {
+    const found = known.get(key)
+    if (found) return found.value
+    const value = compute(key)
+    if (known.size >= limit) known.clear()
+    known.set(key, { value })
+    return value
+  }
+}
 
 /**
- * Replays the calls of the period under the proposed file. Whole months are replayed (a month's
- * quota starts at its first day), in time order: each decision at the call's start, each leg's
- * talk counted when it was counted live, so that the quota a call meets is the one it met then.
+ * Replays the calls of the period under the proposed file, fed in batches in callOrder (the store
+ * streams them in keyset batches), so that memory holds the calls whose talk is not yet counted and
+ * what the answer reports, not the period. Whole months are replayed (a month's quota starts at
+ * its first day), in time order: each decision at the call's start, each leg's talk counted when
+ * it was counted live, so that the quota a call meets is the one it met then. An event is
+ * replayed once no call still to come can start before it.
  */
-export function replay(input: WhatIfInput): WhatIfResult {
+export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const proposed = proposedConfiguration(input.file, input.managers, input.contracts)
   const { from, to } = input.period
-  const zoneOf = (call: RecordedCall) => proposed.desksByNumber.get(call.to)?.timezone ?? 'UTC'
-  const dated = input.calls
-    .map((call) => ({ call, date: localDate(call.startedAt, zoneOf(call)) }))
-    .filter(({ date }) => date >= monthStart(from) && date <= to)
-    .sort((a, b) => a.call.startedAt.getTime() - b.call.startedAt.getTime() || (a.call.callSid < b.call.callSid ? -1 : 1))
+  const firstDay = monthStart(from)
+  const zoneOf = (call: RecordedCall) =>
+    proposed.desksByNumber.get(call.to)?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
+  const normalised = remembered(normaliseCaller, MAX_NUMBERS)
 
-  const events: Event[] = []
-  dated.forEach(({ call }, order) => {
-    events.push({ at: call.startedAt.getTime(), order, kind: 0 })
-    for (const leg of call.legs)
-      if (!leg.onCall) events.push({ at: Math.max(leg.countedAt.getTime(), call.startedAt.getTime()), order, kind: 1, leg })
-  })
-  events.sort((a, b) => a.at - b.at || a.order - b.order || a.kind - b.kind)
+  const replayed = new Map<RecordedCall, Replayed>()
+  const usage = new Map<string, UsageComparison>()
+  const report = newReport()
+  let pending: Event[] = []
+  let order = 0
+  let last: RecordedCall | null = null
 
-  const used = new Map<string, number>()
-  /** of which consented (the quota line's re-dialled legs), by the same key */
-  const consentedUsed = new Map<string, number>()
-  const replayed: (Replayed | null)[] = dated.map(() => null)
-  const wouldBe = new Map<string, UsageComparison>()
-  const recorded = new Map<string, UsageComparison>()
-  const row = (book: Map<string, UsageComparison>, clientId: string, desk: string, month: string) => {
+  const row = (clientId: string, desk: string, month: string) => {
     const key = `${clientId}/${desk}/${month}`
-    let found = book.get(key)
+    let found = usage.get(key)
     if (!found) {
       found = { clientId, desk, month, recorded: split0(), wouldBe: split0() }
-      book.set(key, found)
+      usage.set(key, found)
     }
     return found
   }
 
-  for (const event of events) {
-    const { call } = dated[event.order] as (typeof dated)[number]
-    if (event.kind === 0) {
-      replayed[event.order] = decideAgain(call, proposed, used)
-      continue
-    }
-    const { leg } = event
+  const decided = (call: RecordedCall, date: string) => {
+    const again = decideAgain(call, proposed, normalised)
+    if (again.legsLeft > 0) replayed.set(call, again)
+    if (date >= from) report.add(call, again)
+  }
+
+  const counted = (call: RecordedCall, leg: RecordedLeg) => {
     if (call.clientId && call.deskId) {
-      const entry = row(recorded, call.clientId, call.deskId, leg.month)
+      const entry = row(call.clientId, call.deskId, leg.month)
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
     }
-    const again = replayed[event.order] as Replayed
+    const again = replayed.get(call) as Replayed
+    if (--again.legsLeft === 0) replayed.delete(call)
     // Talk counts again only where the call would still be served, under the proposed terms.
-    if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) continue
+    if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) return
     const { contract, month } = again
     const terms = termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
     const seconds = countedSeconds(leg.talkSeconds, terms.billingIncrementSeconds)
-    const usedKey = `${contract.key}|${month}`
-    const before = used.get(usedKey) ?? 0
-    const consentedBefore = consentedUsed.get(usedKey) ?? 0
+    const before = contract.used.get(month) ?? 0
+    const consentedBefore = contract.consented.get(month) ?? 0
     // As the live counting splits it: beyond the quota is billable under `bill`, or after the
     // caller's yes under `ask`; under `refuse` it is grace, never billed (a consent the proposed
     // terms would not have asked for counts as talk like any other).
@@ -314,105 +441,173 @@ export function replay(input: WhatIfInput): WhatIfResult {
       billable: billableBeyondQuota(terms.overage, consented),
       consented,
     })
-    used.set(usedKey, before + seconds)
-    if (consented) consentedUsed.set(usedKey, consentedBefore + seconds)
-    const entry = row(wouldBe, again.clientId, again.desk.id, month)
+    contract.used.set(month, before + seconds)
+    if (consented) contract.consented.set(month, consentedBefore + seconds)
+    const entry = row(again.clientId, again.desk.id, month)
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
   }
 
-  return summarise(input, dated, replayed as Replayed[], mergeUsage(recorded, wouldBe))
-}
+  /** Replays the pending events before `until` (all of them at the end). */
+  const drain = (until: number) => {
+    pending.sort(byTime)
+    let index = 0
+    for (; index < pending.length; index++) {
+      const event = pending[index] as Event
+      if (event.at >= until) break
+      if (event.leg === null) decided(event.call, event.date)
+      else counted(event.call, event.leg)
+    }
+    pending = pending.slice(index)
+  }
 
+  return {
+    add(calls) {
+      for (const call of calls) {
+        // (the database orders calls of one millisecond by their microseconds: either is an order they happened in)
+        if (last && last.startedAt.getTime() > call.startedAt.getTime())
+          throw new RangeError(`calls must come in order of start: ${call.callSid} after ${last.callSid}`)
+        last = call
+        const date = localDate(call.startedAt, zoneOf(call))
+        if (date < firstDay || date > to) continue
+        const start = call.startedAt.getTime()
+        const own = order++
+        pending.push({ at: start, order: own, kind: 0, call, date, leg: null })
+        for (const leg of call.legs)
+          if (!leg.onCall) pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, call, date, leg })
+      }
+      // Every call still to come starts at or after the last one: what happened before it is final.
+      if (last) drain(last.startedAt.getTime())
+    },
+    finish() {
+      drain(Number.POSITIVE_INFINITY)
+      const emailRequests = movedEmailRequests(input.emailRequests ?? [], proposed.desksById, input.deskZones, input.period)
+      return { ...report.result(input.period, mergedUsage(usage)), emailRequests }
+    },
+  }
+}
 const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0 })
 
 /** The call decided at its own instant under the proposed configuration, with the month's usage replayed so far. */
-function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, used: ReadonlyMap<string, number>): Replayed {
+function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): Replayed {
   const desk = proposed.desksByNumber.get(call.to) ?? null
-  const number = normaliseCaller(call.from)
-  const configured = desk && number ? (proposed.callersByNumber.get(number) ?? null) : null
-  const month = desk && monthOf(call.startedAt, desk.timezone)
-  const onDesk = (configured?.contracts ?? []).filter((contract) => desk && contract.deskId === desk.id)
-  const caller: CallerFacts | null = configured && {
-    client: configured.client,
-    contracts: onDesk.map((contract) => ({ ...contract, usedSeconds: used.get(`${contract.key}|${month}`) ?? 0 })),
+  const number = desk && normalised(call.from)
+  const configured = number ? (proposed.callersByNumber.get(number) ?? null) : null
+  let caller: CallerFacts | null = null
+  let onDesk: ProposedContract[] = []
+  if (desk && configured) {
+    const own = configured.onDesk.get(desk.id)
+    const month = monthOf(call.startedAt, desk.timezone)
+    // decide() reads the month's usage from the facts: set it, as the live loader reads it
+    for (const contract of own?.contracts ?? []) contract.facts.usedSeconds = contract.used.get(month) ?? 0
+    caller = own?.caller ?? configured.elsewhere
+    onDesk = own?.contracts ?? []
   }
   const facts: CallFacts = { desk, caller, agents: desk ? (proposed.agentsByDesk.get(desk.id) ?? []) : [], from: call.from }
   const decision = decide(facts, call.startedAt)
   const contract = onDesk.find((each) => each.id === decision.contractId) ?? null
-  return { call, desk, path: planPath(decision.plan), clientId: decision.clientId, contract, month: decision.usageMonth }
+  // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
+  const path = !desk && call.deskId !== null ? 'unknown_desk' : planPath(decision.plan)
+  let legsLeft = 0
+  for (const leg of call.legs) if (!leg.onCall) legsLeft++
+  return { call, desk, path, clientId: decision.clientId, contract, month: decision.usageMonth, legsLeft }
 }
 
-function mergeUsage(recorded: Map<string, UsageComparison>, wouldBe: Map<string, UsageComparison>): UsageComparison[] {
-  const merged = new Map(recorded)
-  for (const [key, entry] of wouldBe) {
-    const found = merged.get(key)
-    if (found) found.wouldBe = entry.wouldBe
-    else merged.set(key, entry)
-  }
-  return [...merged.values()].sort(
+function mergedUsage(usage: Map<string, UsageComparison>): UsageComparison[] {
+  return [...usage.values()].sort(
     (a, b) =>
       (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || (a.clientId < b.clientId ? -1 : 1) || (a.desk < b.desk ? -1 : 1),
   )
 }
 
-function summarise(
-  input: WhatIfInput,
-  dated: { call: RecordedCall; date: string }[],
-  replayed: Replayed[],
-  usage: UsageComparison[],
-): WhatIfResult {
-  const { from } = input.period
+/** What the answer reports, gathered call by call as each is decided again. */
+function newReport() {
   const changed: ChangedCall[] = []
   const callbacks: MovedCallback[] = []
   const closed = new Map<string, { clientId: string; calls: number; newlyClosed: number }>()
+  const changedByClient = new Map<string, number>()
   let calls = 0
   let undecided = 0
-  dated.forEach(({ call, date }, index) => {
-    if (date < from) return
-    const again = replayed[index] as Replayed
-    const was = recordedPath(call)
-    if (was === null) {
-      undecided++
-      return
-    }
-    calls++
-    const isClosed = isClosedOutcome(again.path)
-    if (isClosed && again.clientId) {
-      const entry = closed.get(again.clientId) ?? { clientId: again.clientId, calls: 0, newlyClosed: 0 }
-      entry.calls++
-      if (call.decision !== 'closed') entry.newlyClosed++
-      closed.set(again.clientId, entry)
-    }
-    if (!samePath(was, again.path, call)) {
-      const talk = call.legs.filter((leg) => !leg.onCall).reduce((sum, leg) => sum + leg.talkSeconds, 0)
-      changed.push({
-        callSid: call.callSid,
-        startedAt: call.startedAt.toISOString(),
-        clientId: call.clientId ?? again.clientId,
-        desk: call.deskId ?? again.desk?.id ?? null,
-        outcome: call.outcome,
-        wouldBe: again.path,
-        talk: talkNote(was, again.path, talk),
-      })
-    }
-    const moved = call.callback && movedCallback(call.callback, call.callSid, again.desk)
-    if (moved) callbacks.push(moved)
-  })
-  const seconds = usage.reduce((sum, row) => sum + row.wouldBe.billableSeconds - row.recorded.billableSeconds, 0)
+  let unknownDesk = 0
   return {
-    period: input.period,
-    calls,
-    undecided,
-    changed,
-    usage,
-    callbacks,
-    summary: {
-      closedByClient: [...closed.values()].sort((a, b) => b.calls - a.calls || (a.clientId < b.clientId ? -1 : 1)),
-      secondsMovedBeyondQuota: seconds,
-      minutesMovedBeyondQuota: Math.round(seconds / 60),
+    add(call: RecordedCall, again: Replayed) {
+      const was = recordedPath(call)
+      if (was === null) {
+        undecided++
+        return
+      }
+      calls++
+      const clientId = call.clientId ?? again.clientId
+      if (isClosedOutcome(again.path) && again.clientId) {
+        const entry = closed.get(again.clientId) ?? { clientId: again.clientId, calls: 0, newlyClosed: 0 }
+        entry.calls++
+        if (call.decision !== 'closed') entry.newlyClosed++
+        closed.set(again.clientId, entry)
+      }
+      if (again.path === 'unknown_desk') unknownDesk++
+      if (!samePath(was, again.path, call)) {
+        const talk = call.legs.filter((leg) => !leg.onCall).reduce((sum, leg) => sum + leg.talkSeconds, 0)
+        changed.push({
+          callSid: call.callSid,
+          startedAt: call.startedAt.toISOString(),
+          clientId,
+          desk: call.deskId ?? again.desk?.id ?? null,
+          outcome: call.outcome,
+          wouldBe: again.path,
+          talk: talkNote(was, again.path, talk),
+        })
+        if (clientId) changedByClient.set(clientId, (changedByClient.get(clientId) ?? 0) + 1)
+      }
+      const moved = call.callback && movedCallback(call.callback, call.callSid, again.desk)
+      if (moved) callbacks.push(moved)
+    },
+    result(period: WhatIfResult['period'], usage: UsageComparison[]): Omit<WhatIfResult, 'emailRequests'> {
+      const seconds = usage.reduce((sum, row) => sum + row.wouldBe.billableSeconds - row.recorded.billableSeconds, 0)
+      return {
+        period,
+        calls,
+        undecided,
+        changed,
+        usage,
+        callbacks,
+        mostAffected: mostAffected(changedByClient, closed, usage),
+        summary: {
+          closedByClient: [...closed.values()].sort((a, b) => b.calls - a.calls || (a.clientId < b.clientId ? -1 : 1)),
+          secondsMovedBeyondQuota: seconds,
+          minutesMovedBeyondQuota: Math.round(seconds / 60),
+          unknownDeskCalls: unknownDesk,
+        },
+      }
     },
   }
+}
+
+/**
+ * The clients the proposed file affects, most affected first: by calls that would newly meet a
+ * closed desk plus minutes that would move across the quota line (either way), then by calls
+ * changed. Clients with nothing changed are left out.
+ */
+function mostAffected(
+  changedByClient: ReadonlyMap<string, number>,
+  closed: ReadonlyMap<string, { newlyClosed: number }>,
+  usage: readonly UsageComparison[],
+): AffectedClient[] {
+  const moved = new Map<string, number>()
+  for (const row of usage)
+    moved.set(row.clientId, (moved.get(row.clientId) ?? 0) + row.wouldBe.billableSeconds - row.recorded.billableSeconds)
+  const clients = new Set([...changedByClient.keys(), ...[...moved].filter(([, seconds]) => seconds !== 0).map(([id]) => id)])
+  const affected = [...clients].map((clientId) => {
+    const secondsMovedBeyondQuota = moved.get(clientId) ?? 0
+    return {
+      clientId,
+      changedCalls: changedByClient.get(clientId) ?? 0,
+      newlyClosed: closed.get(clientId)?.newlyClosed ?? 0,
+      secondsMovedBeyondQuota,
+      minutesMovedBeyondQuota: Math.round(secondsMovedBeyondQuota / 60),
+    }
+  })
+  const weight = (client: AffectedClient) => client.newlyClosed + Math.abs(client.secondsMovedBeyondQuota) / 60
+  return affected.sort((a, b) => weight(b) - weight(a) || b.changedCalls - a.changedCalls || (a.clientId < b.clientId ? -1 : 1))
 }
 
 /** A callback request whose due time the proposed calendar moves (null when it would have none). */
@@ -430,6 +625,34 @@ function movedCallback(
     dueAt: callback.dueAt?.toISOString() ?? null,
     wouldBeDueAt: due?.toISOString() ?? null,
   }
+}
+
+/**
+ * The e-mail requests stored on the desks' own days of the period whose due time (emailDue) the
+ * proposed calendar moves; a desk the file no longer has gives none (null).
+ */
+function movedEmailRequests(
+  requests: readonly RecordedEmailRequest[],
+  desks: ReadonlyMap<string, DeskFacts>,
+  zones: ReadonlyMap<string, string> | undefined,
+  period: { from: string; to: string },
+): MovedEmailRequest[] {
+  const moved: MovedEmailRequest[] = []
+  for (const request of requests) {
+    const desk = desks.get(request.deskId) ?? null
+    const date = localDate(request.createdAt, desk?.timezone ?? zones?.get(request.deskId) ?? 'UTC')
+    if (date < period.from || date > period.to) continue
+    const due = desk ? emailDue(desk, request.createdAt) : null
+    if ((due?.getTime() ?? null) === (request.dueAt?.getTime() ?? null)) continue
+    moved.push({
+      requestId: request.id,
+      desk: request.deskId,
+      createdAt: request.createdAt.toISOString(),
+      dueAt: request.dueAt?.toISOString() ?? null,
+      wouldBeDueAt: due?.toISOString() ?? null,
+    })
+  }
+  return moved
 }
 
 /** The longest period replayed at once: a year, a leap day included. */

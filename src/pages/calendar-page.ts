@@ -5,6 +5,7 @@ import {
   type Holiday,
   type Opening,
   type SeasonOccurrence,
+  WEEKDAYS,
   describeHours,
   isPastUnconfirmed,
 } from '../domain/calendar/index.js'
@@ -13,6 +14,7 @@ import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './fo
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, href, layout } from './layout.js'
 import { deskPicker } from './parts.js'
+import { WHAT_IF, periodFields } from './what-if-page.js'
 
 /** One holiday occurrence: the dates of an Eid (three items sharing an id) read as one row. */
 export interface Occurrence {
@@ -219,6 +221,31 @@ function closuresSection(ctx: PageContext, view: CalendarView): Html {
   </section>`
 }
 
+/** "Simuler" before saving: one weekday's hours and a closure, replayed over past calls (the what-if page answers). */
+function simulateSection(ctx: PageContext, view: CalendarView): Html {
+  const t = ctx.t.calendar
+  return html`<section class="card wide" aria-labelledby="simulate-title">
+    <h2 id="simulate-title">${t.simulate}</h2>
+    <p class="muted">${t.simulateIntro}</p>
+    <form method="post" action="${WHAT_IF}/calendar" class="filters" data-simulate>
+      ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
+      <label for="simulate-weekday">${t.simulateWeekday}</label>
+      <select id="simulate-weekday" name="weekday">
+        <option value="">${t.simulateNoWeekday}</option>
+        ${WEEKDAYS.map((day) => html`<option value="${day}">${t.weekdays[day]}</option>`)}
+      </select>
+      <label for="simulate-hours">${t.simulateHours}</label>
+      <input id="simulate-hours" name="hours" placeholder="09:00-12:00, 13:00-16:00" maxlength="200">
+      <label for="simulate-closure">${t.simulateClosure} ${dateHint(ctx)}</label>
+      <input id="simulate-closure" type="date" name="closureStart">
+      <label for="simulate-closure-end">${t.simulateClosureEnd} ${dateHint(ctx)}</label>
+      <input id="simulate-closure-end" type="date" name="closureEnd">
+      ${periodFields(ctx, view.today, { from: t.simulatePeriod, to: t.simulatePeriodTo }, 'simulate')}
+      <div class="actions"><button type="submit">${t.simulateRun}</button></div>
+    </form>
+  </section>`
+}
+
 function openingsSection(ctx: PageContext, view: CalendarView): Html {
   const t = ctx.t.calendar
   const { openings } = view
@@ -326,6 +353,7 @@ export function calendarPage(ctx: PageContext, view: CalendarView): Html {
     </section>
     ${seasonsSection(ctx, view)}
     ${closuresSection(ctx, view)}
-    ${openingsSection(ctx, view)}`,
+    ${openingsSection(ctx, view)}
+    ${view.canManage ? simulateSection(ctx, view) : ''}`,
   })
 }

@@ -9,6 +9,7 @@ import { addDays, daysBetween, formatDateTime, formatDayShort, formatDuration, f
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, layout } from './layout.js'
 import { clientsOnSeveralDesks } from './parts.js'
+import { WHAT_IF, periodFields } from './what-if-page.js'
 
 export interface ContractRow {
   record: ContractRecord
@@ -111,11 +112,32 @@ function contractRow(
           <label for="notice-${record.id}">${t.recordNotice} ${dateHint(ctx)}</label>
           <input id="notice-${record.id}" type="date" name="givenOn" max="${overview.today}" required>
           <button type="submit">${t.record}</button>
-        </form></details>`
+        </form></details>${simulateForm(ctx, record, overview.today)}`
           : ''
       }
     </td>
   </tr>`
+}
+
+/** "Simuler" a revision of the contract before saving it: its terms as if in force over past calls (the what-if page answers). */
+function simulateForm(ctx: PageContext, record: ContractRecord, today: string): Html {
+  const t = ctx.t.contracts
+  const id = `simulate-${record.id}`
+  return html`<details class="notice"><summary>${t.simulate}</summary>
+        <form method="post" action="${WHAT_IF}/contract" class="filters" data-simulate="${record.id}">
+          ${csrfField(ctx)}<input type="hidden" name="contract" value="${record.id}">
+          <label for="${id}-quota">${t.simulateQuota}</label>
+          <input id="${id}-quota" type="number" name="quota" min="0" max="100000" placeholder="${Math.round(record.monthlyQuotaSeconds / 60)}">
+          <label for="${id}-overage">${t.simulateOverage}</label>
+          <select id="${id}-overage" name="overage">
+            <option value="">${t.simulateSame}</option>
+            ${(['bill', 'ask', 'refuse'] as const).map((policy) => html`<option value="${policy}">${t.overagePolicy[policy]}</option>`)}
+          </select>
+          <label for="${id}-increment">${t.simulateIncrement}</label>
+          <input id="${id}-increment" type="number" name="increment" min="1" max="3600">
+          ${periodFields(ctx, today, { from: t.simulatePeriod, to: t.simulatePeriodTo }, id)}
+          <button type="submit">${t.simulateRun}</button>
+        </form></details>`
 }
 
 export function contractsPage(ctx: PageContext, view: ContractsView): Html {

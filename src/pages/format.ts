@@ -151,3 +151,10 @@ export function formatLanguage(tag: string, lang: Lang): string {
     return tag
   }
 }
+
+/** The first day of the month before a date's: where "Simuler" starts by default (last month and this one so far). */
+export function previousMonthStart(isoDate: string): string {
+  const [year, month] = isoDate.split('-').map(Number) as [number, number]
+  const index = year * 12 + month - 2
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`
+}

@@ -318,10 +318,34 @@ const fr = {
     openingHoursHelp:
       "Une ou plusieurs plages HH:MM-HH:MM séparées par des virgules (09:30-12:00, 13:15-16:00), chacune finissant après son début. Le service ouvre à ces heures ces jours-là, même un jour férié ; une fermeture l'emporte.",
     openingName: 'Motif (facultatif)',
+    simulate: 'Simuler un changement d’horaires ou une fermeture',
+    simulateIntro:
+      'Rejoue les appels enregistrés de la période comme si ces horaires ou cette fermeture avaient été en vigueur. Rien n’est enregistré.',
+    simulateDesk: 'Service',
+    simulateWeekday: 'Jour',
+    simulateNoWeekday: '(horaires inchangés)',
+    simulateHours: 'Horaires ce jour (vide : fermé)',
+    simulateClosure: 'Fermeture du',
+    simulateClosureEnd: 'au (facultatif)',
+    simulatePeriod: 'Appels du',
+    simulatePeriodTo: 'au',
+    simulateRun: 'Simuler',
+    simulatedClosure: 'Fermeture simulée',
+    weekdays: { mon: 'lundi', tue: 'mardi', wed: 'mercredi', thu: 'jeudi', fri: 'vendredi', sat: 'samedi', sun: 'dimanche' },
+    simulateHoursSaid: (day: string, hours: string) => (hours ? `le ${day} : ${hours}` : `fermé le ${day}`),
+    simulateClosureSaid: (start: string, end: string) => (start === end ? `fermé le ${start}` : `fermé du ${start} au ${end}`),
   },
 
   contracts: {
     title: 'Contrats',
+    simulate: 'Simuler une révision',
+    simulateQuota: 'Forfait (minutes par mois)',
+    simulateOverage: 'Au-delà du forfait',
+    simulateSame: '(inchangé)',
+    simulateIncrement: 'Facturé par tranche de (secondes)',
+    simulatePeriod: 'Appels du',
+    simulatePeriodTo: 'au',
+    simulateRun: 'Simuler',
     contact: 'Contact technique',
     phone: 'tél.',
     fax: 'fax',
@@ -431,6 +455,8 @@ const fr = {
     beyondLess: (duration: string) => `Minutes revenant dans le forfait : ${duration}.`,
     callbacksMoved: (count: number) =>
       `${count} ${plural(count, 'rappel dont l’échéance bougerait', 'rappels dont l’échéance bougerait')}.`,
+    emailsMoved: (count: number) =>
+      `${count} ${plural(count, 'demande par e-mail dont l’échéance bougerait', 'demandes par e-mail dont l’échéance bougerait')}.`,
     closedFor: (client: string, calls: number, newly: number) =>
       `${client} : ${calls} ${plural(calls, 'appel trouverait', 'appels trouveraient')} le service fermé (${newly} ${plural(newly, 'nouveau', 'nouveaux')}).`,
     changed: 'Appels qui changeraient',
@@ -441,7 +467,13 @@ const fr = {
     recorded: 'Enregistré',
     wouldBe: 'Serait',
     talk: 'Conversation',
-    path: { routed: 'Acheminé', asked_overage: 'Dépassement demandé' },
+    path: { routed: 'Acheminé', asked_overage: 'Dépassement demandé', unknown_desk: 'Numéro sans service' },
+    proposal: (text: string) => `Simulation : ${text}`,
+    mostAffected: 'Clients les plus touchés',
+    affected: (calls: number, newly: number, minutes: number) =>
+      `${calls} ${plural(calls, 'appel changerait', 'appels changeraient')}, ${newly} ${plural(newly, 'nouvellement fermé', 'nouvellement fermés')}, ${minutes >= 0 ? '+' : ''}${minutes} min au-delà du forfait`,
+    unknownDesk: (count: number) =>
+      `${count} ${plural(count, 'appel composé', 'appels composés')} sur un numéro qu’aucun service n’aurait.`,
     talkNote: (note: string, duration: string) =>
       note.startsWith('would not have been served')
         ? `n’aurait pas été servi : ${duration}`
@@ -798,9 +830,32 @@ const en: Messages = {
     openingHoursHelp:
       'One or more HH:MM-HH:MM ranges separated by commas (09:30-12:00, 13:15-16:00), each ending after it starts. The desk opens at these hours on these days, even on a holiday; a closure wins.',
     openingName: 'Reason (optional)',
+    simulate: 'Simulate a change of hours or a closure',
+    simulateIntro: "Replays the period's recorded calls as if these hours or this closure had been in force. Nothing is saved.",
+    simulateDesk: 'Desk',
+    simulateWeekday: 'Day',
+    simulateNoWeekday: '(hours unchanged)',
+    simulateHours: 'Hours that day (empty: closed)',
+    simulateClosure: 'Closed from',
+    simulateClosureEnd: 'to (optional)',
+    simulatePeriod: 'Calls from',
+    simulatePeriodTo: 'to',
+    simulateRun: 'Simulate',
+    simulatedClosure: 'Simulated closure',
+    weekdays: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+    simulateHoursSaid: (day: string, hours: string) => (hours ? `${day}: ${hours}` : `closed on ${day}`),
+    simulateClosureSaid: (start: string, end: string) => (start === end ? `closed on ${start}` : `closed ${start} to ${end}`),
   },
 
   contracts: {
+    simulate: 'Simulate a revision',
+    simulateQuota: 'Quota (minutes a month)',
+    simulateOverage: 'Beyond the quota',
+    simulateSame: '(unchanged)',
+    simulateIncrement: 'Billed by increments of (seconds)',
+    simulatePeriod: 'Calls from',
+    simulatePeriodTo: 'to',
+    simulateRun: 'Simulate',
     title: 'Contracts',
     contact: 'Technical contact',
     phone: 'phone',
@@ -908,6 +963,7 @@ const en: Messages = {
     beyondMore: (duration: string) => `Minutes moving beyond the quota: ${duration}.`,
     beyondLess: (duration: string) => `Minutes moving back inside the quota: ${duration}.`,
     callbacksMoved: (count: number) => `${count} ${plural(count, 'callback', 'callbacks')} whose due time would move.`,
+    emailsMoved: (count: number) => `${count} e-mail ${plural(count, 'request', 'requests')} whose due time would move.`,
     closedFor: (client: string, calls: number, newly: number) =>
       `${client}: ${calls} ${plural(calls, 'call', 'calls')} would meet a closed desk (${newly} newly).`,
     changed: 'Calls that would change',
@@ -918,7 +974,12 @@ const en: Messages = {
     recorded: 'Recorded',
     wouldBe: 'Would be',
     talk: 'Talk',
-    path: { routed: 'Routed', asked_overage: 'Asked to accept billing' },
+    path: { routed: 'Routed', asked_overage: 'Asked to accept billing', unknown_desk: 'Number of no desk' },
+    proposal: (text: string) => `Simulated: ${text}`,
+    mostAffected: 'Clients most affected',
+    affected: (calls: number, newly: number, minutes: number) =>
+      `${calls} ${plural(calls, 'call', 'calls')} would change, ${newly} newly closed, ${minutes >= 0 ? '+' : ''}${minutes} min beyond the quota`,
+    unknownDesk: (count: number) => `${count} ${plural(count, 'call', 'calls')} to a number no desk would have.`,
     talkNote: (note: string, _duration: string) => note,
     usage: 'Usage: recorded and would be',
     month: 'Month',

@@ -3,7 +3,7 @@
 // recorded and as it would be, the callbacks that move, and a summary. Nothing is written.
 import type { WhatIfResult } from '../domain/what-if.js'
 import type { FieldProblem } from '../errors.js'
-import { formatDateTime, formatDuration } from './format.js'
+import { formatDateTime, formatDuration, previousMonthStart } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, layout } from './layout.js'
 
@@ -16,6 +16,8 @@ export interface WhatIfView {
   today: string
   problems: FieldProblem[]
   result: WhatIfResult | null
+  /** the change the Contracts or Calendar page proposed, as said there (null: a whole file) */
+  proposal: string | null
   zones: ReadonlyMap<string, string>
   defaultZone: string
   /** clients' names by id (a client new in the proposed file goes by its id) */
@@ -50,13 +52,31 @@ function summary(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html
   const moved = result.summary.secondsMovedBeyondQuota
   return html`<section class="card" data-what-if-summary>
     <h2>${t.summary}</h2>
+    ${view.proposal ? html`<p data-proposal><strong>${t.proposal(view.proposal)}</strong></p>` : ''}
     <ul>
       <li>${t.replayed(result.calls, result.changed.length)}</li>
+      ${result.summary.unknownDeskCalls ? html`<li>${t.unknownDesk(result.summary.unknownDeskCalls)}</li>` : ''}
       ${result.undecided ? html`<li>${t.undecided(result.undecided)}</li>` : ''}
       <li>${moved >= 0 ? t.beyondMore(formatDuration(moved)) : t.beyondLess(formatDuration(-moved))}</li>
       <li>${t.callbacksMoved(result.callbacks.length)}</li>
+      <li>${t.emailsMoved(result.emailRequests.length)}</li>
       ${result.summary.closedByClient.map((row) => html`<li>${t.closedFor(view.clients.get(row.clientId) ?? row.clientId, row.calls, row.newlyClosed)}</li>`)}
     </ul>
+  </section>`
+}
+
+/** The ten clients most affected, as the answer ranks them. */
+function mostAffected(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html | string {
+  const t = ctx.t.whatIf
+  if (!result.mostAffected.length) return ''
+  return html`<section class="card" data-most-affected>
+    <h2>${t.mostAffected}</h2>
+    <ol>${result.mostAffected
+      .slice(0, 10)
+      .map(
+        (client) =>
+          html`<li data-client="${client.clientId}"><strong>${view.clients.get(client.clientId) ?? client.clientId}</strong> — ${t.affected(client.changedCalls, client.newlyClosed, client.minutesMovedBeyondQuota)}</li>`,
+      )}</ol>
   </section>`
 }
 
@@ -67,7 +87,7 @@ function changed(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html
       ? ctx.t.dash
       : value in ctx.t.outcome
         ? ctx.t.outcome[value as keyof typeof ctx.t.outcome]
-        : t.path[value as 'routed' | 'asked_overage']
+        : t.path[value as keyof typeof t.path]
   return html`<section class="card">
     <h2>${t.changed}</h2>
     ${
@@ -138,7 +158,15 @@ export function whatIfPage(ctx: PageContext, view: WhatIfView): Html {
     title: ctx.t.whatIf.title,
     active: 'whatIf',
     body: html`${problems(ctx, view)}
-    ${result ? html`${summary(ctx, view, result)}${changed(ctx, view, result)}${usage(ctx, view, result)}${callbacks(ctx, view, result)}` : ''}
+    ${result ? html`${summary(ctx, view, result)}${mostAffected(ctx, view, result)}${changed(ctx, view, result)}${usage(ctx, view, result)}${callbacks(ctx, view, result)}` : ''}
     <section class="card">${form(ctx, view)}</section>`,
   })
+}
+
+/** The replayed period of a "Simuler" form: by default the last month and this one so far. */
+export function periodFields(ctx: PageContext, today: string, labels: { from: string; to: string }, id: string): Html {
+  return html`<label for="${id}-from">${labels.from} ${dateHint(ctx)}</label>
+      <input id="${id}-from" type="date" name="from" value="${previousMonthStart(today)}" max="${today}" required>
+      <label for="${id}-to">${labels.to} ${dateHint(ctx)}</label>
+      <input id="${id}-to" type="date" name="to" value="${today}" max="${today}" required>`
 }

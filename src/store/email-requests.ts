@@ -16,8 +16,8 @@ import {
   usage,
 } from '../../db/schema.js'
 import { contractInForce } from '../domain/call.js'
+import { emailDue } from '../domain/callback.js'
 import type { DeskFacts } from '../domain/call.js'
-import { addWorkingTime } from '../domain/calendar/index.js'
 import { configuredContract } from '../domain/configured-facts.js'
 import { localDate } from '../domain/contract-overview.js'
 import {
@@ -329,9 +329,7 @@ async function openOrRefuse(
   }
 
   const desk = standing.desk
-  // Model clause §2b: e-mails are answered within 24 working hours, counted in the desk's calendar.
-  const hours = desk.options.emailWithinWorkingHours ?? 24
-  const due = addWorkingTime(desk.calendar, context.now, hours * 3_600_000)
+  const due = emailDue(desk, context.now)
   const [request] = await tx
     .insert(callbacks)
     .values({

@@ -1,7 +1,7 @@
 // What the what-if replay reads, in one read-only snapshot: the managers' calendar decisions (a
 // desk file does not carry them), the stored contracts' ids and notices, and the recorded calls
-// of the period's months with their counted talk and callback requests. Nothing is written.
-import { and, asc, eq, gte, isNull, lt } from 'drizzle-orm'
+// of the period's months with their counted talk and callback requests, streamed in batches. Nothing is written.
+import { type SQL, type SQLWrapper, and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Database } from '../../db/client.js'
 import {
@@ -15,27 +15,50 @@ import {
   talkLegs,
 } from '../../db/schema.js'
 import type { ManagersCalendar } from '../domain/configured-facts.js'
-import type { RecordedCall, RecordedLeg, StoredContract } from '../domain/what-if.js'
+import type { Outcome } from '../domain/outcome.js'
+import type { DeskFile } from '../domain/desk-file.js'
+import {
+  type RecordedCall,
+  type RecordedEmailRequest,
+  type RecordedLeg,
+  type StoredContract,
+  type WhatIfResult,
+  startReplay,
+} from '../domain/what-if.js'
 import { managersCalendar } from './desks.js'
 
-export interface WhatIfFacts {
+/** What the replay reads besides the calls: the managers' decisions, the stored contracts, the desks' zones. */
+export interface WhatIfSetup {
   managers: Map<string, ManagersCalendar>
   contracts: Map<string, StoredContract>
-  calls: RecordedCall[]
+  /** every stored desk's zone, for calls of a desk the proposed file no longer has */
+  deskZones: Map<string, string>
+  /** the e-mail requests stored around the period (issue #15): their due times are replayed too */
+  emailRequests: RecordedEmailRequest[]
 }
 
+/** Calls are read this many at a time, by keyset: memory holds a batch, not the period. */
+export const WHAT_IF_BATCH = 5000
+
 /**
- * The facts of every call started from the first day of `from`'s month to the end of `to`, with
- * 14 hours of slack on each side (any desk's zone); the replay keeps those of the desk's own days.
+ * Runs `body` in one read-only, repeatable-read snapshot with the replay's setup and the calls
+ * started from the first day of `from`'s month to the end of `to` (14 hours of slack on each side,
+ * any desk's zone; the replay keeps those of the desk's own days), streamed in batches in start
+ * order with their counted talk legs and callback requests (`batchSize` at a time). Nothing is written.
  */
-export async function readWhatIfFacts(db: Database, period: { from: string; to: string }): Promise<WhatIfFacts> {
+export async function readWhatIf<T>(
+  db: Database,
+  period: { from: string; to: string },
+  body: (setup: WhatIfSetup, batches: AsyncIterable<RecordedCall[]>) => Promise<T>,
+  batchSize = WHAT_IF_BATCH,
+): Promise<T> {
   const start = DateTime.fromISO(`${period.from.slice(0, 7)}-01`, { zone: 'UTC' })
     .minus({ hours: 14 })
     .toJSDate()
   const end = DateTime.fromISO(period.to, { zone: 'UTC' }).plus({ days: 1, hours: 14 }).toJSDate()
   return db.transaction(
     async (tx) => {
-      const [deskRows, overrides, entries, seasons, contractRows, callRows, legRows] = await Promise.all([
+      const [deskRows, overrides, entries, seasons, contractRows, emailRequests] = await Promise.all([
         tx.select().from(desks),
         tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
         tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
@@ -50,37 +73,10 @@ export async function readWhatIfFacts(db: Database, period: { from: string; to: 
           })
           .from(contracts),
         tx
-          .select({
-            callSid: calls.callSid,
-            from: calls.fromNumber,
-            to: calls.toNumber,
-            startedAt: calls.startedAt,
-            deskId: calls.deskId,
-            clientId: calls.clientId,
-            decision: calls.decision,
-            outcome: calls.outcome,
-            callbackId: callbacks.id,
-            callbackCreatedAt: callbacks.createdAt,
-            callbackDueAt: callbacks.dueAt,
-          })
-          .from(calls)
-          .leftJoin(callbacks, eq(callbacks.callSid, calls.callSid))
-          .where(and(gte(calls.startedAt, start), lt(calls.startedAt, end))),
-        tx
-          .select({
-            callSid: talkLegs.callSid,
-            month: talkLegs.month,
-            talkSeconds: talkLegs.talkSeconds,
-            includedSeconds: talkLegs.includedSeconds,
-            overageSeconds: talkLegs.overageSeconds,
-            onCall: talkLegs.onCall,
-            consented: talkLegs.consented,
-            countedAt: talkLegs.countedAt,
-          })
-          .from(talkLegs)
-          .innerJoin(calls, eq(calls.callSid, talkLegs.callSid))
-          .where(and(gte(calls.startedAt, start), lt(calls.startedAt, end)))
-          .orderBy(asc(talkLegs.countedAt)),
+          .select({ id: callbacks.id, deskId: callbacks.deskId, createdAt: callbacks.createdAt, dueAt: callbacks.dueAt })
+          .from(callbacks)
+          .where(and(eq(callbacks.channel, 'email'), gte(callbacks.createdAt, start), lt(callbacks.createdAt, end)))
+          .orderBy(asc(callbacks.createdAt), asc(callbacks.id)),
       ])
       const managers = new Map(
         deskRows.map((desk) => {
@@ -94,20 +90,123 @@ export async function readWhatIfFacts(db: Database, period: { from: string; to: 
           { id: row.id, noticeGivenOn: row.noticeGivenOn },
         ]),
       )
-      const legs = new Map<string, RecordedLeg[]>()
-      for (const { callSid, ...leg } of legRows) legs.set(callSid, [...(legs.get(callSid) ?? []), leg])
-      const recorded = callRows.map(
-        ({ callbackId, callbackCreatedAt, callbackDueAt, ...call }): RecordedCall => ({
-          ...call,
-          legs: legs.get(call.callSid) ?? [],
-          callback:
-            callbackId !== null && callbackCreatedAt
-              ? { id: callbackId, createdAt: callbackCreatedAt, dueAt: callbackDueAt }
-              : null,
-        }),
-      )
-      return { managers, contracts: stored, calls: recorded }
+      const deskZones = new Map(deskRows.map((desk) => [desk.id, desk.timezone]))
+      return body({ managers, contracts: stored, deskZones, emailRequests }, callBatches(tx, start, end, batchSize))
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
+}
+
+type Reader = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+/**
+ * The calls of [start, end) in start order, `size` at a time after a keyset cursor (the
+ * start as Postgres keeps it, to the microsecond, and the CallSid), each with its talk legs.
+ */
+async function* callBatches(tx: Reader, start: Date, end: Date, size: number): AsyncGenerator<RecordedCall[]> {
+  let cursor: { at: string; callSid: string } | null = null
+  for (;;) {
+    const after: SQL | undefined = cursor
+      ? sql`(${calls.startedAt}, ${calls.callSid}) > (${cursor.at}::timestamptz, ${cursor.callSid})`
+      : undefined
+    const rows: { row: string }[] = await tx
+      .select({ row: CALL_ROW })
+      .from(calls)
+      .leftJoin(callbacks, eq(callbacks.callSid, calls.callSid))
+      .where(and(gte(calls.startedAt, start), lt(calls.startedAt, end), after))
+      .orderBy(asc(calls.startedAt), asc(calls.callSid))
+      .limit(size)
+    const callRows: CallRow[] = rows.map(({ row }) => JSON.parse(row) as CallRow)
+    const last = callRows[callRows.length - 1]
+    if (!last) return
+    const legRows = await tx
+      .select({ row: LEG_ROW })
+      .from(talkLegs)
+      .where(
+        inArray(
+          talkLegs.callSid,
+          callRows.map((row) => row[0]),
+        ),
+      )
+      .orderBy(asc(talkLegs.countedAt))
+    const legs = new Map<string, RecordedLeg[]>()
+    for (const { row } of legRows) {
+      const [callSid, month, talkSeconds, includedSeconds, overageSeconds, onCall, consented, countedAt] = JSON.parse(
+        row,
+      ) as LegRow
+      const leg = { month, talkSeconds, includedSeconds, overageSeconds, onCall, consented, countedAt: instant(countedAt) }
+      const list = legs.get(callSid)
+      if (list) list.push(leg)
+      else legs.set(callSid, [leg])
+    }
+    yield callRows.map(
+      ([callSid, from, to, startedAt, _exact, deskId, clientId, decision, outcome, callbackId, createdAt, dueAt]) => ({
+        callSid,
+        from,
+        to,
+        startedAt: instant(startedAt),
+        deskId,
+        clientId,
+        decision,
+        outcome,
+        legs: legs.get(callSid) ?? [],
+        callback:
+          callbackId !== null && createdAt !== null
+            ? { id: callbackId, createdAt: instant(createdAt), dueAt: dueAt === null ? null : instant(dueAt) }
+            : null,
+      }),
+    )
+    if (callRows.length < size) return
+    cursor = { at: last[4], callSid: last[0] }
+  }
+}
+
+/** An instant read as epoch milliseconds with microseconds: the millisecond a Date keeps, as drizzle reads it. */
+const instant = (epochMs: number) => new Date(Math.floor(epochMs))
+
+// Each row as one JSON text: drizzle then maps one field a row rather than a dozen (its per-field
+// mapping was as costly as the replay), and the start keeps its microseconds for the cursor.
+const epochMs = (column: SQLWrapper) => sql`extract(epoch from ${column}) * 1000`
+
+type CallRow = [
+  callSid: string,
+  from: string,
+  to: string,
+  startedAt: number,
+  exactStart: string,
+  deskId: string | null,
+  clientId: string | null,
+  decision: string,
+  outcome: Outcome | null,
+  callbackId: number | null,
+  callbackCreatedAt: number | null,
+  callbackDueAt: number | null,
+]
+
+const CALL_ROW = sql<string>`json_build_array(${calls.callSid}, ${calls.fromNumber}, ${calls.toNumber}, ${epochMs(calls.startedAt)},
+  ${calls.startedAt}::text, ${calls.deskId}, ${calls.clientId}, ${calls.decision}, ${calls.outcome}, ${callbacks.id},
+  ${epochMs(callbacks.createdAt)}, ${epochMs(callbacks.dueAt)})::text`
+
+type LegRow = [
+  callSid: string,
+  month: string,
+  talkSeconds: number,
+  includedSeconds: number,
+  overageSeconds: number,
+  onCall: boolean,
+  consented: boolean,
+  countedAt: number,
+]
+
+const LEG_ROW = sql<string>`json_build_array(${talkLegs.callSid}, ${talkLegs.month}, ${talkLegs.talkSeconds},
+  ${talkLegs.includedSeconds}, ${talkLegs.overageSeconds}, ${talkLegs.onCall}, ${talkLegs.consented},
+  ${epochMs(talkLegs.countedAt)})::text`
+
+/** The pure replay (domain/what-if) of the period's recorded calls, fed batch by batch from one snapshot. */
+export function replayRecordedCalls(db: Database, file: DeskFile, period: { from: string; to: string }): Promise<WhatIfResult> {
+  return readWhatIf(db, period, async (setup, batches) => {
+    const run = startReplay({ file, period, ...setup })
+    for await (const batch of batches) run.add(batch)
+    return run.finish()
+  })
 }

@@ -56,6 +56,11 @@ for (const kind of kinds) {
       'the changed call: recorded, would be, the talk note',
     )
     t.match(human.stdout, /acme: 1 \(1 not closed as recorded\)/, 'ACME would meet a closed desk')
+    t.match(
+      human.stdout,
+      /clients most affected:\n {2}acme: 1 changed, 1 newly closed, 0 s beyond the quota/,
+      'ACME most affected',
+    )
 
     const json = await cli('what-if', proposed, '--from', '2026-11-01', '--to', '2026-11-30', '--json')
     t.equal(json.code, 0, json.stderr)

@@ -21,8 +21,11 @@ import {
   planPath,
   proposedConfiguration,
   recordedPath,
+  remembered,
+  type RecordedEmailRequest,
   replay,
   spokenTalk,
+  startReplay,
   talkNote,
 } from '../../src/domain/what-if.js'
 
@@ -334,7 +337,8 @@ t.test('a proposed closure: answered calls not served, a call closed by hours no
     { callSid: unrecorded.callSid, clientId: 'acme', desk: 'intercom', wouldBe: 'routed' },
     { callSid: nowhere.callSid, clientId: 'acme', desk: null, wouldBe: 'failed' },
     { callSid: sunday.callSid, outcome: 'closed_holiday', wouldBe: 'closed_hours' },
-    { callSid: lost.callSid, clientId: 'acme', desk: 'intercom', wouldBe: 'failed' },
+    // recorded at a desk, dialled on a number the file gives no desk: said as such
+    { callSid: lost.callSid, clientId: 'acme', desk: 'intercom', wouldBe: 'unknown_desk' },
     { callSid: kept.callSid, wouldBe: 'routed' },
   ])
   t.match(result.callbacks, [
@@ -350,6 +354,26 @@ t.test('a proposed closure: answered calls not served, a call closed by hours no
   )
 })
 
+t.test("e-mail requests: due in the proposed desk's working hours, those of the period only", async (t) => {
+  const saturday = { id: 7, deskId: 'intercom', createdAt: new Date('2026-11-21T10:00:00+01:00'), dueAt: null }
+  const october = { id: 8, deskId: 'intercom', createdAt: new Date('2026-10-31T10:00:00+01:00'), dueAt: null }
+  const withRequests = (file: DeskFile, emailRequests: RecordedEmailRequest[]) =>
+    replay({ file, managers: new Map(), contracts: stored, calls: [], period, emailRequests }).emailRequests
+  const [inForce] = withRequests(intercom(), [saturday, october])
+  t.match(inForce, { requestId: 7, desk: 'intercom', dueAt: null }, 'only the period’s request, due somewhere')
+  const due = new Date(inForce?.wouldBeDueAt ?? '')
+  t.equal(due.toISOString(), '2026-11-25T13:15:00.000Z', '24 of INTERcom’s working hours after Saturday 10:00: Wednesday 14:15')
+  t.same(withRequests(intercom(), [{ ...saturday, dueAt: due }]), [], 'the file in force moves nothing')
+  const sooner = intercom()
+  const desk = sooner.desks[0]
+  if (desk) desk.options = { ...desk.options, emailWithinWorkingHours: 8 }
+  t.match(withRequests(sooner, [{ ...saturday, dueAt: due }]), [
+    { requestId: 7, dueAt: due.toISOString(), wouldBeDueAt: '2026-11-22T13:00:00.000Z' },
+  ])
+  const gone = withRequests(intercom(), [{ ...saturday, deskId: 'elsewhere', dueAt: due }])
+  t.match(gone, [{ requestId: 7, desk: 'elsewhere', wouldBeDueAt: null }], 'a desk the file no longer has')
+})
+
 t.test("a desk the file drops, a client it drops: the past meets today's apology", async (t) => {
   const file = intercom()
   file.clients = file.clients.filter((client) => client.id !== 'acme')
@@ -358,7 +382,91 @@ t.test("a desk the file drops, a client it drops: the past meets today's apology
   t.same(result.usage[0]?.wouldBe, { includedSeconds: 0, billableSeconds: 0 })
   t.equal(result.summary.secondsMovedBeyondQuota, 0)
   const none = run({ ...file, desks: [], agents: [], clients: [] }, [recorded('2026-11-21T10:00:00+01:00', ACME)])
-  t.match(none.changed, [{ desk: 'intercom', wouldBe: 'failed' }])
+  t.match(none.changed, [{ desk: 'intercom', wouldBe: 'unknown_desk' }])
+  t.equal(none.summary.unknownDeskCalls, 1, 'the calls of a desk the file drops are counted apart')
+})
+
+t.test('a desk the file drops: its calls dated in its own zone, not in UTC', async (t) => {
+  const file = { ...intercom(), desks: [], agents: [] }
+  // 00:30 on 1 December in Algiers is still 30 November in UTC
+  const late = recorded('2026-11-30T23:30:00Z', ACME)
+  const december = { from: '2026-12-01', to: '2026-12-02' }
+  const zoned = replay({
+    file,
+    managers: new Map(),
+    contracts: stored,
+    calls: [late],
+    period: december,
+    deskZones: new Map([['intercom', 'Africa/Algiers']]),
+  })
+  t.match(zoned.changed, [{ callSid: late.callSid, wouldBe: 'unknown_desk' }], 'a call of 1 December where the desk is')
+  t.equal(run(file, [late], december).calls, 0, 'with no zone known, UTC: 30 November, outside the period')
+})
+
+t.test('fed in batches, the replay answers as fed at once; calls must come in order', async (t) => {
+  const file = intercom()
+  for (const contract of file.clients.flatMap((client) => client.contracts))
+    Object.assign(contract, { monthlyQuotaMinutes: 10, overage: 'refuse' })
+  // talk counted after later calls began: the quota a call meets depends on the order of events
+  const calls = Array.from({ length: 12 }, (_, i) =>
+    recorded(`2026-11-2${1 + Math.floor(i / 4)}T1${i % 4}:00:00+01:00`, i % 2 ? ACME : DJURDJURA, {
+      legs: [leg(`2026-11-2${1 + Math.floor(i / 4)}T1${i % 4}:55:00+01:00`, 200 + i * 10)],
+    }),
+  )
+  const whole = run(file, calls)
+  t.ok(whole.changed.length > 0, 'quotas of 10 minutes refuse some calls')
+  for (const size of [1, 2, 5]) {
+    const fed = startReplay({ file, managers: new Map(), contracts: stored, period })
+    for (let at = 0; at < calls.length; at += size) fed.add(calls.slice(at, at + size))
+    t.same(fed.finish(), whole, `in batches of ${size}`)
+  }
+  const backwards = startReplay({ file, managers: new Map(), contracts: stored, period })
+  backwards.add(calls.slice(4, 5))
+  t.throws(() => backwards.add(calls.slice(0, 1)), /in order of start/)
+})
+
+t.test('remembered: computed once per key, forgotten all at once beyond its limit', async (t) => {
+  const computed: string[] = []
+  const upper = remembered((key) => {
+    computed.push(key)
+    return key === 'none' ? null : key.toUpperCase()
+  }, 2)
+  t.same(['a', 'a', 'none', 'none', 'b', 'a'].map(upper), ['A', 'A', null, null, 'B', 'A'])
+  t.same(computed, ['a', 'none', 'b', 'a'], "null is remembered too; 'a' forgotten when 'b' came beyond the limit")
+})
+
+t.test('a consent under ask counts as consented talk; under bill as plain talk', async (t) => {
+  const consentedCall = () =>
+    recorded('2026-11-21T10:00:00+01:00', ACME, {
+      legs: [leg('2026-11-21T10:05:00+01:00', 120, { consented: true, includedSeconds: 0, overageSeconds: 120 })],
+    })
+  const asked = intercom()
+  for (const contract of asked.clients.flatMap((client) => client.contracts))
+    Object.assign(contract, { monthlyQuotaMinutes: 0, overage: 'ask' })
+  const billed = intercom()
+  for (const contract of billed.clients.flatMap((client) => client.contracts))
+    Object.assign(contract, { monthlyQuotaMinutes: 0, overage: 'bill' })
+  const acme = (result: ReturnType<typeof run>) => result.usage.find((row) => row.clientId === 'acme')?.wouldBe
+  t.same(acme(run(asked, [consentedCall()])), { includedSeconds: 0, billableSeconds: 120 }, 'under ask: billable after the yes')
+  t.same(acme(run(billed, [consentedCall()])), { includedSeconds: 0, billableSeconds: 120 }, 'under bill: billable anyway')
+})
+
+t.test('the clients most affected: calls newly closed plus minutes moved across the quota, then calls changed', async (t) => {
+  const file = intercom()
+  file.desks[0]?.schedule.holidays.closures.push({ start: '2026-11-21', name: 'Inventaire' })
+  const acme = file.clients.find((client) => client.id === 'acme')
+  for (const contract of acme?.contracts ?? []) Object.assign(contract, { monthlyQuotaMinutes: 1, overage: 'bill' })
+  const result = run(file, [
+    recorded('2026-11-21T10:00:00+01:00', DJURDJURA, { legs: [leg('2026-11-21T10:05:00+01:00', 300)] }),
+    recorded('2026-11-21T11:00:00+01:00', DJURDJURA, { legs: [leg('2026-11-21T11:05:00+01:00', 300)] }),
+    recorded('2026-11-24T10:00:00+01:00', ACME, { legs: [leg('2026-11-24T10:30:00+01:00', 1800)] }),
+    recorded('2026-11-24T11:00:00+01:00', ACME, { decision: 'hangup', outcome: 'quota_refused' }),
+  ])
+  t.match(result.mostAffected, [
+    { clientId: 'acme', changedCalls: 1, newlyClosed: 0, secondsMovedBeyondQuota: 1740, minutesMovedBeyondQuota: 29 },
+    { clientId: 'djurdjura', changedCalls: 2, newlyClosed: 2, secondsMovedBeyondQuota: 0 },
+  ])
+  t.equal(result.mostAffected.length, 2, 'clients with nothing changed are left out')
 })
 
 t.test('the period: ordered, at most a year, not in the future', async (t) => {

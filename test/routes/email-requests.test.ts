@@ -140,6 +140,19 @@ eachDatabase(t, async (t, database) => {
     t.equal(smtp.messages.length, 1, 'nothing sent')
   })
 
+  await t.test("what if: the request's due time replayed under a proposed desk file", async (t) => {
+    const today = { from: '2026-12-01', to: '2026-12-01' }
+    const inForce = await api('POST', '/api/what-if', { deskFile: mailDesk(), ...today })
+    t.equal(inForce.statusCode, 200)
+    t.same(inForce.json().emailRequests, [], 'under the file in force, no due time moves')
+    const sooner = mailDesk()
+    for (const desk of sooner.desks) desk.options = { ...desk.options, emailWithinWorkingHours: 8 }
+    const proposed = await api('POST', '/api/what-if', { deskFile: sooner, ...today })
+    const [moved] = proposed.json().emailRequests
+    t.match(moved, { requestId, desk: 'intercom' })
+    t.ok(new Date(moved.wouldBeDueAt) < new Date(moved.dueAt), `8 working hours: due ${moved.wouldBeDueAt}, not ${moved.dueAt}`)
+  })
+
   await t.test('the same message delivered four times at once is one request', async (t) => {
     const raw =
       'Message-ID: <race@acme.dz>\r\nFrom: it@acme.dz\r\nTo: support@vendor.dz\r\nSubject: En même temps\r\n\r\nBonjour\r\n'

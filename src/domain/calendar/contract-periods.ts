@@ -104,6 +104,23 @@ class Periods {
   }
 }
 
+// A contract's periods depend on its start, length and notice only: shared, so that the boundaries
+// every call of a long-running contract walks through are computed once (the replay decides a
+// million calls on a few thousand contracts).
+const MAX_PERIODS = 4096
+const knownPeriods = new Map<string, Periods>()
+
+function periodsOf(start: DayNumber, months: number, noticeMonths: number): Periods {
+  const key = `${start}|${months}|${noticeMonths}`
+  let periods = knownPeriods.get(key)
+  if (periods === undefined) {
+    periods = new Periods(start, months, noticeMonths)
+    if (knownPeriods.size >= MAX_PERIODS) knownPeriods.clear()
+    knownPeriods.set(key, periods)
+  }
+  return periods
+}
+
 export function contractStanding(terms: ContractTerms, date: string): ContractStanding {
   if (!Number.isInteger(terms.months) || terms.months < 1)
     throw new RangeError(`months must be a whole number ≥ 1, got ${terms.months}`)
@@ -111,7 +128,7 @@ export function contractStanding(terms: ContractTerms, date: string): ContractSt
     throw new RangeError(`noticeMonths must be a whole number ≥ 0, got ${terms.noticeMonths}`)
   const start = dateOf(terms.start, 'start')
   const day = dateOf(date, 'date')
-  const periods = new Periods(start, terms.months, terms.noticeMonths)
+  const periods = periodsOf(start, terms.months, terms.noticeMonths)
   const ends: DayNumber[] = []
   if (terms.renews === false) ends.push(periods.boundary(1))
   if (terms.noticeGivenOn != null)

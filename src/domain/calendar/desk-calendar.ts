@@ -135,6 +135,8 @@ interface CompiledCalendar {
   lastOpenDay: DayNumber
   closedSince: number
   closedReason: string | undefined
+  /** a fixed calendar's open time by local date, as computed (null: computed afresh each time) */
+  openDays: Map<DayNumber, Range[]> | null
 }
 
 function compileWeekly(weekly: WeeklySchedule): Range[][] {
@@ -207,7 +209,34 @@ function seasonIndexOf(calendar: DeskCalendar, holidays: HolidayIndex, sources: 
   return sources.length === 0 ? null : seasonIndexFor(calendar.country, holidays, sources, calendar.seasonOverrides ?? [])
 }
 
+/** Fixed calendars (fixedCalendar) and their compiled form, kept for as long as the calendar lives. */
+const compiledOnce = new WeakMap<DeskCalendar, CompiledCalendar>()
+const MAX_OPEN_DAYS = 4096
+
+/**
+ * A calendar that will not change, compiled once: it is deep-frozen (a change in place throws,
+ * so nothing can answer from a stale compilation), and deskStatus, openWindows and hoursOn on it
+ * reuse its compiled form and each date's open time. For the what-if replay, which decides up to
+ * a million calls on a few calendars; live calls build a fresh calendar for each call.
+ */
+export function fixedCalendar<T extends DeskCalendar>(calendar: T): T {
+  if (compiledOnce.has(calendar)) return calendar
+  deepFreeze(calendar)
+  compiledOnce.set(calendar, { ...compileFresh(calendar), openDays: new Map() })
+  return calendar
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  Object.freeze(value)
+  for (const inner of Object.values(value)) deepFreeze(inner)
+}
+
 function compile(calendar: DeskCalendar): CompiledCalendar {
+  return compiledOnce.get(calendar) ?? compileFresh(calendar)
+}
+
+function compileFresh(calendar: DeskCalendar): CompiledCalendar {
   const since = calendar.closedNow ? Date.parse(calendar.closedNow.since) : Number.POSITIVE_INFINITY
   if (Number.isNaN(since)) throw new RangeError(`closedNow.since is not an instant: "${calendar.closedNow?.since}"`)
   const local = localTimeIn(calendar.timezone)
@@ -239,6 +268,7 @@ function compile(calendar: DeskCalendar): CompiledCalendar {
     lastOpenDay: Math.min(lastByHours, lastBySwitch),
     closedSince: since,
     closedReason: calendar.closedNow?.reason,
+    openDays: null,
   }
 }
 
@@ -300,8 +330,11 @@ function weeklyOf(calendar: CompiledCalendar, day: DayNumber): Range[][] {
 
 /** The weekly hours (as written) in force on a local date, and the season they come from (null: the desk's own). */
 export function hoursOn(calendar: DeskCalendar, date: string): { weekly: WeeklySchedule; season: SeasonOccurrence | null } {
-  const sources = seasonSourcesOf(calendar)
-  const index = seasonIndexOf(calendar, holidayIndexFor(calendar.country, calendar.holidayOverrides), sources)
+  const fixed = compiledOnce.get(calendar)
+  const sources = fixed?.seasonSources ?? seasonSourcesOf(calendar)
+  const index = fixed
+    ? fixed.seasons
+    : seasonIndexOf(calendar, holidayIndexFor(calendar.country, calendar.holidayOverrides), sources)
   const hit = index?.on(dateOf(date)) ?? null
   if (hit !== null) {
     const season = sources[hit.source]?.seasons[hit.season] as Season
@@ -340,6 +373,18 @@ export function seasonsForYear(calendar: DeskCalendar, year: number): SeasonOccu
 
 /** The open time within one local date (00:00–24:00 wall clock), as sorted, merged UTC millisecond ranges. */
 function openOn(calendar: CompiledCalendar, day: DayNumber): Range[] {
+  const { openDays } = calendar
+  if (openDays === null) return openOnFresh(calendar, day)
+  let ranges = openDays.get(day)
+  if (ranges === undefined) {
+    ranges = openOnFresh(calendar, day)
+    if (openDays.size >= MAX_OPEN_DAYS) openDays.clear()
+    openDays.set(day, ranges)
+  }
+  return ranges
+}
+
+function openOnFresh(calendar: CompiledCalendar, day: DayNumber): Range[] {
   const weekly = calendar.holidays.on(day).length > 0 ? [] : (weeklyOf(calendar, day)[weekdayIndexOf(day)] as Range[])
   const extra = calendar.openings.length === 0 ? [] : openingsOn(calendar, day)
   let minutes = extra.length === 0 ? weekly : mergeRanges([...weekly, ...extra])

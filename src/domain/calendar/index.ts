@@ -37,6 +37,7 @@ export {
 export { observedHolidays } from './observed-holidays.js'
 export {
   deskStatus,
+  fixedCalendar,
   hoursOn,
   openWindows,
   seasonsForYear,

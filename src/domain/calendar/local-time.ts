@@ -66,9 +66,18 @@ const MAX_PARSED_DATES = 4096
 const parsedDates = new Map<string, DayNumber | null>()
 
 export function isoDateOf(dayNumber: DayNumber): string {
-  const { year, month, day } = civilDateOf(dayNumber)
-  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`
+  let text = isoDates.get(dayNumber)
+  if (text === undefined) {
+    const { year, month, day } = civilDateOf(dayNumber)
+    text = `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`
+    if (isoDates.size >= MAX_PARSED_DATES) isoDates.clear()
+    isoDates.set(dayNumber, text)
+  }
+  return text
 }
+
+// every call asks for its local date several times (decision, month, talk counted): written once a day
+const isoDates = new Map<DayNumber, string>()
 
 /** Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday). */
 export function weekdayIndexOf(dayNumber: DayNumber): number {
@@ -144,4 +153,12 @@ export function localTimeIn(zone: string): LocalTime {
     zones.set(zone, local)
   }
   return local
+}
+
+/**
+ * The local date (YYYY-MM-DD) of an instant in a zone, as luxon's toISODate gives it, through the
+ * zone's cached day offsets: every incoming call and every replayed one asks for it.
+ */
+export function localDateIn(instant: number, zone: string): string {
+  return isoDateOf(localTimeIn(zone).localAt(instant).dayNumber)
 }

@@ -4,15 +4,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { deskFileSchema } from '../../domain/desk-file.js'
 import { OUTCOMES } from '../../domain/outcome.js'
-import { periodProblem, replay } from '../../domain/what-if.js'
+import { periodProblem } from '../../domain/what-if.js'
 import { invalidField } from '../../errors.js'
-import { readWhatIfFacts } from '../../store/what-if.js'
+import { replayRecordedCalls } from '../../store/what-if.js'
 import { MANAGE, authProblems, isoDate } from './schemas.js'
 
 /** The same room as PUT /api/config: the proposed file is a whole desk file. */
 export const DESK_FILE_LIMIT = 8 * 1024 * 1024
 
-const path = z.enum(['routed', 'asked_overage', ...OUTCOMES])
+const path = z.enum(['routed', 'asked_overage', 'unknown_desk', ...OUTCOMES])
 const split = z.object({ includedSeconds: z.number(), billableSeconds: z.number().describe('beyond the quota') })
 
 const whatIfAnswer = z.object({
@@ -26,7 +26,9 @@ const whatIfAnswer = z.object({
       clientId: z.string().nullable(),
       desk: z.string().nullable(),
       outcome: z.enum(OUTCOMES).nullable().describe('as recorded'),
-      wouldBe: path.describe('routed: to the agents (or their voicemail); asked_overage: the caller asked to accept billing'),
+      wouldBe: path.describe(
+        "routed: to the agents (or their voicemail); asked_overage: the caller asked to accept billing; unknown_desk: the number dialled is no desk's in the proposed file",
+      ),
       talk: z.object({
         seconds: z.number().nullable().describe('null: the past cannot know it'),
         note: z.string().describe('e.g. "would have been routed, talk unknown", "would not have been served: 12 min"'),
@@ -43,10 +45,33 @@ const whatIfAnswer = z.object({
       wouldBeDueAt: z.string().nullable(),
     }),
   ),
+  emailRequests: z
+    .array(
+      z.object({
+        requestId: z.number(),
+        desk: z.string(),
+        createdAt: z.string(),
+        dueAt: z.string().nullable(),
+        wouldBeDueAt: z.string().nullable().describe('null: the desk is not in the proposed file'),
+      }),
+    )
+    .describe("the e-mail requests of the period whose due time (the desk's emailWithinWorkingHours) would move"),
+  mostAffected: z
+    .array(
+      z.object({
+        clientId: z.string(),
+        changedCalls: z.number(),
+        newlyClosed: z.number().describe('calls that would meet a closed desk and did not'),
+        secondsMovedBeyondQuota: z.number().describe('billable seconds as it would be minus as recorded'),
+        minutesMovedBeyondQuota: z.number(),
+      }),
+    )
+    .describe('clients affected, by calls newly closed plus minutes moved across the quota line, most first'),
   summary: z.object({
     closedByClient: z.array(z.object({ clientId: z.string(), calls: z.number(), newlyClosed: z.number() })),
     secondsMovedBeyondQuota: z.number(),
     minutesMovedBeyondQuota: z.number(),
+    unknownDeskCalls: z.number().describe("calls to a number that reached a desk and is no desk's in the proposed file"),
   }),
 })
 
@@ -73,8 +98,7 @@ export const whatIfRoutes: FastifyPluginAsyncZod = async (app) => {
       const { deskFile, from, to } = request.body
       const problem = periodProblem({ from, to }, app.clock())
       if (problem) throw invalidField(`body.${problem.field}`, problem.message)
-      const facts = await readWhatIfFacts(app.db, { from, to })
-      return replay({ file: deskFile, period: { from, to }, ...facts })
+      return replayRecordedCalls(app.db, deskFile, { from, to })
     },
   )
 }

@@ -33,3 +33,18 @@ t.throws(
   /^date: /,
   'a malformed date is refused',
 )
+
+// Periods are shared by start, length and notice; beyond the few thousand remembered, they start again.
+t.test('many contracts: each answers as it would alone', async (t) => {
+  const starts = Array.from({ length: 4200 }, (_, i) => new Date(Date.UTC(2015, 0, 1 + i)).toISOString().slice(0, 10))
+  const wrong = starts.filter((start) => {
+    const standing = contractStanding({ start, months: 12, noticeMonths: 3 }, '2026-11-28')
+    const again = contractStanding({ start, months: 12, noticeMonths: 3 }, '2026-11-28')
+    return (
+      !standing.inForce ||
+      standing.period?.start.slice(5) !== start.slice(5).replace('02-29', '03-01') ||
+      standing.period?.start !== again.period?.start
+    )
+  })
+  t.same(wrong, [], '4,200 contracts signed a day apart from 2015, each in its own period')
+})

@@ -1,6 +1,6 @@
 // deskStatus and openWindows over the fixture desks: boundaries, holidays, DST nights, closures, openings, closed now.
 import t from 'tap'
-import { deskStatus, openWindows, type DeskCalendar } from '../../../src/domain/calendar/index.js'
+import { deskStatus, fixedCalendar, hoursOn, openWindows, type DeskCalendar } from '../../../src/domain/calendar/index.js'
 import { desks, intercom, intercomWithExceptions, modelClause } from '../../fixtures/calendar/desks.js'
 import { dzHolidays } from '../../fixtures/calendar/holiday-cases.js'
 import { statusCases } from '../../fixtures/calendar/status-cases.js'
@@ -148,4 +148,25 @@ t.test('many different holiday lists', async (t) => {
     if (deskStatus(calendar, at).reason === 'holiday') closed++
   }
   t.equal(closed, 300, '300 desks with their own added holiday are each closed for it, however many the cache has seen')
+})
+
+t.test('a fixed calendar (compiled once, for the what-if replay) answers as a fresh one, and cannot change', async (t) => {
+  for (const [name, desk] of Object.entries(desks)) {
+    const fixed = fixedCalendar(structuredClone(desk))
+    t.equal(fixedCalendar(fixed), fixed, `${name}: fixing it again is the same calendar`)
+    for (const c of statusCases.filter((each) => each.desk === name)) {
+      // twice: the second answer comes from the dates remembered by the first
+      for (const round of ['first', 'again'])
+        t.same(deskStatus(fixed, new Date(c.at)), deskStatus(desk, new Date(c.at)), `${name} at ${c.at} (${round})`)
+      const date = c.at.slice(0, 10)
+      t.same(hoursOn(fixed, date), hoursOn(desk, date), `${name}: the hours on ${date}`)
+    }
+    t.throws(() => {
+      ;(fixed.closures as unknown[]).push({ start: '2026-01-01', name: 'late' })
+    }, `${name}: a change in place throws`)
+  }
+  // more dates than it remembers: the memory starts again, the answers stay
+  const [from, to] = [new Date('2020-01-01T00:00:00Z'), new Date('2032-01-01T00:00:00Z')]
+  const fixed = fixedCalendar(structuredClone(intercom))
+  t.same(openWindows(fixed, from, to), openWindows(intercom, from, to), 'twelve years of windows, as a fresh calendar gives them')
 })

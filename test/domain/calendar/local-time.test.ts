@@ -17,7 +17,12 @@ t.test('dates as day numbers', async (t) => {
   t.equal(isoDateOf(dayNumberOf(24, 3, 1)), '0024-03-01', 'years below 100 are not read as 19xx')
   t.same(civilDateOf(parseIsoDate('2024-02-29') as number), { year: 2024, month: 2, day: 29 }, '29 February 2024 exists')
   for (const text of ['2025-02-29', '2026-04-31', '2026-13-01', '2026-1-5', ''])
-    t.equal(parseIsoDate(text), null, `"${text}" is not a date`)
+    t.equal(parseIsoDate(text), null, `"${text}" is not a date`) // more days than are remembered as text: the memory starts again, every date still right
+  const first = dayNumberOf(2000, 1, 1)
+  const days = Array.from({ length: 5000 }, (_, i) => first + i)
+  const written = days.map(isoDateOf)
+  const wrong = days.filter((day, i) => parseIsoDate(isoDateOf(day)) !== day || written[i] !== isoDateOf(day))
+  t.same(wrong, [], '5,000 days from 2000 written and read back')
 })
 
 t.test('wall clock to instants', async (t) => {

@@ -1,0 +1,84 @@
+// What the what-if replay reads: the period's calls streamed in keyset batches, each call once and
+// in start order even when several start in the same millisecond (Postgres keeps microseconds,
+// JavaScript milliseconds), with their talk legs and callback requests, and every desk's zone.
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { calls, talkLegs } from '../../db/schema.js'
+import { readWhatIf } from '../../src/store/what-if.js'
+import { eachDatabase } from '../helpers/databases.js'
+import { deskApp } from '../helpers/desk.js'
+import { ACME, DESK } from '../fixtures/intercom.js'
+
+eachDatabase(t, async (t, database) => {
+  const { db } = (await deskApp(t, database, { at: '2026-11-28T10:00:00+01:00' })).database
+  // 13 calls on 21 November: four in one millisecond (microseconds apart), two at the same
+  // microsecond (CallSid decides), the rest a minute apart; and one in October, outside.
+  const base = Date.parse('2026-11-21T09:00:00Z')
+  const starts = [
+    ...[0, 1, 2, 3].map((micro) => ({
+      at: `2026-11-21T08:59:00.123${String(micro * 100).padStart(3, '0')}Z`,
+      sid: `CA0${micro}`,
+    })),
+    { at: '2026-11-21T08:59:30.000500Z', sid: 'CA10' },
+    { at: '2026-11-21T08:59:30.000500Z', sid: 'CA09' },
+    ...Array.from({ length: 7 }, (_, i) => ({ at: new Date(base + i * 60_000).toISOString(), sid: `CA2${i}` })),
+    { at: '2026-10-15T09:00:00Z', sid: 'CA99' },
+  ]
+  for (const { at, sid } of starts) {
+    await db.insert(calls).values({
+      callSid: sid,
+      deskId: 'intercom',
+      fromNumber: ACME,
+      toNumber: DESK,
+      clientId: 'acme',
+      startedAt: new Date(at),
+      decision: 'dial',
+      outcome: 'answered',
+    })
+    // the microseconds the JavaScript Date cannot carry
+    await db.execute(sql`update calls set started_at = ${at}::timestamptz where call_sid = ${sid}`)
+  }
+  await db.insert(talkLegs).values(
+    ['CA02', 'CA23'].map((sid) => ({
+      callSid: sid,
+      dialCallSid: `${sid}-leg`,
+      contractId: 1,
+      month: '2026-11',
+      talkSeconds: 60,
+      countedSeconds: 60,
+      includedSeconds: 60,
+      overageSeconds: 0,
+      countedAt: new Date(base + 3_600_000),
+    })),
+  )
+
+  const read = await readWhatIf(
+    db,
+    { from: '2026-11-01', to: '2026-11-28' },
+    async (setup, batches) => {
+      const sizes: number[] = []
+      const sids: string[] = []
+      const legs = new Map<string, number>()
+      for await (const batch of batches) {
+        sizes.push(batch.length)
+        for (const call of batch) {
+          sids.push(call.callSid)
+          legs.set(call.callSid, call.legs.length)
+        }
+      }
+      return { setup, sizes, sids, legs }
+    },
+    5,
+  )
+  t.same(read.sizes, [5, 5, 3], 'batches of five, as asked')
+  t.same(
+    read.sids,
+    ['CA00', 'CA01', 'CA02', 'CA03', 'CA09', 'CA10', 'CA20', 'CA21', 'CA22', 'CA23', 'CA24', 'CA25', 'CA26'],
+    'each call once, by start to the microsecond, then CallSid; October left out',
+  )
+  t.equal(read.legs.get('CA02'), 1, 'a call with its talk leg')
+  t.equal(read.legs.get('CA23'), 1)
+  t.equal(read.legs.get('CA20'), 0)
+  t.equal(read.setup.deskZones.get('intercom'), 'Africa/Algiers', "every desk's zone")
+  t.ok(read.setup.managers.has('intercom'), "the managers' calendar decisions")
+})
