@@ -6,7 +6,7 @@ import type { CallbackAttempt } from '../store/callback-calls.js'
 import type { CallbackItem } from '../store/callback-queue.js'
 import type { RequestMail, UnidentifiedMessage } from '../store/email-requests.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
-import { formatDateTime, formatDelay, formatDuration } from './format.js'
+import { formatDateTime, formatDelay, formatDuration, formatWhen } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import { HOME, type PageContext, canManage, csrfField, href, layout } from './layout.js'
 import { type Directory, deskPicker } from './parts.js'
@@ -14,6 +14,8 @@ import { type Directory, deskPicker } from './parts.js'
 export const CALLBACKS = `${HOME}/callbacks`
 
 export interface CallbacksView {
+  /** whether calling back is possible now (the desk is open), else from when (null: no opening known) */
+  callable: { now: true } | { now: false; from: Date | null }
   desks: DeskSummary[]
   desk: DeskSummary
   /** this page of open requests, by due time: the late ones come first */
@@ -117,6 +119,13 @@ function callForm(ctx: PageContext, view: CallbacksView, callback: CallbackItem)
       ${callback.assignedTo ? '' : html`<option value="">${t.assignee}</option>`}${options}
     </select>`
     : ''
+  // Outside the desk's hours the API refuses (409 desk_closed): the page says when it becomes possible.
+  if (!view.callable.now) {
+    const from = view.callable.from
+    return html`<p class="muted call-back-later" data-call-back-later="${callback.id}">${
+      from ? t.callBackFrom(formatWhen(from, view.desk.timezone, ctx.lang)) : t.callBackNoOpening
+    }</p>`
+  }
   return html`<form method="post" action="${CALLBACKS}/${callback.id}/call" class="inline call-back">
     ${csrfField(ctx)}<input type="hidden" name="desk" value="${view.desk.id}">
     ${who}<button type="submit" data-call-back="${callback.id}">${t.callBack}</button>

@@ -172,6 +172,7 @@ function callbacksView(overrides: Partial<CallbacksView> = {}): CallbacksView {
     endedAt: new Date('2026-11-28T09:01:00Z'),
   }
   return {
+    callable: { now: true },
     attempts: new Map([[8, [attempt]]]),
     desks: [DESK],
     desk: DESK,
@@ -246,6 +247,17 @@ t.test('the callbacks page: late first and flagged, who has each, the forms; all
   t.match(empty, /la file est vide/)
   const onTime = callbacksPage(context('manager'), callbacksView({ counts: { open: 2, late: 0 } })).value
   t.match(onTime, /2 demandes ouvertes, aucune en retard\./)
+  const closed = callbacksPage(
+    context('manager'),
+    callbacksView({ callable: { now: false, from: new Date('2026-12-05T08:30:00Z') } }),
+  ).value
+  t.notMatch(closed, /\/call"/, 'the desk closed: no Rappeler form')
+  t.match(
+    closed,
+    /data-call-back-later="8">Rappel par la ligne possible à partir du samedi 5 décembre 2026 à 9\u00a0h\u00a030 \(service fermé\)\./,
+  )
+  const never = callbacksPage(context('manager', 'en'), callbacksView({ callable: { now: false, from: null } })).value
+  t.match(never, /Calling back through the line is not possible: no opening of the desk is planned\./)
 })
 
 t.test('Today links its late callbacks to the whole queue; its form comes back to Today', async (t) => {

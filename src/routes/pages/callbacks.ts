@@ -16,6 +16,8 @@ import {
 } from '../../store/callback-queue.js'
 import { attemptsOf } from '../../store/callback-calls.js'
 import { deskAgents } from '../../store/dashboard.js'
+import { findDesk } from '../../store/desks.js'
+import { deskStatus } from '../../domain/calendar/index.js'
 import { callbackCaller } from '../shared/callback-call.js'
 import { assignUnidentified, listUnidentified, replyToRequest, requestMail } from '../../store/email-requests.js'
 import { canManage } from '../../pages/layout.js'
@@ -63,7 +65,10 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         app.db,
         page.items.map((item) => item.id),
       )
+      const facts = await findDesk(app.db, desk.id)
+      const status = facts ? deskStatus(facts.calendar, app.clock()) : null
       const view = {
+        callable: status?.open === false ? { now: false as const, from: status.nextOpening } : { now: true as const },
         attempts,
         mail: await requestMail(app.db, emailIds),
         unidentified: manager ? await listUnidentified(app.db, 50) : [],
