@@ -40,12 +40,16 @@ export interface OpenOptions {
   dataDir?: string
   /** connections in the pool (Postgres only) */
   max?: number
+  /** called with each statement sent (tests and the bench count them), Postgres only */
+  onStatement?: (statement: string) => void
   /** what PGlite starts from (tests: a migrated data directory, a compiled module), PGlite only */
   pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max) : openPglite(options.dataDir ?? './data', options.pglite)
+  return options.url
+    ? openPostgres(options.url, options.max, options.onStatement)
+    : openPglite(options.dataDir ?? './data', options.pglite)
 }
 
 async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}): Promise<DatabaseHandle> {
@@ -81,10 +85,15 @@ function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   )
 }
 
-async function openPostgres(url: string, max: number | undefined): Promise<DatabaseHandle> {
+async function openPostgres(
+  url: string,
+  max: number | undefined,
+  onStatement: ((statement: string) => void) | undefined,
+): Promise<DatabaseHandle> {
   // Without `max`, postgres.js takes it from the URL (?max=4) or PGMAX, else 10.
   const client = postgres(url, {
     ...(max ? { max } : {}),
+    ...(onStatement ? { debug: (_connection: number, statement: string) => onStatement(statement) } : {}),
     onnotice: () => {},
     // A database that cannot be reached fails fast (the default waits 30 s), and no statement runs
     // for ever: the webhook path answers within its own deadlines and journals what it could not write.

@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 import type { Database } from '../../db/client.js'
 import { DeadlineError, isDatabaseAway, isUnavailable, withDeadline } from '../deadline.js'
 import { Journal, type JournalEntry } from '../journal.js'
+import type { ConfigurationSnapshot } from '../store/call-facts.js'
 import { WEBHOOK_WRITE_FORMAT, type WebhookWrite, applyWebhookWrite, applyWebhookWrites } from '../store/webhook-writes.js'
 
 declare module 'fastify' {
@@ -89,10 +90,14 @@ export class WebhookWriter {
    * database refuses for another reason than being away (a bug) is set aside and the error thrown:
    * the caller hears an apology, and the write waits in the quarantine for someone to look at it.
    */
-  async record(write: WebhookWrite): Promise<'database' | 'journal'> {
+  async record(write: WebhookWrite, configuration: ConfigurationSnapshot | null = null): Promise<'database' | 'journal'> {
     if (!this.databaseAway && !this.journaledCalls.has(write.callSid)) {
       try {
-        await withDeadline(applyWebhookWrite(this.db, write, { live: true }), this.options.deadlineMs, `writing ${write.event}`)
+        await withDeadline(
+          applyWebhookWrite(this.db, write, { live: true, configuration }),
+          this.options.deadlineMs,
+          `writing ${write.event}`,
+        )
         this.missedDeadlines = 0
         return 'database'
       } catch (error) {

@@ -9,7 +9,7 @@ import { type AgentFacts, type CallFacts, type DeskFacts, fallbackAgents } from 
 import { isUnavailable, withDeadline } from '../deadline.js'
 import { normaliseCaller } from '../domain/phone.js'
 import { monthOf } from '../domain/quota.js'
-import { type CallerConfig, findCaller, loadAllCallers, rememberedLanguage } from './clients.js'
+import { type CallerConfig, type ContractConfig, findCaller, loadAllCallers, rememberedLanguage } from './clients.js'
 import { currentConfigVersion } from './config-version.js'
 import { agentsOnDuty, findDeskByNumber, loadAllDesks } from './desks.js'
 
@@ -47,6 +47,25 @@ export interface ConfigurationSnapshot {
   version: number
   desks: { byId: Map<string, DeskFacts>; byNumber: Map<string, DeskFacts> }
   callers: Map<string, CallerConfig>
+  /** every active contract of an active client with its desk's time zone, for counting a dial's talk */
+  contracts: Map<number, CountingContract>
+}
+
+/** What counting a leg's talk needs of its contract: the terms (with their changes) and the desk's zone. */
+export interface CountingContract {
+  contract: ContractConfig
+  timezone: string
+}
+
+function contractsById(callers: Map<string, CallerConfig>, desksById: Map<string, DeskFacts>): Map<number, CountingContract> {
+  const byId = new Map<number, CountingContract>()
+  for (const caller of callers.values()) {
+    for (const contract of caller.contracts) {
+      const desk = desksById.get(contract.deskId)
+      if (desk && !byId.has(contract.id)) byId.set(contract.id, { contract, timezone: desk.timezone })
+    }
+  }
+  return byId
 }
 
 export async function loadConfigurationSnapshot(db: Database): Promise<ConfigurationSnapshot> {
@@ -55,7 +74,7 @@ export async function loadConfigurationSnapshot(db: Database): Promise<Configura
     async (tx) => {
       const version = await currentConfigVersion(tx)
       const [desks, callers] = await Promise.all([loadAllDesks(tx), loadAllCallers(tx)])
-      return { version, desks, callers }
+      return { version, desks, callers, contracts: contractsById(callers, desks.byId) }
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
@@ -87,6 +106,11 @@ export class CallFactsLoader {
       if (reloads === MAX_RELOADS) return loadCallFacts(this.db, call)
       snapshot = await this.reload()
     }
+  }
+
+  /** The configuration this instance holds now, without loading it (null before the first load). */
+  get current(): ConfigurationSnapshot | null {
+    return this.snapshot
   }
 
   /**

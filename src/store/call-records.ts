@@ -40,7 +40,7 @@ export async function mergeCallFacts(tx: Queryable, callSid: string, patch: Call
 }
 
 /** The record with the facts of a patch, and the outcome they give, whatever order they came in. */
-function withFacts(current: CallRow, patch: CallFactsPatch): CallRow {
+export function withFacts(current: CallRow, patch: CallFactsPatch): CallRow {
   const merged = { ...current, ...withoutUndefined(patch) }
   // A status callback that arrived first must not be undone by an older dial fact, and talk time
   // only ever grows (the answered leg is the one that talked).

@@ -44,46 +44,60 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
     .for('update')
   if (!month) throw new Error(`usage row for contract ${leg.contractId} ${leg.month} vanished`)
 
+  const result = await countLockedLeg(tx, leg, month)
+  if (!result.counted) return { counted: false }
+  const { callTalkSeconds: _, ...counted } = result
+  return counted
+}
+
+/**
+ * Counts a leg whose month's usage row this transaction holds locked, `month` being its sums as
+ * locked: the leg's row, and only if it is new, the month's sums, in one statement; then the
+ * thresholds the leg crossed (rare: a statement of their own). A counted leg also gives the talk
+ * of the call's counted legs with it, read by the same statement.
+ */
+export async function countLockedLeg(
+  tx: Queryable,
+  leg: TalkLeg,
+  month: { usedSeconds: number; consentedSeconds: number },
+): Promise<(CountResult & { counted: true; callTalkSeconds: number }) | { counted: false }> {
   const counted = countedSeconds(leg.talkSeconds, leg.billingIncrementSeconds)
   const split = leg.onCall
     ? { includedSeconds: 0, overageSeconds: 0, graceSeconds: 0 }
     : splitLeg({ quotaSeconds: leg.quotaSeconds, ...month, seconds: counted, billable: leg.billable, consented: leg.consented })
-  const inserted = await tx
-    .insert(talkLegs)
-    .values({
-      callSid: leg.callSid,
-      dialCallSid: leg.dialCallSid,
-      contractId: leg.contractId,
-      month: leg.month,
-      talkSeconds: leg.talkSeconds,
-      countedSeconds: leg.onCall ? 0 : counted,
-      includedSeconds: split.includedSeconds,
-      overageSeconds: split.overageSeconds,
-      graceSeconds: split.graceSeconds,
-      consented: leg.consented,
-      onCall: leg.onCall,
-      onCallSeconds: leg.onCall ? counted : 0,
-      countedAt: leg.now,
-    })
-    .onConflictDoNothing()
-    .returning({ callSid: talkLegs.callSid })
-  if (inserted.length === 0) return { counted: false }
-
   const intoQuota = leg.onCall ? 0 : counted
-  await tx
-    .update(usage)
-    .set({
-      quotaSeconds: leg.quotaSeconds,
-      usedSeconds: sql`${usage.usedSeconds} + ${intoQuota}`,
-      includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
-      overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,
-      graceSeconds: sql`${usage.graceSeconds} + ${split.graceSeconds}`,
-      consentedSeconds: sql`${usage.consentedSeconds} + ${leg.consented && !leg.onCall ? counted : 0}`,
-      onCallSeconds: sql`${usage.onCallSeconds} + ${leg.onCall ? counted : 0}`,
-      calls: sql`${usage.calls} + 1`,
-      updatedAt: leg.now,
-    })
-    .where(and(eq(usage.contractId, leg.contractId), eq(usage.month, leg.month)))
+  const now = leg.now.toISOString()
+  const result = (await tx.execute(
+    sql`with leg as (
+        insert into talk_legs (call_sid, dial_call_sid, contract_id, month, talk_seconds, counted_seconds,
+          included_seconds, overage_seconds, grace_seconds, consented, on_call, on_call_seconds, counted_at)
+        values (${leg.callSid}, ${leg.dialCallSid}, ${leg.contractId}::int, ${leg.month}, ${leg.talkSeconds}::int,
+          ${leg.onCall ? 0 : counted}::int, ${split.includedSeconds}::int, ${split.overageSeconds}::int,
+          ${split.graceSeconds}::int, ${leg.consented}::boolean, ${leg.onCall}::boolean,
+          ${leg.onCall ? counted : 0}::int, ${now}::timestamptz)
+        on conflict do nothing
+        returning talk_seconds
+      ), month as (
+        update usage set
+          quota_seconds = ${leg.quotaSeconds}::int,
+          used_seconds = used_seconds + ${intoQuota}::int,
+          included_seconds = included_seconds + ${split.includedSeconds}::int,
+          overage_seconds = overage_seconds + ${split.overageSeconds}::int,
+          grace_seconds = grace_seconds + ${split.graceSeconds}::int,
+          consented_seconds = consented_seconds + ${leg.consented && !leg.onCall ? counted : 0}::int,
+          on_call_seconds = on_call_seconds + ${leg.onCall ? counted : 0}::int,
+          calls = calls + 1,
+          updated_at = ${now}::timestamptz
+        where contract_id = ${leg.contractId}::int and month = ${leg.month} and exists (select 1 from leg)
+        returning 1
+      )
+      select (select talk_seconds from leg) as inserted,
+        (select coalesce(sum(talk_seconds), 0) from talk_legs where call_sid = ${leg.callSid})::int as before`,
+  )) as unknown as { inserted: number | null; before: number }[] | { rows: { inserted: number | null; before: number }[] }
+  const [row] = Array.isArray(result) ? result : result.rows
+  if (row?.inserted === null || row?.inserted === undefined) return { counted: false }
+  // The statement's snapshot does not hold the leg it inserted: the call's talk is the others' and this one's.
+  const callTalkSeconds = Number(row.before) + Number(row.inserted)
 
   const thresholds = leg.onCall ? [] : thresholdsCrossed(leg.quotaSeconds, month.usedSeconds, month.usedSeconds + counted)
   if (thresholds.length > 0) {
@@ -113,7 +127,7 @@ export async function countTalk(tx: Queryable, leg: TalkLeg): Promise<CountResul
       leg.now,
     )
   }
-  return { counted: true, countedSeconds: counted, split, thresholds }
+  return { counted: true, countedSeconds: counted, split, thresholds, callTalkSeconds }
 }
 
 /** The talk of a call's counted legs, all together (a call re-dialled at the quota line has several). */

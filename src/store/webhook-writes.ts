@@ -2,7 +2,7 @@
 // once or, when the database is away, journaled and applied on its return. Applying a write is
 // idempotent: its id keys the call event it logs, in the same transaction as everything else it
 // writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
-import { type Placeholder, and, eq, sql } from 'drizzle-orm'
+import { type Placeholder, type SQL, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import type { JournalFormat } from '../journal.js'
 import { agents, callEvents, callerLanguages, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
@@ -12,7 +12,7 @@ import { billableBeyondQuota } from '../domain/quota.js'
 import { type CallbackRequest, completeCallbackRequest, requestCallback } from './callback-opening.js'
 import { settleAttempt } from './callback-calls.js'
 import { callbackDue, voicemailReason } from '../domain/callback.js'
-import { termsForMonth } from '../domain/contract-terms.js'
+import { type ContractChange, termsForMonth } from '../domain/contract-terms.js'
 import { localDate } from '../domain/contract-overview.js'
 import {
   type CallFactsPatch,
@@ -21,10 +21,12 @@ import {
   findCall,
   mergeOrCreateCall,
   recordVoiceDecision,
+  withFacts,
 } from './call-records.js'
+import type { ConfigurationSnapshot } from './call-facts.js'
 import { findDesk } from './desks.js'
 import { notifyCallback, notifyConsent } from './notifications.js'
-import { callTalkSeconds, countTalk } from './talk-counting.js'
+import { type TalkLeg, countLockedLeg } from './talk-counting.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
 export type CallbackReason = CallbackRequest['reason']
@@ -123,9 +125,23 @@ export const WEBHOOK_WRITE_FORMAT: JournalFormat<WebhookWrite> = {
  * one-statement path when its call is not recorded yet (the common case); otherwise (a
  * placeholder to complete, a duplicate) it takes the transaction like any other write.
  */
-export async function applyWebhookWrite(db: Database, write: WebhookWrite, options: { live: boolean }): Promise<boolean> {
-  if (options.live && write.kind === 'voice' && !write.callback && (await recordNewVoiceCall(db, write))) return true
-  return db.transaction((tx) => applyInTransaction(tx, write))
+export async function applyWebhookWrite(
+  db: Database,
+  write: WebhookWrite,
+  options: { live: boolean; configuration?: ConfigurationSnapshot | null },
+): Promise<boolean> {
+  if (options.live) {
+    if (write.kind === 'voice' && !write.callback && (await recordNewVoiceCall(db, write))) return true
+    // A write that only logs its event: one statement, no transaction.
+    if (write.kind === 'event' || (write.kind === 'status' && !write.final && write.callbackAttempt === undefined))
+      return logEvent(db, write)
+    if (write.kind === 'status' && write.callbackAttempt === undefined) {
+      const applied = await recordFinalStatus(db, write)
+      if (applied !== null) return applied
+    }
+  }
+  const configuration = options.configuration ?? null
+  return db.transaction((tx) => applyInTransaction(tx, write, configuration))
 }
 
 /**
@@ -140,8 +156,14 @@ export async function applyWebhookWrites(db: Database, writes: readonly WebhookW
   })
 }
 
-async function applyInTransaction(tx: Queryable, write: WebhookWrite): Promise<boolean> {
+async function applyInTransaction(
+  tx: Queryable,
+  write: WebhookWrite,
+  configuration: ConfigurationSnapshot | null = null,
+): Promise<boolean> {
   const at = new Date(write.at)
+  if (write.kind === 'dial' && write.talkSeconds > 0 && write.contractId !== null && write.usageMonth)
+    return applyCountedDial(tx, { ...write, contractId: write.contractId, usageMonth: write.usageMonth }, at, configuration)
   const logged = await tx
     .insert(callEvents)
     .values({ writeId: write.id, callSid: write.callSid, kind: write.event, at, params: write.params })
@@ -190,56 +212,10 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       return
     }
     case 'dial': {
+      // An answered leg with a contract to count into takes applyCountedDial; this one counts nothing.
       const answered = write.talkSeconds > 0
-      // The call's talk time: its counted legs together (a call re-dialled at the quota line has two).
-      let talkSeconds = write.talkSeconds
-      if (answered && write.contractId !== null && write.usageMonth) {
-        const [contract] = await tx
-          .select({
-            quotaSeconds: contracts.monthlyQuotaSeconds,
-            overage: contracts.overage,
-            billingIncrementSeconds: contracts.billingIncrementSeconds,
-            changes: contracts.changes,
-            timezone: desks.timezone,
-          })
-          .from(contracts)
-          .innerJoin(desks, eq(desks.id, contracts.deskId))
-          .where(eq(contracts.id, write.contractId))
-        const terms = contract && termsForMonth(contract, contract.changes, write.usageMonth, localDate(at, contract.timezone))
-        if (terms) {
-          const consented = write.consented ?? (await findCall(tx, write.callSid))?.overageAccepted ?? false
-          const counted = await countTalk(tx, {
-            callSid: write.callSid,
-            dialCallSid: write.dialCallSid,
-            contractId: write.contractId,
-            month: write.usageMonth,
-            talkSeconds: write.talkSeconds,
-            onCall: write.leg === 'on-call',
-            billable: billableBeyondQuota(terms.overage, consented),
-            consented,
-            quotaSeconds: terms.quotaSeconds,
-            billingIncrementSeconds: terms.billingIncrementSeconds,
-            now: at,
-          })
-          // A duplicate adds nothing: the record has its talk already. A newly counted leg is in
-          // talk_legs now, so the call's legs together hold it.
-          if (counted.counted) talkSeconds = await callTalkSeconds(tx, write.callSid)
-        }
-      }
-      await merge({
-        dialStatus: write.dialStatus,
-        dialCallSid: write.dialCallSid,
-        dialAttempts: write.attempt,
-        ...(answered ? { talkSeconds } : {}),
-      })
-      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
-      if (write.callbackAttempt !== undefined)
-        await settleAttempt(tx, write.callbackAttempt, {
-          dialStatus: write.dialStatus,
-          talkSeconds: write.talkSeconds,
-          callSid: write.callSid,
-          at,
-        })
+      const talkSeconds = write.talkSeconds
+      await afterDial(tx, write, at, answered ? talkSeconds : null)
       return
     }
     case 'event':
@@ -305,6 +281,126 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
   }
 }
 
+type DialWrite = Extract<WebhookWrite, { kind: 'dial' }>
+
+/** A dial write's facts on the call's record, then the callback it owes and the call back it settles. */
+async function afterDial(tx: Queryable, write: DialWrite, at: Date, talkSeconds: number | null): Promise<void> {
+  await mergeOrCreateCall(
+    tx,
+    write.callSid,
+    {
+      dialStatus: write.dialStatus,
+      dialCallSid: write.dialCallSid,
+      dialAttempts: write.attempt,
+      ...(talkSeconds !== null ? { talkSeconds } : {}),
+    },
+    { from: write.params.From ?? '', to: write.params.To ?? '', at },
+  )
+  if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+  if (write.callbackAttempt !== undefined)
+    await settleAttempt(tx, write.callbackAttempt, {
+      dialStatus: write.dialStatus,
+      talkSeconds: write.talkSeconds,
+      callSid: write.callSid,
+      at,
+    })
+}
+
+/** A contract's terms for counting, and the zone of its desk. */
+interface CountingTerms {
+  quotaSeconds: number
+  overage: 'bill' | 'ask' | 'refuse'
+  billingIncrementSeconds: number
+  changes: ContractChange[]
+  timezone: string
+}
+
+async function countingTermsFromTables(tx: Queryable, contractId: number): Promise<CountingTerms | null> {
+  const [contract] = await tx
+    .select({
+      quotaSeconds: contracts.monthlyQuotaSeconds,
+      overage: contracts.overage,
+      billingIncrementSeconds: contracts.billingIncrementSeconds,
+      changes: contracts.changes,
+      timezone: desks.timezone,
+    })
+    .from(contracts)
+    .innerJoin(desks, eq(desks.id, contracts.deskId))
+    .where(eq(contracts.id, contractId))
+  return contract ?? null
+}
+
+function countingTermsInMemory(configuration: ConfigurationSnapshot | null, contractId: number): CountingTerms | null {
+  const held = configuration?.contracts.get(contractId)
+  return held ? { ...held.contract, timezone: held.timezone } : null
+}
+
+/**
+ * An answered leg that counts into a contract's month: its event, its talk counted once (the
+ * quota split under the month's row lock, as countTalk does it), and its facts on the call.
+ * The contract's terms come from the configuration in memory when the database's config_version,
+ * read by the first statement, is the one it was loaded at (else, and for a contract it does not
+ * hold, from the tables). Two statements where there were seven before merging into the record:
+ * the event with the month's row (inserted or locked), then the leg with the month's new sums.
+ */
+async function applyCountedDial(
+  tx: Queryable,
+  write: DialWrite & { contractId: number; usageMonth: string },
+  at: Date,
+  configuration: ConfigurationSnapshot | null,
+): Promise<boolean> {
+  const inMemory = countingTermsInMemory(configuration, write.contractId)
+  const held = inMemory ?? (await countingTermsFromTables(tx, write.contractId))
+  const signed = held && termsForMonth(held, held.changes, write.usageMonth, localDate(at, held.timezone))
+  const [first] = await rows<{ logged: string | null; version: number | null; used: number | null; consented: number | null }>(
+    tx,
+    sql`with logged as (
+        insert into call_events (write_id, call_sid, kind, at, params)
+        values (${write.id}, ${write.callSid}, ${write.event}, ${at.toISOString()}::timestamptz, ${JSON.stringify(write.params)}::jsonb)
+        on conflict (write_id) do nothing
+        returning id
+      ), month as (
+        insert into usage (contract_id, month, quota_seconds, updated_at)
+        select ${write.contractId}::int, ${write.usageMonth}::text, ${signed?.quotaSeconds ?? 0}::int, ${at.toISOString()}::timestamptz
+        from logged where ${signed !== null}::boolean
+        on conflict (contract_id, month) do update set quota_seconds = usage.quota_seconds
+        returning used_seconds, consented_seconds
+      )
+      select (select id from logged)::text as logged,
+        (select version from config_version where id = 1) as version,
+        (select used_seconds from month) as used,
+        (select consented_seconds from month) as consented`,
+  )
+  if (!first?.logged) return false
+  // The configuration changed since this instance loaded it: the terms as the tables have them now.
+  const stale = inMemory !== null && Number(first.version ?? 0) !== configuration?.version
+  const current = stale ? await countingTermsFromTables(tx, write.contractId) : held
+  const terms = current && termsForMonth(current, current.changes, write.usageMonth, localDate(at, current.timezone))
+  if (!terms || first.used === null || first.consented === null) {
+    await afterDial(tx, write, at, write.talkSeconds)
+    return true
+  }
+  const consented = write.consented ?? (await findCall(tx, write.callSid))?.overageAccepted ?? false
+  const leg: TalkLeg = {
+    callSid: write.callSid,
+    dialCallSid: write.dialCallSid,
+    contractId: write.contractId,
+    month: write.usageMonth,
+    talkSeconds: write.talkSeconds,
+    onCall: write.leg === 'on-call',
+    billable: billableBeyondQuota(terms.overage, consented),
+    consented,
+    quotaSeconds: terms.quotaSeconds,
+    billingIncrementSeconds: terms.billingIncrementSeconds,
+    now: at,
+  }
+  const counted = await countLockedLeg(tx, leg, { usedSeconds: Number(first.used), consentedSeconds: Number(first.consented) })
+  // A duplicate adds nothing: the record has its talk already. A newly counted leg joins the
+  // call's other legs (a call re-dialled at the quota line has several).
+  await afterDial(tx, write, at, counted.counted ? counted.callTalkSeconds : write.talkSeconds)
+  return true
+}
+
 /**
  * Opens (or completes, with a recording) the call's callback request, due within the desk's
  * working hours (model clause: 24 working hours). A call whose desk is unknown owes none. The
@@ -341,6 +437,65 @@ async function openCallback(
 async function deskOfNumber(tx: Queryable, number: string): Promise<string | null> {
   const [row] = await tx.select({ deskId: deskNumbers.deskId }).from(deskNumbers).where(eq(deskNumbers.number, number))
   return row?.deskId ?? null
+}
+
+/** A raw statement's rows, on PGlite and postgres.js alike. */
+async function rows<T>(tx: Queryable, query: SQL): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
+  return Array.isArray(result) ? result : result.rows
+}
+
+/** A write that only logs its event (a status on the way, an event): one statement. */
+async function logEvent(db: Database, write: WebhookWrite): Promise<boolean> {
+  const logged = await rows<{ id: string }>(
+    db,
+    sql`insert into call_events (write_id, call_sid, kind, at, params)
+      values (${write.id}, ${write.callSid}, ${write.event}, ${write.at}::timestamptz, ${JSON.stringify(write.params)}::jsonb)
+      on conflict (write_id) do nothing
+      returning id`,
+  )
+  return logged.length > 0
+}
+
+/**
+ * The final status of a known call in one statement, no transaction: the record as read, merged in
+ * memory, saved only if the row is still the version read (its xmin) and the write not applied,
+ * its event logged only with the saved row. null when the call is unknown or changed in between:
+ * then the transaction applies it (placeholder, row lock).
+ */
+async function recordFinalStatus(db: Database, write: Extract<WebhookWrite, { kind: 'status' }>): Promise<boolean | null> {
+  const [read] = await db
+    .select({ call: calls, version: sql<string>`${calls}.xmin::text` })
+    .from(calls)
+    .where(eq(calls.callSid, write.callSid))
+  if (!read) return null
+  const at = new Date(write.at)
+  const { callSid, ...changes } = withFacts(read.call, {
+    callStatus: write.callStatus,
+    durationSeconds: write.durationSeconds,
+    endedAt: at,
+  })
+  const saved = db.$with('saved_call').as(
+    db
+      .update(calls)
+      .set(changes)
+      .where(
+        and(
+          eq(calls.callSid, callSid),
+          sql`${calls}.xmin = ${read.version}::xid`,
+          sql`not exists (select 1 from ${callEvents} where ${callEvents.writeId} = ${write.id})`,
+        ),
+      )
+      .returning({ callSid: calls.callSid }),
+  )
+  const logged = db.$with('logged_event', { id: sql<number>`id`.as('id') }).as(
+    sql`insert into ${callEvents} (write_id, call_sid, kind, at, params)
+      select ${write.id}, call_sid, ${write.event}, ${write.at}::timestamptz, ${JSON.stringify(write.params)}::jsonb from ${saved}
+      on conflict (write_id) do nothing
+      returning id`,
+  )
+  const [row] = await db.with(saved, logged).select({ id: logged.id }).from(logged)
+  return row ? true : null
 }
 
 /**

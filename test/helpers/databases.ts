@@ -30,6 +30,14 @@ export async function freshDatabase(t: Test, kind: Kind, options: { max?: number
   return handle
 }
 
+/** A fresh, migrated Postgres database whose every statement sent is passed to `onStatement`. */
+export async function countedPostgres(t: Test, onStatement: (statement: string) => void): Promise<DatabaseHandle> {
+  const url = await newPostgresDatabase(t, await postgresTemplate())
+  const handle = await openDatabase({ url, max: 5, onStatement })
+  t.teardown(() => handle.close())
+  return handle
+}
+
 /** A new empty database on the TEST_DATABASE_URL server; returns its URL. */
 export function createPostgresDatabase(t: Test): Promise<string> {
   return newPostgresDatabase(t)

@@ -111,7 +111,9 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
 
   // This instance's copy of the configuration, checked against config_version on every call.
   const callFacts = new CallFactsLoader(app.db)
-  const record = (write: WebhookWrite) => app.writer.record(write)
+  // The configuration in memory goes with each write: a dial counts its talk with the contract's
+  // terms from it (checked against config_version by the write's first statement).
+  const record = (write: WebhookWrite) => app.writer.record(write, callFacts.current)
 
   /** A database read within the deadline; null when the database is away (or known to be). */
   async function read<T>(work: () => Promise<T>, what: string): Promise<T | null> {
