@@ -11,6 +11,7 @@ import {
   clients,
   contracts,
   desks as deskTable,
+  emailCounts,
   emailAttachments,
   emailMessages,
   usage,
@@ -39,7 +40,7 @@ import {
 } from '../domain/email-request.js'
 import { acknowledgementText, refusalHeaders, refusalText } from '../domain/email-words.js'
 import type { EmailOutData } from '../domain/notifications.js'
-import { monthOf } from '../domain/quota.js'
+import { monthOf, splitLeg } from '../domain/quota.js'
 import type { InboundEmail } from '../email/parse.js'
 import type { Actor } from './calendar.js'
 import { type CallbackItem, findCallback } from './callback-queue.js'
@@ -693,7 +694,8 @@ export async function replyToRequest(
       .update(callbacks)
       .set({ status: 'done', doneAt: actor.now, doneBy: actor.name, note: reply.text, replyMinutes: reply.minutes })
       .where(eq(callbacks.id, id))
-    const counted = reply.minutes && desk ? await countReplyMinutes(tx, request.clientId, desk, reply.minutes, actor.now) : false
+    const counted =
+      reply.minutes && desk ? await countReplyMinutes(tx, id, request.clientId, desk, reply.minutes, actor.now) : false
     return { ok: true, callback: (await findCallback(tx, id)) as CallbackItem, counted }
   })
 }
@@ -706,6 +708,7 @@ export async function replyToRequest(
  */
 async function countReplyMinutes(
   tx: Queryable,
+  callbackId: number,
   clientId: string | null,
   desk: DeskFacts,
   minutes: number,
@@ -724,26 +727,40 @@ async function countReplyMinutes(
   if (!row?.emailMinutesCountIntoQuota) return false
   const month = monthOf(now, desk.timezone)
   const seconds = minutes * 60
-  const quota = row.monthlyQuotaSeconds
   await tx
     .insert(usage)
-    .values({ contractId: row.id, month, quotaSeconds: quota, usedSeconds: 0, updatedAt: now })
+    .values({ contractId: row.id, month, quotaSeconds: row.monthlyQuotaSeconds, usedSeconds: 0, updatedAt: now })
     .onConflictDoNothing()
+  const [sofar] = await tx
+    .select()
+    .from(usage)
+    .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
+    .for('update')
+  if (!sofar) return false
   // Within what is left of the quota: included. Beyond it: billable overage under `bill`; under
   // `ask` and `refuse` nobody consented to a bill, so never billed (grace), as on the line.
-  const left = sql`least(${seconds}, greatest(0, ${usage.quotaSeconds} - ${usage.usedSeconds}))`
-  const beyond = sql`${seconds} - ${left}`
+  const split = splitLeg({
+    quotaSeconds: sofar.quotaSeconds,
+    usedSeconds: sofar.usedSeconds,
+    consentedSeconds: sofar.consentedSeconds,
+    seconds,
+    billable: row.overage === 'bill',
+    consented: false,
+  })
   await tx
     .update(usage)
     .set({
       usedSeconds: sql`${usage.usedSeconds} + ${seconds}`,
-      includedSeconds: sql`${usage.includedSeconds} + ${left}`,
-      ...(row.overage === 'bill'
-        ? { overageSeconds: sql`${usage.overageSeconds} + ${beyond}` }
-        : { graceSeconds: sql`${usage.graceSeconds} + ${beyond}` }),
+      includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
+      overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,
+      graceSeconds: sql`${usage.graceSeconds} + ${split.graceSeconds}`,
       updatedAt: now,
     })
     .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
+  // The statement's line for these minutes, as counted (its primary key: once per request).
+  await tx
+    .insert(emailCounts)
+    .values({ callbackId, contractId: row.id, month, countedSeconds: seconds, ...split, countedAt: now })
   return true
 }
 
