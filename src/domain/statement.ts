@@ -102,29 +102,17 @@ const NO_TOTALS: StatementTotals = {
 
 /** Totals summed from the lines themselves, so that they can be checked against the usage figures. */
 export function totalsOf(lines: readonly StatementLine[], emails: readonly EmailLine[] = []): StatementTotals {
-  const calls = lines.reduce<StatementTotals>(
-    (sum, line) => ({
-      ...sum,
-      usedSeconds: sum.usedSeconds + line.countedSeconds,
-      includedSeconds: sum.includedSeconds + line.includedSeconds,
-      overageSeconds: sum.overageSeconds + line.overageSeconds,
-      graceSeconds: sum.graceSeconds + line.graceSeconds,
-      onCallSeconds: sum.onCallSeconds + line.onCallSeconds,
-      calls: sum.calls + 1,
-    }),
-    NO_TOTALS,
-  )
-  return emails.reduce<StatementTotals>(
-    (sum, line) => ({
-      ...sum,
-      usedSeconds: sum.usedSeconds + line.countedSeconds,
-      includedSeconds: sum.includedSeconds + line.includedSeconds,
-      overageSeconds: sum.overageSeconds + line.overageSeconds,
-      graceSeconds: sum.graceSeconds + line.graceSeconds,
-      emails: sum.emails + 1,
-    }),
-    calls,
-  )
+  const sum = { ...NO_TOTALS }
+  for (const line of [...lines, ...emails]) {
+    sum.usedSeconds += line.countedSeconds
+    sum.includedSeconds += line.includedSeconds
+    sum.overageSeconds += line.overageSeconds
+    sum.graceSeconds += line.graceSeconds
+  }
+  for (const line of lines) sum.onCallSeconds += line.onCallSeconds
+  sum.calls = lines.length
+  sum.emails = emails.length
+  return sum
 }
 
 export function buildStatement(
