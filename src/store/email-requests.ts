@@ -45,7 +45,7 @@ import type { InboundEmail } from '../email/parse.js'
 import type { Actor } from './calendar.js'
 import { type CallbackItem, findCallback } from './callback-queue.js'
 import { findDesk } from './desks.js'
-import { notify } from './notifications.js'
+import { notify, notifyCallback } from './notifications.js'
 
 /** What ingestion needs besides the message: when, how it came, and who we are. */
 export interface MailContext {
@@ -351,6 +351,8 @@ async function openOrRefuse(
     .update(emailMessages)
     .set({ requestId, ...(m.follows ? { detail: { ...problemsOf(email), follows: m.follows } } : {}) })
     .where(eq(emailMessages.id, m.rowId))
+  // The desk's mailbox hears of a new request as of a phone one (callback.opened).
+  await notifyCallback(tx, 'callback.opened', { emailRequestId: requestId }, context.now, {})
 
   const ack = shouldAcknowledge({
     email: autoAnswer,
