@@ -596,6 +596,16 @@ export async function requestMessages(db: Queryable, requestId: number): Promise
   }))
 }
 
+/** An attachment of a request's message, as the queue's page links it. */
+export interface AttachmentEntry {
+  messageRowId: number
+  position: number
+  filename: string | null
+  size: number
+  /** its bytes are stored (10 MB a message); false: only its name and size */
+  kept: boolean
+}
+
 /** What the queue's page shows of e-mail requests: the latest message the client wrote into each, and how many there are. */
 export interface RequestMail {
   subject: string
@@ -603,6 +613,8 @@ export interface RequestMail {
   hasHtml: boolean
   messages: number
   attachments: number
+  /** every attachment the client sent into the request, in the order of its messages */
+  files: AttachmentEntry[]
 }
 
 export async function requestMail(db: Queryable, requestIds: readonly number[]): Promise<Map<number, RequestMail>> {
@@ -614,24 +626,79 @@ export async function requestMail(db: Queryable, requestIds: readonly number[]):
       subject: emailMessages.subject,
       text: emailMessages.text,
       hasHtml: sql<boolean>`${emailMessages.html} is not null`,
-      attachments: sql<number>`(select count(*)::int from ${emailAttachments} where ${emailAttachments.messageRowId} = ${emailMessages.id})`,
     })
     .from(emailMessages)
     .where(and(inArray(emailMessages.requestId, [...requestIds]), eq(emailMessages.direction, 'in')))
     .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
+  const files = rows.length
+    ? await db
+        .select({
+          messageRowId: emailAttachments.messageRowId,
+          position: emailAttachments.position,
+          filename: emailAttachments.filename,
+          size: emailAttachments.size,
+          kept: sql<boolean>`${emailAttachments.content} is not null`,
+        })
+        .from(emailAttachments)
+        .where(
+          inArray(
+            emailAttachments.messageRowId,
+            rows.map((row) => row.id),
+          ),
+        )
+        .orderBy(asc(emailAttachments.messageRowId), asc(emailAttachments.position))
+    : []
   const mail = new Map<number, RequestMail>()
   for (const row of rows) {
     const id = row.requestId as number
     const before = mail.get(id)
+    const own = files.filter((file) => file.messageRowId === row.id).map((file) => ({ ...file, kept: Boolean(file.kept) }))
     mail.set(id, {
       subject: row.subject,
       text: row.text,
       hasHtml: Boolean(row.hasHtml),
       messages: (before?.messages ?? 0) + 1,
-      attachments: (before?.attachments ?? 0) + Number(row.attachments),
+      attachments: (before?.attachments ?? 0) + own.length,
+      files: [...(before?.files ?? []), ...own],
     })
   }
   return mail
+}
+
+/** An attachment's bytes, or why there are none (over the message's size limit: its name and size only). */
+export type AttachmentFile =
+  | { kept: true; filename: string | null; size: number; content: Buffer }
+  | { kept: false; filename: string | null; size: number; omitted: string }
+
+/**
+ * One attachment of one of a request's messages, by the message's row id and the attachment's
+ * position; null when the request has no such message or the message no such attachment.
+ */
+export async function attachmentFile(
+  db: Queryable,
+  requestId: number,
+  messageRowId: number,
+  position: number,
+): Promise<AttachmentFile | null> {
+  const [row] = await db
+    .select({
+      filename: emailAttachments.filename,
+      size: emailAttachments.size,
+      content: emailAttachments.content,
+      omitted: emailAttachments.omitted,
+    })
+    .from(emailAttachments)
+    .innerJoin(emailMessages, eq(emailMessages.id, emailAttachments.messageRowId))
+    .where(
+      and(
+        eq(emailMessages.requestId, requestId),
+        eq(emailAttachments.messageRowId, messageRowId),
+        eq(emailAttachments.position, position),
+      ),
+    )
+  if (!row) return null
+  if (row.content === null) return { kept: false, filename: row.filename, size: row.size, omitted: row.omitted ?? 'over_limit' }
+  return { kept: true, filename: row.filename, size: row.size, content: Buffer.from(row.content) }
 }
 
 export type ReplyResult =
