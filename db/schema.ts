@@ -508,6 +508,33 @@ export const emailAttachments = pgTable(
 )
 
 /**
+ * E-mail minutes counted into the quota (issue #15, `emailMinutesCountIntoQuota`): one row per
+ * answered request, written in the transaction that closes it, with the split as counted, so the
+ * month's statement lists them next to the call legs and its totals equal the usage.
+ */
+export const emailCounts = pgTable(
+  'email_counts',
+  {
+    callbackId: integer()
+      .primaryKey()
+      .references(() => callbacks.id),
+    contractId: integer().notNull(),
+    month: text().notNull(),
+    countedSeconds: integer().notNull(),
+    includedSeconds: integer().notNull(),
+    /** beyond the quota, billable: the `bill` policy */
+    overageSeconds: integer().notNull(),
+    /** beyond the quota, never billed: `ask` and `refuse` (nobody accepted a bill) */
+    graceSeconds: integer().notNull(),
+    countedAt: instant().notNull(),
+  },
+  (t) => [
+    index().on(t.contractId, t.month),
+    check('email_counts_split', sql`${t.includedSeconds} + ${t.overageSeconds} + ${t.graceSeconds} = ${t.countedSeconds}`),
+  ],
+)
+
+/**
  * Each call back through the line (issue #16): who rang, which number, the call, how it ended.
  * `initiated` until the call's webhooks tell how it ended; the request closes itself on an
  * attempt whose client talked at least the desk's `callbackReachedSeconds`.

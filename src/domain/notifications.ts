@@ -27,14 +27,21 @@ export type EventType = (typeof EVENT_TYPES)[number]
 
 interface CallbackData {
   callbackId: number | null
-  callSid: string
+  /** the call that owes it; null for an e-mail request (issue #15) */
+  callSid: string | null
   desk: string
   clientId: string | null
   clientName: string | null
+  /** the caller's number; for an e-mail request, the sender's address */
   from: string
-  reason: 'no_answer' | 'no_agent' | 'closed_hours' | 'closed_holiday'
+  /** why the call became a request; `email` for an e-mail request */
+  reason: 'no_answer' | 'no_agent' | 'closed_hours' | 'closed_holiday' | 'email'
   /** ISO instant: within the desk's working hours (24 by default) */
   dueAt: string | null
+  /** how the request came (issue #15); absent from events written before it was told */
+  channel?: 'phone' | 'email'
+  /** an e-mail request's subject (its first message's) */
+  subject?: string | null
 }
 
 /**
@@ -358,12 +365,14 @@ const REASONS: Record<Family, Record<CallbackData['reason'], string>> = {
     no_agent: 'aucun agent n’était de service',
     closed_hours: 'hors des heures d’assistance',
     closed_holiday: 'jour férié',
+    email: 'par e-mail',
   },
   en: {
     no_answer: 'no agent answered',
     no_agent: 'no agent was on duty',
     closed_hours: 'outside support hours',
     closed_holiday: 'public holiday',
+    email: 'by e-mail',
   },
 }
 
@@ -376,6 +385,16 @@ const ACTIONS: Record<Family, Record<EventData['holiday.changed']['action'], str
 const mailAsWritten = (d: EmailOutData): RenderedMessage => ({ subject: d.subject, lines: d.text.split(/\n{2,}/) })
 
 type Renderers = { [T in EventType]: (data: EventData[T], c: RenderContext, f: Family) => RenderedMessage }
+
+/** An e-mail request's data (issue #15): the sender's address in `from`, a subject, no call. */
+const isEmail = (data: CallbackData): boolean => data.reason === 'email'
+
+/** The sender's subject, quoted in a line: bounded, so an SMS stays short whatever they wrote. */
+function subjectOf(data: CallbackData, family: Family): string {
+  const subject = (data.subject ?? '').replace(/\s+/g, ' ').trim()
+  if (!subject) return family === 'fr' ? 'sans objet' : 'no subject'
+  return subject.length > 120 ? `${subject.slice(0, 119)}…` : subject
+}
 
 const who = (data: { clientName: string | null; from: string }) =>
   data.clientName ? `${data.clientName} (${data.from})` : data.from
@@ -399,8 +418,18 @@ const RENDER: Renderers = {
             `Listen: ${d.recordingUrl}`,
           ],
         },
-  'callback.opened': (d, c, f) =>
-    f === 'fr'
+  'callback.opened': (d, c, f) => {
+    if (isEmail(d))
+      return f === 'fr'
+        ? {
+            subject: `[${c.deskName}] Demande par e-mail de ${who(d)}`,
+            lines: [`${who(d)} a écrit : « ${subjectOf(d, f)} ».`, `À répondre au plus tard ${when(d.dueAt, c, f)}.`],
+          }
+        : {
+            subject: `[${c.deskName}] E-mail request from ${who(d)}`,
+            lines: [`${who(d)} wrote: "${subjectOf(d, f)}".`, `Answer by ${when(d.dueAt, c, f)}.`],
+          }
+    return f === 'fr'
       ? {
           subject: `[${c.deskName}] Demande de rappel de ${who(d)}`,
           lines: [`${who(d)} attend un rappel (${REASONS.fr[d.reason]}).`, `À rappeler au plus tard ${when(d.dueAt, c, f)}.`],
@@ -408,9 +437,22 @@ const RENDER: Renderers = {
       : {
           subject: `[${c.deskName}] Callback request from ${who(d)}`,
           lines: [`${who(d)} is waiting for a call back (${REASONS.en[d.reason]}).`, `Call back by ${when(d.dueAt, c, f)}.`],
-        },
-  'callback.late': (d, c, f) =>
-    f === 'fr'
+        }
+  },
+  'callback.late': (d, c, f) => {
+    if (isEmail(d))
+      return f === 'fr'
+        ? {
+            subject: `[${c.deskName}] E-mail sans réponse en retard : ${who(d)}`,
+            lines: [
+              `La demande par e-mail de ${who(d)} (« ${subjectOf(d, f)} ») devait recevoir une réponse au plus tard ${when(d.dueAt, c, f)}.`,
+            ],
+          }
+        : {
+            subject: `[${c.deskName}] Late e-mail answer: ${who(d)}`,
+            lines: [`The e-mail request from ${who(d)} ("${subjectOf(d, f)}") was to be answered by ${when(d.dueAt, c, f)}.`],
+          }
+    return f === 'fr'
       ? {
           subject: `[${c.deskName}] Rappel en retard : ${who(d)}`,
           lines: [`La demande de rappel de ${who(d)} devait être traitée au plus tard ${when(d.dueAt, c, f)}.`],
@@ -418,7 +460,8 @@ const RENDER: Renderers = {
       : {
           subject: `[${c.deskName}] Late callback: ${who(d)}`,
           lines: [`The callback request from ${who(d)} was due by ${when(d.dueAt, c, f)}.`],
-        },
+        }
+  },
   'quota.threshold': (d, c, f) => {
     const hours = (d.quotaSeconds / 3600).toLocaleString(f === 'fr' ? 'fr-FR' : 'en-US', { maximumFractionDigits: 2 })
     return f === 'fr'

@@ -6,7 +6,7 @@ import type { CallbackAttempt } from '../store/callback-calls.js'
 import type { CallbackItem } from '../store/callback-queue.js'
 import type { RequestMail, UnidentifiedMessage } from '../store/email-requests.js'
 import type { DeskAgent, DeskSummary } from '../store/dashboard.js'
-import { formatDateTime, formatDelay, formatDuration, formatWhen } from './format.js'
+import { formatBytes, formatDateTime, formatDelay, formatDuration, formatWhen } from './format.js'
 import { type Html, attrs, html } from './html.js'
 import { HOME, type PageContext, canManage, csrfField, href, layout } from './layout.js'
 import { type Directory, deskPicker } from './parts.js'
@@ -55,18 +55,31 @@ function callerCell(ctx: PageContext, callback: CallbackItem): Html {
 /** The shown part of a message: never its HTML, which stays in the API (sanitised, for a sandboxed reader). */
 const EXCERPT = 1500
 
-function mailOf(ctx: PageContext, mail: RequestMail | undefined): Html | string {
+/** Each attachment the client sent: a download link when its bytes were kept, else its name and why not. */
+function filesOf(ctx: PageContext, requestId: number, mail: RequestMail): Html | string {
+  if (mail.files.length === 0) return ''
+  const t = ctx.t.callbacks
+  return html`<ul class="attachments" data-attachments>${mail.files.map((file) => {
+    const name = file.filename || t.unnamedAttachment(file.position)
+    const size = formatBytes(file.size, ctx.lang)
+    return file.kept
+      ? html`<li><a href="${CALLBACKS}/${requestId}/messages/${file.messageRowId}/attachments/${file.position}" download data-attachment>${name}</a> <small class="muted">(${size})</small></li>`
+      : html`<li>${name} <small class="muted">(${size}, ${t.attachmentNotKept})</small></li>`
+  })}</ul>`
+}
+
+function mailOf(ctx: PageContext, requestId: number, mail: RequestMail | undefined): Html | string {
   if (!mail) return ''
   const t = ctx.t.callbacks
   const text = mail.text.length > EXCERPT ? `${mail.text.slice(0, EXCERPT)}…` : mail.text
   const extra = [t.messages(mail.messages), ...(mail.attachments ? [t.attachments(mail.attachments)] : [])].join(' · ')
   return html`<details class="email-message" data-email><summary>${mail.subject || ctx.t.dash}</summary>
-    <pre class="email-text">${text}</pre><small class="muted">${extra}${mail.hasHtml ? html`<br>${t.htmlKept}` : ''}</small></details>`
+    <pre class="email-text">${text}</pre><small class="muted">${extra}${mail.hasHtml ? html`<br>${t.htmlKept}` : ''}</small>${filesOf(ctx, requestId, mail)}</details>`
 }
 
 function reasonCell(ctx: PageContext, callback: CallbackItem, mail?: RequestMail): Html {
   if (callback.channel === 'email')
-    return html`<td data-label="${ctx.t.today.reason}" data-channel="email"><strong>${ctx.t.callbacks.email}</strong>${mailOf(ctx, mail)}</td>`
+    return html`<td data-label="${ctx.t.today.reason}" data-channel="email"><strong>${ctx.t.callbacks.email}</strong>${mailOf(ctx, callback.id, mail)}</td>`
   const voicemail = callback.recordingSeconds
     ? html`<br><small>${ctx.t.callbacks.voicemail(formatDuration(callback.recordingSeconds))}</small>`
     : ''

@@ -101,6 +101,15 @@ export function formatPercent(percent: number, lang: Lang): string {
   return lang === 'fr' ? `${rounded}${NNBSP}%` : `${rounded}%`
 }
 
+/** A file's size: "820 o", "12,4 ko", "3,1 Mo" in French; "820 B", "12.4 kB", "3.1 MB" in English. */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const units = lang === 'fr' ? ['o', 'ko', 'Mo'] : ['B', 'kB', 'MB']
+  const exponent = bytes < 1000 ? 0 : bytes < 1_000_000 ? 1 : 2
+  const value = bytes / 1000 ** exponent
+  const shown = exponent === 0 ? String(bytes) : value.toLocaleString(LOCALE[lang], { maximumFractionDigits: 1 })
+  return `${shown}${NNBSP}${units[exponent]}`
+}
+
 /** A first and last day: "20 – 22 mars 2026", or one day in the short form when they are the same. */
 export function formatDayRange(first: string, last: string, lang: Lang): string {
   if (first === last) return formatDayShort(first, lang)

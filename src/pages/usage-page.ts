@@ -1,6 +1,6 @@
 // Usage: each contract's month as a bar (included, overage, the 80 % and 100 % marks), and for one
 // client the last twelve months and the month's statement (INTERcom: 5 h a month, beyond billed).
-import type { Statement, StatementLine } from '../domain/statement.js'
+import type { EmailLine, Statement, StatementLine } from '../domain/statement.js'
 import type { EmailMonth } from '../store/email-requests.js'
 import type { UsageItem } from '../store/usage-report.js'
 import { type MonthPoint, monthlyChart, usageBar, usedPercent } from './charts.js'
@@ -83,10 +83,25 @@ function lineRow(ctx: PageContext, view: UsageView, line: StatementLine, desk: s
   }`
 }
 
+/** An answered e-mail request whose minutes counted: its date, its request and subject, the split. */
+function emailRow(ctx: PageContext, view: UsageView, line: EmailLine, desk: string): Html {
+  const zone = view.zones.get(desk) ?? view.defaultZone
+  const seconds = (value: number) => (value > 0 ? formatDuration(value) : ctx.t.dash)
+  const t = ctx.t.usage
+  return html`<tr data-email-line="${line.requestId}">
+    <td class="lead">${formatDateTime(line.answeredAt, zone, ctx.lang)}</td>
+    <td colspan="3" class="lead">${t.emailLine(line.requestId, line.subject ?? '')}</td>
+    <td class="num" data-label="${t.counted}">${seconds(line.countedSeconds)}</td>
+    <td class="num" data-label="${t.included}">${seconds(line.includedSeconds)}</td>
+    <td class="num${line.overageSeconds > 0 ? ' overage' : ''}" data-label="${t.overage}">${seconds(line.overageSeconds)}</td>
+    <td class="num" data-label="${t.grace}">${seconds(line.graceSeconds)}</td>
+  </tr>`
+}
+
 function statementSection(ctx: PageContext, view: UsageView, statement: Statement, showDesk: boolean): Html {
   const t = ctx.t.usage
   const head = html`<thead><tr><th scope="col">${ctx.t.calls.when}</th><th scope="col">${ctx.t.calls.caller}</th><th scope="col">${ctx.t.calls.agent}</th><th scope="col">${ctx.t.calls.talk}</th><th scope="col">${t.counted}</th><th scope="col">${t.included}</th><th scope="col">${t.overage}</th><th scope="col">${t.grace}</th></tr></thead>`
-  const lines = statement.contracts.flatMap((contract) => [...contract.calls, ...contract.onCallCalls])
+  const lines = statement.contracts.flatMap((contract) => [...contract.calls, ...contract.onCallCalls, ...contract.emails])
   if (lines.length === 0) return html`<p class="muted">${t.noStatement}</p>`
   return html`${statement.contracts.map(
     (contract) => html`<div class="table-wrap"><table class="statement cards">
@@ -94,7 +109,8 @@ function statementSection(ctx: PageContext, view: UsageView, statement: Statemen
       ${head}
       <tbody>${contract.calls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>
       ${contract.onCallCalls.length ? html`<tbody><tr><th colspan="8" scope="rowgroup" class="full">${t.onCallCalls}</th></tr>${contract.onCallCalls.map((line) => lineRow(ctx, view, line, contract.desk))}</tbody>` : ''}
-      <tfoot><tr><th scope="row" colspan="4" class="lead">${t.total} (${contract.totals.calls})</th>
+      ${contract.emails.length ? html`<tbody><tr><th colspan="8" scope="rowgroup" class="full">${t.emailLines}</th></tr>${contract.emails.map((line) => emailRow(ctx, view, line, contract.desk))}</tbody>` : ''}
+      <tfoot><tr><th scope="row" colspan="4" class="lead">${t.total} (${contract.totals.calls}${contract.totals.emails ? ` + ${t.emailCount(contract.totals.emails)}` : ''})</th>
         <td class="num" data-label="${t.counted}">${formatDuration(contract.totals.usedSeconds)}${contract.totals.onCallSeconds ? html` + ${formatDuration(contract.totals.onCallSeconds)}` : ''}</td>
         <td class="num" data-label="${t.included}">${formatDuration(contract.totals.includedSeconds)}</td>
         <td class="num overage" data-label="${t.overage}">${contract.totals.overageSeconds ? formatDuration(contract.totals.overageSeconds) : ctx.t.dash}</td>

@@ -11,6 +11,7 @@ import {
   clients,
   contracts,
   desks as deskTable,
+  emailCounts,
   emailAttachments,
   emailMessages,
   usage,
@@ -39,12 +40,12 @@ import {
 } from '../domain/email-request.js'
 import { acknowledgementText, refusalHeaders, refusalText } from '../domain/email-words.js'
 import type { EmailOutData } from '../domain/notifications.js'
-import { monthOf } from '../domain/quota.js'
+import { monthOf, splitLeg } from '../domain/quota.js'
 import type { InboundEmail } from '../email/parse.js'
 import type { Actor } from './calendar.js'
 import { type CallbackItem, findCallback } from './callback-queue.js'
 import { findDesk } from './desks.js'
-import { notify } from './notifications.js'
+import { notify, notifyCallback } from './notifications.js'
 
 /** What ingestion needs besides the message: when, how it came, and who we are. */
 export interface MailContext {
@@ -348,6 +349,8 @@ async function openOrRefuse(
     .update(emailMessages)
     .set({ requestId, ...(m.follows ? { detail: { ...problemsOf(email), follows: m.follows } } : {}) })
     .where(eq(emailMessages.id, m.rowId))
+  // The desk's mailbox hears of a new request as of a phone one (callback.opened).
+  await notifyCallback(tx, 'callback.opened', { emailRequestId: requestId }, context.now, {})
 
   const ack = shouldAcknowledge({
     email: autoAnswer,
@@ -591,6 +594,16 @@ export async function requestMessages(db: Queryable, requestId: number): Promise
   }))
 }
 
+/** An attachment of a request's message, as the queue's page links it. */
+export interface AttachmentEntry {
+  messageRowId: number
+  position: number
+  filename: string | null
+  size: number
+  /** its bytes are stored (10 MB a message); false: only its name and size */
+  kept: boolean
+}
+
 /** What the queue's page shows of e-mail requests: the latest message the client wrote into each, and how many there are. */
 export interface RequestMail {
   subject: string
@@ -598,6 +611,8 @@ export interface RequestMail {
   hasHtml: boolean
   messages: number
   attachments: number
+  /** every attachment the client sent into the request, in the order of its messages */
+  files: AttachmentEntry[]
 }
 
 export async function requestMail(db: Queryable, requestIds: readonly number[]): Promise<Map<number, RequestMail>> {
@@ -609,24 +624,79 @@ export async function requestMail(db: Queryable, requestIds: readonly number[]):
       subject: emailMessages.subject,
       text: emailMessages.text,
       hasHtml: sql<boolean>`${emailMessages.html} is not null`,
-      attachments: sql<number>`(select count(*)::int from ${emailAttachments} where ${emailAttachments.messageRowId} = ${emailMessages.id})`,
     })
     .from(emailMessages)
     .where(and(inArray(emailMessages.requestId, [...requestIds]), eq(emailMessages.direction, 'in')))
     .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
+  const files = rows.length
+    ? await db
+        .select({
+          messageRowId: emailAttachments.messageRowId,
+          position: emailAttachments.position,
+          filename: emailAttachments.filename,
+          size: emailAttachments.size,
+          kept: sql<boolean>`${emailAttachments.content} is not null`,
+        })
+        .from(emailAttachments)
+        .where(
+          inArray(
+            emailAttachments.messageRowId,
+            rows.map((row) => row.id),
+          ),
+        )
+        .orderBy(asc(emailAttachments.messageRowId), asc(emailAttachments.position))
+    : []
   const mail = new Map<number, RequestMail>()
   for (const row of rows) {
     const id = row.requestId as number
     const before = mail.get(id)
+    const own = files.filter((file) => file.messageRowId === row.id).map((file) => ({ ...file, kept: Boolean(file.kept) }))
     mail.set(id, {
       subject: row.subject,
       text: row.text,
       hasHtml: Boolean(row.hasHtml),
       messages: (before?.messages ?? 0) + 1,
-      attachments: (before?.attachments ?? 0) + Number(row.attachments),
+      attachments: (before?.attachments ?? 0) + own.length,
+      files: [...(before?.files ?? []), ...own],
     })
   }
   return mail
+}
+
+/** An attachment's bytes, or why there are none (over the message's size limit: its name and size only). */
+export type AttachmentFile =
+  | { kept: true; filename: string | null; size: number; content: Buffer }
+  | { kept: false; filename: string | null; size: number; omitted: string }
+
+/**
+ * One attachment of one of a request's messages, by the message's row id and the attachment's
+ * position; null when the request has no such message or the message no such attachment.
+ */
+export async function attachmentFile(
+  db: Queryable,
+  requestId: number,
+  messageRowId: number,
+  position: number,
+): Promise<AttachmentFile | null> {
+  const [row] = await db
+    .select({
+      filename: emailAttachments.filename,
+      size: emailAttachments.size,
+      content: emailAttachments.content,
+      omitted: emailAttachments.omitted,
+    })
+    .from(emailAttachments)
+    .innerJoin(emailMessages, eq(emailMessages.id, emailAttachments.messageRowId))
+    .where(
+      and(
+        eq(emailMessages.requestId, requestId),
+        eq(emailAttachments.messageRowId, messageRowId),
+        eq(emailAttachments.position, position),
+      ),
+    )
+  if (!row) return null
+  if (row.content === null) return { kept: false, filename: row.filename, size: row.size, omitted: row.omitted ?? 'over_limit' }
+  return { kept: true, filename: row.filename, size: row.size, content: Buffer.from(row.content) }
 }
 
 export type ReplyResult =
@@ -691,7 +761,8 @@ export async function replyToRequest(
       .update(callbacks)
       .set({ status: 'done', doneAt: actor.now, doneBy: actor.name, note: reply.text, replyMinutes: reply.minutes })
       .where(eq(callbacks.id, id))
-    const counted = reply.minutes && desk ? await countReplyMinutes(tx, request.clientId, desk, reply.minutes, actor.now) : false
+    const counted =
+      reply.minutes && desk ? await countReplyMinutes(tx, id, request.clientId, desk, reply.minutes, actor.now) : false
     return { ok: true, callback: (await findCallback(tx, id)) as CallbackItem, counted }
   })
 }
@@ -704,6 +775,7 @@ export async function replyToRequest(
  */
 async function countReplyMinutes(
   tx: Queryable,
+  callbackId: number,
   clientId: string | null,
   desk: DeskFacts,
   minutes: number,
@@ -722,26 +794,40 @@ async function countReplyMinutes(
   if (!row?.emailMinutesCountIntoQuota) return false
   const month = monthOf(now, desk.timezone)
   const seconds = minutes * 60
-  const quota = row.monthlyQuotaSeconds
   await tx
     .insert(usage)
-    .values({ contractId: row.id, month, quotaSeconds: quota, usedSeconds: 0, updatedAt: now })
+    .values({ contractId: row.id, month, quotaSeconds: row.monthlyQuotaSeconds, usedSeconds: 0, updatedAt: now })
     .onConflictDoNothing()
+  const [sofar] = await tx
+    .select()
+    .from(usage)
+    .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
+    .for('update')
+  if (!sofar) return false
   // Within what is left of the quota: included. Beyond it: billable overage under `bill`; under
   // `ask` and `refuse` nobody consented to a bill, so never billed (grace), as on the line.
-  const left = sql`least(${seconds}, greatest(0, ${usage.quotaSeconds} - ${usage.usedSeconds}))`
-  const beyond = sql`${seconds} - ${left}`
+  const split = splitLeg({
+    quotaSeconds: sofar.quotaSeconds,
+    usedSeconds: sofar.usedSeconds,
+    consentedSeconds: sofar.consentedSeconds,
+    seconds,
+    billable: row.overage === 'bill',
+    consented: false,
+  })
   await tx
     .update(usage)
     .set({
       usedSeconds: sql`${usage.usedSeconds} + ${seconds}`,
-      includedSeconds: sql`${usage.includedSeconds} + ${left}`,
-      ...(row.overage === 'bill'
-        ? { overageSeconds: sql`${usage.overageSeconds} + ${beyond}` }
-        : { graceSeconds: sql`${usage.graceSeconds} + ${beyond}` }),
+      includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
+      overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,
+      graceSeconds: sql`${usage.graceSeconds} + ${split.graceSeconds}`,
       updatedAt: now,
     })
     .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
+  // The statement's line for these minutes, as counted (its primary key: once per request).
+  await tx
+    .insert(emailCounts)
+    .values({ callbackId, contractId: row.id, month, countedSeconds: seconds, ...split, countedAt: now })
   return true
 }
 

@@ -142,16 +142,18 @@ function mailToOf(data: EmailOutData) {
 
 /**
  * Notifies a callback request's event (callback.opened, callback.late, voicemail.recorded) from
- * the request as it stands in the transaction; nothing when the call has no request.
+ * the request as it stands in the transaction; nothing when the call has no request. A phone
+ * request is named by its call, an e-mail request (issue #15) by its id: its data says the
+ * channel, the sender's address in `from`, its subject, and no call.
  */
 export async function notifyCallback<T extends 'callback.opened' | 'callback.late' | 'voicemail.recorded'>(
   tx: Queryable,
   type: T,
-  callSid: string,
+  request: string | { emailRequestId: number },
   at: Date,
   extra: Omit<EventData[T], keyof EventData['callback.opened']>,
 ): Promise<number> {
-  const key = `${type}:${callSid}`
+  const key = callbackEventKey(type, request)
   // The request, and whether its event is written already (a later write of the same call): one read.
   const [row] = await tx
     .select({
@@ -161,28 +163,33 @@ export async function notifyCallback<T extends 'callback.opened' | 'callback.lat
     })
     .from(callbacks)
     .leftJoin(clients, eq(clients.id, callbacks.clientId))
-    .where(eq(callbacks.callSid, callSid))
+    .where(
+      typeof request === 'string'
+        ? eq(callbacks.callSid, request)
+        : and(eq(callbacks.id, request.emailRequestId), eq(callbacks.channel, 'email')),
+    )
   if (!row || row.known) return 0
   const { callback } = row
+  const email = callback.channel === 'email'
   const data = {
     callbackId: callback.id,
-    callSid,
+    callSid: callback.callSid,
     desk: callback.deskId,
     clientId: callback.clientId,
     clientName: row.clientName,
-    from: callback.fromNumber,
+    from: (email ? callback.fromAddress : callback.fromNumber) ?? '',
     reason: callback.reason,
     dueAt: callback.dueAt?.toISOString() ?? null,
+    channel: callback.channel,
+    ...(email ? { subject: callback.subject } : {}),
     ...extra,
   }
-  return notify(tx, {
-    type,
-    key: `${type}:${callSid}`,
-    desk: callback.deskId,
-    clientId: callback.clientId,
-    at,
-    data,
-  } as NotificationFact)
+  return notify(tx, { type, key, desk: callback.deskId, clientId: callback.clientId, at, data } as NotificationFact)
+}
+
+/** `callback.late:CA…` for a call's request, `callback.late:email-12` for an e-mail request's. */
+function callbackEventKey(type: string, request: string | { emailRequestId: number }): string {
+  return typeof request === 'string' ? `${type}:${request}` : `${type}:email-${request.emailRequestId}`
 }
 
 /**
@@ -319,25 +326,26 @@ export async function nextOpeningOf(tx: Queryable, deskId: string, at: Date): Pr
  */
 export async function scanTimedFacts(db: Database, now: Date, options: { noticeDays: number }): Promise<number> {
   let written = 0
+  // Phone and e-mail requests alike (issue #15), each under its event's key.
+  const lateKey = sql`'callback.late:' || case when ${callbacks.channel} = 'email' then 'email-' || ${callbacks.id} else ${callbacks.callSid} end`
   const late = await db
-    .select({ callSid: callbacks.callSid })
+    .select({ id: callbacks.id, callSid: callbacks.callSid, channel: callbacks.channel })
     .from(callbacks)
     .where(
       and(
         eq(callbacks.status, 'open'),
-        // e-mail requests have no call: their lateness shows in the queue (issue #15)
-        eq(callbacks.channel, 'phone'),
         isNotNull(callbacks.dueAt),
         lt(callbacks.dueAt, now),
-        sql`not exists (select 1 from ${notificationEvents} where ${notificationEvents.key} = 'callback.late:' || ${callbacks.callSid})`,
+        sql`not exists (select 1 from ${notificationEvents} where ${notificationEvents.key} = ${lateKey})`,
       ),
     )
     .orderBy(asc(callbacks.dueAt))
     .limit(200)
-  for (const { callSid } of late) {
-    if (callSid === null) continue
+  for (const { id, callSid, channel } of late) {
+    const request = channel === 'email' ? { emailRequestId: id } : callSid
+    if (request === null) continue
     // dated when it is noticed (the data says when it was due): its 24 hours of retries start now
-    written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', callSid, now, {}))
+    written += await db.transaction((tx) => notifyCallback(tx, 'callback.late', request, now, {}))
   }
 
   const live = await db

@@ -1,9 +1,9 @@
-// A client's monthly statement: the counted legs behind it, with the calls they belong to, and
-// the statement built from them and the month's usage.
+// A client's monthly statement: the counted legs behind it, with the calls they belong to, the
+// answered e-mail requests whose minutes counted, and the statement built from them and the usage.
 import { and, asc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { calls, contracts, overageConsents, talkLegs } from '../../db/schema.js'
-import { type Statement, type StatementLine, buildStatement } from '../domain/statement.js'
+import { callbacks, calls, contracts, emailCounts, overageConsents, talkLegs } from '../../db/schema.js'
+import { type EmailLine, type Statement, type StatementLine, buildStatement } from '../domain/statement.js'
 import { usageForMonth } from './usage-report.js'
 
 /** Every leg counted into `month` (the desk-local month of the call's start) for the client's contracts. */
@@ -38,8 +38,32 @@ export async function statementLines(db: Queryable, clientId: string, month: str
   }))
 }
 
+/** Every answered e-mail request whose minutes counted into `month` (the desk-local month of the answer). */
+export async function statementEmailLines(db: Queryable, clientId: string, month: string): Promise<EmailLine[]> {
+  return db
+    .select({
+      contractId: emailCounts.contractId,
+      requestId: emailCounts.callbackId,
+      subject: callbacks.subject,
+      answeredAt: emailCounts.countedAt,
+      countedSeconds: emailCounts.countedSeconds,
+      includedSeconds: emailCounts.includedSeconds,
+      overageSeconds: emailCounts.overageSeconds,
+      graceSeconds: emailCounts.graceSeconds,
+    })
+    .from(emailCounts)
+    .innerJoin(contracts, eq(contracts.id, emailCounts.contractId))
+    .innerJoin(callbacks, eq(callbacks.id, emailCounts.callbackId))
+    .where(and(eq(contracts.clientId, clientId), eq(emailCounts.month, month)))
+    .orderBy(asc(emailCounts.countedAt), asc(emailCounts.callbackId))
+}
+
 /** A client's statement for a month, from the same figures as its usage. */
 export async function loadStatement(db: Queryable, clientId: string, month: string): Promise<Statement> {
-  const [usage, lines] = await Promise.all([usageForMonth(db, month, clientId), statementLines(db, clientId, month)])
-  return buildStatement(month, usage, lines)
+  const [usage, lines, emails] = await Promise.all([
+    usageForMonth(db, month, clientId),
+    statementLines(db, clientId, month),
+    statementEmailLines(db, clientId, month),
+  ])
+  return buildStatement(month, usage, lines, emails)
 }

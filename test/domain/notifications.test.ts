@@ -221,6 +221,15 @@ const callback = {
   reason: 'closed_hours' as const,
   dueAt: '2026-11-29T09:30:00.000Z',
 }
+/** An e-mail request (issue #15): no call, the sender's address, a subject. */
+const emailRequest = {
+  ...callback,
+  callSid: null,
+  from: 'k.benali@acme.dz',
+  reason: 'email' as const,
+  channel: 'email' as const,
+  subject: 'Problème de connexion',
+}
 const mail = {
   requestId: 7,
   clientId: 'acme',
@@ -238,8 +247,8 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
     { ...callback, recordingUrl: 'https://api.twilio.com/rec/RE1', durationSeconds: 42 },
     { ...callback, clientName: null, dueAt: null, recordingUrl: 'https://api.twilio.com/rec/RE1', durationSeconds: null },
   ],
-  'callback.opened': [callback],
-  'callback.late': [callback],
+  'callback.opened': [callback, emailRequest, { ...emailRequest, subject: null }],
+  'callback.late': [callback, emailRequest, { ...emailRequest, subject: `Très ${'long '.repeat(100)}` }],
   'quota.threshold': [
     {
       contractId: 1,
@@ -397,6 +406,20 @@ t.test('every event has words in French and English, dated in the desk zone', as
   const seasonEn = renderMessage('holiday.changed', confirmed as never, { ...algiers, language: 'en-GB' })
   t.equal(seasonEn.subject, '[Assistance INTERcom] Dates confirmed: Ramadan')
   t.match(seasonEn.lines, [/confirmed the dates of "Ramadan"/, /Support next opens not scheduled/])
+  const late = renderMessage(
+    'callback.late',
+    { ...emailRequest, subject: `Très ${'long '.repeat(100)}` },
+    { ...algiers, language: 'fr-FR' },
+  )
+  t.match(late.lines[0], /« Très (long )+long… »/, 'a long subject is cut')
+  t.match(
+    renderMessage('callback.opened', { ...emailRequest, subject: '  ' }, { ...algiers, language: 'en-GB' }).lines[0],
+    /wrote: "no subject"/,
+  )
+  t.match(
+    renderMessage('callback.opened', { ...emailRequest, subject: null }, { ...algiers, language: 'fr-FR' }).lines[0],
+    /a écrit : « sans objet »/,
+  )
   const en = renderMessage('callback.late', callback, { deskName: 'X', timezone: 'Europe/Paris', language: 'en-GB' })
   t.match(en.lines[0], /Sunday 29 November 2026 at 10:30/)
 })

@@ -1,6 +1,6 @@
 // Monthly statements with plain values: calls and on-call apart, in time order, summed per contract.
 import t from 'tap'
-import { type StatementLine, buildStatement } from '../../src/domain/statement.js'
+import { type EmailLine, type StatementLine, buildStatement } from '../../src/domain/statement.js'
 
 const line = (
   callSid: string,
@@ -58,10 +58,11 @@ t.test('a statement splits calls from on-call, in time order, and sums each cont
     graceSeconds: 0,
     onCallSeconds: 660,
     calls: 3,
+    emails: 0,
   })
   t.same(
     second?.totals,
-    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0 },
+    { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0, emails: 0 },
     'a contract without calls is at zero',
   )
   t.same(statement.totals, first?.totals, "a leg of a contract not in the month's list is not counted")
@@ -74,4 +75,52 @@ t.test('grace is summed apart from the billable overage', async (t) => {
     [line('CA1', '2026-11-02T10:00:00Z', 260, 200, { overageSeconds: 0, graceSeconds: 60 })],
   )
   t.match(statement.totals, { usedSeconds: 260, includedSeconds: 200, overageSeconds: 0, graceSeconds: 60 })
+})
+
+t.test('answered e-mail requests whose minutes counted are lines of their own, in time order, in the totals', async (t) => {
+  const email = (
+    requestId: number,
+    at: string,
+    counted: number,
+    included: number,
+    extra: Partial<EmailLine> = {},
+  ): EmailLine => ({
+    contractId: 1,
+    requestId,
+    subject: `Demande ${requestId}`,
+    answeredAt: new Date(at),
+    countedSeconds: counted,
+    includedSeconds: included,
+    overageSeconds: counted - included,
+    graceSeconds: 0,
+    ...extra,
+  })
+  const statement = buildStatement(
+    '2026-11',
+    [{ contractId: 1, desk: 'intercom', quotaSeconds: 600 }],
+    [line('CA1', '2026-11-02T10:00:00Z', 480, 480)],
+    [
+      email(8, '2026-11-05T10:00:00Z', 900, 0),
+      email(7, '2026-11-03T10:00:00Z', 300, 120),
+      email(6, '2026-11-05T10:00:00Z', 60, 0),
+      email(9, '2026-11-04T10:00:00Z', 60, 0, { contractId: 4 }),
+    ],
+  )
+  const [contract] = statement.contracts
+  t.same(
+    contract?.emails.map((l) => l.requestId),
+    [7, 6, 8],
+    'e-mail lines in the order they were answered, then by request',
+  )
+  t.same(contract?.calls.length, 1, 'calls stay calls')
+  t.same(contract?.totals, {
+    usedSeconds: 1_740,
+    includedSeconds: 600,
+    overageSeconds: 1_140,
+    graceSeconds: 0,
+    onCallSeconds: 0,
+    calls: 1,
+    emails: 3,
+  })
+  t.same(statement.totals, contract?.totals, "an e-mail line of a contract not in the month's list is not counted")
 })

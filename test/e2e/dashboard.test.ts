@@ -2,7 +2,8 @@
 // real port. A manager signs in, sees a simulated call appear, takes an agent off duty and hears
 // the next call route without them, confirms a holiday, adds an exceptional opening, exports the call
 // log, assigns a callback and closes it; then every page, as an admin, a manager and a client, in
-// French and English, is measured at phone, tablet and laptop widths: nothing may scroll sideways.
+// French and English, is measured at phone, tablet and laptop widths: nothing may scroll sideways,
+// with an e-mail request on the queue (its answer form usable at phone width, its text escaped).
 // Screenshots of each page, desktop and phone, are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -24,6 +25,23 @@ import { AMINA, KARIM } from '../fixtures/intercom.js'
 import { WIDTHS, overflowsAt } from '../helpers/fit.js'
 
 const CHROMIUM = '/usr/bin/chromium'
+const INBOUND_EMAIL_SECRET = 'inbound-email-secret-0123456789'
+/** An ACME user's e-mail whose name, subject and text look like markup: the page must show them as text. */
+const MARKUP_EMAIL = [
+  'Message-ID: <sweep.20261128.1@acme.dz>',
+  'Date: Sat, 28 Nov 2026 09:50:00 +0100',
+  'From: "Karim <b>Benali</b>" <k.benali@acme.dz>',
+  'To: support@vendor.dz',
+  'Subject: Erreur <script>alert("sujet")</script> sur la facturation',
+  'MIME-Version: 1.0',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  'Bonjour,',
+  '',
+  'La page affiche <img src=x onerror=alert(1)> puis <script>alert("texte")</script> et se fige.',
+  '',
+].join('\r\n')
 const NOW = '2026-11-28T10:00:00+01:00'
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/screenshots/', import.meta.url).pathname : null
 
@@ -77,6 +95,8 @@ async function freePort(): Promise<number> {
 async function startApp(t: Test, database: DatabaseHandle) {
   // With a Ramadan season (over by NOW: listed on the calendar as past, never confirmed, with its move form).
   const file = deskFile('intercom')
+  // ACME known by its e-mail domain: its users' e-mails become requests on the queue (issue #15).
+  for (const client of file.clients) if (client.id === 'acme') client.emailDomains = ['acme.dz']
   const hours = ['09:00-14:00']
   for (const desk of file.desks) desk.schedule.seasons = [{ name: 'Ramadan', hijriMonth: 9, weekly: { sat: hours, sun: hours } }]
   await applyDeskFile(database.db, file, { actor: 'test', now: new Date() })
@@ -93,7 +113,12 @@ async function startApp(t: Test, database: DatabaseHandle) {
   })
   t.teardown(() => twilioRest.close())
   const app = await buildApp({
-    config: testConfig({ PUBLIC_URL: base, TWILIO_ACCOUNT_SID: DEVELOPMENT_ACCOUNT_SID, TWILIO_API_URL: twilioRest.url }),
+    config: testConfig({
+      PUBLIC_URL: base,
+      TWILIO_ACCOUNT_SID: DEVELOPMENT_ACCOUNT_SID,
+      TWILIO_API_URL: twilioRest.url,
+      INBOUND_EMAIL_SECRET,
+    }),
     database,
     clock: clock.now,
     logger: false,
@@ -376,6 +401,37 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
             })),
           })),
         )
+        // An e-mail request on the queue, written like markup: the Callbacks page must show it as text.
+        const posted = await app.inject({
+          method: 'POST',
+          url: '/webhooks/email/inbound',
+          headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_EMAIL_SECRET}` },
+          payload: MARKUP_EMAIL,
+        })
+        t.equal(posted.statusCode, 202, 'the e-mail is taken')
+        const emailRequest: number = posted.json().requestId
+        t.ok(emailRequest, `it opened request ${emailRequest}`)
+        /** The e-mail request at a phone's width: its answer form usable, its words as text, no markup run. */
+        const emailAtPhoneWidth = async (page: Page, what: string) => {
+          await page.setViewportSize({ width: 390, height: 844 })
+          const row = page.locator(`tr[data-callback="${emailRequest}"]`)
+          t.ok(await row.locator('[data-channel="email"]').isVisible(), `${what}: the e-mail request is listed`)
+          t.ok(await row.locator('textarea[name="text"]').isVisible(), `${what}: the answer's text box is visible`)
+          t.ok(await row.locator('input[name="minutes"]').isVisible(), `${what}: and its minutes`)
+          t.ok(await row.locator('form[data-reply] button[type=submit]').isVisible(), `${what}: and its button`)
+          const box = await row.locator('textarea[name="text"]').boundingBox()
+          t.ok(box && box.x >= 0 && box.x + box.width <= 390, `${what}: the text box fits the screen (${box?.x}, ${box?.width})`)
+          await row.locator('details[data-email] summary').click()
+          t.match(
+            await row.locator('details[data-email] summary').textContent(),
+            'Erreur <script>alert("sujet")</script> sur la facturation',
+          )
+          t.match(
+            await row.locator('pre.email-text').textContent(),
+            '<img src=x onerror=alert(1)> puis <script>alert("texte")</script>',
+          )
+          t.equal(await row.locator('script, img, b').count(), 0, `${what}: no markup of the sender's in the page`)
+        }
         const fits = async (page: Page, what: string) => {
           for (const width of WIDTHS) t.same(await overflowsAt(page, width), [], `${what} at ${width} px`)
         }
@@ -419,6 +475,7 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
                   await shoot(sweep, shots, `${name}-phone`, name !== 'calls')
                 }
               }
+              if (path === '/dashboard/callbacks' && lang === 'fr') await emailAtPhoneWidth(sweep, `${role}, ${lang}`)
               await fits(sweep, `${role}, ${lang}: ${path}`)
             }
             // What if: the answer's tables, a closure over the whole period changing every call.

@@ -664,7 +664,7 @@ t.test("usage: the chart's legend; a desk named after a client only when it has 
     calls: 2,
     thresholds: [],
   })
-  const totals = { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0 }
+  const totals = { usedSeconds: 0, includedSeconds: 0, overageSeconds: 0, graceSeconds: 0, onCallSeconds: 0, calls: 0, emails: 0 }
   const view: UsageView = {
     month: '2026-11',
     currentMonth: '2026-11',

@@ -6,11 +6,19 @@ import { text } from '../../domain/boundary.js'
 import { AppError, conflict, invalidField, notFound } from '../../errors.js'
 import { findCallback } from '../../store/callback-queue.js'
 import { clientScope } from '../../domain/access.js'
-import { assignUnidentified, emailMonth, listUnidentified, replyToRequest, requestMessages } from '../../store/email-requests.js'
+import {
+  assignUnidentified,
+  attachmentFile,
+  emailMonth,
+  listUnidentified,
+  replyToRequest,
+  requestMessages,
+} from '../../store/email-requests.js'
+import { sendAttachment } from '../shared/attachment.js'
 import { currentUsageMonth } from '../../store/usage-report.js'
 import { callbackItem, serialiseCallback } from './callbacks.js'
 import { actorOf } from './principal.js'
-import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, month, rowId } from './schemas.js'
+import { MANAGE, QUEUE, authProblems, conflictProblems, idParam, limitParam, month, problemSchema, rowId } from './schemas.js'
 
 const attachment = z.object({
   position: z.number(),
@@ -83,6 +91,31 @@ export const emailRoutes: FastifyPluginAsyncZod = async (app) => {
           attachments: m.attachments,
         })),
       }
+    },
+  )
+
+  app.get(
+    '/api/callbacks/:id/messages/:messageId/attachments/:position',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        tags: ['callbacks'],
+        summary:
+          "An attachment's bytes, as a download (application/octet-stream, Content-Disposition: attachment, nosniff): never the sender's type, so nothing renders inline",
+        description:
+          "`messageId` is the message's `id` in GET /api/callbacks/{id}/messages, `position` its attachment's. 404: no such request, message or attachment; 410: an attachment listed but not kept (its message was over the size limit: only its name and size were stored).",
+        params: params.extend({ messageId: rowId, position: z.coerce.number().int().min(0).max(10_000) }),
+        response: {
+          200: z.unknown().describe('the bytes (application/octet-stream)'),
+          ...authProblems,
+          410: problemSchema.describe('not kept: over the size limit'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, messageId, position } = request.params
+      const file = await attachmentFile(app.db, id, messageId, position)
+      return sendAttachment(reply, file, position, `Attachment ${position} of message ${messageId} of callback ${id}`)
     },
   )
 

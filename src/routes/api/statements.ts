@@ -1,8 +1,8 @@
-// One client's month: its usage, and its statement (JSON or CSV): every counted call with its
-// included and billable seconds, what the vendor invoices (INTERcom: beyond 5 hours, case by case).
+// One client's month: its usage, and its statement (JSON or CSV): every counted call and every
+// answered e-mail request whose minutes counted, with its included and billable seconds, what the vendor invoices (INTERcom: beyond 5 hours, case by case).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { Statement, StatementLine } from '../../domain/statement.js'
+import type { EmailLine, Statement, StatementLine } from '../../domain/statement.js'
 import { notFound } from '../../errors.js'
 import { findClient } from '../../store/clients.js'
 import { loadStatement } from '../../store/statements.js'
@@ -19,6 +19,17 @@ const totals = z.object({
   graceSeconds: z.number().describe('beyond the quota, never billed (refuse grace, ask before consent)'),
   onCallSeconds: z.number().describe('out-of-hours on-call talk: billed apart'),
   calls: z.number(),
+  emails: z.number().describe('answered e-mail requests whose minutes counted (emailMinutesCountIntoQuota)'),
+})
+
+const emailLine = z.object({
+  requestId: z.number(),
+  subject: z.string().nullable(),
+  answeredAt: z.string().describe('the answer closed the request: its minutes count into that month'),
+  countedSeconds: z.number().describe('the minutes recorded on the answer'),
+  includedSeconds: z.number(),
+  overageSeconds: z.number().describe('beyond the quota: billable (the bill policy)'),
+  graceSeconds: z.number().describe('beyond the quota: never billed (ask, refuse)'),
 })
 
 const line = z.object({
@@ -56,6 +67,7 @@ const statementSchema = z.object({
       totals,
       calls: z.array(line).describe('answered in hours, counted into the quota'),
       onCallCalls: z.array(line).describe('answered by the out-of-hours on-call line, billed apart'),
+      emails: z.array(emailLine).describe('answered e-mail requests whose minutes counted into the quota'),
     }),
   ),
   totals,
@@ -66,6 +78,10 @@ const clientParams = z.object({ id: idParam })
 function serialiseLine({ contractId: _, onCall: __, ...rest }: StatementLine): z.infer<typeof line> {
   const consent = rest.consent && { ...rest.consent, at: rest.consent.at.toISOString() }
   return { ...rest, startedAt: rest.startedAt.toISOString(), consent }
+}
+
+function serialiseEmailLine({ contractId: _, ...rest }: EmailLine): z.infer<typeof emailLine> {
+  return { ...rest, answeredAt: rest.answeredAt.toISOString() }
 }
 
 export const STATEMENT_CSV_COLUMNS = [
@@ -86,10 +102,16 @@ export const STATEMENT_CSV_COLUMNS = [
   'consentAt',
   'consentDigit',
   'consentWords',
+  'requestId',
+  'subject',
+  'answeredAt',
 ] as const
 type CsvRow = Partial<Record<(typeof STATEMENT_CSV_COLUMNS)[number], string | number | null>>
 
-/** A row per call (kind call or on_call), then each contract's total (kind total, with its quota). */
+/**
+ * A row per call (kind call or on_call), a row per answered e-mail request whose minutes counted
+ * (kind email), then each contract's total (kind total, with its quota).
+ */
 export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
   for (const contract of statement.contracts) {
     const base = { contractId: contract.contractId, desk: contract.desk }
@@ -106,6 +128,10 @@ export function* statementCsvRows(statement: Statement): Generator<CsvRow> {
           ...(consent ? { consentAt: consent.at, consentDigit: consent.digit, consentWords: consent.words } : {}),
         }
       }
+    }
+    for (const item of contract.emails) {
+      const { answeredAt, ...row } = serialiseEmailLine(item)
+      yield { kind: 'email', ...base, ...row, answeredAt }
     }
     const { totals } = contract
     yield {
@@ -156,7 +182,7 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['usage'],
         summary:
-          "A client's monthly statement: each counted call, the included time, the billable overage and on-call (Accept: text/csv for CSV)",
+          "A client's monthly statement: each counted call and counted e-mail answer, the included time, the billable overage and on-call (Accept: text/csv for CSV)",
         params: clientParams.extend({ month }),
         response: { 200: statementSchema, ...authProblems },
       },
@@ -176,6 +202,7 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
           ...contract,
           calls: contract.calls.map(serialiseLine),
           onCallCalls: contract.onCallCalls.map(serialiseLine),
+          emails: contract.emails.map(serialiseEmailLine),
         })),
         totals: statement.totals,
       }

@@ -19,7 +19,8 @@ import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
 import { deskStatus } from '../../domain/calendar/index.js'
 import { callbackCaller } from '../shared/callback-call.js'
-import { assignUnidentified, listUnidentified, replyToRequest, requestMail } from '../../store/email-requests.js'
+import { assignUnidentified, attachmentFile, listUnidentified, replyToRequest, requestMail } from '../../store/email-requests.js'
+import { sendAttachment } from '../shared/attachment.js'
 import { canManage } from '../../pages/layout.js'
 import { callbackCursor, encodeCallbackCursor } from '../api/callbacks.js'
 import { MANAGE, QUEUE, idParam, rowId } from '../api/schemas.js'
@@ -116,6 +117,23 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       const { note, desk, from } = request.body
       settle(await completeCallback(app.db, request.params.id, note, actorOf(app, request)), request.params.id)
       return redirectDone(reply, BACK[from ?? 'today'], { desk }, 'callback-done')
+    },
+  )
+
+  // An e-mail request's attachment, downloaded as the API serves it (issue #15): never inline.
+  app.get(
+    '/callbacks/:id/messages/:messageId/attachments/:position',
+    {
+      config: { roles: QUEUE },
+      schema: {
+        hide: true,
+        params: callbackParams.extend({ messageId: rowId, position: z.coerce.number().int().min(0).max(10_000) }),
+      },
+    },
+    async (request, reply) => {
+      const { id, messageId, position } = request.params
+      const file = await attachmentFile(app.db, id, messageId, position)
+      return sendAttachment(reply, file, position, `Attachment ${position} of message ${messageId} of callback ${id}`)
     },
   )
 

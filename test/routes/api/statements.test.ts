@@ -90,7 +90,11 @@ eachDatabase(t, async (t, database) => {
           'and are the sums of its lines',
         )
       }
-      t.same(Object.keys(totals).sort(), [...FIGURES].sort(), 'the client total has every figure')
+      t.same(
+        Object.keys(totals).sort(),
+        [...FIGURES, 'emails'].sort(),
+        'the client total has every figure, and the e-mail answers counted',
+      )
     })
   }
 
