@@ -337,6 +337,7 @@ export const en: Messages = {
   },
 
   contracts: {
+    title: 'Contracts',
     simulate: 'Simulate a revision',
     simulateQuota: 'Quota (minutes a month)',
     simulateOverage: 'Beyond the quota',
@@ -345,7 +346,6 @@ export const en: Messages = {
     simulatePeriod: 'Calls from',
     simulatePeriodTo: 'to',
     simulateRun: 'Simulate',
-    title: 'Contracts',
     contact: 'Technical contact',
     phone: 'phone',
     fax: 'fax',
