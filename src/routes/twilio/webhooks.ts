@@ -106,6 +106,9 @@ interface CallContext {
   language: string
 }
 
+/** How long the start waits for the configuration (the database may be slow to answer at first). */
+const STARTUP_LOAD_MS = 10_000
+
 export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> = async (app, { readDeadlineMs }) => {
   app.addHook('preValidation', twilioSignatureCheck(app.config.twilioAuthToken, app.config.publicUrl))
 
@@ -114,6 +117,12 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
   // The configuration in memory goes with each write: a dial counts its talk with the contract's
   // terms from it (checked against config_version by the write's first statement).
   const record = (write: WebhookWrite) => app.writer.record(write, callFacts.current)
+  // Loaded before the port opens: the first calls of a fresh instance would otherwise all wait for
+  // it at once and, on a busy machine, past the read deadline (answered as if the database were away).
+  app.addHook('onReady', async () => {
+    if (!(await callFacts.configuration(STARTUP_LOAD_MS)))
+      app.log.warn('the configuration could not be loaded before the first call: the first call will load it')
+  })
 
   /** A database read within the deadline; null when the database is away (or known to be). */
   async function read<T>(work: () => Promise<T>, what: string): Promise<T | null> {
