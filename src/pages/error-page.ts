@@ -1,10 +1,12 @@
 // The dashboard's error page: what went wrong, in the reader's language, and the fields to correct.
 import type { FieldProblem } from '../errors.js'
-import { html } from './html.js'
+import { attrs, html } from './html.js'
 import { HOME, type PageContext, layout } from './layout.js'
 
 export interface ErrorView {
   status: number
+  /** the API's problem code, for scripts and tests (twilio_not_configured) */
+  code?: string
   message: string
   fields?: FieldProblem[]
 }
@@ -18,7 +20,7 @@ export function errorPage(ctx: PageContext, view: ErrorView) {
   return layout(ctx, {
     title,
     active: null,
-    body: html`<section class="card">
+    body: html`<section class="card"${attrs({ 'data-code': view.code })}>
       <p>${view.message}</p>
       ${fields}
       <p><a href="${HOME}">${titles.back}</a></p>

@@ -175,7 +175,11 @@ function renderError(app: FastifyInstance, request: FastifyRequest, reply: Fasti
                 : error.status === 403
                   ? t.forbidden
                   : error.message
-    return sendHtml(reply, errorPage(ctx, { status: error.status, message, fields: error.fields }), error.status)
+    return sendHtml(
+      reply,
+      errorPage(ctx, { status: error.status, code: error.code, message, fields: error.fields }),
+      error.status,
+    )
   }
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
     return sendHtml(reply, errorPage(ctx, { status: 400, message: t[400], fields: validationFields(error) }), 400)
