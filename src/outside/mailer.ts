@@ -1,6 +1,6 @@
 // Outgoing e-mail over SMTP (nodemailer): one message at a time, with the caller's Message-ID, and
 // every failure said to be worth retrying or not. No config parsing here: the options are explicit.
-import type { Transporter } from 'nodemailer'
+import nodemailer from 'nodemailer'
 import type { NodemailerError } from 'nodemailer/lib/errors'
 
 export interface MailerOptions {
@@ -81,29 +81,24 @@ export function createMailer(options: MailerOptions): Mailer {
     throw new TypeError(`the SMTP URL must be smtp:// or smtps:// (got ${url.protocol}//)`)
   }
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  // nodemailer loads at start, not with the first message: loading it inside a send would spend the
+  // send's own deadline on it (a first e-mail retried on a busy machine).
   // One connection per message, no pool: a message is the outbox's unit of retry, and a pooled
   // connection gone stale would fail a message that a fresh one delivers.
-  // nodemailer loads with the first message, not at start (the outbox may send none for hours).
-  let transporter: Promise<Transporter> | null = null
-  const transport = () => {
-    transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
-      nodemailer.createTransport({
-        url: options.smtpUrl,
-        connectionTimeout: timeout,
-        greetingTimeout: timeout,
-        socketTimeout: timeout,
-        dnsTimeout: timeout,
-        ...(options.ca ? { tls: { ca: options.ca } } : {}),
-      }),
-    )
-    return transporter
-  }
+  const transport = nodemailer.createTransport({
+    url: options.smtpUrl,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    dnsTimeout: timeout,
+    ...(options.ca ? { tls: { ca: options.ca } } : {}),
+  })
 
   return {
     async send(mail) {
       const messageId = bracketed(mail.messageId)
       try {
-        const info = await (await transport()).sendMail({
+        const info = await transport.sendMail({
           from: options.from,
           to: mail.to,
           subject: mail.subject,
@@ -127,13 +122,13 @@ export function createMailer(options: MailerOptions): Mailer {
     },
     async verify() {
       try {
-        await (await transport()).verify()
+        await transport.verify()
       } catch (error) {
         throw mailError(error)
       }
     },
     close() {
-      void transporter?.then((made) => made.close())
+      transport.close()
     },
   }
 }
