@@ -6,10 +6,12 @@ import {
   type AgentFacts,
   type CallFacts,
   type CallerFacts,
+  type ContractDay,
   type ContractFacts,
   type DeskFacts,
   type Plan,
-  decide,
+  contractDay,
+  decideCall,
 } from './call.js'
 import { callbackDue, emailDue } from './callback.js'
 import { fixedCalendar } from './calendar/index.js'
@@ -28,7 +30,7 @@ import { localDate } from './contract-overview.js'
 import type { DeskFile } from './desk-file.js'
 import { type Outcome, isClosedOutcome } from './outcome.js'
 import { normaliseCaller } from './phone.js'
-import { billableBeyondQuota, countedSeconds, monthOf, splitLeg } from './quota.js'
+import { billableBeyondQuota, countedSeconds, splitLeg } from './quota.js'
 
 /** A dial leg's talk as it was counted (on-call legs are billed apart and left out of the comparison). */
 export interface RecordedLeg {
@@ -243,11 +245,32 @@ export interface ProposedConfiguration {
       client: CallerFacts['client']
       contracts: ProposedContract[]
       /** the caller as the decision reads it on each desk (no contracts on a desk it has none with) */
-      onDesk: Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>
+      onDesk: Map<string, CallerOnDesk>
       elsewhere: CallerFacts
     }
   >
   agentsByDesk: Map<string, AgentFacts[]>
+}
+
+/** A caller on a desk it has contracts with, as the decision reads it. */
+export interface CallerOnDesk {
+  contracts: ProposedContract[]
+  caller: CallerFacts
+  /** contractDay of its contracts, remembered for the last date asked (calls come in time order) */
+  dayOf: (contracts: readonly ContractFacts[], date: string) => ContractDay | null
+}
+
+/** contractDay remembered for the last date it was asked about: a caller's calls come in time order, several a day. */
+function lastDayRemembered(): CallerOnDesk['dayOf'] {
+  let lastDate: string | null = null
+  let last: ContractDay | null = null
+  return (contracts, date) => {
+    if (date !== lastDate) {
+      last = contractDay(contracts, date)
+      lastDate = date
+    }
+    return last
+  }
 }
 
 /** A proposed contract with the replay's running count of its months. */
@@ -290,10 +313,11 @@ export function proposedConfiguration(
       return { ...configured, key, facts: { ...configured, usedSeconds: 0 }, used: new Map(), consented: new Map() }
     })
     const known = callerClient(client)
-    const onDesk = new Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>()
+    const onDesk = new Map<string, CallerOnDesk>()
     for (const desk of new Set(contracts.map((contract) => contract.deskId))) {
       const own = contracts.filter((contract) => contract.deskId === desk)
-      onDesk.set(desk, { contracts: own, caller: { client: known, contracts: own.map((contract) => contract.facts) } })
+      const caller = { client: known, contracts: own.map((contract) => contract.facts) }
+      onDesk.set(desk, { contracts: own, caller, dayOf: lastDayRemembered() })
     }
     const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
@@ -312,9 +336,15 @@ export function proposedConfiguration(
 /** The first day of a date's month. */
 const monthStart = (date: string) => `${date.slice(0, 7)}-01`
 
-/** A call of the period as the replay holds it until its last talk leg is counted. */
+/**
+ * A call of the period as the replay holds it until its last talk leg is counted: made when the
+ * call is fed, filled in when it is decided again.
+ */
 interface Replayed {
   call: RecordedCall
+  /** the call's desk-local date */
+  date: string
+  /** the proposed desk whose number the call reached */
   desk: DeskFacts | null
   path: Path
   clientId: string | null
@@ -329,9 +359,7 @@ interface Event {
   at: number
   order: number
   kind: 0 | 1
-  call: RecordedCall
-  /** the call's desk-local date */
-  date: string
+  entry: Replayed
   leg: RecordedLeg | null
 }
 
@@ -387,41 +415,27 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const proposed = proposedConfiguration(input.file, input.managers, input.contracts)
   const { from, to } = input.period
   const firstDay = monthStart(from)
-  const zoneOf = (call: RecordedCall) =>
-    proposed.desksByNumber.get(call.to)?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
   const normalised = remembered(normaliseCaller, MAX_NUMBERS)
 
-  const replayed = new Map<RecordedCall, Replayed>()
-  const usage = new Map<string, UsageComparison>()
+  const usage = new UsageRows()
   const report = newReport()
   let pending: Event[] = []
   let order = 0
   let last: RecordedCall | null = null
 
-  const row = (clientId: string, desk: string, month: string) => {
-    const key = `${clientId}/${desk}/${month}`
-    let found = usage.get(key)
-    if (!found) {
-      found = { clientId, desk, month, recorded: split0(), wouldBe: split0() }
-      usage.set(key, found)
-    }
-    return found
+  const decided = (entry: Replayed) => {
+    decideAgain(entry, proposed, normalised)
+    if (entry.date >= from) report.add(entry.call, entry)
   }
 
-  const decided = (call: RecordedCall, date: string) => {
-    const again = decideAgain(call, proposed, normalised)
-    if (again.legsLeft > 0) replayed.set(call, again)
-    if (date >= from) report.add(call, again)
-  }
-
-  const counted = (call: RecordedCall, leg: RecordedLeg) => {
+  const counted = (again: Replayed, leg: RecordedLeg) => {
+    const { call } = again
     if (call.clientId && call.deskId) {
-      const entry = row(call.clientId, call.deskId, leg.month)
+      const entry = usage.row(call.clientId, call.deskId, leg.month)
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
     }
-    const again = replayed.get(call) as Replayed
-    if (--again.legsLeft === 0) replayed.delete(call)
+    again.legsLeft--
     // Talk counts again only where the call would still be served, under the proposed terms.
     if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) return
     const { contract, month } = again
@@ -443,7 +457,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     })
     contract.used.set(month, before + seconds)
     if (consented) contract.consented.set(month, consentedBefore + seconds)
-    const entry = row(again.clientId, again.desk.id, month)
+    const entry = usage.row(again.clientId, again.desk.id, month)
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
   }
@@ -455,8 +469,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     for (; index < pending.length; index++) {
       const event = pending[index] as Event
       if (event.at >= until) break
-      if (event.leg === null) decided(event.call, event.date)
-      else counted(event.call, event.leg)
+      if (event.leg === null) decided(event.entry)
+      else counted(event.entry, event.leg)
     }
     pending = pending.slice(index)
   }
@@ -468,13 +482,28 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
         if (last && last.startedAt.getTime() > call.startedAt.getTime())
           throw new RangeError(`calls must come in order of start: ${call.callSid} after ${last.callSid}`)
         last = call
-        const date = localDate(call.startedAt, zoneOf(call))
+        const desk = proposed.desksByNumber.get(call.to) ?? null
+        const zone = desk?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
+        const date = localDate(call.startedAt, zone)
         if (date < firstDay || date > to) continue
         const start = call.startedAt.getTime()
         const own = order++
-        pending.push({ at: start, order: own, kind: 0, call, date, leg: null })
-        for (const leg of call.legs)
-          if (!leg.onCall) pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, call, date, leg })
+        const entry: Replayed = {
+          call,
+          date,
+          desk,
+          path: 'failed',
+          clientId: null,
+          contract: null,
+          month: null,
+          legsLeft: 0,
+        }
+        pending.push({ at: start, order: own, kind: 0, entry, leg: null })
+        for (const leg of call.legs) {
+          if (leg.onCall) continue
+          entry.legsLeft++
+          pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, entry, leg })
+        }
       }
       // Every call still to come starts at or after the last one: what happened before it is final.
       if (last) drain(last.startedAt.getTime())
@@ -482,42 +511,77 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     finish() {
       drain(Number.POSITIVE_INFINITY)
       const emailRequests = movedEmailRequests(input.emailRequests ?? [], proposed.desksById, input.deskZones, input.period)
-      return { ...report.result(input.period, mergedUsage(usage)), emailRequests }
+      return { ...report.result(input.period, usage.merged()), emailRequests }
     },
   }
 }
 const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0 })
 
-/** The call decided at its own instant under the proposed configuration, with the month's usage replayed so far. */
-function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): Replayed {
-  const desk = proposed.desksByNumber.get(call.to) ?? null
-  const number = desk && normalised(call.from)
-  const configured = number ? (proposed.callersByNumber.get(number) ?? null) : null
-  let caller: CallerFacts | null = null
-  let onDesk: ProposedContract[] = []
-  if (desk && configured) {
-    const own = configured.onDesk.get(desk.id)
-    const month = monthOf(call.startedAt, desk.timezone)
-    // decide() reads the month's usage from the facts: set it, as the live loader reads it
-    for (const contract of own?.contracts ?? []) contract.facts.usedSeconds = contract.used.get(month) ?? 0
-    caller = own?.caller ?? configured.elsewhere
-    onDesk = own?.contracts ?? []
+/** The usage rows by client, desk and month (maps within maps: no key is written per leg). */
+class UsageRows {
+  private readonly byClient = new Map<string, Map<string, Map<string, UsageComparison>>>()
+
+  row(clientId: string, desk: string, month: string): UsageComparison {
+    let byDesk = this.byClient.get(clientId)
+    if (byDesk === undefined) {
+      byDesk = new Map()
+      this.byClient.set(clientId, byDesk)
+    }
+    let byMonth = byDesk.get(desk)
+    if (byMonth === undefined) {
+      byMonth = new Map()
+      byDesk.set(desk, byMonth)
+    }
+    let found = byMonth.get(month)
+    if (found === undefined) {
+      found = { clientId, desk, month, recorded: split0(), wouldBe: split0() }
+      byMonth.set(month, found)
+    }
+    return found
   }
-  const facts: CallFacts = { desk, caller, agents: desk ? (proposed.agentsByDesk.get(desk.id) ?? []) : [], from: call.from }
-  const decision = decide(facts, call.startedAt)
-  const contract = onDesk.find((each) => each.id === decision.contractId) ?? null
-  // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
-  const path = !desk && call.deskId !== null ? 'unknown_desk' : planPath(decision.plan)
-  let legsLeft = 0
-  for (const leg of call.legs) if (!leg.onCall) legsLeft++
-  return { call, desk, path, clientId: decision.clientId, contract, month: decision.usageMonth, legsLeft }
+
+  /** By month, client and desk. */
+  merged(): UsageComparison[] {
+    const rows: UsageComparison[] = []
+    for (const byDesk of this.byClient.values()) for (const byMonth of byDesk.values()) rows.push(...byMonth.values())
+    return rows.sort(
+      (a, b) =>
+        (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || (a.clientId < b.clientId ? -1 : 1) || (a.desk < b.desk ? -1 : 1),
+    )
+  }
 }
 
-function mergedUsage(usage: Map<string, UsageComparison>): UsageComparison[] {
-  return [...usage.values()].sort(
-    (a, b) =>
-      (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || (a.clientId < b.clientId ? -1 : 1) || (a.desk < b.desk ? -1 : 1),
-  )
+const NO_AGENTS: AgentFacts[] = []
+
+/**
+ * The call decided again at its own instant under the proposed configuration, with the month's
+ * usage replayed so far: the verdict only (decideCall), no words.
+ */
+function decideAgain(entry: Replayed, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): void {
+  const { call, desk } = entry
+  let caller: CallerFacts | null = null
+  let own: CallerOnDesk | null = null
+  if (desk) {
+    const number = normalised(call.from)
+    const configured = number ? proposed.callersByNumber.get(number) : undefined
+    if (configured) {
+      own = configured.onDesk.get(desk.id) ?? null
+      if (own) {
+        // the call's month: its desk-local date's (monthOf)
+        const month = entry.date.slice(0, 7)
+        // the decision reads the month's usage from the facts: set it, as the live loader reads it
+        for (const contract of own.contracts) contract.facts.usedSeconds = contract.used.get(month) ?? 0
+      }
+      caller = own ? own.caller : configured.elsewhere
+    }
+  }
+  const facts: CallFacts = { desk, caller, agents: (desk && proposed.agentsByDesk.get(desk.id)) || NO_AGENTS, from: call.from }
+  const verdict = decideCall(facts, call.startedAt, own ? own.dayOf : contractDay)
+  if (own) for (const contract of own.contracts) if (contract.id === verdict.contractId) entry.contract = contract
+  // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
+  entry.path = !desk && call.deskId !== null ? 'unknown_desk' : verdict.path
+  entry.clientId = verdict.clientId
+  entry.month = verdict.usageMonth
 }
 
 /** What the answer reports, gathered call by call as each is decided again. */
