@@ -493,9 +493,13 @@ export function voicemailStep(desk: DeskFacts, speak: Speak): VoicemailStep {
 
 /** The contract in force on the call's local date; the most recently signed when several are. */
 export function contractInForce(contracts: readonly ContractFacts[], localDate: string): ContractFacts | null {
-  const inForce = contracts.filter((contract) => contractStanding(contract.terms, localDate).inForce)
-  inForce.sort((a, b) => (a.terms.start < b.terms.start ? 1 : -1))
-  return inForce[0] ?? null
+  let found: ContractFacts | null = null
+  for (const contract of contracts) {
+    if (!contractStanding(contract.terms, localDate).inForce) continue
+    // (contracts are known by client, desk and start: two of a desk never start on the same date)
+    if (found === null || contract.terms.start >= found.terms.start) found = contract
+  }
+  return found
 }
 
 /** The numbers that ring when the agents on duty cannot be known, as agents of their own. */

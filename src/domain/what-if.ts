@@ -14,7 +14,7 @@ import {
   decideCall,
 } from './call.js'
 import { callbackDue, emailDue } from './callback.js'
-import { fixedCalendar } from './calendar/index.js'
+import { fixedCalendar, fixedTerms } from './calendar/index.js'
 import {
   type ConfiguredContract,
   type ManagersCalendar,
@@ -280,8 +280,29 @@ export interface ProposedContract extends ConfiguredContract {
   /** the decision's view of it: its usedSeconds is set to the month's before each decision */
   facts: ContractFacts
   /** seconds counted by month, and of them after the caller's yes at the quota line */
-  used: Map<string, number>
-  consented: Map<string, number>
+  months: Map<string, MonthCount>
+  /** the month last counted into, and its count (calls come in time order: most often the same) */
+  lastMonth: string
+  lastCount: MonthCount
+}
+
+/** Seconds counted into a contract's month, and of them after the caller's yes at the quota line. */
+export interface MonthCount {
+  used: number
+  consented: number
+}
+
+/** A proposed contract's count for a month (made at 0 when first asked). */
+function monthCount(contract: ProposedContract, month: string): MonthCount {
+  if (contract.lastMonth === month) return contract.lastCount
+  let count = contract.months.get(month)
+  if (count === undefined) {
+    count = { used: 0, consented: 0 }
+    contract.months.set(month, count)
+  }
+  contract.lastMonth = month
+  contract.lastCount = count
+  return count
 }
 
 /** Builds the decision's facts from a desk file through the one mapping that applying it uses. */
@@ -310,7 +331,10 @@ export function proposedConfiguration(
       // Applying keeps a notice recorded through the API unless the file states one.
       const noticeGivenOn = record.noticeGivenOn ?? kept?.noticeGivenOn ?? null
       const configured = configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn })
-      return { ...configured, key, facts: { ...configured, usedSeconds: 0 }, used: new Map(), consented: new Map() }
+      // the terms will not change during the replay: their standing is worked out once a period
+      configured.terms = fixedTerms(configured.terms)
+      const facts = { ...configured, usedSeconds: 0 }
+      return { ...configured, key, facts, months: new Map(), lastMonth: '', lastCount: { used: 0, consented: 0 } }
     })
     const known = callerClient(client)
     const onDesk = new Map<string, CallerOnDesk>()
@@ -344,7 +368,8 @@ interface Replayed {
   call: RecordedCall
   /** the call's desk-local date */
   date: string
-  /** the proposed desk whose number the call reached */
+  /** the proposed desk whose number the call reached, and its callers */
+  line: Line | null
   desk: DeskFacts | null
   path: Path
   clientId: string | null
@@ -415,7 +440,21 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const proposed = proposedConfiguration(input.file, input.managers, input.contracts)
   const { from, to } = input.period
   const firstDay = monthStart(from)
-  const normalised = remembered(normaliseCaller, MAX_NUMBERS)
+  // Each desk number with the callers that reached it, each resolved once (normalised, found, on that desk).
+  const lines = new Map<string, Line | null>()
+  const lineOf = (to: string): Line | null => {
+    let line = lines.get(to)
+    if (line === undefined) {
+      const desk = proposed.desksByNumber.get(to) ?? null
+      line = desk && {
+        desk,
+        agents: proposed.agentsByDesk.get(desk.id) ?? [],
+        callers: remembered((from) => callerOn(proposed, desk, from), MAX_NUMBERS),
+      }
+      lines.set(to, line)
+    }
+    return line
+  }
 
   const usage = new UsageRows()
   const report = newReport()
@@ -424,7 +463,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   let last: RecordedCall | null = null
 
   const decided = (entry: Replayed) => {
-    decideAgain(entry, proposed, normalised)
+    decideAgain(entry)
     if (entry.date >= from) report.add(entry.call, entry)
   }
 
@@ -441,8 +480,9 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     const { contract, month } = again
     const terms = termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
     const seconds = countedSeconds(leg.talkSeconds, terms.billingIncrementSeconds)
-    const before = contract.used.get(month) ?? 0
-    const consentedBefore = contract.consented.get(month) ?? 0
+    const count = monthCount(contract, month)
+    const before = count.used
+    const consentedBefore = count.consented
     // As the live counting splits it: beyond the quota is billable under `bill`, or after the
     // caller's yes under `ask`; under `refuse` it is grace, never billed (a consent the proposed
     // terms would not have asked for counts as talk like any other).
@@ -455,8 +495,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
       billable: billableBeyondQuota(terms.overage, consented),
       consented,
     })
-    contract.used.set(month, before + seconds)
-    if (consented) contract.consented.set(month, consentedBefore + seconds)
+    count.used = before + seconds
+    if (consented) count.consented = consentedBefore + seconds
     const entry = usage.row(again.clientId, again.desk.id, month)
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
@@ -482,7 +522,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
         if (last && last.startedAt.getTime() > call.startedAt.getTime())
           throw new RangeError(`calls must come in order of start: ${call.callSid} after ${last.callSid}`)
         last = call
-        const desk = proposed.desksByNumber.get(call.to) ?? null
+        const line = lineOf(call.to)
+        const desk = line?.desk ?? null
         const zone = desk?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
         const date = localDate(call.startedAt, zone)
         if (date < firstDay || date > to) continue
@@ -491,6 +532,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
         const entry: Replayed = {
           call,
           date,
+          line,
           desk,
           path: 'failed',
           clientId: null,
@@ -551,38 +593,57 @@ class UsageRows {
   }
 }
 
-const NO_AGENTS: AgentFacts[] = []
+/** A desk number of the proposed file: its desk, its agents on duty, and its callers as each number resolves. */
+interface Line {
+  desk: DeskFacts
+  agents: AgentFacts[]
+  callers: (from: string) => ResolvedCaller
+}
+
+/** A calling number as the decision reads it on a desk: the caller (null: unknown) and, with contracts there, them. */
+interface ResolvedCaller {
+  caller: CallerFacts | null
+  own: CallerOnDesk | null
+}
+
+/** Who calls from a number (From as Twilio gave it) on a desk of the proposed file. */
+function callerOn(proposed: ProposedConfiguration, desk: DeskFacts, from: string): ResolvedCaller {
+  const number = normaliseCaller(from)
+  const configured = number ? proposed.callersByNumber.get(number) : undefined
+  if (!configured) return { caller: null, own: null }
+  const own = configured.onDesk.get(desk.id) ?? null
+  return { caller: own ? own.caller : configured.elsewhere, own }
+}
 
 /**
  * The call decided again at its own instant under the proposed configuration, with the month's
  * usage replayed so far: the verdict only (decideCall), no words.
  */
-function decideAgain(entry: Replayed, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): void {
-  const { call, desk } = entry
-  let caller: CallerFacts | null = null
-  let own: CallerOnDesk | null = null
-  if (desk) {
-    const number = normalised(call.from)
-    const configured = number ? proposed.callersByNumber.get(number) : undefined
-    if (configured) {
-      own = configured.onDesk.get(desk.id) ?? null
-      if (own) {
-        // the call's month: its desk-local date's (monthOf)
-        const month = entry.date.slice(0, 7)
-        // the decision reads the month's usage from the facts: set it, as the live loader reads it
-        for (const contract of own.contracts) contract.facts.usedSeconds = contract.used.get(month) ?? 0
-      }
-      caller = own ? own.caller : configured.elsewhere
-    }
+function decideAgain(entry: Replayed): void {
+  const { call, line } = entry
+  const resolved = line ? line.callers(call.from) : null
+  const own = resolved ? resolved.own : null
+  if (own) {
+    // the call's month: its desk-local date's (monthOf); the decision reads the month's usage from
+    // the facts: set it, as the live loader reads it
+    const month = entry.date.slice(0, 7)
+    for (const contract of own.contracts) contract.facts.usedSeconds = monthCount(contract, month).used
   }
-  const facts: CallFacts = { desk, caller, agents: (desk && proposed.agentsByDesk.get(desk.id)) || NO_AGENTS, from: call.from }
+  const facts: CallFacts = {
+    desk: entry.desk,
+    caller: resolved ? resolved.caller : null,
+    agents: line ? line.agents : NO_AGENTS,
+    from: call.from,
+  }
   const verdict = decideCall(facts, call.startedAt, own ? own.dayOf : contractDay)
   if (own) for (const contract of own.contracts) if (contract.id === verdict.contractId) entry.contract = contract
   // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
-  entry.path = !desk && call.deskId !== null ? 'unknown_desk' : verdict.path
+  entry.path = !line && call.deskId !== null ? 'unknown_desk' : verdict.path
   entry.clientId = verdict.clientId
   entry.month = verdict.usageMonth
 }
+
+const NO_AGENTS: AgentFacts[] = []
 
 /** What the answer reports, gathered call by call as each is decided again. */
 function newReport() {

@@ -468,10 +468,32 @@ function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 
   return { reason: 'outside_hours' }
 }
 
+/**
+ * When the instant lies in an open piece of its own date (remembered: a fixed calendar's) that
+ * closes before midnight, and no other piece joins it: the end of that window, as windowAtOrAfter
+ * would find it, without walking the dates. Null otherwise (closed, or a window that may run on).
+ */
+function openWithinDay(calendar: CompiledCalendar, instant: number): number | null {
+  const day = calendar.local.localAt(instant).dayNumber
+  if (day > calendar.lastOpenDay) return null
+  const pieces = openOn(calendar, day)
+  for (let index = 0; index < pieces.length; index++) {
+    const piece = pieces[index] as Range
+    if (piece.end <= instant) continue
+    if (piece.start > instant) return null
+    const next = pieces[index + 1]
+    if (next !== undefined && next.start <= piece.end) return null
+    return piece.end < calendar.local.instantOf(day + 1, 0) ? piece.end : null
+  }
+  return null
+}
+
 /** Open or closed at an instant, why, and when it next opens (or closes). */
 export function deskStatus(calendar: DeskCalendar, at: Date): DeskStatus {
   const compiledCalendar = compile(calendar)
   const instant = at.getTime()
+  const open = compiledCalendar.openDays === null ? null : openWithinDay(compiledCalendar, instant)
+  if (open !== null) return { open: true, reason: 'open', nextOpening: null, closesAt: new Date(open) }
   const window = windowAtOrAfter(compiledCalendar, instant)
   if (window !== null && window.start <= instant) {
     const status: DeskStatus = { open: true, reason: 'open', nextOpening: null }
