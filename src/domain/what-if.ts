@@ -290,6 +290,8 @@ export interface ProposedContract extends ConfiguredContract {
 export interface MonthCount {
   used: number
   consented: number
+  /** the usage row the month's talk counts into as it would be (a contract's client and desk are its own) */
+  row: UsageComparison | null
 }
 
 /** A proposed contract's count for a month (made at 0 when first asked). */
@@ -297,7 +299,7 @@ function monthCount(contract: ProposedContract, month: string): MonthCount {
   if (contract.lastMonth === month) return contract.lastCount
   let count = contract.months.get(month)
   if (count === undefined) {
-    count = { used: 0, consented: 0 }
+    count = { used: 0, consented: 0, row: null }
     contract.months.set(month, count)
   }
   contract.lastMonth = month
@@ -334,7 +336,7 @@ export function proposedConfiguration(
       // the terms will not change during the replay: their standing is worked out once a period
       configured.terms = fixedTerms(configured.terms)
       const facts = { ...configured, usedSeconds: 0 }
-      return { ...configured, key, facts, months: new Map(), lastMonth: '', lastCount: { used: 0, consented: 0 } }
+      return { ...configured, key, facts, months: new Map(), lastMonth: '', lastCount: { used: 0, consented: 0, row: null } }
     })
     const known = callerClient(client)
     const onDesk = new Map<string, CallerOnDesk>()
@@ -497,7 +499,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     })
     count.used = before + seconds
     if (consented) count.consented = consentedBefore + seconds
-    const entry = usage.row(again.clientId, again.desk.id, month)
+    count.row ??= usage.row(again.clientId, again.desk.id, month)
+    const entry = count.row
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
   }

@@ -137,6 +137,17 @@ interface CompiledCalendar {
   closedReason: string | undefined
   /** a fixed calendar's open time by local date, as computed (null: computed afresh each time) */
   openDays: Map<DayNumber, Range[]> | null
+  /** a fixed calendar's last date asked about by deskStatus, with the instants it spans (a day without a transition) */
+  lastDay: OpenDay | null
+}
+
+/** A local date's open pieces, the instants [from, until) the date spans, and its next midnight. */
+interface OpenDay {
+  day: DayNumber
+  from: number
+  until: number
+  pieces: Range[]
+  midnight: number
 }
 
 function compileWeekly(weekly: WeeklySchedule): Range[][] {
@@ -269,6 +280,7 @@ function compileFresh(calendar: DeskCalendar): CompiledCalendar {
     closedSince: since,
     closedReason: calendar.closedNow?.reason,
     openDays: null,
+    lastDay: null,
   }
 }
 
@@ -474,16 +486,23 @@ function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 
  * would find it, without walking the dates. Null otherwise (closed, or a window that may run on).
  */
 function openWithinDay(calendar: CompiledCalendar, instant: number): number | null {
-  const day = calendar.local.localAt(instant).dayNumber
+  let today = calendar.lastDay
+  if (today === null || instant < today.from || instant >= today.until) {
+    const day = calendar.local.localAt(instant).dayNumber
+    const span = calendar.local.steadySpan(day)
+    const midnight = calendar.local.instantOf(day + 1, 0)
+    today = { day, from: span?.from ?? instant, until: span?.until ?? instant, pieces: openOn(calendar, day), midnight }
+    if (span !== null) calendar.lastDay = today
+  }
+  const { day, pieces } = today
   if (day > calendar.lastOpenDay) return null
-  const pieces = openOn(calendar, day)
   for (let index = 0; index < pieces.length; index++) {
     const piece = pieces[index] as Range
     if (piece.end <= instant) continue
     if (piece.start > instant) return null
     const next = pieces[index + 1]
     if (next !== undefined && next.start <= piece.end) return null
-    return piece.end < calendar.local.instantOf(day + 1, 0) ? piece.end : null
+    return piece.end < today.midnight ? piece.end : null
   }
   return null
 }

@@ -137,16 +137,23 @@ export class LocalTime {
   private dateUntil = Number.NEGATIVE_INFINITY
   private date = ''
 
+  /** The instants [from, until) a local date spans when its offset holds all day; null on a day with a transition. */
+  steadySpan(dayNumber: DayNumber): { from: number; until: number } | null {
+    const offset = this.steadyOffset(dayNumber)
+    if (offset === null) return null
+    const from = dayNumber * DAY_MS - offset * MINUTE_MS
+    return { from, until: from + DAY_MS }
+  }
+
   /** The local date (YYYY-MM-DD) at an instant: the day's text is kept with the instants it spans, which the next call most often falls in. */
   dateAt(instant: number): string {
     if (instant >= this.dateFrom && instant < this.dateUntil) return this.date
     const { dayNumber } = this.localAt(instant)
     const date = isoDateOf(dayNumber)
-    const offset = this.steadyOffset(dayNumber)
-    if (offset !== null) {
-      // a steady day runs from its midnight to the next, both at that offset
-      this.dateFrom = dayNumber * DAY_MS - offset * MINUTE_MS
-      this.dateUntil = this.dateFrom + DAY_MS
+    const span = this.steadySpan(dayNumber)
+    if (span !== null) {
+      this.dateFrom = span.from
+      this.dateUntil = span.until
       this.date = date
     }
     return date
