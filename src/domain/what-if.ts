@@ -294,9 +294,11 @@ export interface MonthCount {
   row: UsageComparison | null
 }
 
-/** A proposed contract's count for a month (made at 0 when first asked). */
-function monthCount(contract: ProposedContract, month: string): MonthCount {
-  if (contract.lastMonth === month) return contract.lastCount
+/** A proposed contract's count for the month of a date (YYYY-MM-DD, or the month YYYY-MM itself), made at 0 when first asked. */
+function monthCount(contract: ProposedContract, date: string): MonthCount {
+  // most often the month last counted into: known without writing the month's text
+  if (date.startsWith(contract.lastMonth)) return contract.lastCount
+  const month = date.slice(0, 7)
   let count = contract.months.get(month)
   if (count === undefined) {
     count = { used: 0, consented: 0, row: null }
@@ -336,7 +338,7 @@ export function proposedConfiguration(
       // the terms will not change during the replay: their standing is worked out once a period
       configured.terms = fixedTerms(configured.terms)
       const facts = { ...configured, usedSeconds: 0 }
-      return { ...configured, key, facts, months: new Map(), lastMonth: '', lastCount: { used: 0, consented: 0, row: null } }
+      return { ...configured, key, facts, months: new Map(), lastMonth: 'none', lastCount: { used: 0, consented: 0, row: null } }
     })
     const known = callerClient(client)
     const onDesk = new Map<string, CallerOnDesk>()
@@ -372,6 +374,8 @@ interface Replayed {
   date: string
   /** the proposed desk whose number the call reached, and its callers */
   line: Line | null
+  /** the caller as its number resolves on that line */
+  resolved: ResolvedCaller | null
   desk: DeskFacts | null
   path: Path
   clientId: string | null
@@ -472,7 +476,13 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const counted = (again: Replayed, leg: RecordedLeg) => {
     const { call } = again
     if (call.clientId && call.deskId) {
-      const entry = usage.row(call.clientId, call.deskId, leg.month)
+      // the number's last row is most often this one (a number calls as one client, month after month)
+      const last = again.resolved?.lastRow
+      const entry =
+        last && last.month === leg.month && last.clientId === call.clientId && last.desk === call.deskId
+          ? last
+          : usage.row(call.clientId, call.deskId, leg.month)
+      if (again.resolved) again.resolved.lastRow = entry
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
     }
@@ -536,6 +546,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
           call,
           date,
           line,
+          resolved: null,
           desk,
           path: 'failed',
           clientId: null,
@@ -607,15 +618,17 @@ interface Line {
 interface ResolvedCaller {
   caller: CallerFacts | null
   own: CallerOnDesk | null
+  /** the usage row this number's talk last counted into as recorded */
+  lastRow: UsageComparison | null
 }
 
 /** Who calls from a number (From as Twilio gave it) on a desk of the proposed file. */
 function callerOn(proposed: ProposedConfiguration, desk: DeskFacts, from: string): ResolvedCaller {
   const number = normaliseCaller(from)
   const configured = number ? proposed.callersByNumber.get(number) : undefined
-  if (!configured) return { caller: null, own: null }
+  if (!configured) return { caller: null, own: null, lastRow: null }
   const own = configured.onDesk.get(desk.id) ?? null
-  return { caller: own ? own.caller : configured.elsewhere, own }
+  return { caller: own ? own.caller : configured.elsewhere, own, lastRow: null }
 }
 
 /**
@@ -625,12 +638,12 @@ function callerOn(proposed: ProposedConfiguration, desk: DeskFacts, from: string
 function decideAgain(entry: Replayed): void {
   const { call, line } = entry
   const resolved = line ? line.callers(call.from) : null
+  entry.resolved = resolved
   const own = resolved ? resolved.own : null
   if (own) {
     // the call's month: its desk-local date's (monthOf); the decision reads the month's usage from
     // the facts: set it, as the live loader reads it
-    const month = entry.date.slice(0, 7)
-    for (const contract of own.contracts) contract.facts.usedSeconds = monthCount(contract, month).used
+    for (const contract of own.contracts) contract.facts.usedSeconds = monthCount(contract, entry.date).used
   }
   const facts: CallFacts = {
     desk: entry.desk,
