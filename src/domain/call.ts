@@ -4,13 +4,14 @@
 import {
   type ContractTerms,
   type DeskCalendar,
+  type DeskStatus,
   contractStanding,
   describeHours,
   describeNextOpening,
   deskStatus,
   hoursOn,
 } from './calendar/index.js'
-import { type ContractChange, termsOn } from './contract-terms.js'
+import { type ContractChange, type ContractTermsOnDate, termsOn } from './contract-terms.js'
 import { localDate } from './contract-overview.js'
 import type { DeskOptions, Templates } from './desk.js'
 import { callerLanguage, DEFAULT_LANGUAGE, deskLanguages, knownLanguage, type LanguageTag, sayVoiceFor } from './language.js'
@@ -136,88 +137,184 @@ export interface Decision {
   usageMonth: string | null
 }
 
-/** DESIGN.md, "Call flow", step 4: unknown caller, suspended, no contract, holiday or closure, outside hours, quota, agents. */
-export function decide(facts: CallFacts, now: Date): Decision {
+/**
+ * Where a call goes, before a word of it is said: the outcome or path the decision takes, and what
+ * the call record keeps of it (desk, client, contract, month). `decide` speaks it; the what-if
+ * replay asks for nothing more.
+ */
+export interface Verdict {
+  /** routed: to the agents on duty (their voicemail when none is); asked_overage: the quota question; else the outcome that ends the call */
+  path: 'routed' | 'asked_overage' | 'failed' | 'unknown_caller' | 'suspended' | 'no_contract' | 'quota_refused' | ClosedOutcome
+  deskId: string | null
+  clientId: string | null
+  contractId: number | null
+  /** the desk-local month the call's talk time counts into */
+  usageMonth: string | null
+  /** the call's desk-local date (null without a desk, or without a registered caller) */
+  today: string | null
+  /** why the desk is closed and when it opens (closed paths only) */
+  status: DeskStatus | null
+  /** routed beyond the quota under `bill` */
+  billed: boolean
+  /** the agents' leg stops at the quota line (routed under `refuse` and `ask`) */
+  limit: DialLimit | null
+}
+
+type ClosedOutcome = 'closed_hours' | 'closed_holiday' | 'closed_closure'
+
+/** The contract in force on a caller's local date and its terms that day (all that a call's decision reads of its contracts by date). */
+export interface ContractDay {
+  contract: ContractFacts
+  terms: ContractTermsOnDate
+}
+
+/** The contract in force on a local date and its terms on it: a function of the date alone, so the replay remembers it per caller and day. */
+export function contractDay(contracts: readonly ContractFacts[], localDate: string): ContractDay | null {
+  const contract = contractInForce(contracts, localDate)
+  return contract && { contract, terms: termsOn(contract, contract.changes, localDate) }
+}
+
+/**
+ * DESIGN.md, "Call flow", step 4, without the words: unknown caller, suspended, no contract,
+ * holiday or closure, outside hours, quota, agents. `dayOf` gives the contract in force on the
+ * call's date (contractDay; the replay passes it remembered per caller and date).
+ */
+export function decideCall(
+  facts: CallFacts,
+  now: Date,
+  dayOf: (contracts: readonly ContractFacts[], localDate: string) => ContractDay | null = contractDay,
+): Verdict {
   const { desk, caller } = facts
-  if (!desk) {
-    const say = [{ text: message('technical_difficulty', DEFAULT_LANGUAGE), language: DEFAULT_LANGUAGE }]
-    return {
-      plan: { kind: 'hangup', outcome: 'failed', say },
-      deskId: null,
-      clientId: null,
-      contractId: null,
-      usageMonth: null,
-    }
+  const verdict: Verdict = {
+    path: 'failed',
+    deskId: null,
+    clientId: null,
+    contractId: null,
+    usageMonth: null,
+    today: null,
+    status: null,
+    billed: false,
+    limit: null,
   }
-  const language = languageOf(desk, caller)
-  const speak = speaker(desk, language)
-  const base = { deskId: desk.id, clientId: caller?.client.id ?? null, contractId: null, usageMonth: null }
-  const hangup = (outcome: Outcome, key: MessageKey, vars?: MessageVars): Decision => ({
-    ...base,
-    plan: { kind: 'hangup', outcome, say: [speak(key, vars)] },
-  })
-
-  // Whose language nobody knows, in each of the desk's languages: a menu would only delay the refusal.
+  if (!desk) return verdict
+  verdict.deskId = desk.id
   if (!caller) {
-    const say = deskLanguages(desk).map((each) => speaker(desk, each)('unknown_caller'))
-    return { ...base, plan: { kind: 'hangup', outcome: 'unknown_caller', say } }
+    verdict.path = 'unknown_caller'
+    return verdict
   }
-  const client = { client: caller.client.name }
-  if (caller.client.suspended) return hangup('suspended', 'suspended', client)
-
+  verdict.clientId = caller.client.id
+  if (caller.client.suspended) {
+    verdict.path = 'suspended'
+    return verdict
+  }
   const today = localDate(now, desk.timezone)
-  const contract = contractInForce(caller.contracts, today)
-  if (!contract) return hangup('no_contract', 'no_contract', client)
-  const recorded = { ...base, contractId: contract.id, usageMonth: monthOf(now, desk.timezone) }
+  verdict.today = today
+  const day = dayOf(caller.contracts, today)
+  if (!day) {
+    verdict.path = 'no_contract'
+    return verdict
+  }
+  const { contract, terms } = day
+  verdict.contractId = contract.id
+  // the month of the local date (monthOf: the same local date's first seven characters)
+  verdict.usageMonth = today.slice(0, 7)
 
   const status = deskStatus(desk.calendar, now)
   if (!status.open) {
-    const nextOpening = describeNextOpening(now, status.nextOpening, desk.timezone, language)
-    const say =
-      status.reason === 'holiday'
-        ? speak('closed_holiday', {
-            ...client,
-            holiday: spokenHolidayName({ key: status.holidayKey, name: status.holiday as string }, language),
-            nextOpening,
-          })
-        : status.reason === 'closure'
-          ? speak('closed_closure', { ...client, closure: status.closure, nextOpening })
-          : speak('closed_hours', { ...client, hours: spokenHours(desk, today, language), nextOpening })
-    return {
-      ...recorded,
-      plan: {
-        kind: 'closed',
-        outcome:
-          status.reason === 'outside_hours' ? 'closed_hours' : status.reason === 'closure' ? 'closed_closure' : 'closed_holiday',
-        say: [say],
-        // INTERcom: assistance outside the hours is billed extra, so the caller must accept it.
-        onCall: desk.options.onCall ? speak('on_call_offer') : null,
-        voicemail: desk.options.voicemail.whenClosed ? voicemailStep(desk, speak) : null,
-      },
-    }
+    verdict.status = status
+    verdict.path =
+      status.reason === 'outside_hours' ? 'closed_hours' : status.reason === 'closure' ? 'closed_closure' : 'closed_holiday'
+    return verdict
   }
-
-  let billed = false
-  let greeting = speak('connecting', client)
-  const terms = termsOn(contract, contract.changes, today)
   if (quotaUsedUp(terms.quotaSeconds, contract.usedSeconds)) {
     // INTERcom: beyond the monthly hours, assistance is billed case by case.
-    if (terms.overage === 'refuse')
-      return { ...recorded, plan: { kind: 'hangup', outcome: 'quota_refused', say: [speak('quota_refused', client)] } }
-    if (terms.overage === 'ask') return { ...recorded, plan: { kind: 'ask_overage', say: [speak('quota_ask', client)] } }
-    billed = true
-    greeting = speak('quota_bill', client)
+    if (terms.overage === 'refuse') {
+      verdict.path = 'quota_refused'
+      return verdict
+    }
+    if (terms.overage === 'ask') {
+      verdict.path = 'asked_overage'
+      return verdict
+    }
+    verdict.billed = true
   }
+  verdict.path = 'routed'
   // Under `refuse` and `ask`, the agents' leg stops at the quota line (refuse: after the desk's grace).
-  const limit = dialLimit({
+  verdict.limit = dialLimit({
     policy: terms.overage,
     consented: false,
     quotaSeconds: terms.quotaSeconds,
     usedSeconds: contract.usedSeconds,
     graceSeconds: desk.options.quotaGraceSeconds,
   })
-  const countInto = { contractId: contract.id, month: recorded.usageMonth }
-  return { ...recorded, plan: routeToAgents(facts, desk, [greeting], billed, speak, countInto, { limit }) }
+  return verdict
+}
+
+/** DESIGN.md, "Call flow", step 4: the verdict (decideCall) and the words the caller hears. */
+export function decide(facts: CallFacts, now: Date): Decision {
+  const verdict = decideCall(facts, now)
+  return {
+    plan: spokenPlan(facts, now, verdict),
+    deskId: verdict.deskId,
+    clientId: verdict.clientId,
+    contractId: verdict.contractId,
+    usageMonth: verdict.usageMonth,
+  }
+}
+
+/** The plan a verdict takes, with its words: the greeting, the closed desk's hours and next opening, the quota's question. */
+export function spokenPlan(facts: CallFacts, now: Date, verdict: Verdict): Plan {
+  const { desk, caller } = facts
+  if (!desk) {
+    const say = [{ text: message('technical_difficulty', DEFAULT_LANGUAGE), language: DEFAULT_LANGUAGE }]
+    return { kind: 'hangup', outcome: 'failed', say }
+  }
+  // Whose language nobody knows, in each of the desk's languages: a menu would only delay the refusal.
+  if (!caller) {
+    const say = deskLanguages(desk).map((each) => speaker(desk, each)('unknown_caller'))
+    return { kind: 'hangup', outcome: 'unknown_caller', say }
+  }
+  const language = languageOf(desk, caller)
+  const speak = speaker(desk, language)
+  const client = { client: caller.client.name }
+  const { path, status } = verdict
+  switch (path) {
+    case 'suspended':
+    case 'no_contract':
+    case 'quota_refused':
+      return { kind: 'hangup', outcome: path, say: [speak(path, client)] }
+    case 'asked_overage':
+      return { kind: 'ask_overage', say: [speak('quota_ask', client)] }
+    case 'closed_hours':
+    case 'closed_holiday':
+    case 'closed_closure': {
+      const closed = status as DeskStatus
+      const nextOpening = describeNextOpening(now, closed.nextOpening, desk.timezone, language)
+      const say =
+        path === 'closed_holiday'
+          ? speak('closed_holiday', {
+              ...client,
+              holiday: spokenHolidayName({ key: closed.holidayKey, name: closed.holiday as string }, language),
+              nextOpening,
+            })
+          : path === 'closed_closure'
+            ? speak('closed_closure', { ...client, closure: closed.closure, nextOpening })
+            : speak('closed_hours', { ...client, hours: spokenHours(desk, verdict.today as string, language), nextOpening })
+      return {
+        kind: 'closed',
+        outcome: path,
+        say: [say],
+        // INTERcom: assistance outside the hours is billed extra, so the caller must accept it.
+        onCall: desk.options.onCall ? speak('on_call_offer') : null,
+        voicemail: desk.options.voicemail.whenClosed ? voicemailStep(desk, speak) : null,
+      }
+    }
+    default: {
+      const greeting = verdict.billed ? speak('quota_bill', client) : speak('connecting', client)
+      const countInto = { contractId: verdict.contractId as number, month: verdict.usageMonth as string }
+      return routeToAgents(facts, desk, [greeting], verdict.billed, speak, countInto, { limit: verdict.limit })
+    }
+  }
 }
 
 /**
@@ -396,9 +493,13 @@ export function voicemailStep(desk: DeskFacts, speak: Speak): VoicemailStep {
 
 /** The contract in force on the call's local date; the most recently signed when several are. */
 export function contractInForce(contracts: readonly ContractFacts[], localDate: string): ContractFacts | null {
-  const inForce = contracts.filter((contract) => contractStanding(contract.terms, localDate).inForce)
-  inForce.sort((a, b) => (a.terms.start < b.terms.start ? 1 : -1))
-  return inForce[0] ?? null
+  let found: ContractFacts | null = null
+  for (const contract of contracts) {
+    if (!contractStanding(contract.terms, localDate).inForce) continue
+    // (contracts are known by client, desk and start: two of a desk never start on the same date)
+    if (found === null || contract.terms.start >= found.terms.start) found = contract
+  }
+  return found
 }
 
 /** The numbers that ring when the agents on duty cannot be known, as agents of their own. */

@@ -60,6 +60,8 @@ export function termsForMonth(
   month: string,
   countedOn: string,
 ): ContractTermsOnDate {
+  // without changes the date reads nothing: no need to work out the month's last day
+  if (changes.length === 0) return termsOn(signed, changes, countedOn)
   const [year, monthNumber] = month.split('-').map(Number) as [number, number]
   const lastDay = isoDateOf(dayNumberOf(year, monthNumber + 1, 1) - 1)
   return termsOn(signed, changes, countedOn < lastDay ? countedOn : lastDay)

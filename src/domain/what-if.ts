@@ -6,13 +6,15 @@ import {
   type AgentFacts,
   type CallFacts,
   type CallerFacts,
+  type ContractDay,
   type ContractFacts,
   type DeskFacts,
   type Plan,
-  decide,
+  contractDay,
+  decideCall,
 } from './call.js'
 import { callbackDue, emailDue } from './callback.js'
-import { fixedCalendar } from './calendar/index.js'
+import { fixedCalendar, fixedTerms } from './calendar/index.js'
 import {
   type ConfiguredContract,
   type ManagersCalendar,
@@ -28,7 +30,7 @@ import { localDate } from './contract-overview.js'
 import type { DeskFile } from './desk-file.js'
 import { type Outcome, isClosedOutcome } from './outcome.js'
 import { normaliseCaller } from './phone.js'
-import { billableBeyondQuota, countedSeconds, monthOf, splitLeg } from './quota.js'
+import { billableBeyondQuota, countedSeconds, splitLeg } from './quota.js'
 
 /** A dial leg's talk as it was counted (on-call legs are billed apart and left out of the comparison). */
 export interface RecordedLeg {
@@ -243,11 +245,32 @@ export interface ProposedConfiguration {
       client: CallerFacts['client']
       contracts: ProposedContract[]
       /** the caller as the decision reads it on each desk (no contracts on a desk it has none with) */
-      onDesk: Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>
+      onDesk: Map<string, CallerOnDesk>
       elsewhere: CallerFacts
     }
   >
   agentsByDesk: Map<string, AgentFacts[]>
+}
+
+/** A caller on a desk it has contracts with, as the decision reads it. */
+export interface CallerOnDesk {
+  contracts: ProposedContract[]
+  caller: CallerFacts
+  /** contractDay of its contracts, remembered for the last date asked (calls come in time order) */
+  dayOf: (contracts: readonly ContractFacts[], date: string) => ContractDay | null
+}
+
+/** contractDay remembered for the last date it was asked about: a caller's calls come in time order, several a day. */
+function lastDayRemembered(): CallerOnDesk['dayOf'] {
+  let lastDate: string | null = null
+  let last: ContractDay | null = null
+  return (contracts, date) => {
+    if (date !== lastDate) {
+      last = contractDay(contracts, date)
+      lastDate = date
+    }
+    return last
+  }
 }
 
 /** A proposed contract with the replay's running count of its months. */
@@ -257,8 +280,33 @@ export interface ProposedContract extends ConfiguredContract {
   /** the decision's view of it: its usedSeconds is set to the month's before each decision */
   facts: ContractFacts
   /** seconds counted by month, and of them after the caller's yes at the quota line */
-  used: Map<string, number>
-  consented: Map<string, number>
+  months: Map<string, MonthCount>
+  /** the month last counted into, and its count (calls come in time order: most often the same) */
+  lastMonth: string
+  lastCount: MonthCount
+}
+
+/** Seconds counted into a contract's month, and of them after the caller's yes at the quota line. */
+export interface MonthCount {
+  used: number
+  consented: number
+  /** the usage row the month's talk counts into as it would be (a contract's client and desk are its own) */
+  row: UsageComparison | null
+}
+
+/** A proposed contract's count for the month of a date (YYYY-MM-DD, or the month YYYY-MM itself), made at 0 when first asked. */
+function monthCount(contract: ProposedContract, date: string): MonthCount {
+  // most often the month last counted into: known without writing the month's text
+  if (date.startsWith(contract.lastMonth)) return contract.lastCount
+  const month = date.slice(0, 7)
+  let count = contract.months.get(month)
+  if (count === undefined) {
+    count = { used: 0, consented: 0, row: null }
+    contract.months.set(month, count)
+  }
+  contract.lastMonth = month
+  contract.lastCount = count
+  return count
 }
 
 /** Builds the decision's facts from a desk file through the one mapping that applying it uses. */
@@ -287,13 +335,17 @@ export function proposedConfiguration(
       // Applying keeps a notice recorded through the API unless the file states one.
       const noticeGivenOn = record.noticeGivenOn ?? kept?.noticeGivenOn ?? null
       const configured = configuredContract(kept?.id ?? --unsaved, { ...record, noticeGivenOn })
-      return { ...configured, key, facts: { ...configured, usedSeconds: 0 }, used: new Map(), consented: new Map() }
+      // the terms will not change during the replay: their standing is worked out once a period
+      configured.terms = fixedTerms(configured.terms)
+      const facts = { ...configured, usedSeconds: 0 }
+      return { ...configured, key, facts, months: new Map(), lastMonth: 'none', lastCount: { used: 0, consented: 0, row: null } }
     })
     const known = callerClient(client)
-    const onDesk = new Map<string, { contracts: ProposedContract[]; caller: CallerFacts }>()
+    const onDesk = new Map<string, CallerOnDesk>()
     for (const desk of new Set(contracts.map((contract) => contract.deskId))) {
       const own = contracts.filter((contract) => contract.deskId === desk)
-      onDesk.set(desk, { contracts: own, caller: { client: known, contracts: own.map((contract) => contract.facts) } })
+      const caller = { client: known, contracts: own.map((contract) => contract.facts) }
+      onDesk.set(desk, { contracts: own, caller, dayOf: lastDayRemembered() })
     }
     const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
@@ -312,9 +364,18 @@ export function proposedConfiguration(
 /** The first day of a date's month. */
 const monthStart = (date: string) => `${date.slice(0, 7)}-01`
 
-/** A call of the period as the replay holds it until its last talk leg is counted. */
+/**
+ * A call of the period as the replay holds it until its last talk leg is counted: made when the
+ * call is fed, filled in when it is decided again.
+ */
 interface Replayed {
   call: RecordedCall
+  /** the call's desk-local date */
+  date: string
+  /** the proposed desk whose number the call reached, and its callers */
+  line: Line | null
+  /** the caller as its number resolves on that line */
+  resolved: ResolvedCaller | null
   desk: DeskFacts | null
   path: Path
   clientId: string | null
@@ -329,9 +390,7 @@ interface Event {
   at: number
   order: number
   kind: 0 | 1
-  call: RecordedCall
-  /** the call's desk-local date */
-  date: string
+  entry: Replayed
   leg: RecordedLeg | null
 }
 
@@ -387,48 +446,55 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const proposed = proposedConfiguration(input.file, input.managers, input.contracts)
   const { from, to } = input.period
   const firstDay = monthStart(from)
-  const zoneOf = (call: RecordedCall) =>
-    proposed.desksByNumber.get(call.to)?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
-  const normalised = remembered(normaliseCaller, MAX_NUMBERS)
+  // Each desk number with the callers that reached it, each resolved once (normalised, found, on that desk).
+  const lines = new Map<string, Line | null>()
+  const lineOf = (to: string): Line | null => {
+    let line = lines.get(to)
+    if (line === undefined) {
+      const desk = proposed.desksByNumber.get(to) ?? null
+      line = desk && {
+        desk,
+        agents: proposed.agentsByDesk.get(desk.id) ?? [],
+        callers: remembered((from) => callerOn(proposed, desk, from), MAX_NUMBERS),
+      }
+      lines.set(to, line)
+    }
+    return line
+  }
 
-  const replayed = new Map<RecordedCall, Replayed>()
-  const usage = new Map<string, UsageComparison>()
+  const usage = new UsageRows()
   const report = newReport()
   let pending: Event[] = []
   let order = 0
   let last: RecordedCall | null = null
 
-  const row = (clientId: string, desk: string, month: string) => {
-    const key = `${clientId}/${desk}/${month}`
-    let found = usage.get(key)
-    if (!found) {
-      found = { clientId, desk, month, recorded: split0(), wouldBe: split0() }
-      usage.set(key, found)
-    }
-    return found
+  const decided = (entry: Replayed) => {
+    decideAgain(entry)
+    if (entry.date >= from) report.add(entry.call, entry)
   }
 
-  const decided = (call: RecordedCall, date: string) => {
-    const again = decideAgain(call, proposed, normalised)
-    if (again.legsLeft > 0) replayed.set(call, again)
-    if (date >= from) report.add(call, again)
-  }
-
-  const counted = (call: RecordedCall, leg: RecordedLeg) => {
+  const counted = (again: Replayed, leg: RecordedLeg) => {
+    const { call } = again
     if (call.clientId && call.deskId) {
-      const entry = row(call.clientId, call.deskId, leg.month)
+      // the number's last row is most often this one (a number calls as one client, month after month)
+      const last = again.resolved?.lastRow
+      const entry =
+        last && last.month === leg.month && last.clientId === call.clientId && last.desk === call.deskId
+          ? last
+          : usage.row(call.clientId, call.deskId, leg.month)
+      if (again.resolved) again.resolved.lastRow = entry
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
     }
-    const again = replayed.get(call) as Replayed
-    if (--again.legsLeft === 0) replayed.delete(call)
+    again.legsLeft--
     // Talk counts again only where the call would still be served, under the proposed terms.
     if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) return
     const { contract, month } = again
     const terms = termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
     const seconds = countedSeconds(leg.talkSeconds, terms.billingIncrementSeconds)
-    const before = contract.used.get(month) ?? 0
-    const consentedBefore = contract.consented.get(month) ?? 0
+    const count = monthCount(contract, month)
+    const before = count.used
+    const consentedBefore = count.consented
     // As the live counting splits it: beyond the quota is billable under `bill`, or after the
     // caller's yes under `ask`; under `refuse` it is grace, never billed (a consent the proposed
     // terms would not have asked for counts as talk like any other).
@@ -441,9 +507,10 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
       billable: billableBeyondQuota(terms.overage, consented),
       consented,
     })
-    contract.used.set(month, before + seconds)
-    if (consented) contract.consented.set(month, consentedBefore + seconds)
-    const entry = row(again.clientId, again.desk.id, month)
+    count.used = before + seconds
+    if (consented) count.consented = consentedBefore + seconds
+    count.row ??= usage.row(again.clientId, again.desk.id, month)
+    const entry = count.row
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
   }
@@ -455,8 +522,8 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     for (; index < pending.length; index++) {
       const event = pending[index] as Event
       if (event.at >= until) break
-      if (event.leg === null) decided(event.call, event.date)
-      else counted(event.call, event.leg)
+      if (event.leg === null) decided(event.entry)
+      else counted(event.entry, event.leg)
     }
     pending = pending.slice(index)
   }
@@ -468,13 +535,31 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
         if (last && last.startedAt.getTime() > call.startedAt.getTime())
           throw new RangeError(`calls must come in order of start: ${call.callSid} after ${last.callSid}`)
         last = call
-        const date = localDate(call.startedAt, zoneOf(call))
+        const line = lineOf(call.to)
+        const desk = line?.desk ?? null
+        const zone = desk?.timezone ?? (call.deskId && input.deskZones?.get(call.deskId)) ?? 'UTC'
+        const date = localDate(call.startedAt, zone)
         if (date < firstDay || date > to) continue
         const start = call.startedAt.getTime()
         const own = order++
-        pending.push({ at: start, order: own, kind: 0, call, date, leg: null })
-        for (const leg of call.legs)
-          if (!leg.onCall) pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, call, date, leg })
+        const entry: Replayed = {
+          call,
+          date,
+          line,
+          resolved: null,
+          desk,
+          path: 'failed',
+          clientId: null,
+          contract: null,
+          month: null,
+          legsLeft: 0,
+        }
+        pending.push({ at: start, order: own, kind: 0, entry, leg: null })
+        for (const leg of call.legs) {
+          if (leg.onCall) continue
+          entry.legsLeft++
+          pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, entry, leg })
+        }
       }
       // Every call still to come starts at or after the last one: what happened before it is final.
       if (last) drain(last.startedAt.getTime())
@@ -482,43 +567,99 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     finish() {
       drain(Number.POSITIVE_INFINITY)
       const emailRequests = movedEmailRequests(input.emailRequests ?? [], proposed.desksById, input.deskZones, input.period)
-      return { ...report.result(input.period, mergedUsage(usage)), emailRequests }
+      return { ...report.result(input.period, usage.merged()), emailRequests }
     },
   }
 }
 const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0 })
 
-/** The call decided at its own instant under the proposed configuration, with the month's usage replayed so far. */
-function decideAgain(call: RecordedCall, proposed: ProposedConfiguration, normalised: (raw: string) => string | null): Replayed {
-  const desk = proposed.desksByNumber.get(call.to) ?? null
-  const number = desk && normalised(call.from)
-  const configured = number ? (proposed.callersByNumber.get(number) ?? null) : null
-  let caller: CallerFacts | null = null
-  let onDesk: ProposedContract[] = []
-  if (desk && configured) {
-    const own = configured.onDesk.get(desk.id)
-    const month = monthOf(call.startedAt, desk.timezone)
-    // decide() reads the month's usage from the facts: set it, as the live loader reads it
-    for (const contract of own?.contracts ?? []) contract.facts.usedSeconds = contract.used.get(month) ?? 0
-    caller = own?.caller ?? configured.elsewhere
-    onDesk = own?.contracts ?? []
+/** The usage rows by client, desk and month (maps within maps: no key is written per leg). */
+class UsageRows {
+  private readonly byClient = new Map<string, Map<string, Map<string, UsageComparison>>>()
+
+  row(clientId: string, desk: string, month: string): UsageComparison {
+    let byDesk = this.byClient.get(clientId)
+    if (byDesk === undefined) {
+      byDesk = new Map()
+      this.byClient.set(clientId, byDesk)
+    }
+    let byMonth = byDesk.get(desk)
+    if (byMonth === undefined) {
+      byMonth = new Map()
+      byDesk.set(desk, byMonth)
+    }
+    let found = byMonth.get(month)
+    if (found === undefined) {
+      found = { clientId, desk, month, recorded: split0(), wouldBe: split0() }
+      byMonth.set(month, found)
+    }
+    return found
   }
-  const facts: CallFacts = { desk, caller, agents: desk ? (proposed.agentsByDesk.get(desk.id) ?? []) : [], from: call.from }
-  const decision = decide(facts, call.startedAt)
-  const contract = onDesk.find((each) => each.id === decision.contractId) ?? null
-  // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
-  const path = !desk && call.deskId !== null ? 'unknown_desk' : planPath(decision.plan)
-  let legsLeft = 0
-  for (const leg of call.legs) if (!leg.onCall) legsLeft++
-  return { call, desk, path, clientId: decision.clientId, contract, month: decision.usageMonth, legsLeft }
+
+  /** By month, client and desk. */
+  merged(): UsageComparison[] {
+    const rows: UsageComparison[] = []
+    for (const byDesk of this.byClient.values()) for (const byMonth of byDesk.values()) rows.push(...byMonth.values())
+    return rows.sort(
+      (a, b) =>
+        (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || (a.clientId < b.clientId ? -1 : 1) || (a.desk < b.desk ? -1 : 1),
+    )
+  }
 }
 
-function mergedUsage(usage: Map<string, UsageComparison>): UsageComparison[] {
-  return [...usage.values()].sort(
-    (a, b) =>
-      (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || (a.clientId < b.clientId ? -1 : 1) || (a.desk < b.desk ? -1 : 1),
-  )
+/** A desk number of the proposed file: its desk, its agents on duty, and its callers as each number resolves. */
+interface Line {
+  desk: DeskFacts
+  agents: AgentFacts[]
+  callers: (from: string) => ResolvedCaller
 }
+
+/** A calling number as the decision reads it on a desk: the caller (null: unknown) and, with contracts there, them. */
+interface ResolvedCaller {
+  caller: CallerFacts | null
+  own: CallerOnDesk | null
+  /** the usage row this number's talk last counted into as recorded */
+  lastRow: UsageComparison | null
+}
+
+/** Who calls from a number (From as Twilio gave it) on a desk of the proposed file. */
+function callerOn(proposed: ProposedConfiguration, desk: DeskFacts, from: string): ResolvedCaller {
+  const number = normaliseCaller(from)
+  const configured = number ? proposed.callersByNumber.get(number) : undefined
+  if (!configured) return { caller: null, own: null, lastRow: null }
+  const own = configured.onDesk.get(desk.id) ?? null
+  return { caller: own ? own.caller : configured.elsewhere, own, lastRow: null }
+}
+
+/**
+ * The call decided again at its own instant under the proposed configuration, with the month's
+ * usage replayed so far: the verdict only (decideCall), no words.
+ */
+function decideAgain(entry: Replayed): void {
+  const { call, line } = entry
+  const resolved = line ? line.callers(call.from) : null
+  entry.resolved = resolved
+  const own = resolved ? resolved.own : null
+  if (own) {
+    // the call's month: its desk-local date's (monthOf); the decision reads the month's usage from
+    // the facts: set it, as the live loader reads it
+    for (const contract of own.contracts) contract.facts.usedSeconds = monthCount(contract, entry.date).used
+  }
+  const facts: CallFacts = {
+    desk: entry.desk,
+    caller: resolved ? resolved.caller : null,
+    agents: line ? line.agents : NO_AGENTS,
+    from: call.from,
+  }
+  const verdict = decideCall(facts, call.startedAt, own ? own.dayOf : contractDay)
+  if (own) for (const contract of own.contracts) if (contract.id === verdict.contractId) entry.contract = contract
+  // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
+  entry.path = !line && call.deskId !== null ? 'unknown_desk' : verdict.path
+  entry.clientId = verdict.clientId
+  entry.month = verdict.usageMonth
+}
+
+const NO_AGENTS: AgentFacts[] = []
 
 /** What the answer reports, gathered call by call as each is decided again. */
 function newReport() {

@@ -6,6 +6,7 @@ import {
   chosenLanguage,
   contractInForce,
   decide,
+  decideCall,
   dialStep,
   languageMenu,
   overageQuestion,
@@ -14,6 +15,7 @@ import {
   whisperLines,
   whisperText,
 } from '../../src/domain/call.js'
+import { planPath } from '../../src/domain/what-if.js'
 import { SATURDAY_10H, acme, acmeContract, agents, facts, intercomDesk } from '../fixtures/call-facts.js'
 
 const text = (decision: Decision) => ('say' in decision.plan ? decision.plan.say.map((s) => s.text).join(' ') : '')
@@ -165,6 +167,14 @@ for (const [what, input, at, expect] of cases) {
     if (expect.outcome)
       t.equal('outcome' in decision.plan ? decision.plan.outcome : null, expect.outcome, `the outcome is ${expect.outcome}`)
     if (expect.says) t.match(text(decision), expect.says, 'the caller hears it')
+    // the verdict alone (what the what-if replay asks for) is the path the spoken plan takes, with the same record
+    const verdict = decideCall(input, at)
+    t.equal(verdict.path, planPath(decision.plan), 'the verdict without words takes the same path')
+    t.same(
+      [verdict.deskId, verdict.clientId, verdict.contractId, verdict.usageMonth],
+      [decision.deskId, decision.clientId, decision.contractId, decision.usageMonth],
+      'and keeps the same record',
+    )
   })
 }
 

@@ -121,7 +121,45 @@ function periodsOf(start: DayNumber, months: number, noticeMonths: number): Peri
   return periods
 }
 
+/** A standing and the days [from, until) it holds for: before the start, one period, or after the end. */
+interface StandingSpan {
+  from: DayNumber
+  until: DayNumber
+  standing: ContractStanding
+}
+
+// terms that will not change (fixedTerms): their last standing, kept with the days it holds for
+const fixedSpans = new WeakMap<ContractTerms, StandingSpan | null>()
+
+/**
+ * Terms that will not change: frozen (a change in place throws), and contractStanding on them
+ * answers from the span of days its last answer holds for (the period of the date asked, or before
+ * the start, or after the end), frozen too. For the what-if replay, which asks about the same few
+ * thousand contracts a million times, in time order; live calls read fresh terms and compute.
+ */
+export function fixedTerms<T extends ContractTerms>(terms: T): T {
+  if (!fixedSpans.has(terms)) fixedSpans.set(Object.freeze(terms), null)
+  return terms
+}
+
 export function contractStanding(terms: ContractTerms, date: string): ContractStanding {
+  const known = fixedSpans.get(terms)
+  if (known) {
+    const day = dateOf(date, 'date')
+    if (day >= known.from && day < known.until) return known.standing
+  }
+  const span = standingSpan(terms, date)
+  if (known !== undefined) fixedSpans.set(terms, deepFrozen(span))
+  return span.standing
+}
+
+function deepFrozen(span: StandingSpan): StandingSpan {
+  if (span.standing.period) Object.freeze(span.standing.period)
+  Object.freeze(span.standing)
+  return span
+}
+
+function standingSpan(terms: ContractTerms, date: string): StandingSpan {
   if (!Number.isInteger(terms.months) || terms.months < 1)
     throw new RangeError(`months must be a whole number ≥ 1, got ${terms.months}`)
   if (!Number.isInteger(terms.noticeMonths) || terms.noticeMonths < 0)
@@ -140,12 +178,18 @@ export function contractStanding(terms: ContractTerms, date: string): ContractSt
     noticeDeadline: null,
     endsOn: endsOn === null ? null : isoDateOf(endsOn),
   }
-  if (day < start || (endsOn !== null && day >= endsOn)) return standing
+  if (day < start) return { from: Number.NEGATIVE_INFINITY, until: start, standing }
+  if (endsOn !== null && day >= endsOn) return { from: endsOn, until: Number.POSITIVE_INFINITY, standing }
   const index = periods.indexAt(day)
+  const [first, next] = [periods.boundary(index), periods.boundary(index + 1)]
   return {
-    ...standing,
-    inForce: true,
-    period: { index, start: isoDateOf(periods.boundary(index)), end: isoDateOf(periods.boundary(index + 1)) },
-    noticeDeadline: endsOn === null ? isoDateOf(periods.deadline(index)) : null,
+    from: first,
+    until: endsOn === null ? next : Math.min(next, endsOn),
+    standing: {
+      ...standing,
+      inForce: true,
+      period: { index, start: isoDateOf(first), end: isoDateOf(next) },
+      noticeDeadline: endsOn === null ? isoDateOf(periods.deadline(index)) : null,
+    },
   }
 }

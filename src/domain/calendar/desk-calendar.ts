@@ -137,6 +137,17 @@ interface CompiledCalendar {
   closedReason: string | undefined
   /** a fixed calendar's open time by local date, as computed (null: computed afresh each time) */
   openDays: Map<DayNumber, Range[]> | null
+  /** a fixed calendar's last date asked about by deskStatus, with the instants it spans (a day without a transition) */
+  lastDay: OpenDay | null
+}
+
+/** A local date's open pieces, the instants [from, until) the date spans, and its next midnight. */
+interface OpenDay {
+  day: DayNumber
+  from: number
+  until: number
+  pieces: Range[]
+  midnight: number
 }
 
 function compileWeekly(weekly: WeeklySchedule): Range[][] {
@@ -269,6 +280,7 @@ function compileFresh(calendar: DeskCalendar): CompiledCalendar {
     closedSince: since,
     closedReason: calendar.closedNow?.reason,
     openDays: null,
+    lastDay: null,
   }
 }
 
@@ -468,10 +480,39 @@ function closedReason(calendar: CompiledCalendar, at: number): Pick<DeskStatus, 
   return { reason: 'outside_hours' }
 }
 
+/**
+ * When the instant lies in an open piece of its own date (remembered: a fixed calendar's) that
+ * closes before midnight, and no other piece joins it: the end of that window, as windowAtOrAfter
+ * would find it, without walking the dates. Null otherwise (closed, or a window that may run on).
+ */
+function openWithinDay(calendar: CompiledCalendar, instant: number): number | null {
+  let today = calendar.lastDay
+  if (today === null || instant < today.from || instant >= today.until) {
+    const day = calendar.local.localAt(instant).dayNumber
+    const span = calendar.local.steadySpan(day)
+    const midnight = calendar.local.instantOf(day + 1, 0)
+    today = { day, from: span?.from ?? instant, until: span?.until ?? instant, pieces: openOn(calendar, day), midnight }
+    if (span !== null) calendar.lastDay = today
+  }
+  const { day, pieces } = today
+  if (day > calendar.lastOpenDay) return null
+  for (let index = 0; index < pieces.length; index++) {
+    const piece = pieces[index] as Range
+    if (piece.end <= instant) continue
+    if (piece.start > instant) return null
+    const next = pieces[index + 1]
+    if (next !== undefined && next.start <= piece.end) return null
+    return piece.end < today.midnight ? piece.end : null
+  }
+  return null
+}
+
 /** Open or closed at an instant, why, and when it next opens (or closes). */
 export function deskStatus(calendar: DeskCalendar, at: Date): DeskStatus {
   const compiledCalendar = compile(calendar)
   const instant = at.getTime()
+  const open = compiledCalendar.openDays === null ? null : openWithinDay(compiledCalendar, instant)
+  if (open !== null) return { open: true, reason: 'open', nextOpening: null, closesAt: new Date(open) }
   const window = windowAtOrAfter(compiledCalendar, instant)
   if (window !== null && window.start <= instant) {
     const status: DeskStatus = { open: true, reason: 'open', nextOpening: null }

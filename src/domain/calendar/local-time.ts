@@ -132,6 +132,33 @@ export class LocalTime {
     return { dayNumber, minute: (wall - dayNumber * DAY_MS) / MINUTE_MS }
   }
 
+  // the last local date asked for and the instants it spans (a day without a transition only)
+  private dateFrom = Number.POSITIVE_INFINITY
+  private dateUntil = Number.NEGATIVE_INFINITY
+  private date = ''
+
+  /** The instants [from, until) a local date spans when its offset holds all day; null on a day with a transition. */
+  steadySpan(dayNumber: DayNumber): { from: number; until: number } | null {
+    const offset = this.steadyOffset(dayNumber)
+    if (offset === null) return null
+    const from = dayNumber * DAY_MS - offset * MINUTE_MS
+    return { from, until: from + DAY_MS }
+  }
+
+  /** The local date (YYYY-MM-DD) at an instant: the day's text is kept with the instants it spans, which the next call most often falls in. */
+  dateAt(instant: number): string {
+    if (instant >= this.dateFrom && instant < this.dateUntil) return this.date
+    const { dayNumber } = this.localAt(instant)
+    const date = isoDateOf(dayNumber)
+    const span = this.steadySpan(dayNumber)
+    if (span !== null) {
+      this.dateFrom = span.from
+      this.dateUntil = span.until
+      this.date = date
+    }
+    return date
+  }
+
   /** The instant of a wall-clock minute (0–1440) of a local date; a nonexistent time shifts forward as luxon does. */
   instantOf(dayNumber: DayNumber, minute: number): number {
     if (minute >= DAY_MINUTES) return this.instantOf(dayNumber + 1, minute - DAY_MINUTES)
@@ -160,5 +187,5 @@ export function localTimeIn(zone: string): LocalTime {
  * zone's cached day offsets: every incoming call and every replayed one asks for it.
  */
 export function localDateIn(instant: number, zone: string): string {
-  return isoDateOf(localTimeIn(zone).localAt(instant).dayNumber)
+  return localTimeIn(zone).dateAt(instant)
 }

@@ -1,6 +1,6 @@
 // contractStanding: periods computed from the signature, tacit renewal, notice deadlines, notice on time or too late.
 import t from 'tap'
-import { contractStanding } from '../../../src/domain/calendar/index.js'
+import { contractStanding, fixedTerms } from '../../../src/domain/calendar/index.js'
 import { contractCases } from '../../fixtures/calendar/contract-cases.js'
 
 for (const c of contractCases) {
@@ -47,4 +47,27 @@ t.test('many contracts: each answers as it would alone', async (t) => {
     )
   })
   t.same(wrong, [], '4,200 contracts signed a day apart from 2015, each in its own period')
+})
+
+// Fixed terms (the what-if replay's): the same standing on every date, from the span its last answer holds for.
+t.test('fixed terms answer as fresh ones, day after day and back', async (t) => {
+  const cases = [
+    { start: '2024-02-29', months: 12, noticeMonths: 3 },
+    { start: '2025-01-31', months: 1, noticeMonths: 0, renews: false },
+    { start: '2025-06-15', months: 12, noticeMonths: 3, noticeGivenOn: '2026-01-10' },
+  ]
+  const days = Array.from({ length: 1200 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10))
+  for (const terms of cases) {
+    const fixed = fixedTerms({ ...terms })
+    t.equal(fixedTerms(fixed), fixed, 'fixing them again is the same terms')
+    t.ok(Object.isFrozen(fixed), 'frozen: a change in place throws rather than answering from a stale span')
+    // forwards, then backwards, then jumping about: each answer equal to the fresh terms'
+    const order = [...days, ...[...days].reverse(), ...days.filter((_, i) => i % 97 === 0).reverse()]
+    const wrong = order.filter(
+      (day) => JSON.stringify(contractStanding(fixed, day)) !== JSON.stringify(contractStanding({ ...terms }, day)),
+    )
+    t.same(wrong, [], `signed ${terms.start}: ${order.length} dates as fresh terms answer them`)
+    t.ok(Object.isFrozen(contractStanding(fixed, '2026-03-01')), 'a shared standing is frozen')
+  }
+  t.throws(() => contractStanding(fixedTerms({ start: '2026-01-15', months: 12, noticeMonths: 3 }), '2026-02-30'), /^date: /)
 })
