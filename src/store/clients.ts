@@ -89,6 +89,18 @@ export async function rememberedChoice(db: Queryable, number: string) {
   return row ?? null
 }
 
+/** Remembers a calling number's language: chosen at the menu ('caller') or set by a manager (their name). */
+export async function rememberLanguage(
+  db: Queryable,
+  number: string,
+  choice: { language: string; chosenBy: string; chosenAt: Date },
+): Promise<void> {
+  await db
+    .insert(callerLanguages)
+    .values({ number, ...choice })
+    .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
+}
+
 /** A manager sets (or, with null, forgets) the language remembered for a calling number; audited. */
 export async function setRememberedLanguage(
   db: Database,
@@ -99,13 +111,7 @@ export async function setRememberedLanguage(
   await db.transaction(async (tx) => {
     const before = await rememberedChoice(tx, number)
     if (language === null) await tx.delete(callerLanguages).where(eq(callerLanguages.number, number))
-    else {
-      const choice = { language, chosenBy: actor.name, chosenAt: actor.now }
-      await tx
-        .insert(callerLanguages)
-        .values({ number, ...choice })
-        .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
-    }
+    else await rememberLanguage(tx, number, { language, chosenBy: actor.name, chosenAt: actor.now })
     await writeAudit(tx, {
       at: actor.now,
       actor: actor.name,

@@ -5,7 +5,7 @@
 import { type Placeholder, type SQL, and, eq, sql } from 'drizzle-orm'
 import type { Database, Queryable } from '../../db/client.js'
 import type { JournalFormat } from '../journal.js'
-import { agents, callEvents, callerLanguages, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
+import { agents, callEvents, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
 import type { Outcome } from '../domain/outcome.js'
 import { billableBeyondQuota } from '../domain/quota.js'
@@ -24,6 +24,7 @@ import {
   withFacts,
 } from './call-records.js'
 import type { ConfigurationSnapshot } from './call-facts.js'
+import { rememberLanguage } from './clients.js'
 import { findDesk } from './desks.js'
 import { notifyCallback, notifyConsent } from './notifications.js'
 import { type TalkLeg, countLockedLeg } from './talk-counting.js'
@@ -197,14 +198,9 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     mergeOrCreateCall(tx, write.callSid, patch, { from: write.params.From ?? '', to: write.params.To ?? '', at })
 
   switch (write.kind) {
-    case 'language': {
-      const choice = { language: write.language, chosenBy: 'caller', chosenAt: at }
-      await tx
-        .insert(callerLanguages)
-        .values({ number: write.number, ...choice })
-        .onConflictDoUpdate({ target: callerLanguages.number, set: choice })
+    case 'language':
+      await rememberLanguage(tx, write.number, { language: write.language, chosenBy: 'caller', chosenAt: at })
       return
-    }
     case 'voice': {
       const completed = await recordVoiceDecision(tx, voiceCallRow(write))
       if (completed) await completeCallbackRequest(tx, completed)
