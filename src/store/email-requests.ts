@@ -550,15 +550,10 @@ export interface StoredMessage {
   attachments: { position: number; filename: string | null; contentType: string; size: number; kept: boolean }[]
 }
 
-/** A request's messages in the order they came, each with its attachments listed (not their bytes). */
-export async function requestMessages(db: Queryable, requestId: number): Promise<StoredMessage[]> {
+/** The attachments of the given messages, listed (not their bytes), by message and position. */
+async function attachmentsOf(db: Queryable, messageRowIds: number[]): Promise<(AttachmentEntry & { contentType: string })[]> {
+  if (messageRowIds.length === 0) return []
   const rows = await db
-    .select()
-    .from(emailMessages)
-    .where(eq(emailMessages.requestId, requestId))
-    .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
-  if (rows.length === 0) return []
-  const attachments = await db
     .select({
       messageRowId: emailAttachments.messageRowId,
       position: emailAttachments.position,
@@ -568,13 +563,24 @@ export async function requestMessages(db: Queryable, requestId: number): Promise
       kept: sql<boolean>`${emailAttachments.content} is not null`,
     })
     .from(emailAttachments)
-    .where(
-      inArray(
-        emailAttachments.messageRowId,
-        rows.map((r) => r.id),
-      ),
-    )
+    .where(inArray(emailAttachments.messageRowId, messageRowIds))
     .orderBy(asc(emailAttachments.messageRowId), asc(emailAttachments.position))
+  // a real boolean whatever the driver hands back for `is not null`
+  return rows.map((row) => ({ ...row, kept: Boolean(row.kept) }))
+}
+
+/** A request's messages in the order they came, each with its attachments listed (not their bytes). */
+export async function requestMessages(db: Queryable, requestId: number): Promise<StoredMessage[]> {
+  const rows = await db
+    .select()
+    .from(emailMessages)
+    .where(eq(emailMessages.requestId, requestId))
+    .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
+  if (rows.length === 0) return []
+  const attachments = await attachmentsOf(
+    db,
+    rows.map((row) => row.id),
+  )
   return rows.map((row) => ({
     id: row.id,
     messageId: row.messageId,
@@ -588,9 +594,7 @@ export async function requestMessages(db: Queryable, requestId: number): Promise
     text: row.text,
     html: row.html,
     receivedAt: row.receivedAt,
-    attachments: attachments
-      .filter((a) => a.messageRowId === row.id)
-      .map(({ messageRowId: _, ...a }) => ({ ...a, kept: Boolean(a.kept) })),
+    attachments: attachments.filter((a) => a.messageRowId === row.id).map(({ messageRowId: _, ...a }) => a),
   }))
 }
 
@@ -628,29 +632,15 @@ export async function requestMail(db: Queryable, requestIds: readonly number[]):
     .from(emailMessages)
     .where(and(inArray(emailMessages.requestId, [...requestIds]), eq(emailMessages.direction, 'in')))
     .orderBy(asc(emailMessages.receivedAt), asc(emailMessages.id))
-  const files = rows.length
-    ? await db
-        .select({
-          messageRowId: emailAttachments.messageRowId,
-          position: emailAttachments.position,
-          filename: emailAttachments.filename,
-          size: emailAttachments.size,
-          kept: sql<boolean>`${emailAttachments.content} is not null`,
-        })
-        .from(emailAttachments)
-        .where(
-          inArray(
-            emailAttachments.messageRowId,
-            rows.map((row) => row.id),
-          ),
-        )
-        .orderBy(asc(emailAttachments.messageRowId), asc(emailAttachments.position))
-    : []
+  const files = await attachmentsOf(
+    db,
+    rows.map((row) => row.id),
+  )
   const mail = new Map<number, RequestMail>()
   for (const row of rows) {
     const id = row.requestId as number
     const before = mail.get(id)
-    const own = files.filter((file) => file.messageRowId === row.id).map((file) => ({ ...file, kept: Boolean(file.kept) }))
+    const own = files.filter((file) => file.messageRowId === row.id)
     mail.set(id, {
       subject: row.subject,
       text: row.text,

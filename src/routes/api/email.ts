@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { text } from '../../domain/boundary.js'
-import { AppError, conflict, invalidField, notFound } from '../../errors.js'
+import { conflict, notFound } from '../../errors.js'
 import { findCallback } from '../../store/callback-queue.js'
 import { clientScope } from '../../domain/access.js'
 import {
@@ -15,6 +15,7 @@ import {
   requestMessages,
 } from '../../store/email-requests.js'
 import { sendAttachment } from '../shared/attachment.js'
+import { assignmentRefused, attachmentPlace } from '../shared/email-requests.js'
 import { currentUsageMonth } from '../../store/usage-report.js'
 import { callbackItem, serialiseCallback } from './callbacks.js'
 import { actorOf } from './principal.js'
@@ -104,7 +105,7 @@ export const emailRoutes: FastifyPluginAsyncZod = async (app) => {
           "An attachment's bytes, as a download (application/octet-stream, Content-Disposition: attachment, nosniff): never the sender's type, so nothing renders inline",
         description:
           "`messageId` is the message's `id` in GET /api/callbacks/{id}/messages, `position` its attachment's. 404: no such request, message or attachment; 410: an attachment listed but not kept (its message was over the size limit: only its name and size were stored).",
-        params: params.extend({ messageId: rowId, position: z.coerce.number().int().min(0).max(10_000) }),
+        params: params.extend(attachmentPlace),
         response: {
           200: z.unknown().describe('the bytes (application/octet-stream)'),
           ...authProblems,
@@ -249,9 +250,7 @@ export const emailRoutes: FastifyPluginAsyncZod = async (app) => {
         context(),
       )
       if (result.ok) return { outcome: result.outcome, requestId: result.requestId }
-      if (result.reason === 'not_found') throw notFound(`Unidentified e-mail ${id}`)
-      if (result.reason === 'unknown_client') throw invalidField('body.clientId', 'there is no active client with this id')
-      throw new AppError(409, 'conflict', 'the message has no sender address to add')
+      throw assignmentRefused(result, id)
     },
   )
 }

@@ -19,6 +19,7 @@ import { deskAgents } from '../../store/dashboard.js'
 import { findDesk } from '../../store/desks.js'
 import { deskStatus } from '../../domain/calendar/index.js'
 import { callbackCaller } from '../shared/callback-call.js'
+import { assignmentRefused, attachmentPlace } from '../shared/email-requests.js'
 import { assignUnidentified, attachmentFile, listUnidentified, replyToRequest, requestMail } from '../../store/email-requests.js'
 import { sendAttachment } from '../shared/attachment.js'
 import { canManage } from '../../pages/layout.js'
@@ -127,7 +128,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
       config: { roles: QUEUE },
       schema: {
         hide: true,
-        params: callbackParams.extend({ messageId: rowId, position: z.coerce.number().int().min(0).max(10_000) }),
+        params: callbackParams.extend(attachmentPlace),
       },
     },
     async (request, reply) => {
@@ -161,11 +162,7 @@ export const callbackPages: FastifyPluginAsyncZod = async (app) => {
         actorOf(app, request),
         app.mailIntake.identity,
       )
-      if (!result.ok) {
-        if (result.reason === 'not_found') throw notFound(`Unidentified e-mail ${id}`)
-        if (result.reason === 'unknown_client') throw invalidField('body.clientId', 'there is no active client with this id')
-        throw new AppError(409, 'conflict', 'the message has no sender address to add')
-      }
+      if (!result.ok) throw assignmentRefused(result, id)
       return redirectDone(reply, CALLBACKS, { desk: request.body.desk }, 'email-assigned')
     },
   )
