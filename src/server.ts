@@ -2,13 +2,13 @@
 import closeWithGrace from 'close-with-grace'
 import { openDatabase } from '../db/client.js'
 import { buildApp } from './app.js'
-import { deskNumbers } from '../db/schema.js'
 import type { Phone } from '../webhooks/simulator.js'
 import type { TwilioEmulator } from '../webhooks/twilio-emulator.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
 import { InUseError } from './pid-lock.js'
 import { isStrayDriverWrite } from './process-faults.js'
+import { allDeskNumbers } from './store/desks.js'
 
 async function main() {
   // How long each step of the start took (ms since the process began), logged once ready.
@@ -79,8 +79,7 @@ async function main() {
   if (!config.smtp) log.warn('SMTP_URL is not set: e-mail notifications are kept, not sent')
   if (emulated) {
     // Calls back come from the desk numbers: the emulated account owns them.
-    const numbers = await database.db.select({ number: deskNumbers.number }).from(deskNumbers)
-    emulated.numbers.push(...numbers.map((row) => row.number))
+    emulated.numbers.push(...(await allDeskNumbers(database.db)))
     log.warn(
       { twilioApiUrl: emulated.emulator.url },
       'TWILIO_ACCOUNT_SID is not set: calls back and SMS go to the local Twilio emulator, which plays them back here (never in production)',

@@ -127,3 +127,9 @@ export async function agentsOnDuty(db: Queryable, deskId: string): Promise<Agent
     .where(and(eq(agentDesks.deskId, deskId), eq(agents.onDuty, true), eq(agents.active, true)))
     .orderBy(asc(agentDesks.position), asc(agents.id))
 }
+
+/** Every desk's numbers (the demo's emulated Twilio account owns them, to call back from). */
+export async function allDeskNumbers(db: Queryable): Promise<string[]> {
+  const rows = await db.select({ number: deskNumbers.number }).from(deskNumbers).orderBy(asc(deskNumbers.number))
+  return rows.map((row) => row.number)
+}
