@@ -30,12 +30,22 @@ export function monthsEnding(last: string, months: number): string[] {
   })
 }
 
+/** A month of generated calls, held as numbers and made into RecordedCall objects a batch at a time. */
+export interface MonthOfCalls {
+  count: number
+  /** the calls `from` … `to` − 1 of the month, in the store's keyset order (start, then CallSid) */
+  batch(from: number, to: number): RecordedCall[]
+}
+
 /**
  * `count` calls of one month, in time order, each at an instant inside its desk's weekly hours,
  * answered, with one talk leg of 30 s to 10 min counted a minute after it ended. The recorded
- * decision is `dial`: a holiday, or a quota crossed under `ask` or `refuse`, changes some.
+ * decision is `dial`: a holiday, or a quota crossed under `ask` or `refuse`, changes some. The
+ * month is kept as numbers and each batch made into objects when asked for, as the store reads a
+ * batch of rows at a time: the replay's heap is then what it would be behind the store, not a
+ * month of call objects the bench made.
  */
-export function monthOfCalls(file: DeskFileInput, month: string, count: number, seed: number): RecordedCall[] {
+export function monthOfCalls(file: DeskFileInput, month: string, count: number, seed: number): MonthOfCalls {
   const next = random(seed)
   const callers = registeredCalls()
   const first = parseIsoDate(`${month}-01`) as number
@@ -47,21 +57,36 @@ export function monthOfCalls(file: DeskFileInput, month: string, count: number, 
       return [desk.numbers[0] as string, WEEKDAYS.map((day) => (weekly[day] ?? []).map(parseTimeRange))] as const
     }),
   )
-  const calls: RecordedCall[] = []
-  while (calls.length < count) {
+  const desks = new Map<string, (typeof DESKS)[number]>(DESKS.map((desk) => [desk.number, desk]))
+  const starts = new Float64Array(count)
+  const callerOf = new Int32Array(count)
+  const talks = new Int32Array(count)
+  let made = 0
+  while (made < count) {
     const index = Math.floor(next() * callers.length)
     const caller = callers[index] as { from: string; to: string }
-    const desk = DESKS.find((each) => each.number === caller.to) as (typeof DESKS)[number]
+    const desk = desks.get(caller.to) as (typeof DESKS)[number]
     const day = first + Math.floor(next() * days)
     // 1970-01-01 was a Thursday: index 3 of mon..sun
     const ranges = hours.get(caller.to)?.[(day + 3) % 7] ?? []
     const range = ranges[Math.floor(next() * ranges.length)]
     if (!range) continue
     const minute = range.start + Math.floor(next() * (range.end - range.start))
-    const startedAt = localTimeIn(desk.timezone).instantOf(day, minute)
-    const talkSeconds = 30 + Math.floor(next() * 570)
-    calls.push({
-      callSid: `CA${seed.toString(16).padStart(8, '0')}${calls.length.toString(16).padStart(24, '0')}`,
+    starts[made] = localTimeIn(desk.timezone).instantOf(day, minute)
+    callerOf[made] = index
+    talks[made] = 30 + Math.floor(next() * 570)
+    made++
+  }
+  // by start, then CallSid (made from the call's place in the generation, at a fixed width)
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => (starts[a] as number) - (starts[b] as number) || a - b)
+  const callOf = (made: number): RecordedCall => {
+    const index = callerOf[made] as number
+    const caller = callers[index] as { from: string; to: string }
+    const desk = desks.get(caller.to) as (typeof DESKS)[number]
+    const startedAt = starts[made] as number
+    const talkSeconds = talks[made] as number
+    return {
+      callSid: `CA${seed.toString(16).padStart(8, '0')}${made.toString(16).padStart(24, '0')}`,
       from: caller.from,
       to: caller.to,
       startedAt: new Date(startedAt),
@@ -82,7 +107,7 @@ export function monthOfCalls(file: DeskFileInput, month: string, count: number, 
         },
       ],
       callback: null,
-    })
+    }
   }
-  return calls.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || (a.callSid < b.callSid ? -1 : 1))
+  return { count, batch: (from, to) => order.slice(from, Math.min(to, count)).map(callOf) }
 }
