@@ -2,6 +2,7 @@
 // instant with the same caller and desk, by the same decide(), calendar and quota split that
 // decided them live; only what the past cannot know (talk that never happened) is said as such.
 import { DateTime } from 'luxon'
+import TinyQueue from 'tinyqueue'
 import {
   type AgentFacts,
   type CallFacts,
@@ -14,7 +15,8 @@ import {
   decideCall,
 } from './call.js'
 import { callbackDue, emailDue } from './callback.js'
-import { fixedCalendar, fixedTerms } from './calendar/index.js'
+import { fixedCalendar, fixedTerms, heldStanding } from './calendar/index.js'
+import { type DayNumber, parseIsoDate } from './calendar/local-time.js'
 import {
   type ConfiguredContract,
   type ManagersCalendar,
@@ -25,7 +27,7 @@ import {
   deskFacts,
   deskRecord,
 } from './configured-facts.js'
-import { termsForMonth } from './contract-terms.js'
+import { type ContractTermsOnDate, termsForMonth, termsOn } from './contract-terms.js'
 import { localDate } from './contract-overview.js'
 import type { DeskFile } from './desk-file.js'
 import { type Outcome, isClosedOutcome } from './outcome.js'
@@ -256,18 +258,40 @@ export interface ProposedConfiguration {
 export interface CallerOnDesk {
   contracts: ProposedContract[]
   caller: CallerFacts
-  /** contractDay of its contracts, remembered for the last date asked (calls come in time order) */
+  /**
+   * contractDay of its contracts, remembered over the days it holds for (calls come in time
+   * order), with the month's usage of the date set on the contract it finds, as the live loader
+   * reads it; that contract is `found`.
+   */
   dayOf: (contracts: readonly ContractFacts[], date: string) => ContractDay | null
+  found: ProposedContract | null
 }
 
-/** contractDay remembered for the last date it was asked about: a caller's calls come in time order, several a day. */
-function lastDayRemembered(): CallerOnDesk['dayOf'] {
-  let lastDate: string | null = null
+/**
+ * contractDay remembered over the days its answer holds for: while each contract's standing holds
+ * (fixed terms keep the span of days their last standing holds for) and no change of the terms of
+ * the contract found falls in between, contractDay would answer the same.
+ */
+function dayRemembered(): (contracts: readonly ContractFacts[], date: string) => ContractDay | null {
+  let from = Number.POSITIVE_INFINITY
+  let until = Number.NEGATIVE_INFINITY
   let last: ContractDay | null = null
   return (contracts, date) => {
-    if (date !== lastDate) {
-      last = contractDay(contracts, date)
-      lastDate = date
+    const day = parseIsoDate(date) as DayNumber
+    if (day >= from && day < until) return last
+    last = contractDay(contracts, date)
+    from = Number.NEGATIVE_INFINITY
+    until = Number.POSITIVE_INFINITY
+    for (const contract of contracts) {
+      // contractDay asked each contract's standing on this day: the span it holds for is known
+      const held = heldStanding(contract.terms) ?? { from: day, until: day + 1 }
+      from = Math.max(from, held.from)
+      until = Math.min(until, held.until)
+    }
+    for (const change of last?.contract.changes ?? []) {
+      const on = parseIsoDate(change.from) as DayNumber
+      if (on <= day) from = Math.max(from, on)
+      else until = Math.min(until, on)
     }
     return last
   }
@@ -284,6 +308,8 @@ export interface ProposedContract extends ConfiguredContract {
   /** the month last counted into, and its count (calls come in time order: most often the same) */
   lastMonth: string
   lastCount: MonthCount
+  /** its terms on every date when it has no changes (termsForMonth reads no date then), else null */
+  steady: ContractTermsOnDate | null
 }
 
 /** Seconds counted into a contract's month, and of them after the caller's yes at the quota line. */
@@ -338,14 +364,30 @@ export function proposedConfiguration(
       // the terms will not change during the replay: their standing is worked out once a period
       configured.terms = fixedTerms(configured.terms)
       const facts = { ...configured, usedSeconds: 0 }
-      return { ...configured, key, facts, months: new Map(), lastMonth: 'none', lastCount: { used: 0, consented: 0, row: null } }
+      const steady = configured.changes.length === 0 ? termsOn(configured, configured.changes, configured.terms.start) : null
+      const lastCount = { used: 0, consented: 0, row: null }
+      return { ...configured, key, facts, months: new Map(), lastMonth: 'none', lastCount, steady }
     })
     const known = callerClient(client)
     const onDesk = new Map<string, CallerOnDesk>()
     for (const desk of new Set(contracts.map((contract) => contract.deskId))) {
       const own = contracts.filter((contract) => contract.deskId === desk)
       const caller = { client: known, contracts: own.map((contract) => contract.facts) }
-      onDesk.set(desk, { contracts: own, caller, dayOf: lastDayRemembered() })
+      const remembered = dayRemembered()
+      const onThisDesk: CallerOnDesk = {
+        contracts: own,
+        caller,
+        found: null,
+        dayOf: (facts, date) => {
+          const day = remembered(facts, date)
+          const found = day && (own.find((contract) => contract.facts === day.contract) as ProposedContract)
+          // the decision reads the month's usage from the facts: set it, as the live loader reads it
+          if (found) found.facts.usedSeconds = monthCount(found, date).used
+          onThisDesk.found = found
+          return day
+        },
+      }
+      onDesk.set(desk, onThisDesk)
     }
     const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
@@ -381,20 +423,18 @@ interface Replayed {
   clientId: string | null
   contract: ProposedContract | null
   month: string | null
-  /** talk legs still to count */
-  legsLeft: number
 }
 
-/** A decision (kind 0) or a leg's talk counted (kind 1), in the order they happened live. */
-interface Event {
+/** A leg's talk to count when it was counted live: after every call that started before it. */
+interface LegEvent {
   at: number
+  /** the call's place in the replay: legs counted in the same millisecond go in the order of their calls */
   order: number
-  kind: 0 | 1
   entry: Replayed
-  leg: RecordedLeg | null
+  leg: RecordedLeg
 }
 
-const byTime = (a: Event, b: Event) => a.at - b.at || a.order - b.order || a.kind - b.kind
+const byTime = (a: LegEvent, b: LegEvent) => a.at - b.at || a.order - b.order
 
 /** Calls in the order the replay takes them: by start, then CallSid (the store's keyset order). */
 export function callOrder(
@@ -439,8 +479,9 @@ export function remembered<T>(compute: (key: string) => T, limit: number): (key:
  * streams them in keyset batches), so that memory holds the calls whose talk is not yet counted and
  * what the answer reports, not the period. Whole months are replayed (a month's quota starts at
  * its first day), in time order: each decision at the call's start, each leg's talk counted when
- * it was counted live, so that the quota a call meets is the one it met then. An event is
- * replayed once no call still to come can start before it.
+ * it was counted live, so that the quota a call meets is the one it met then. Calls come in order
+ * of start, so each is decided as it comes, once the legs counted live before it (a heap of the
+ * calls still in progress, ordered by when they were counted) have been counted.
  */
 export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const proposed = proposedConfiguration(input.file, input.managers, input.contracts)
@@ -464,7 +505,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
 
   const usage = new UsageRows()
   const report = newReport()
-  let pending: Event[] = []
+  const legs = new TinyQueue<LegEvent>([], byTime)
   let order = 0
   let last: RecordedCall | null = null
 
@@ -486,11 +527,11 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
     }
-    again.legsLeft--
     // Talk counts again only where the call would still be served, under the proposed terms.
     if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) return
     const { contract, month } = again
-    const terms = termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
+    const terms =
+      contract.steady ?? termsForMonth(contract, contract.changes, month, localDate(leg.countedAt, again.desk.timezone))
     const seconds = countedSeconds(leg.talkSeconds, terms.billingIncrementSeconds)
     const count = monthCount(contract, month)
     const before = count.used
@@ -515,17 +556,12 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     entry.wouldBe.billableSeconds += split.overageSeconds
   }
 
-  /** Replays the pending events before `until` (all of them at the end). */
-  const drain = (until: number) => {
-    pending.sort(byTime)
-    let index = 0
-    for (; index < pending.length; index++) {
-      const event = pending[index] as Event
-      if (event.at >= until) break
-      if (event.leg === null) decided(event.entry)
-      else counted(event.entry, event.leg)
+  /** Counts the legs counted live at or before `until` (all of them at the end). */
+  const countUntil = (until: number) => {
+    for (let next = legs.peek(); next !== undefined && next.at <= until; next = legs.peek()) {
+      legs.pop()
+      counted(next.entry, next.leg)
     }
-    pending = pending.slice(index)
   }
 
   return {
@@ -552,20 +588,18 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
           clientId: null,
           contract: null,
           month: null,
-          legsLeft: 0,
         }
-        pending.push({ at: start, order: own, kind: 0, entry, leg: null })
+        // talk counted live up to the call's start came before it (legs of earlier calls, in their order)
+        countUntil(start)
+        decided(entry)
         for (const leg of call.legs) {
           if (leg.onCall) continue
-          entry.legsLeft++
-          pending.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, kind: 1, entry, leg })
+          legs.push({ at: Math.max(leg.countedAt.getTime(), start), order: own, entry, leg })
         }
       }
-      // Every call still to come starts at or after the last one: what happened before it is final.
-      if (last) drain(last.startedAt.getTime())
     },
     finish() {
-      drain(Number.POSITIVE_INFINITY)
+      countUntil(Number.POSITIVE_INFINITY)
       const emailRequests = movedEmailRequests(input.emailRequests ?? [], proposed.desksById, input.deskZones, input.period)
       return { ...report.result(input.period, usage.merged()), emailRequests }
     },
@@ -640,25 +674,22 @@ function decideAgain(entry: Replayed): void {
   const resolved = line ? line.callers(call.from) : null
   entry.resolved = resolved
   const own = resolved ? resolved.own : null
-  if (own) {
-    // the call's month: its desk-local date's (monthOf); the decision reads the month's usage from
-    // the facts: set it, as the live loader reads it
-    for (const contract of own.contracts) contract.facts.usedSeconds = monthCount(contract, entry.date).used
-  }
-  const facts: CallFacts = {
-    desk: entry.desk,
-    caller: resolved ? resolved.caller : null,
-    agents: line ? line.agents : NO_AGENTS,
-    from: call.from,
-  }
+  const facts = scratchFacts
+  facts.desk = entry.desk
+  facts.caller = resolved ? resolved.caller : null
+  facts.agents = line ? line.agents : NO_AGENTS
+  facts.from = call.from
+  // (the call's month is its desk-local date's: own.dayOf sets the month's usage on the contract it finds)
   const verdict = decideCall(facts, call.startedAt, own ? own.dayOf : contractDay)
-  if (own) for (const contract of own.contracts) if (contract.id === verdict.contractId) entry.contract = contract
+  if (own && verdict.contractId !== null) entry.contract = own.found
   // A number that reached a desk and is no desk's in the proposed file: said as such, not as a failure.
   entry.path = !line && call.deskId !== null ? 'unknown_desk' : verdict.path
   entry.clientId = verdict.clientId
   entry.month = verdict.usageMonth
 }
 
+// the facts of the call being decided again: one object for the replay (decideCall keeps none of them)
+const scratchFacts: CallFacts = { desk: null, caller: null, agents: [], from: '' }
 const NO_AGENTS: AgentFacts[] = []
 
 /** What the answer reports, gathered call by call as each is decided again. */

@@ -142,6 +142,14 @@ export function fixedTerms<T extends ContractTerms>(terms: T): T {
   return terms
 }
 
+/**
+ * The days [from, until) over which the last standing of fixed terms holds (the span contractStanding
+ * last answered from), or null for terms that are not fixed or not yet asked about.
+ */
+export function heldStanding(terms: ContractTerms): { from: DayNumber; until: DayNumber } | null {
+  return fixedSpans.get(terms) ?? null
+}
+
 export function contractStanding(terms: ContractTerms, date: string): ContractStanding {
   const known = fixedSpans.get(terms)
   if (known) {

@@ -50,7 +50,7 @@ export {
   type Window,
 } from './desk-calendar.js'
 export { addWorkingTime, workingTimeBetween } from './working-time.js'
-export { contractStanding, type ContractStanding, type ContractTerms, fixedTerms } from './contract-periods.js'
+export { contractStanding, type ContractStanding, type ContractTerms, fixedTerms, heldStanding } from './contract-periods.js'
 export type { SeasonBound, SeasonMoveProblem, SeasonOccurrence, SeasonStatus } from './seasons.js'
 export { moveSeason } from './seasons.js'
 export { describeHours, describeNextOpening, formatClock, type Language, type SpokenSeason } from './spoken-hours.js'
