@@ -135,8 +135,11 @@ export function contractRecord(clientId: string, contract: FileContract): Contra
   }
 }
 
-/** A contract as configured: everything the decision needs but the month's usage, which is never cached. */
-export type ConfiguredContract = Omit<ContractFacts, 'usedSeconds'> & { deskId: string }
+/**
+ * A contract as configured: everything the decision needs but the month's usage, which is never
+ * cached; and whether e-mail answers' minutes count into the month.
+ */
+export type ConfiguredContract = Omit<ContractFacts, 'usedSeconds'> & { deskId: string; emailMinutesCountIntoQuota: boolean }
 
 /** A stored contract as the decision reads it. */
 export function configuredContract(id: number, contract: ContractRecord): ConfiguredContract {
@@ -154,6 +157,7 @@ export function configuredContract(id: number, contract: ContractRecord): Config
     overage: contract.overage,
     billingIncrementSeconds: contract.billingIncrementSeconds,
     changes: contract.changes,
+    emailMinutesCountIntoQuota: contract.emailMinutesCountIntoQuota,
   }
 }
 

@@ -59,6 +59,26 @@ export function splitLeg(input: {
   return splitAtQuota(input.quotaSeconds, input.usedSeconds - input.consentedSeconds, input.seconds, input.billable)
 }
 
+/**
+ * Minutes recorded on an e-mail answer, counted into the month under a contract that counts them
+ * (`emailMinutesCountIntoQuota`): within what is left of the quota, included; beyond it, billable
+ * under `bill`, and under `ask` and `refuse` grace, since nobody consented to a bill (as on the line).
+ */
+export function splitEmailSeconds(
+  terms: { quotaSeconds: number; overage: OveragePolicy },
+  month: { usedSeconds: number; consentedSeconds: number },
+  seconds: number,
+): QuotaSplit {
+  return splitLeg({
+    quotaSeconds: terms.quotaSeconds,
+    usedSeconds: month.usedSeconds,
+    consentedSeconds: month.consentedSeconds,
+    seconds,
+    billable: billableBeyondQuota(terms.overage, false),
+    consented: false,
+  })
+}
+
 /** Whether talk beyond the quota is billed: always under `bill`, after the caller's yes under `ask`, never under `refuse`. */
 export function billableBeyondQuota(policy: OveragePolicy, consented: boolean): boolean {
   return policy === 'bill' || (policy === 'ask' && consented)

@@ -32,7 +32,7 @@ import { localDate } from './contract-overview.js'
 import type { DeskFile } from './desk-file.js'
 import { type Outcome, isClosedOutcome } from './outcome.js'
 import { normaliseCaller } from './phone.js'
-import { billableBeyondQuota, countedSeconds, splitLeg } from './quota.js'
+import { billableBeyondQuota, countedSeconds, splitEmailSeconds, splitLeg } from './quota.js'
 
 /** A dial leg's talk as it was counted (on-call legs are billed apart and left out of the comparison). */
 export interface RecordedLeg {
@@ -80,6 +80,8 @@ export interface WhatIfInput {
   calls: readonly RecordedCall[]
   /** the e-mail requests stored around the period (those of the desks' own days in it are reported) */
   emailRequests?: readonly RecordedEmailRequest[]
+  /** the e-mail answers' minutes counted around the period, in the order they were counted */
+  emailCounts?: readonly RecordedEmailCount[]
   /** desk-local dates, inclusive */
   period: { from: string; to: string }
 }
@@ -123,6 +125,21 @@ export interface RecordedEmailRequest {
   deskId: string
   createdAt: Date
   dueAt: Date | null
+}
+
+/**
+ * An e-mail answer's minutes as counted into a contract's month (a contract that counts them,
+ * issue #15): the replay counts them again where they happened, among the calls' talk.
+ */
+export interface RecordedEmailCount {
+  requestId: number
+  clientId: string
+  deskId: string
+  month: string
+  seconds: number
+  includedSeconds: number
+  overageSeconds: number
+  countedAt: Date
 }
 
 /** An e-mail request whose due time the proposed calendar moves. */
@@ -252,6 +269,8 @@ export interface ProposedConfiguration {
     }
   >
   agentsByDesk: Map<string, AgentFacts[]>
+  /** each client's contracts on a desk, by `client/desk` */
+  onDeskByClient: Map<string, CallerOnDesk>
 }
 
 /** A caller on a desk it has contracts with, as the decision reads it. */
@@ -283,8 +302,8 @@ function dayRemembered(): (contracts: readonly ContractFacts[], date: string) =>
     from = Number.NEGATIVE_INFINITY
     until = Number.POSITIVE_INFINITY
     for (const contract of contracts) {
-      // contractDay asked each contract's standing on this day: the span it holds for is known
-      const held = heldStanding(contract.terms) ?? { from: day, until: day + 1 }
+      // contractDay asked each contract's standing on this day: the span its fixed terms hold for is known
+      const held = heldStanding(contract.terms) as { from: DayNumber; until: DayNumber }
       from = Math.max(from, held.from)
       until = Math.min(until, held.until)
     }
@@ -353,6 +372,7 @@ export function proposedConfiguration(
   // A contract new in the file has no id yet: it gets one of its own, below any real one.
   let unsaved = 0
   const callersByNumber: ProposedConfiguration['callersByNumber'] = new Map()
+  const onDeskByClient = new Map<string, CallerOnDesk>()
   for (const client of file.clients) {
     const contracts = client.contracts.map((contract) => {
       const key = `${client.id}/${contract.desk}/${contract.start}`
@@ -388,6 +408,7 @@ export function proposedConfiguration(
         },
       }
       onDesk.set(desk, onThisDesk)
+      onDeskByClient.set(`${client.id}/${desk}`, onThisDesk)
     }
     const caller = { client: known, contracts, onDesk, elsewhere: { client: known, contracts: [] } }
     for (const { number } of client.numbers) callersByNumber.set(number, caller)
@@ -400,7 +421,7 @@ export function proposedConfiguration(
       agentsByDesk.set(desk, list)
     }
   }
-  return { desksByNumber, desksById, callersByNumber, agentsByDesk }
+  return { desksByNumber, desksById, callersByNumber, agentsByDesk, onDeskByClient }
 }
 
 /** The first day of a date's month. */
@@ -556,11 +577,45 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     entry.wouldBe.billableSeconds += split.overageSeconds
   }
 
-  /** Counts the legs counted live at or before `until` (all of them at the end). */
+  // E-mail answers' minutes counted into months (issue #15), as recorded and as the proposed file
+  // would count them: at their instant among the calls' talk, in the contract in force then.
+  const emails = input.emailCounts ?? []
+  let nextEmail = 0
+  const countedEmail = (email: RecordedEmailCount) => {
+    const desk = proposed.desksById.get(email.deskId) ?? null
+    const date = localDate(email.countedAt, desk?.timezone ?? input.deskZones?.get(email.deskId) ?? 'UTC')
+    if (date < firstDay || date > to) return
+    const recorded = usage.row(email.clientId, email.deskId, email.month).recorded
+    recorded.includedSeconds += email.includedSeconds
+    recorded.billableSeconds += email.overageSeconds
+    const own = desk ? proposed.onDeskByClient.get(`${email.clientId}/${desk.id}`) : undefined
+    if (!desk || !own?.dayOf(own.caller.contracts, date)) return
+    const contract = own.found as ProposedContract
+    if (!contract.emailMinutesCountIntoQuota) return
+    // counted into the month of the local date it was answered on, as the live answer counts it
+    const month = date.slice(0, 7)
+    const count = monthCount(contract, month)
+    const terms = contract.steady ?? termsForMonth(contract, contract.changes, month, date)
+    const split = splitEmailSeconds(terms, { usedSeconds: count.used, consentedSeconds: count.consented }, email.seconds)
+    count.used += email.seconds
+    count.row ??= usage.row(email.clientId, desk.id, month)
+    count.row.wouldBe.includedSeconds += split.includedSeconds
+    count.row.wouldBe.billableSeconds += split.overageSeconds
+  }
+
+  /** Counts the talk and e-mail minutes counted live at or before `until` (all of them at the end). */
   const countUntil = (until: number) => {
-    for (let next = legs.peek(); next !== undefined && next.at <= until; next = legs.peek()) {
-      legs.pop()
-      counted(next.entry, next.leg)
+    for (;;) {
+      const leg = legs.peek()
+      const email = emails[nextEmail]
+      const emailAt = email ? email.countedAt.getTime() : Number.POSITIVE_INFINITY
+      if (leg !== undefined && leg.at <= until && leg.at < emailAt) {
+        legs.pop()
+        counted(leg.entry, leg.leg)
+      } else if (email && emailAt <= until) {
+        nextEmail++
+        countedEmail(email)
+      } else return
     }
   }
 

@@ -21,6 +21,7 @@ import { emailDue } from '../domain/callback.js'
 import type { DeskFacts } from '../domain/call.js'
 import { configuredContract } from '../domain/configured-facts.js'
 import { localDate } from '../domain/contract-overview.js'
+import { termsForMonth } from '../domain/contract-terms.js'
 import {
   type ClientMailIdentity,
   type KnownMessage,
@@ -40,7 +41,7 @@ import {
 } from '../domain/email-request.js'
 import { acknowledgementText, refusalHeaders, refusalText } from '../domain/email-words.js'
 import type { EmailOutData } from '../domain/notifications.js'
-import { monthOf, splitLeg } from '../domain/quota.js'
+import { monthOf, splitEmailSeconds } from '../domain/quota.js'
 import type { InboundEmail } from '../email/parse.js'
 import type { Actor } from './calendar.js'
 import { type CallbackItem, findCallback } from './callback-queue.js'
@@ -778,15 +779,17 @@ async function countReplyMinutes(
     .where(and(eq(contracts.clientId, clientId), eq(contracts.deskId, desk.id), eq(contracts.active, true)))
     .orderBy(desc(contracts.start))
   const today = localDate(now, desk.timezone)
-  const row = rows.find((r) =>
-    contractInForce([{ ...configuredContract(r.id, { ...r, noticeGivenOn: r.noticeGivenOn }), usedSeconds: 0 }], today),
-  )
+  const row = rows
+    .map((r) => configuredContract(r.id, { ...r, noticeGivenOn: r.noticeGivenOn }))
+    .find((contract) => contractInForce([{ ...contract, usedSeconds: 0 }], today))
   if (!row?.emailMinutesCountIntoQuota) return false
   const month = monthOf(now, desk.timezone)
+  // the terms the month's talk is counted under (a revision from its date on), as for a leg
+  const terms = termsForMonth(row, row.changes, month, today)
   const seconds = minutes * 60
   await tx
     .insert(usage)
-    .values({ contractId: row.id, month, quotaSeconds: row.monthlyQuotaSeconds, usedSeconds: 0, updatedAt: now })
+    .values({ contractId: row.id, month, quotaSeconds: terms.quotaSeconds, usedSeconds: 0, updatedAt: now })
     .onConflictDoNothing()
   const [sofar] = await tx
     .select()
@@ -794,19 +797,11 @@ async function countReplyMinutes(
     .where(and(eq(usage.contractId, row.id), eq(usage.month, month)))
     .for('update')
   if (!sofar) return false
-  // Within what is left of the quota: included. Beyond it: billable overage under `bill`; under
-  // `ask` and `refuse` nobody consented to a bill, so never billed (grace), as on the line.
-  const split = splitLeg({
-    quotaSeconds: sofar.quotaSeconds,
-    usedSeconds: sofar.usedSeconds,
-    consentedSeconds: sofar.consentedSeconds,
-    seconds,
-    billable: row.overage === 'bill',
-    consented: false,
-  })
+  const split = splitEmailSeconds(terms, sofar, seconds)
   await tx
     .update(usage)
     .set({
+      quotaSeconds: terms.quotaSeconds,
       usedSeconds: sql`${usage.usedSeconds} + ${seconds}`,
       includedSeconds: sql`${usage.includedSeconds} + ${split.includedSeconds}`,
       overageSeconds: sql`${usage.overageSeconds} + ${split.overageSeconds}`,

@@ -10,6 +10,7 @@ import {
   calls,
   contracts,
   desks,
+  emailCounts,
   holidayOverrides,
   seasonOverrides,
   talkLegs,
@@ -19,6 +20,7 @@ import type { Outcome } from '../domain/outcome.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import {
   type RecordedCall,
+  type RecordedEmailCount,
   type RecordedEmailRequest,
   type RecordedLeg,
   type StoredContract,
@@ -35,6 +37,8 @@ export interface WhatIfSetup {
   deskZones: Map<string, string>
   /** the e-mail requests stored around the period (issue #15): their due times are replayed too */
   emailRequests: RecordedEmailRequest[]
+  /** the e-mail answers' minutes counted into months around the period, in the order they were counted */
+  emailCounts: RecordedEmailCount[]
 }
 
 /** Calls are read this many at a time, by keyset: memory holds a batch, not the period. */
@@ -58,7 +62,7 @@ export async function readWhatIf<T>(
   const end = DateTime.fromISO(period.to, { zone: 'UTC' }).plus({ days: 1, hours: 14 }).toJSDate()
   return db.transaction(
     async (tx) => {
-      const [deskRows, overrides, entries, seasons, contractRows, emailRequests] = await Promise.all([
+      const [deskRows, overrides, entries, seasons, contractRows, emailRequests, emailCountRows] = await Promise.all([
         tx.select().from(desks),
         tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
         tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
@@ -77,6 +81,21 @@ export async function readWhatIf<T>(
           .from(callbacks)
           .where(and(eq(callbacks.channel, 'email'), gte(callbacks.createdAt, start), lt(callbacks.createdAt, end)))
           .orderBy(asc(callbacks.createdAt), asc(callbacks.id)),
+        tx
+          .select({
+            requestId: emailCounts.callbackId,
+            clientId: contracts.clientId,
+            deskId: contracts.deskId,
+            month: emailCounts.month,
+            seconds: emailCounts.countedSeconds,
+            includedSeconds: emailCounts.includedSeconds,
+            overageSeconds: emailCounts.overageSeconds,
+            countedAt: emailCounts.countedAt,
+          })
+          .from(emailCounts)
+          .innerJoin(contracts, eq(contracts.id, emailCounts.contractId))
+          .where(and(gte(emailCounts.countedAt, start), lt(emailCounts.countedAt, end)))
+          .orderBy(asc(emailCounts.countedAt), asc(emailCounts.callbackId)),
       ])
       const managers = new Map(
         deskRows.map((desk) => {
@@ -91,7 +110,10 @@ export async function readWhatIf<T>(
         ]),
       )
       const deskZones = new Map(deskRows.map((desk) => [desk.id, desk.timezone]))
-      return body({ managers, contracts: stored, deskZones, emailRequests }, callBatches(tx, start, end, batchSize))
+      return body(
+        { managers, contracts: stored, deskZones, emailRequests, emailCounts: emailCountRows },
+        callBatches(tx, start, end, batchSize),
+      )
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )

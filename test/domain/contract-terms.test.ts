@@ -34,6 +34,7 @@ t.test("a leg counts under its month's terms, even when counted the next month",
     { quotaSeconds: 36_000, overage: 'bill', billingIncrementSeconds: 60 },
     "December's own leg: the revision",
   )
+  t.same(termsForMonth(signed, [], '2026-11', '2026-12-01'), signed, 'without changes: the signed terms, any day')
 })
 
 t.test("a leg counted on 1 March counts under February's last day, whatever its length", async (t) => {

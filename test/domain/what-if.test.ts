@@ -16,6 +16,7 @@ import { type DeskFile, parseDeskFile } from '../../src/domain/desk-file.js'
 import {
   MAX_PERIOD_DAYS,
   type RecordedCall,
+  type RecordedEmailCount,
   type RecordedLeg,
   periodProblem,
   planPath,
@@ -401,6 +402,109 @@ t.test('a desk the file drops: its calls dated in its own zone, not in UTC', asy
   })
   t.match(zoned.changed, [{ callSid: late.callSid, wouldBe: 'unknown_desk' }], 'a call of 1 December where the desk is')
   t.equal(run(file, [late], december).calls, 0, 'with no zone known, UTC: 30 November, outside the period')
+})
+
+t.test("e-mail answers' minutes: counted where they were among the talk, in the contract that counts them", async (t) => {
+  const counting = (change?: (file: DeskFile) => void) => {
+    const file = intercom()
+    for (const client of file.clients) for (const contract of client.contracts) contract.emailMinutesCountIntoQuota = true
+    change?.(file)
+    return file
+  }
+  const email = (at: string, seconds: number, fields: Partial<RecordedEmailCount> = {}): RecordedEmailCount => ({
+    requestId: 1,
+    clientId: 'acme',
+    deskId: 'intercom',
+    month: at.slice(0, 7),
+    seconds,
+    includedSeconds: seconds,
+    overageSeconds: 0,
+    countedAt: new Date(at),
+    ...fields,
+  })
+  // 4 h 55 of talk, then a 10-minute answer across the 5-hour quota, then a 2-minute call all beyond (bill).
+  const calls = [
+    recorded('2026-11-03T10:00:00+01:00', ACME, { legs: [leg('2026-11-03T15:00:00+01:00', 17_700)] }),
+    recorded('2026-11-09T10:00:00+01:00', ACME, {
+      legs: [leg('2026-11-09T10:03:00+01:00', 120, { includedSeconds: 0, overageSeconds: 120 })],
+    }),
+  ]
+  const emails = [
+    // before the months replayed: not read
+    email('2026-10-20T10:00:00+01:00', 600),
+    email('2026-11-04T10:00:00+01:00', 600, { includedSeconds: 300, overageSeconds: 300 }),
+    // a desk the file no longer has, a client without a contract on the desk: as recorded only
+    email('2026-11-06T10:00:00+01:00', 60, { deskId: 'gone' }),
+    email('2026-11-06T11:00:00+01:00', 60, { clientId: 'nobody' }),
+    // a desk never stored either: dated in UTC
+    email('2026-11-06T12:00:00+01:00', 60, { deskId: 'unknown' }),
+  ]
+  const replayOf = (file: DeskFile) =>
+    replay({
+      file,
+      managers: new Map(),
+      contracts: stored,
+      calls,
+      emailCounts: emails,
+      deskZones: new Map([['gone', 'Africa/Algiers']]),
+      period,
+    })
+  const acme = (rows: { clientId: string; desk: string }[]) =>
+    rows.filter((row) => row.clientId === 'acme' && row.desk === 'intercom')
+  const same = replayOf(counting())
+  t.same(same.changed, [])
+  t.same(acme(same.usage), [
+    {
+      clientId: 'acme',
+      desk: 'intercom',
+      month: '2026-11',
+      recorded: { includedSeconds: 18_000, billableSeconds: 420 },
+      wouldBe: { includedSeconds: 18_000, billableSeconds: 420 },
+    },
+  ])
+  t.match(
+    same.usage.filter((row) => row.desk !== 'intercom' || row.clientId === 'nobody'),
+    [
+      { desk: 'gone', recorded: { includedSeconds: 60 }, wouldBe: { includedSeconds: 0 } },
+      { desk: 'unknown', recorded: { includedSeconds: 60 }, wouldBe: { includedSeconds: 0 } },
+      { clientId: 'nobody', recorded: { includedSeconds: 60 }, wouldBe: { includedSeconds: 0 } },
+    ],
+  )
+  t.match(acme(replayOf(intercom()).usage), [{ wouldBe: { includedSeconds: 17_820, billableSeconds: 0 } }], 'not counted')
+  // a revised quota from 1 November (termsForMonth): 4 h 59, so the answer is 4 minutes in, 6 beyond
+  const revised = replayOf(
+    counting((file) => {
+      const contract = file.clients[0]?.contracts[0]
+      // (and a change after the period, which the days replayed do not reach)
+      if (contract)
+        contract.changes = [
+          { from: '2026-11-01', monthlyQuotaMinutes: 299 },
+          { from: '2026-12-01', monthlyQuotaMinutes: 100 },
+        ]
+    }),
+  )
+  t.match(acme(revised.usage), [{ wouldBe: { includedSeconds: 17_940, billableSeconds: 480 } }])
+  // a contract not in force then: nothing counted
+  const later = replayOf(
+    counting((file) => {
+      const contract = file.clients[0]?.contracts[0]
+      if (contract) contract.start = '2026-12-01'
+    }),
+  )
+  t.match(acme(later.usage), [{ wouldBe: { includedSeconds: 0, billableSeconds: 0 } }])
+})
+
+t.test('legs counted in the same millisecond count in the order of their calls', async (t) => {
+  const file = intercom()
+  const acme = file.clients[0]?.contracts[0]
+  if (acme) acme.monthlyQuotaMinutes = 10
+  const calls = [
+    recorded('2026-11-09T10:00:00+01:00', ACME, { legs: [leg('2026-11-09T10:20:00+01:00', 400)] }),
+    recorded('2026-11-09T10:05:00+01:00', ACME, { legs: [leg('2026-11-09T10:20:00+01:00', 400)] }),
+  ]
+  const first = run(file, calls)
+  t.match(first.usage, [{ clientId: 'acme', wouldBe: { includedSeconds: 600, billableSeconds: 200 } }])
+  t.same(run(file, calls), first, 'the same answer every time')
 })
 
 t.test('fed in batches, the replay answers as fed at once; calls must come in order', async (t) => {

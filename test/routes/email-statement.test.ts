@@ -124,6 +124,34 @@ eachDatabase(t, async (t, database) => {
     t.match(cells[4], { countedSeconds: '18420', includedSeconds: '18000', overageSeconds: '420' })
   })
 
+  await t.test('the what-if replay counts the e-mail minutes where they were counted, among the calls', async (t) => {
+    const period = { from: '2026-12-01', to: '2026-12-01' }
+    const acme = (rows: { clientId: string }[]) => rows.filter((row) => row.clientId === 'acme')
+    const same = await api('POST', '/api/what-if', { deskFile: mailDesk(), ...period })
+    t.equal(same.statusCode, 200)
+    t.same(same.json().changed, [], 'the file in force changes no call')
+    t.same(
+      acme(same.json().usage),
+      [
+        {
+          clientId: 'acme',
+          desk: 'intercom',
+          month: '2026-12',
+          recorded: { includedSeconds: 18_000, billableSeconds: 420 },
+          wouldBe: { includedSeconds: 18_000, billableSeconds: 420 },
+        },
+      ],
+      'the month as recorded (the usage, e-mail included) and as it would be are the same',
+    )
+    // Not counting e-mail minutes: the last call falls within the quota, nothing is billed.
+    const withoutEmail = await api('POST', '/api/what-if', { deskFile: deskFile('intercom'), ...period })
+    t.equal(withoutEmail.statusCode, 200)
+    t.match(acme(withoutEmail.json().usage), [
+      { recorded: { includedSeconds: 18_000, billableSeconds: 420 }, wouldBe: { includedSeconds: 17_520, billableSeconds: 0 } },
+    ])
+    t.match(withoutEmail.json().mostAffected, [{ clientId: 'acme', secondsMovedBeyondQuota: -420, minutesMovedBeyondQuota: -7 }])
+  })
+
   await t.test("the Usage page's statement shows the e-mail line and counts it in the total", async (t) => {
     const manager = await signIn(app, TEST_ADMIN_TOKEN)
     const page = await app.inject({

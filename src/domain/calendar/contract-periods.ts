@@ -144,10 +144,10 @@ export function fixedTerms<T extends ContractTerms>(terms: T): T {
 
 /**
  * The days [from, until) over which the last standing of fixed terms holds (the span contractStanding
- * last answered from), or null for terms that are not fixed or not yet asked about.
+ * last answered from); null for fixed terms not yet asked about, undefined for terms not fixed.
  */
-export function heldStanding(terms: ContractTerms): { from: DayNumber; until: DayNumber } | null {
-  return fixedSpans.get(terms) ?? null
+export function heldStanding(terms: ContractTerms): { from: DayNumber; until: DayNumber } | null | undefined {
+  return fixedSpans.get(terms)
 }
 
 export function contractStanding(terms: ContractTerms, date: string): ContractStanding {

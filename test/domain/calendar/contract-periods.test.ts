@@ -1,6 +1,6 @@
 // contractStanding: periods computed from the signature, tacit renewal, notice deadlines, notice on time or too late.
 import t from 'tap'
-import { contractStanding, fixedTerms } from '../../../src/domain/calendar/index.js'
+import { contractStanding, fixedTerms, heldStanding } from '../../../src/domain/calendar/index.js'
 import { contractCases } from '../../fixtures/calendar/contract-cases.js'
 
 for (const c of contractCases) {
@@ -60,6 +60,8 @@ t.test('fixed terms answer as fresh ones, day after day and back', async (t) => 
   for (const terms of cases) {
     const fixed = fixedTerms({ ...terms })
     t.equal(fixedTerms(fixed), fixed, 'fixing them again is the same terms')
+    t.equal(heldStanding(fixed), null, 'no span held before the first question')
+    t.equal(heldStanding({ ...terms }), undefined, 'terms not fixed hold none')
     t.ok(Object.isFrozen(fixed), 'frozen: a change in place throws rather than answering from a stale span')
     // forwards, then backwards, then jumping about: each answer equal to the fresh terms'
     const order = [...days, ...[...days].reverse(), ...days.filter((_, i) => i % 97 === 0).reverse()]
@@ -68,6 +70,8 @@ t.test('fixed terms answer as fresh ones, day after day and back', async (t) => 
     )
     t.same(wrong, [], `signed ${terms.start}: ${order.length} dates as fresh terms answer them`)
     t.ok(Object.isFrozen(contractStanding(fixed, '2026-03-01')), 'a shared standing is frozen')
+    const held = heldStanding(fixed)
+    t.ok(held && held.from <= 20_513 && 20_513 < held.until, 'the span held contains the date last asked (2026-03-01)')
   }
   t.throws(() => contractStanding(fixedTerms({ start: '2026-01-15', months: 12, noticeMonths: 3 }), '2026-02-30'), /^date: /)
 })
