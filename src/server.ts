@@ -6,6 +6,7 @@ import type { Phone } from '../webhooks/simulator.js'
 import type { TwilioEmulator } from '../webhooks/twilio-emulator.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { DeskFileError, applyDeskFileFrom } from './load-desk-file.js'
+import { loadTwilioRest } from './outside/twilio-rest.js'
 import { InUseError } from './pid-lock.js'
 import { isStrayDriverWrite } from './process-faults.js'
 import { allDeskNumbers } from './store/desks.js'
@@ -71,6 +72,8 @@ async function main() {
   step('deskFile')
   await app.listen({ port: config.port, host: config.host })
   step('listening')
+  // Twilio's REST client (calls back, SMS) loads now, behind the open port rather than before it.
+  if (config.twilioRest) void loadTwilioRest()
   // Notifications go out from every instance; app.close() stops the sender.
   app.notificationSender.start()
   // The support mailbox, when IMAP_URL names one: read in the background, stopped by app.close().

@@ -2,8 +2,20 @@
 // another base URL when asked (the local emulator, tests), every failure said to be worth
 // retrying or not. No config parsing here: the options are explicit.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import twilio from 'twilio'
 import type RequestClient from 'twilio/lib/base/RequestClient.js'
+
+type Twilio = typeof import('twilio')
+let loading: Promise<Twilio> | null = null
+
+/**
+ * The twilio package's REST client (its whole API: about 0.4 s of CPU more than the TwiML and
+ * signature modules the call path uses), loaded when first asked for; the server asks right after
+ * its port opens, so that neither the start nor the first call back or SMS waits for it.
+ */
+export function loadTwilioRest(): Promise<Twilio> {
+  loading ??= import('twilio').then((module) => module.default)
+  return loading
+}
 
 export const TWILIO_API_URL = 'https://api.twilio.com'
 
@@ -90,46 +102,52 @@ const idempotency = new AsyncLocalStorage<string | undefined>()
  * suggest for a stand-in (a custom httpClient; twilio/twilio-node#326): everything else, the
  * request's encoding, auth, errors, stays the package's.
  */
-class BaseUrlClient extends twilio.RequestClient {
-  constructor(
-    private readonly apiUrl: string,
-    timeoutMs: number,
-  ) {
-    // No automatic retries: the caller's outbox decides when to try again.
-    super({ timeout: timeoutMs, autoRetry: false })
+function baseUrlClient(twilio: Twilio, apiUrl: string, timeoutMs: number): RequestClient {
+  class BaseUrlClient extends twilio.RequestClient {
+    override request<T>(options: RequestClient.RequestOptions<T>) {
+      const uri = options.uri.startsWith(TWILIO_API_URL) ? apiUrl + options.uri.slice(TWILIO_API_URL.length) : options.uri
+      const key = idempotency.getStore()
+      const headers = key ? { ...options.headers, [IDEMPOTENCY_HEADER]: key } : options.headers
+      return super.request({ ...options, uri, ...(headers ? { headers } : {}) })
+    }
   }
-
-  override request<T>(options: RequestClient.RequestOptions<T>) {
-    const uri = options.uri.startsWith(TWILIO_API_URL) ? this.apiUrl + options.uri.slice(TWILIO_API_URL.length) : options.uri
-    const key = idempotency.getStore()
-    const headers = key ? { ...options.headers, [IDEMPOTENCY_HEADER]: key } : options.headers
-    return super.request({ ...options, uri, ...(headers ? { headers } : {}) })
-  }
+  // No automatic retries: the caller's outbox decides when to try again.
+  return new BaseUrlClient({ timeout: timeoutMs, autoRetry: false })
 }
 
 export function createTwilioRest(options: TwilioRestOptions): TwilioRest {
   const apiUrl = (options.apiUrl ?? TWILIO_API_URL).replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]+/.test(apiUrl)) throw new TypeError(`the Twilio API URL must be http(s):// (got ${apiUrl})`)
-  const client = twilio(options.accountSid, options.authToken, {
-    httpClient: new BaseUrlClient(apiUrl, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    // Not process.env: TWILIO_EDGE or TWILIO_REGION there would rewrite the host behind our back.
-    env: {},
-  })
-  const account = client.api.v2010.accounts(options.accountSid)
   const host = new URL(apiUrl).host
+  let account: Promise<{ twilio: Twilio; account: ReturnType<ReturnType<Twilio>['api']['v2010']['accounts']> }> | null = null
+  const client = () => {
+    account ??= loadTwilioRest().then((twilio) => {
+      const made = twilio(options.accountSid, options.authToken, {
+        httpClient: baseUrlClient(twilio, apiUrl, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        // Not process.env: TWILIO_EDGE or TWILIO_REGION there would rewrite the host behind our back.
+        env: {},
+      })
+      return { twilio, account: made.api.v2010.accounts(options.accountSid) }
+    })
+    return account
+  }
 
-  async function made<T extends { sid: string; status: string }>(key: string | undefined, make: () => Promise<T>) {
+  async function made<T extends { sid: string; status: string }>(
+    key: string | undefined,
+    make: (account: Awaited<ReturnType<typeof client>>['account']) => Promise<T>,
+  ) {
+    const { twilio, account } = await client()
     try {
-      const created = await idempotency.run(key, make)
+      const created = await idempotency.run(key, () => make(account))
       return { sid: created.sid, status: String(created.status) }
     } catch (error) {
-      throw twilioRestError(error, host)
+      throw twilioRestError(error, host, twilio)
     }
   }
 
   return {
     createCall: (call) =>
-      made(call.idempotencyKey, () =>
+      made(call.idempotencyKey, (account) =>
         account.calls.create({
           from: call.from,
           to: call.to,
@@ -142,7 +160,7 @@ export function createTwilioRest(options: TwilioRestOptions): TwilioRest {
         }),
       ),
     sendSms: (sms) =>
-      made(sms.idempotencyKey, () =>
+      made(sms.idempotencyKey, (account) =>
         account.messages.create({
           from: sms.from,
           to: sms.to,
@@ -154,7 +172,7 @@ export function createTwilioRest(options: TwilioRestOptions): TwilioRest {
 }
 
 /** What the client threw, as a TwilioRestError: Twilio's answer, or the network's failure. */
-export function twilioRestError(error: unknown, host: string): TwilioRestError {
+export function twilioRestError(error: unknown, host: string, twilio: Twilio): TwilioRestError {
   if (error instanceof twilio.RestException) {
     const transient = error.status >= 500 || error.status === 429
     return new TwilioRestError(error.message, transient, error.code, error.status, error.moreInfo, { cause: error })
