@@ -88,7 +88,9 @@ export const whatIfRoutes: FastifyPluginAsyncZod = async (app) => {
           .object({
             deskFile: deskFileSchema.describe('a whole desk file, validated as PUT /api/config validates it'),
             from: isoDate.describe('first local date replayed'),
-            to: isoDate.describe('last local date replayed, at most 366 days after from and not in the future'),
+            to: isoDate.describe(
+              'last local date replayed: at most 24 months from `from` (the day before the same day of the month 24 months later) and not in the future',
+            ),
           })
           .strict(),
         response: { 200: whatIfAnswer, ...authProblems },
