@@ -15,6 +15,7 @@ import {
   talkLegs,
 } from '../../db/schema.js'
 import type { ManagersCalendar } from '../domain/configured-facts.js'
+import { type ReplayProgress, monthProgress } from '../domain/what-if-progress.js'
 import type { Outcome } from '../domain/outcome.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import {
@@ -202,11 +203,31 @@ const LEG_ROW = sql<string>`json_build_array(${talkLegs.callSid}, ${talkLegs.mon
   ${talkLegs.includedSeconds}, ${talkLegs.overageSeconds}, ${talkLegs.onCall}, ${talkLegs.consented},
   ${epochMs(talkLegs.countedAt)})::text`
 
+/** What a caller of the replay may ask for besides the answer. */
+export interface ReplayOptions {
+  /** told of each month of the period once its calls are replayed (domain/what-if-progress) */
+  onProgress?: (progress: ReplayProgress) => void
+}
+
 /** The pure replay (domain/what-if) of the period's recorded calls, fed batch by batch from one snapshot. */
-export function replayRecordedCalls(db: Database, file: DeskFile, period: { from: string; to: string }): Promise<WhatIfResult> {
+export function replayRecordedCalls(
+  db: Database,
+  file: DeskFile,
+  period: { from: string; to: string },
+  options: ReplayOptions = {},
+): Promise<WhatIfResult> {
   return readWhatIf(db, period, async (setup, batches) => {
     const run = startReplay({ file, period, ...setup })
-    for await (const batch of batches) run.add(batch)
-    return run.finish()
+    const { onProgress } = options
+    const progress = onProgress
+      ? monthProgress(period, (call) => (call.deskId && setup.deskZones.get(call.deskId)) || 'UTC', onProgress)
+      : null
+    for await (const batch of batches) {
+      run.add(batch)
+      progress?.add(batch)
+    }
+    const result = run.finish()
+    progress?.finish()
+    return result
   })
 }

@@ -72,6 +72,26 @@ for (const kind of kinds) {
       summary: { closedByClient: [{ clientId: 'acme', calls: 1, newlyClosed: 1 }] },
     })
 
+    t.equal(json.stderr, '', 'no progress unless asked for or stderr is a terminal')
+
+    // --progress (the default on a terminal): a line a month on stderr, stdout the answer alone.
+    const watched = await cli('what-if', proposed, '--from', '2026-09-01', '--to', '2026-11-30', '--json', '--progress')
+    t.equal(watched.code, 0, watched.stderr)
+    t.match(JSON.parse(watched.stdout), { calls: 1, period: { from: '2026-09-01' } }, 'stdout is the JSON answer alone')
+    const lines = watched.stderr.trimEnd().split('\n')
+    t.equal(lines.length, 3, 'one line a month')
+    t.match(lines, [
+      /^2026-09: 0 calls replayed \(0 so far, \d+\.\d s\)$/,
+      /^2026-10: 0 calls replayed \(0 so far, \d+\.\d s\)$/,
+      /^2026-11: 1 calls replayed \(1 so far, \d+\.\d s\)$/,
+    ])
+    const readable = await runInProcess(main, ['what-if', proposed, '--from', '2026-11-01', '--to', '2026-11-30'], env, {
+      errIsTty: true,
+    })
+    t.match(readable.stderr, /^2026-11: 1 calls replayed \(1 so far, /, 'on a terminal without asking')
+    t.match(readable.stdout, /1 calls replayed, 1 would change/)
+    t.equal((await cli('token', 'list', '--progress')).code, 2, '--progress belongs to what-if')
+
     const broken = structuredClone(intercom)
     broken.desks[0].numbers = ['not a number']
     await writeFile(proposed, JSON.stringify(broken))

@@ -19,7 +19,7 @@ import { exportDeskFile } from '../../store/admin-config.js'
 import { findContract } from '../../store/contracts.js'
 import { listActiveDesks } from '../../store/dashboard.js'
 import { replayRecordedCalls } from '../../store/what-if.js'
-import { DESK_FILE_LIMIT } from '../api/what-if.js'
+import { DESK_FILE_LIMIT, progressLog } from '../api/what-if.js'
 import { MANAGE, rowId } from '../api/schemas.js'
 import { loadDirectory, pageContext, sendHtml } from './context.js'
 
@@ -93,7 +93,7 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
       if (problem) problems.push(problem)
     }
     if (problems.length || !parsed?.ok) return render(problems, null)
-    return render([], await replayRecordedCalls(app.db, parsed.file, { from, to }))
+    return render([], await replayRecordedCalls(app.db, parsed.file, { from, to }, { onProgress: progressLog(request.log) }))
   }
 
   app.post(
