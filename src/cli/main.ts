@@ -117,7 +117,14 @@ async function run(argv: string[], io: CliIo): Promise<void> {
       const [file] = rest
       if (!file || rest.length > 1) throw new UsageError('apply takes exactly one desk file')
       const outcome = await withDatabase(io, ({ db }) =>
-        applyDeskFileFrom(db, file, { actor: 'cli', now: new Date(), production: io.env.NODE_ENV === 'production' }),
+        applyDeskFileFrom(db, file, {
+          actor: 'cli',
+          now: new Date(),
+          production: io.env.NODE_ENV === 'production',
+          log: {
+            warn: (fields, message) => io.err(`supportline: warning: ${message} (${String((fields as { err?: unknown }).err)})`),
+          },
+        }),
       )
       if (outcome.skipped) return
       io.out(outcome.changes.length === 0 ? `${file}: already applied, nothing changed` : outcome.changes.join('\n'))

@@ -174,6 +174,8 @@ export interface WhatIfResult {
     minutesMovedBeyondQuota: number
     /** calls to a number that reached a desk and is no desk's in the proposed file */
     unknownDeskCalls: number
+    /** calls replayed by client (registered callers, as recorded or as the file knows them), by id */
+    callsByClient: { clientId: string; calls: number }[]
   }
 }
 
@@ -667,6 +669,7 @@ function newReport() {
   const callbacks: MovedCallback[] = []
   const closed = new Map<string, { clientId: string; calls: number; newlyClosed: number }>()
   const changedByClient = new Map<string, number>()
+  const callsByClient = new Map<string, number>()
   let calls = 0
   let undecided = 0
   let unknownDesk = 0
@@ -679,6 +682,7 @@ function newReport() {
       }
       calls++
       const clientId = call.clientId ?? again.clientId
+      if (clientId) callsByClient.set(clientId, (callsByClient.get(clientId) ?? 0) + 1)
       if (isClosedOutcome(again.path) && again.clientId) {
         const entry = closed.get(again.clientId) ?? { clientId: again.clientId, calls: 0, newlyClosed: 0 }
         entry.calls++
@@ -717,6 +721,9 @@ function newReport() {
           secondsMovedBeyondQuota: seconds,
           minutesMovedBeyondQuota: Math.round(seconds / 60),
           unknownDeskCalls: unknownDesk,
+          callsByClient: [...callsByClient]
+            .map(([clientId, count]) => ({ clientId, calls: count }))
+            .sort((a, b) => (a.clientId < b.clientId ? -1 : 1)),
         },
       }
     },

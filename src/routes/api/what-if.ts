@@ -93,6 +93,9 @@ const whatIfAnswer = z.object({
     secondsMovedBeyondQuota: z.number(),
     minutesMovedBeyondQuota: z.number(),
     unknownDeskCalls: z.number().describe("calls to a number that reached a desk and is no desk's in the proposed file"),
+    callsByClient: z
+      .array(z.object({ clientId: z.string(), calls: z.number() }))
+      .describe('calls replayed by client (registered callers), by id'),
   }),
 })
 
