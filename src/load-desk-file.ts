@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js'
 import { type DeskFile, parseDeskFile } from './domain/desk-file.js'
 import { RevisionRefused } from './errors.js'
 import { type ApplySummary, applyDeskFile, digestOf, lastAppliedDigest } from './store/configuration.js'
+import type { WarningLog } from './store/what-if.js'
 
 /** A desk file that cannot be read or is wrong; `lines` name each problem (path: message). */
 export class DeskFileError extends Error {
@@ -48,7 +49,7 @@ export type ApplyOutcome = ({ skipped: false } & ApplySummary) | { skipped: true
 export async function applyDeskFileFrom(
   db: Database,
   path: string,
-  context: { actor: string; now: Date; onlyIfChanged?: boolean; production?: boolean },
+  context: { actor: string; now: Date; onlyIfChanged?: boolean; production?: boolean; log?: WarningLog },
 ): Promise<ApplyOutcome> {
   const file = await readDeskFile(path, { production: context.production ?? false })
   const digest = digestOf(file)

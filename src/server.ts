@@ -65,6 +65,7 @@ async function main() {
       now: new Date(),
       onlyIfChanged: true,
       production: config.env === 'production',
+      log,
     })
     if (applied.skipped) log.info({ file: config.deskFile }, 'desk file unchanged since it was last applied')
     else log.info({ file: config.deskFile, changes: applied.changes.length }, 'desk file applied')

@@ -9,12 +9,15 @@ export interface CliIo {
   out(line: string): void
   /** a line for stderr */
   err(line: string): void
+  /** whether stderr is a terminal (a person watching): what-if then shows its progress there */
+  errIsTty?: boolean
 }
 
 export const processIo: CliIo = {
   env: process.env,
   out: (line) => console.log(line),
   err: (line) => console.error(line),
+  errIsTty: process.stderr.isTTY === true,
 }
 
 /** Whether the module at `moduleUrl` is the program node was started with (not one a test imported). */

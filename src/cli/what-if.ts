@@ -1,6 +1,14 @@
 // npm run cli -- what-if <proposed desk file> --from --to [--json]: the replay of POST /api/what-if
 // on the database directly, printed as a readable summary (or, with --json, as the API answers).
+import type { ReplayProgress } from '../domain/what-if-progress.js'
 import type { WhatIfResult } from '../domain/what-if.js'
+
+const count = (n: number) => n.toLocaleString('en-US')
+
+/** A month replayed, for stderr: "2026-03: 81,234 calls replayed (243,702 so far, 12.4 s)". */
+export function whatIfProgressLine(progress: ReplayProgress, elapsedMs: number): string {
+  return `${progress.month}: ${count(progress.monthCalls)} calls replayed (${count(progress.calls)} so far, ${(elapsedMs / 1000).toFixed(1)} s)`
+}
 
 /** "8 min" or "45 s": minutes in the summary, seconds when under a minute. */
 function duration(seconds: number): string {

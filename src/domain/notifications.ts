@@ -6,6 +6,7 @@ import { DateTime } from 'luxon'
 import { z } from 'zod'
 import { text } from './boundary.js'
 import { e164Schema } from './phone.js'
+import type { RevisionWhatIf } from './revision-what-if.js'
 
 /** The event types, fixed by DESIGN.md: webhook bodies' `type`, and the desk file's `events`. */
 export const EVENT_TYPES = [
@@ -124,6 +125,11 @@ export interface EventData {
     /** desk-local date the revised terms or hours apply from */
     effectiveFrom: string
     summary: string
+    /**
+     * the client's own what-if (issue #21): its calls of the last full month before the revision,
+     * replayed as if the revision had been in force; absent when it could not be replayed
+     */
+    whatIf?: RevisionWhatIf
   }
   'desk.closed_now': { desk: string; since: string; by: string; reason: string | null }
   'desk.reopened': { desk: string; at: string; by: string; nextOpening: string | null }
@@ -399,6 +405,35 @@ function subjectOf(data: CallbackData, family: Family): string {
 const who = (data: { clientName: string | null; from: string }) =>
   data.clientName ? `${data.clientName} (${data.from})` : data.from
 
+/** "2 appels", "0 appel", "1 call", "0 calls": French takes the singular below 2, English for 1 only. */
+const counted = (f: Family, count: number, one: string, many: string) =>
+  `${count} ${(f === 'fr' ? Math.abs(count) < 2 : count === 1) ? one : many}`
+
+/** The client's own what-if in a revision's notice: its calls of a past month, had the revision been in force. */
+function revisionWhatIfLine(w: RevisionWhatIf, f: Family): string {
+  const month = DateTime.fromISO(`${w.month}-01`).setLocale(f).toFormat('LLLL yyyy')
+  const minutes = Math.abs(w.minutesMovedBeyondQuota)
+  if (f === 'fr') {
+    const moved =
+      w.minutesMovedBeyondQuota >= 0
+        ? `${counted(f, minutes, 'minute serait passée', 'minutes seraient passées')} au-delà du forfait`
+        : `${counted(f, minutes, 'minute serait revenue', 'minutes seraient revenues')} dans le forfait`
+    return (
+      `Si elle s’était appliquée en ${month} à vos appels : ${counted(f, w.calls, 'appel rejoué', 'appels rejoués')}, ` +
+      `${counted(f, w.changedCalls, 'aurait changé', 'auraient changé')}, ` +
+      `${counted(f, w.newlyClosed, 'aurait trouvé', 'auraient trouvé')} l’assistance fermée, ${moved}.`
+    )
+  }
+  const moved =
+    w.minutesMovedBeyondQuota >= 0
+      ? `${counted(f, minutes, 'minute', 'minutes')} would have moved beyond the quota`
+      : `${counted(f, minutes, 'minute', 'minutes')} would have come back within the quota`
+  return (
+    `Had it applied in ${month} to your calls: ${counted(f, w.calls, 'call replayed', 'calls replayed')}, ` +
+    `${w.changedCalls} would have changed, ${w.newlyClosed} would have found support closed, ${moved}.`
+  )
+}
+
 const RENDER: Renderers = {
   'voicemail.recorded': (d, c, f) =>
     f === 'fr'
@@ -554,11 +589,14 @@ const RENDER: Renderers = {
     f === 'fr'
       ? {
           subject: `[${c.deskName}] Révision des conditions à compter du ${day(d.effectiveFrom, f)}`,
-          lines: [`À compter du ${day(d.effectiveFrom, f)} : ${d.summary}`],
+          lines: [
+            `À compter du ${day(d.effectiveFrom, f)} : ${d.summary}`,
+            ...(d.whatIf ? [revisionWhatIfLine(d.whatIf, f)] : []),
+          ],
         }
       : {
           subject: `[${c.deskName}] Revised terms from ${day(d.effectiveFrom, f)}`,
-          lines: [`From ${day(d.effectiveFrom, f)}: ${d.summary}`],
+          lines: [`From ${day(d.effectiveFrom, f)}: ${d.summary}`, ...(d.whatIf ? [revisionWhatIfLine(d.whatIf, f)] : [])],
         },
   'desk.closed_now': (d, c, f) =>
     f === 'fr'

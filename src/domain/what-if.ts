@@ -193,6 +193,8 @@ export interface WhatIfResult {
     minutesMovedBeyondQuota: number
     /** calls to a number that reached a desk and is no desk's in the proposed file */
     unknownDeskCalls: number
+    /** calls replayed by client (registered callers, as recorded or as the file knows them), by id */
+    callsByClient: { clientId: string; calls: number }[]
   }
 }
 
@@ -753,6 +755,7 @@ function newReport() {
   const callbacks: MovedCallback[] = []
   const closed = new Map<string, { clientId: string; calls: number; newlyClosed: number }>()
   const changedByClient = new Map<string, number>()
+  const callsByClient = new Map<string, number>()
   let calls = 0
   let undecided = 0
   let unknownDesk = 0
@@ -765,6 +768,7 @@ function newReport() {
       }
       calls++
       const clientId = call.clientId ?? again.clientId
+      if (clientId) callsByClient.set(clientId, (callsByClient.get(clientId) ?? 0) + 1)
       if (isClosedOutcome(again.path) && again.clientId) {
         const entry = closed.get(again.clientId) ?? { clientId: again.clientId, calls: 0, newlyClosed: 0 }
         entry.calls++
@@ -803,6 +807,9 @@ function newReport() {
           secondsMovedBeyondQuota: seconds,
           minutesMovedBeyondQuota: Math.round(seconds / 60),
           unknownDeskCalls: unknownDesk,
+          callsByClient: [...callsByClient]
+            .map(([clientId, count]) => ({ clientId, calls: count }))
+            .sort((a, b) => (a.clientId < b.clientId ? -1 : 1)),
         },
       }
     },
@@ -882,18 +889,34 @@ function movedEmailRequests(
   return moved
 }
 
-/** The longest period replayed at once: a year, a leap day included. */
-export const MAX_PERIOD_DAYS = 366
+/** The longest period replayed at once, in calendar months (issue #21: a period over 24 months is refused). */
+export const MAX_PERIOD_MONTHS = 24
 
 /**
- * A period's problem, if any, with the field it concerns: `to` before `from`, longer than
- * MAX_PERIOD_DAYS, or ending after today (in the first zone where today has begun: UTC+14).
+ * The last day a period starting on `from` may end on: the day before `from`'s day of the month
+ * MAX_PERIOD_MONTHS months later (from 2024-11-15, 2026-11-14; from 2024-03-01, 2026-02-28); when
+ * that month has no such day (from 2024-02-29: 2026 has no 29 February), its last day (2026-02-28).
+ */
+export function lastPeriodDay(from: string): string {
+  const start = DateTime.fromISO(from, { zone: 'UTC' })
+  const later = start.plus({ months: MAX_PERIOD_MONTHS })
+  // luxon keeps the day when the month has it, else the month's last day: then the whole month is in
+  return (later.day === start.day ? later.minus({ days: 1 }) : later).toISODate() as string
+}
+
+/**
+ * A period's problem, if any, with the field it concerns: `to` before `from`, over
+ * MAX_PERIOD_MONTHS months (after lastPeriodDay(from)), or ending after today (in the first zone
+ * where today has begun: UTC+14).
  */
 export function periodProblem(period: { from: string; to: string }, now: Date): { field: 'from' | 'to'; message: string } | null {
   if (period.to < period.from) return { field: 'to', message: `must not be before from (${period.from})` }
-  const days = DateTime.fromISO(period.to, { zone: 'UTC' }).diff(DateTime.fromISO(period.from, { zone: 'UTC' }), 'days').days + 1
-  if (days > MAX_PERIOD_DAYS)
-    return { field: 'to', message: `the period is ${days} days: at most ${MAX_PERIOD_DAYS} are replayed at once` }
+  const last = lastPeriodDay(period.from)
+  if (period.to > last)
+    return {
+      field: 'to',
+      message: `the period is over ${MAX_PERIOD_MONTHS} months: at most ${MAX_PERIOD_MONTHS} months are replayed at once (from ${period.from}, to ${last} at the latest)`,
+    }
   const today = localDate(now, 'Etc/GMT-14')
   if (period.to > today) return { field: 'to', message: `must not be after today (${today}): only recorded calls are replayed` }
   return null

@@ -14,7 +14,7 @@ import { formatDateTime, formatDayRange, formatDayShort, formatHhMm } from './fo
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, href, layout } from './layout.js'
 import { deskPicker } from './parts.js'
-import { WHAT_IF, periodFields } from './what-if-page.js'
+import { WHAT_IF, effectiveField, periodFields } from './what-if-page.js'
 
 /** One holiday occurrence: the dates of an Eid (three items sharing an id) read as one row. */
 export interface Occurrence {
@@ -236,6 +236,7 @@ function simulateSection(ctx: PageContext, view: CalendarView): Html {
       </select>
       <label for="simulate-hours">${t.simulateHours}</label>
       <input id="simulate-hours" name="hours" placeholder="09:00-12:00, 13:00-16:00" maxlength="200">
+      ${effectiveField(ctx, view.today, 'simulate')}
       <label for="simulate-closure">${t.simulateClosure} ${dateHint(ctx)}</label>
       <input id="simulate-closure" type="date" name="closureStart">
       <label for="simulate-closure-end">${t.simulateClosureEnd} ${dateHint(ctx)}</label>

@@ -9,7 +9,7 @@ import { addDays, daysBetween, formatDateTime, formatDayShort, formatDuration, f
 import { type Html, html } from './html.js'
 import { HOME, type PageContext, csrfField, dateHint, layout } from './layout.js'
 import { clientsOnSeveralDesks } from './parts.js'
-import { WHAT_IF, periodFields } from './what-if-page.js'
+import { WHAT_IF, effectiveField, periodFields } from './what-if-page.js'
 
 export interface ContractRow {
   record: ContractRecord
@@ -135,6 +135,7 @@ function simulateForm(ctx: PageContext, record: ContractRecord, today: string): 
           </select>
           <label for="${id}-increment">${t.simulateIncrement}</label>
           <input id="${id}-increment" type="number" name="increment" min="1" max="3600">
+          ${effectiveField(ctx, today, id)}
           ${periodFields(ctx, today, { from: t.simulatePeriod, to: t.simulatePeriodTo }, id)}
           <button type="submit">${t.simulateRun}</button>
         </form></details>`

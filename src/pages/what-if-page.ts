@@ -163,6 +163,16 @@ export function whatIfPage(ctx: PageContext, view: WhatIfView): Html {
   })
 }
 
+/**
+ * A proposal's effective date ("à partir du"): calls before it under the terms or hours in force,
+ * from it on under the change; blank, the first day of the period's first month (all of them).
+ */
+export function effectiveField(ctx: PageContext, today: string, id: string): Html {
+  const t = ctx.t.whatIf
+  return html`<label for="${id}-effective">${t.effective} ${dateHint(ctx)} <small class="muted">(${t.effectiveHint})</small></label>
+      <input id="${id}-effective" type="date" name="effective" max="${today}">`
+}
+
 /** The replayed period of a "Simuler" form: by default the last month and this one so far. */
 export function periodFields(ctx: PageContext, today: string, labels: { from: string; to: string }, id: string): Html {
   return html`<label for="${id}-from">${labels.from} ${dateHint(ctx)}</label>

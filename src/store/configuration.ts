@@ -13,6 +13,7 @@ import { RevisionRefused } from '../errors.js'
 import { writeAudit } from './audit.js'
 import { touchConfiguration } from './config-version.js'
 import { notifyRevisions } from './notifications.js'
+import { type WarningLog, revisionWhatIfs } from './what-if.js'
 
 export interface ApplySummary {
   /** SHA-256 of the normalised file: the same file always has the same digest */
@@ -29,6 +30,13 @@ export interface ApplyContext {
   now: Date
   /** how the change came, for the audit log's action ("desk-file.update", "api.update") */
   via?: 'desk-file' | 'api'
+  /** where a warning goes (the revision notices' what-if that could not be replayed); the process's warnings by default */
+  log?: WarningLog
+}
+
+/** Without a log of the caller's: a process warning (stderr). */
+const PROCESS_WARNINGS: WarningLog = {
+  warn: (fields, message) => process.emitWarning(`${message} (${String((fields as { err?: unknown }).err ?? '')})`),
 }
 
 // An arbitrary constant: every configuration change takes this transaction-level lock first, so
@@ -84,8 +92,10 @@ export async function syncConfiguration(tx: Queryable, given: DeskFile, context:
   await sync.agents(file)
   await sync.clients(file)
   if (summary.changes.length > 0) await touchConfiguration(tx, context.now)
-  // The written notice of each revision just recorded, to the clients it binds (contract.revision).
-  await notifyRevisions(tx, recorded, context.now)
+  // The written notice of each revision just recorded, to the clients it binds (contract.revision),
+  // with each client's own what-if of last month under the revision when it could be replayed.
+  const whatIfs = await revisionWhatIfs(tx, file, recorded, context.now, context.log ?? PROCESS_WARNINGS)
+  await notifyRevisions(tx, recorded, context.now, whatIfs)
   return summary
 }
 

@@ -30,6 +30,7 @@ import {
   recipientsOf,
 } from '../domain/notifications.js'
 import type { RecordedRevision } from '../domain/desk-file-revisions.js'
+import type { RevisionWhatIf } from '../domain/revision-what-if.js'
 import { findDesk } from './desks.js'
 
 type Row = typeof notifications.$inferSelect
@@ -235,7 +236,12 @@ export async function notifyConsent(tx: Queryable, callSid: string, at: Date): P
  * transaction): the client's written notice of the model clause. A change of a desk's hours is
  * told to every client with a contract on the desk. Once per revision and client.
  */
-export async function notifyRevisions(tx: Queryable, revisions: readonly RecordedRevision[], at: Date): Promise<number> {
+export async function notifyRevisions(
+  tx: Queryable,
+  revisions: readonly RecordedRevision[],
+  at: Date,
+  whatIfs: ReadonlyMap<RecordedRevision, ReadonlyMap<string, RevisionWhatIf>> = new Map(),
+): Promise<number> {
   let written = 0
   for (const revision of revisions) {
     const found = await tx
@@ -267,6 +273,7 @@ export async function notifyRevisions(tx: Queryable, revisions: readonly Recorde
     for (const row of rows) {
       if (told.has(row.clientId)) continue
       told.add(row.clientId)
+      const whatIf = whatIfs.get(revision)?.get(row.clientId)
       written += await notify(tx, {
         type: 'contract.revision',
         key: `contract.revision:${revision.kind === 'contract' ? `${row.clientId}/${revision.desk}/${row.start}` : `${revision.desk}/hours`}:${revision.key}:${row.clientId}`,
@@ -280,6 +287,7 @@ export async function notifyRevisions(tx: Queryable, revisions: readonly Recorde
           desk: revision.desk,
           effectiveFrom: revision.from,
           summary: revision.summary,
+          ...(whatIf ? { whatIf } : {}),
         },
       })
     }

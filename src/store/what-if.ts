@@ -3,7 +3,7 @@
 // of the period's months with their counted talk and callback requests, streamed in batches. Nothing is written.
 import { type SQL, type SQLWrapper, and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Database } from '../../db/client.js'
+import type { Database, Queryable } from '../../db/client.js'
 import {
   calendarEntries,
   callbacks,
@@ -16,6 +16,10 @@ import {
   talkLegs,
 } from '../../db/schema.js'
 import type { ManagersCalendar } from '../domain/configured-facts.js'
+import { localDate } from '../domain/contract-overview.js'
+import type { RecordedRevision } from '../domain/desk-file-revisions.js'
+import { type RevisionWhatIf, clientWhatIf, noticeMonth, revisionsInForceFrom } from '../domain/revision-what-if.js'
+import { type ReplayProgress, monthProgress } from '../domain/what-if-progress.js'
 import type { Outcome } from '../domain/outcome.js'
 import type { DeskFile } from '../domain/desk-file.js'
 import {
@@ -44,6 +48,15 @@ export interface WhatIfSetup {
 /** Calls are read this many at a time, by keyset: memory holds a batch, not the period. */
 export const WHAT_IF_BATCH = 5000
 
+/** The instants whose calls a period's replay reads: from its first month's first day to its end, 14 hours of slack each side. */
+function instantsRead(period: { from: string; to: string }): { start: Date; end: Date } {
+  const start = DateTime.fromISO(`${period.from.slice(0, 7)}-01`, { zone: 'UTC' })
+    .minus({ hours: 14 })
+    .toJSDate()
+  const end = DateTime.fromISO(period.to, { zone: 'UTC' }).plus({ days: 1, hours: 14 }).toJSDate()
+  return { start, end }
+}
+
 /**
  * Runs `body` in one read-only, repeatable-read snapshot with the replay's setup and the calls
  * started from the first day of `from`'s month to the end of `to` (14 hours of slack on each side,
@@ -56,66 +69,68 @@ export async function readWhatIf<T>(
   body: (setup: WhatIfSetup, batches: AsyncIterable<RecordedCall[]>) => Promise<T>,
   batchSize = WHAT_IF_BATCH,
 ): Promise<T> {
-  const start = DateTime.fromISO(`${period.from.slice(0, 7)}-01`, { zone: 'UTC' })
-    .minus({ hours: 14 })
-    .toJSDate()
-  const end = DateTime.fromISO(period.to, { zone: 'UTC' }).plus({ days: 1, hours: 14 }).toJSDate()
-  return db.transaction(
-    async (tx) => {
-      const [deskRows, overrides, entries, seasons, contractRows, emailRequests, emailCountRows] = await Promise.all([
-        tx.select().from(desks),
-        tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
-        tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
-        tx.select().from(seasonOverrides).orderBy(asc(seasonOverrides.id)),
-        tx
-          .select({
-            id: contracts.id,
-            clientId: contracts.clientId,
-            deskId: contracts.deskId,
-            start: contracts.start,
-            noticeGivenOn: contracts.noticeGivenOn,
-          })
-          .from(contracts),
-        tx
-          .select({ id: callbacks.id, deskId: callbacks.deskId, createdAt: callbacks.createdAt, dueAt: callbacks.dueAt })
-          .from(callbacks)
-          .where(and(eq(callbacks.channel, 'email'), gte(callbacks.createdAt, start), lt(callbacks.createdAt, end)))
-          .orderBy(asc(callbacks.createdAt), asc(callbacks.id)),
-        tx
-          .select({
-            requestId: emailCounts.callbackId,
-            clientId: contracts.clientId,
-            deskId: contracts.deskId,
-            month: emailCounts.month,
-            seconds: emailCounts.countedSeconds,
-            includedSeconds: emailCounts.includedSeconds,
-            overageSeconds: emailCounts.overageSeconds,
-            countedAt: emailCounts.countedAt,
-          })
-          .from(emailCounts)
-          .innerJoin(contracts, eq(contracts.id, emailCounts.contractId))
-          .where(and(gte(emailCounts.countedAt, start), lt(emailCounts.countedAt, end)))
-          .orderBy(asc(emailCounts.countedAt), asc(emailCounts.callbackId)),
-      ])
-      const managers = new Map(
-        deskRows.map((desk) => {
-          const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
-          return [desk.id, managersCalendar(desk, own(overrides), own(entries), own(seasons))] as const
-        }),
-      )
-      const stored = new Map(
-        contractRows.map((row) => [
-          `${row.clientId}/${row.deskId}/${row.start}`,
-          { id: row.id, noticeGivenOn: row.noticeGivenOn },
-        ]),
-      )
-      const deskZones = new Map(deskRows.map((desk) => [desk.id, desk.timezone]))
-      return body(
-        { managers, contracts: stored, deskZones, emailRequests, emailCounts: emailCountRows },
-        callBatches(tx, start, end, batchSize),
-      )
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  const { start, end } = instantsRead(period)
+  return db.transaction((tx) => readWhatIfIn(tx, { start, end }, body, batchSize), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  })
+}
+
+/** readWhatIf's reading, in a transaction the caller opened (the instants read: the period with its slack). */
+async function readWhatIfIn<T>(
+  tx: Reader,
+  { start, end }: { start: Date; end: Date },
+  body: (setup: WhatIfSetup, batches: AsyncIterable<RecordedCall[]>) => Promise<T>,
+  batchSize: number,
+): Promise<T> {
+  const [deskRows, overrides, entries, seasons, contractRows, emailRequests, emailCountRows] = await Promise.all([
+    tx.select().from(desks),
+    tx.select().from(holidayOverrides).orderBy(asc(holidayOverrides.id)),
+    tx.select().from(calendarEntries).where(isNull(calendarEntries.removedAt)).orderBy(asc(calendarEntries.id)),
+    tx.select().from(seasonOverrides).orderBy(asc(seasonOverrides.id)),
+    tx
+      .select({
+        id: contracts.id,
+        clientId: contracts.clientId,
+        deskId: contracts.deskId,
+        start: contracts.start,
+        noticeGivenOn: contracts.noticeGivenOn,
+      })
+      .from(contracts),
+    tx
+      .select({ id: callbacks.id, deskId: callbacks.deskId, createdAt: callbacks.createdAt, dueAt: callbacks.dueAt })
+      .from(callbacks)
+      .where(and(eq(callbacks.channel, 'email'), gte(callbacks.createdAt, start), lt(callbacks.createdAt, end)))
+      .orderBy(asc(callbacks.createdAt), asc(callbacks.id)),
+    tx
+      .select({
+        requestId: emailCounts.callbackId,
+        clientId: contracts.clientId,
+        deskId: contracts.deskId,
+        month: emailCounts.month,
+        seconds: emailCounts.countedSeconds,
+        includedSeconds: emailCounts.includedSeconds,
+        overageSeconds: emailCounts.overageSeconds,
+        countedAt: emailCounts.countedAt,
+      })
+      .from(emailCounts)
+      .innerJoin(contracts, eq(contracts.id, emailCounts.contractId))
+      .where(and(gte(emailCounts.countedAt, start), lt(emailCounts.countedAt, end)))
+      .orderBy(asc(emailCounts.countedAt), asc(emailCounts.callbackId)),
+  ])
+  const managers = new Map(
+    deskRows.map((desk) => {
+      const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
+      return [desk.id, managersCalendar(desk, own(overrides), own(entries), own(seasons))] as const
+    }),
+  )
+  const stored = new Map(
+    contractRows.map((row) => [`${row.clientId}/${row.deskId}/${row.start}`, { id: row.id, noticeGivenOn: row.noticeGivenOn }]),
+  )
+  const deskZones = new Map(deskRows.map((desk) => [desk.id, desk.timezone]))
+  return body(
+    { managers, contracts: stored, deskZones, emailRequests, emailCounts: emailCountRows },
+    callBatches(tx, start, end, batchSize),
   )
 }
 
@@ -224,11 +239,97 @@ const LEG_ROW = sql<string>`json_build_array(${talkLegs.callSid}, ${talkLegs.mon
   ${talkLegs.includedSeconds}, ${talkLegs.overageSeconds}, ${talkLegs.onCall}, ${talkLegs.consented},
   ${epochMs(talkLegs.countedAt)})::text`
 
+/** What a caller of the replay may ask for besides the answer. */
+export interface ReplayOptions {
+  /** told of each month of the period once its calls are replayed (domain/what-if-progress) */
+  onProgress?: (progress: ReplayProgress) => void
+}
+
 /** The pure replay (domain/what-if) of the period's recorded calls, fed batch by batch from one snapshot. */
-export function replayRecordedCalls(db: Database, file: DeskFile, period: { from: string; to: string }): Promise<WhatIfResult> {
+export function replayRecordedCalls(
+  db: Database,
+  file: DeskFile,
+  period: { from: string; to: string },
+  options: ReplayOptions = {},
+): Promise<WhatIfResult> {
   return readWhatIf(db, period, async (setup, batches) => {
     const run = startReplay({ file, period, ...setup })
-    for await (const batch of batches) run.add(batch)
-    return run.finish()
+    const { onProgress } = options
+    const progress = onProgress
+      ? monthProgress(period, (call) => (call.deskId && setup.deskZones.get(call.deskId)) || 'UTC', onProgress)
+      : null
+    for await (const batch of batches) {
+      run.add(batch)
+      progress?.add(batch)
+    }
+    const result = run.finish()
+    progress?.finish()
+    return result
   })
+}
+
+/** Where a warning goes (a request's log, the server's, the CLI's stderr). */
+export interface WarningLog {
+  warn(fields: object, message: string): void
+}
+
+/**
+ * The written notice's what-if of each revision being recorded, by revision and client
+ * (contract.revision, issue #21): the last full month before it takes effect (noticeMonth, in its
+ * desk's days on `now`), replayed once for the file being applied with the revisions recorded now
+ * in force over that month, each client's figures taken from that one replay. Run inside the
+ * application's transaction (it sees the file being applied, and a connection of its own could
+ * wait on the configuration lock or on the CLI's one connection), under a savepoint: a failure
+ * rolls the savepoint back, is logged as a warning, and the notices go without figures; it never
+ * fails the application. Bounded: one month of calls, streamed.
+ */
+export async function revisionWhatIfs(
+  tx: Queryable,
+  file: DeskFile,
+  revisions: readonly RecordedRevision[],
+  now: Date,
+  log: WarningLog,
+): Promise<Map<RecordedRevision, Map<string, RevisionWhatIf>>> {
+  const figures = new Map<RecordedRevision, Map<string, RevisionWhatIf>>()
+  if (revisions.length === 0) return figures
+  const zones = new Map(file.desks.map((desk) => [desk.id, desk.timezone]))
+  // One replay a month (revisions of desks in zones on either side of a month's first day may differ)
+  const byMonth = new Map<string, { period: { from: string; to: string }; revisions: RecordedRevision[] }>()
+  for (const revision of revisions) {
+    const today = localDate(now, zones.get(revision.desk) ?? 'UTC')
+    const { month, from, to } = noticeMonth(revision.from, today)
+    const group = byMonth.get(month) ?? { period: { from, to }, revisions: [] }
+    group.revisions.push(revision)
+    byMonth.set(month, group)
+  }
+  for (const [month, group] of byMonth) {
+    try {
+      const proposed = revisionsInForceFrom(file, group.revisions, group.period.from)
+      // a savepoint inside the application's transaction (a transaction of its own outside one)
+      const result = await (tx as Database).transaction((savepoint) =>
+        readWhatIfIn(
+          savepoint,
+          instantsRead(group.period),
+          async (setup, batches) => {
+            const run = startReplay({ file: proposed, period: group.period, ...setup })
+            for await (const batch of batches) run.add(batch)
+            return run.finish()
+          },
+          WHAT_IF_BATCH,
+        ),
+      )
+      for (const revision of group.revisions) {
+        const clients = new Map<string, RevisionWhatIf>()
+        const ids = revision.kind === 'contract' ? [revision.clientId] : file.clients.map((client) => client.id)
+        for (const id of ids) clients.set(id, clientWhatIf(result, id, month))
+        figures.set(revision, clients)
+      }
+    } catch (error) {
+      log.warn(
+        { err: error, month, revisions: group.revisions.map((revision) => `${revision.desk}:${revision.from}`) },
+        "the revision notices go without the client's what-if: its replay failed",
+      )
+    }
+  }
+  return figures
 }

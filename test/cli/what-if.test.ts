@@ -72,6 +72,26 @@ for (const kind of kinds) {
       summary: { closedByClient: [{ clientId: 'acme', calls: 1, newlyClosed: 1 }] },
     })
 
+    t.equal(json.stderr, '', 'no progress unless asked for or stderr is a terminal')
+
+    // --progress (the default on a terminal): a line a month on stderr, stdout the answer alone.
+    const watched = await cli('what-if', proposed, '--from', '2026-09-01', '--to', '2026-11-30', '--json', '--progress')
+    t.equal(watched.code, 0, watched.stderr)
+    t.match(JSON.parse(watched.stdout), { calls: 1, period: { from: '2026-09-01' } }, 'stdout is the JSON answer alone')
+    const lines = watched.stderr.trimEnd().split('\n')
+    t.equal(lines.length, 3, 'one line a month')
+    t.match(lines, [
+      /^2026-09: 0 calls replayed \(0 so far, \d+\.\d s\)$/,
+      /^2026-10: 0 calls replayed \(0 so far, \d+\.\d s\)$/,
+      /^2026-11: 1 calls replayed \(1 so far, \d+\.\d s\)$/,
+    ])
+    const readable = await runInProcess(main, ['what-if', proposed, '--from', '2026-11-01', '--to', '2026-11-30'], env, {
+      errIsTty: true,
+    })
+    t.match(readable.stderr, /^2026-11: 1 calls replayed \(1 so far, /, 'on a terminal without asking')
+    t.match(readable.stdout, /1 calls replayed, 1 would change/)
+    t.equal((await cli('token', 'list', '--progress')).code, 2, '--progress belongs to what-if')
+
     const broken = structuredClone(intercom)
     broken.desks[0].numbers = ['not a number']
     await writeFile(proposed, JSON.stringify(broken))
@@ -83,7 +103,7 @@ for (const kind of kinds) {
     t.equal(reversed.code, 1)
     t.match(reversed.stderr, /supportline: --to: must not be before from \(2026-11-30\)/, 'a bad period names its field')
     const long = await cli('what-if', inForce, '--from', '2024-01-01', '--to', '2026-11-01')
-    t.match(long.stderr, /--to: the period is \d+ days: at most 366/, 'too long a period')
+    t.match(long.stderr, /--to: the period is over 24 months: at most 24 months/, 'too long a period')
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
     const future = await cli('what-if', inForce, '--from', day(-10), '--to', day(3))
     t.match(future.stderr, /--to: must not be after today/, 'a period ending in the future')

@@ -367,6 +367,38 @@ const EXAMPLES: { [T in EventType]: EventData[T][] } = {
       effectiveFrom: '2027-01-01',
       summary: '4 h a month',
     },
+    {
+      contractId: 1,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      effectiveFrom: '2027-01-01',
+      summary: '1 h a month',
+      whatIf: {
+        month: '2026-10',
+        calls: 2,
+        changedCalls: 0,
+        newlyClosed: 0,
+        secondsMovedBeyondQuota: 8400,
+        minutesMovedBeyondQuota: 140,
+      },
+    },
+    {
+      contractId: null,
+      clientId: 'acme',
+      clientName: 'ACME SARL',
+      desk: 'intercom',
+      effectiveFrom: '2027-01-03',
+      summary: 'dimanche 9 h – 12 h',
+      whatIf: {
+        month: '2026-10',
+        calls: 1,
+        changedCalls: 1,
+        newlyClosed: 1,
+        secondsMovedBeyondQuota: -60,
+        minutesMovedBeyondQuota: -1,
+      },
+    },
   ],
   'desk.closed_now': [
     { desk: 'intercom', since: '2026-11-28T10:00:00Z', by: 'Nadia', reason: 'Coupure réseau' },
@@ -429,4 +461,28 @@ t.test('an e-mail has a text part and an escaped HTML part', async (t) => {
   t.equal(bodies.text, 'a < b & "c"\n\nsecond\n')
   t.equal(bodies.html, '<!doctype html><html lang="en"><body><p>a &lt; b &amp; &quot;c&quot;</p><p>second</p></body></html>')
   t.match(emailBodies({ subject: 's', lines: ["l'x"] }, 'fr-FR').html, /lang="fr".*l&#39;x/)
+})
+
+t.test("a revision's notice says the client's own what-if, in French and English", async (t) => {
+  const context = { deskName: 'Assistance INTERcom', timezone: 'Africa/Algiers', language: 'fr-FR' }
+  const [plain, quota, hours] = EXAMPLES['contract.revision']
+  if (!plain || !quota || !hours) throw new Error('three examples')
+  t.equal(renderMessage('contract.revision', plain, context).lines.length, 1, 'without figures, the revision alone')
+  t.same(renderMessage('contract.revision', quota, context).lines, [
+    'À compter du vendredi 1 janvier 2027 : 1 h a month',
+    'Si elle s’était appliquée en octobre 2026 à vos appels : 2 appels rejoués, 0 aurait changé, 0 aurait trouvé l’assistance fermée, 140 minutes seraient passées au-delà du forfait.',
+  ])
+  t.equal(
+    renderMessage('contract.revision', hours, context).lines[1],
+    'Si elle s’était appliquée en octobre 2026 à vos appels : 1 appel rejoué, 1 aurait changé, 1 aurait trouvé l’assistance fermée, 1 minute serait revenue dans le forfait.',
+  )
+  t.equal(
+    renderMessage('contract.revision', quota, { ...context, language: 'en-US' }).lines[1],
+    'Had it applied in October 2026 to your calls: 2 calls replayed, 0 would have changed, 0 would have found support closed, 140 minutes would have moved beyond the quota.',
+  )
+  t.equal(
+    renderMessage('contract.revision', hours, { ...context, language: 'en-US' }).lines[1],
+    'Had it applied in October 2026 to your calls: 1 call replayed, 1 would have changed, 1 would have found support closed, 1 minute would have come back within the quota.',
+  )
+  t.match(renderSms('contract.revision', quota, context), /140 minutes seraient passées au-delà du forfait/, 'the SMS too')
 })

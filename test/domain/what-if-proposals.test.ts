@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { type DeskFile, parseDeskFile } from '../../src/domain/desk-file.js'
-import { withProposedCalendar, withRevisedContract } from '../../src/domain/what-if-proposals.js'
+import { effectiveProblem, periodStart, withProposedCalendar, withRevisedContract } from '../../src/domain/what-if-proposals.js'
 
 const intercom = (): DeskFile => {
   const parsed = parseDeskFile(JSON.parse(readFileSync(new URL('../../db/desks/intercom.json', import.meta.url), 'utf8')))
@@ -30,20 +30,60 @@ t.test('a contract revised from a date: a change with the terms given, the other
   t.match(withRevisedContract(file, key, {}, '2026-11-01'), { ok: false, problem: { kind: 'invalid' } }, 'no term: not a change')
 })
 
-t.test("a desk's hours on a weekday, a closure: the desk replaced, checked as a file is", async (t) => {
+t.test("a desk's hours on a weekday from a date, a closure: the desk replaced, checked as a file is", async (t) => {
   const file = intercom()
-  const saturday = withProposedCalendar(file, 'intercom', { hours: { weekday: 'sat', ranges: [] } })
+  const saturday = withProposedCalendar(file, 'intercom', { hours: { weekday: 'sat', ranges: [] } }, '2026-11-01')
   if (!saturday.ok) throw new Error(saturday.problem.message)
-  t.same(saturday.file.desks[0]?.schedule.weekly.sat, [], 'closed on Saturdays')
-  t.same(saturday.file.desks[0]?.schedule.holidays.closures, file.desks[0]?.schedule.holidays.closures, 'closures as they were')
+  const schedule = saturday.file.desks[0]?.schedule
+  t.same(schedule?.weekly, file.desks[0]?.schedule.weekly, 'the hours before the date as they were')
+  t.same(
+    schedule?.changes.at(-1),
+    { from: '2026-11-01', weekly: { ...file.desks[0]?.schedule.weekly, sat: [] } },
+    'from the date, the week in force with Saturdays closed',
+  )
+  t.same(schedule?.holidays.closures, file.desks[0]?.schedule.holidays.closures, 'closures as they were')
   const closure = { start: '2026-11-21', name: 'Inventaire' }
-  const closed = withProposedCalendar(file, 'intercom', { closure })
+  const closed = withProposedCalendar(file, 'intercom', { closure }, '2026-11-01')
   if (!closed.ok) throw new Error(closed.problem.message)
   t.same(closed.file.desks[0]?.schedule.holidays.closures.at(-1), closure)
-  t.same(closed.file.desks[0]?.schedule.weekly, file.desks[0]?.schedule.weekly, 'hours as they were')
-  t.match(withProposedCalendar(file, 'intercom', { hours: { weekday: 'sat', ranges: ['25:00-26:00'] } }), {
+  t.same(
+    closed.file.desks[0]?.schedule,
+    { ...file.desks[0]?.schedule, holidays: closed.file.desks[0]?.schedule.holidays },
+    'hours as they were',
+  )
+  t.match(withProposedCalendar(file, 'intercom', { hours: { weekday: 'sat', ranges: ['25:00-26:00'] } }, '2026-11-01'), {
     ok: false,
     problem: { kind: 'invalid' },
   })
-  t.match(withProposedCalendar(file, 'nowhere', { closure }), { ok: false, problem: { kind: 'not_found' } })
+  t.match(withProposedCalendar(file, 'nowhere', { closure }, '2026-11-01'), { ok: false, problem: { kind: 'not_found' } })
+})
+
+t.test('hours from a date restate the week in force then; a change at that date is amended', async (t) => {
+  const file = intercom()
+  const desk = file.desks[0]
+  if (!desk) throw new Error('a desk')
+  desk.schedule.changes = [
+    { from: '2026-06-01', weekly: { sun: ['09:00-12:00'], mon: ['09:00-12:00'] } },
+    { from: '2027-01-01', weekly: { sun: ['08:00-12:00'] } },
+  ]
+  const monday = withProposedCalendar(file, 'intercom', { hours: { weekday: 'mon', ranges: ['10:00-11:00'] } }, '2026-11-15')
+  if (!monday.ok) throw new Error(monday.problem.message)
+  t.same(monday.file.desks[0]?.schedule.changes, [
+    ...desk.schedule.changes,
+    { from: '2026-11-15', weekly: { sun: ['09:00-12:00'], mon: ['10:00-11:00'] } },
+  ])
+  const june = withProposedCalendar(file, 'intercom', { hours: { weekday: 'mon', ranges: [] } }, '2026-06-01')
+  if (!june.ok) throw new Error(june.problem.message)
+  t.same(june.file.desks[0]?.schedule.changes, [
+    { from: '2026-06-01', weekly: { sun: ['09:00-12:00'], mon: [] } },
+    { from: '2027-01-01', weekly: { sun: ['08:00-12:00'] } },
+  ])
+})
+
+t.test('an effective date inside the period or before it', async (t) => {
+  const period = { from: '2026-10-15', to: '2026-11-28' }
+  t.equal(periodStart(period), '2026-10-01', "by default the first day of the period's first month")
+  t.equal(effectiveProblem('2026-11-28', period), null, 'its last day')
+  t.equal(effectiveProblem('2025-01-01', period), null, 'before it: every call replayed under the change')
+  t.match(effectiveProblem('2026-11-29', period), /must not be after the period's last day \(2026-11-28\)/)
 })

@@ -14,10 +14,11 @@ import {
 } from '../../src/domain/configured-facts.js'
 import { type DeskFile, parseDeskFile } from '../../src/domain/desk-file.js'
 import {
-  MAX_PERIOD_DAYS,
+  MAX_PERIOD_MONTHS,
   type RecordedCall,
   type RecordedEmailCount,
   type RecordedLeg,
+  lastPeriodDay,
   periodProblem,
   planPath,
   proposedConfiguration,
@@ -573,11 +574,30 @@ t.test('the clients most affected: calls newly closed plus minutes moved across 
   t.equal(result.mostAffected.length, 2, 'clients with nothing changed are left out')
 })
 
-t.test('the period: ordered, at most a year, not in the future', async (t) => {
+t.test('the period: ordered, at most 24 months, not in the future', async (t) => {
   const now = new Date('2026-11-28T12:00:00+01:00')
   t.equal(periodProblem({ from: '2026-11-01', to: '2026-11-28' }, now), null)
-  t.equal(periodProblem({ from: '2025-11-28', to: '2026-11-28' }, now), null, `${MAX_PERIOD_DAYS} days, a leap day's room`)
+  t.equal(periodProblem({ from: '2024-11-29', to: '2026-11-28' }, now), null, `${MAX_PERIOD_MONTHS} months to the day`)
+  t.equal(periodProblem({ from: '2024-12-01', to: '2026-11-28' }, now), null, 'under 24 months')
   t.match(periodProblem({ from: '2026-11-20', to: '2026-11-10' }, now), { field: 'to', message: /before from/ })
-  t.match(periodProblem({ from: '2025-11-27', to: '2026-11-28' }, now), { field: 'to', message: /367 days/ })
+  t.match(
+    periodProblem({ from: '2024-11-28', to: '2026-11-28' }, now),
+    {
+      field: 'to',
+      message:
+        'the period is over 24 months: at most 24 months are replayed at once (from 2024-11-28, to 2026-11-27 at the latest)',
+    },
+    'one day more is refused, naming the limit and the last day allowed',
+  )
   t.match(periodProblem({ from: '2026-11-01', to: '2026-11-30' }, now), { field: 'to', message: /after today \(2026-11-29\)/ })
+  for (const [from, last] of [
+    ['2024-11-15', '2026-11-14'],
+    ['2024-01-01', '2025-12-31'],
+    ['2024-01-31', '2026-01-30'],
+    ['2022-03-01', '2024-02-29'],
+    ['2024-03-01', '2026-02-28'],
+    ['2024-02-29', '2026-02-28'],
+    ['2024-03-31', '2026-03-30'],
+  ] as const)
+    t.equal(lastPeriodDay(from), last, `from ${from}, 24 months end on ${last}`)
 })

@@ -11,10 +11,12 @@ export async function runInProcess(
   main: (argv: string[], io: CliIo) => Promise<number>,
   argv: string[],
   env: Record<string, string>,
+  io: Pick<CliIo, 'errIsTty'> = {},
 ): Promise<Ran> {
   let stdout = ''
   let stderr = ''
   const code = await main(argv, {
+    ...io,
     env,
     out: (line) => {
       stdout += `${line}\n`

@@ -21,6 +21,7 @@ eachDatabase(t, async (t, database) => {
   const manager = await signIn(app, tokens.manager as string)
   const agent = await signIn(app, tokens.agent as string)
   const before = (await send('GET', '/api/config')).json()
+  const before0 = before
   const post = (url: string, fields: Record<string, string>, session = manager) =>
     app.inject({
       method: 'POST',
@@ -91,6 +92,82 @@ eachDatabase(t, async (t, database) => {
     const noDesk = await post('/dashboard/what-if/calendar', { desk: 'nowhere', closureStart: '2026-11-21', ...period })
     t.match(noDesk.body, /desk nowhere not found/)
     t.same((await send('GET', '/api/config')).json(), before, 'nothing saved')
+  })
+
+  t.test('a revision or new hours from their own date: calls before it under the terms in force', async (t) => {
+    // Wednesday 25 November: ACME talks 10 min more (its month then at 45 min).
+    clock.set('2026-11-25T10:00:00+01:00')
+    await playCall(twilio, { from: ACME_CALLER, to: DESK_NUMBER, talkSeconds: 600 })
+    clock.set('2026-11-28T12:00:00+01:00')
+    const page = await app.inject({ method: 'GET', url: '/dashboard/contracts', headers: { cookie: manager.cookie } })
+    t.match(
+      page.body,
+      /<label for="simulate-1-effective">À partir du [\s\S]*?<input id="simulate-1-effective" type="date" name="effective" max="2026-11-28">/,
+    )
+    const revision = { contract: '1', quota: '10', overage: 'refuse', ...period }
+    const whole = await post('/dashboard/what-if/contract', revision)
+    t.match(whole.body, /4 appels rejoués, 2 changeraient\./, 'by default from the first day: both calls beyond 10 min refused')
+    const fromWednesday = await post('/dashboard/what-if/contract', { ...revision, effective: '2026-11-25' })
+    t.equal(fromWednesday.statusCode, 200, fromWednesday.body.slice(0, 300))
+    t.match(fromWednesday.body, /Simulation : ACME SARL \(intercom\) — [^<]*, à partir du 2026-11-25/, 'the date said')
+    t.match(
+      fromWednesday.body,
+      /4 appels rejoués, 1 changerait\./,
+      "Saturday's calls under the terms in force, Wednesday's refused",
+    )
+    const changed = /<table class="what-if-calls[\s\S]*?<\/table>/.exec(fromWednesday.body)?.[0] ?? ''
+    t.equal(changed.match(/<tr data-call=/g)?.length, 1, 'one changed call')
+    t.match(changed, /mercredi 25|25\/11\/2026/, "Wednesday's")
+    t.match(fromWednesday.body, /&quot;from&quot;: &quot;2026-11-25&quot;/, 'the change from its date in the file shown')
+    const after = await post('/dashboard/what-if/contract', { ...revision, effective: '2026-11-26' })
+    t.match(after.body, /4 appels rejoués, 0 changeraient\./, 'from after the last call: nothing changes')
+    const before = await post('/dashboard/what-if/contract', { ...revision, effective: '2025-06-01' })
+    t.match(before.body, /4 appels rejoués, 2 changeraient\./, 'a date before the period: the whole period revised')
+
+    const late = await post('/dashboard/what-if/contract', { ...revision, effective: '2026-11-29' })
+    t.equal(late.statusCode, 400, 'a date after the period')
+    t.match(
+      late.body,
+      /<code>effective<\/code> : must not be after the period&#39;s last day \(2026-11-28\)|<code>effective<\/code> : must not be after the period.s last day \(2026-11-28\)/,
+    )
+    const notDate = await post('/dashboard/what-if/contract', { ...revision, effective: '2026-02-30' })
+    t.equal(notDate.statusCode, 400, 'a date that is not one')
+    t.match(notDate.body, /<code>effective<\/code> : /)
+    t.notMatch(notDate.body, /data-what-if-summary/, 'nothing replayed')
+
+    const calendar = await app.inject({ method: 'GET', url: '/dashboard/calendar', headers: { cookie: manager.cookie } })
+    t.match(calendar.body, /<input id="simulate-effective" type="date" name="effective"/)
+    const wednesdays = await post('/dashboard/what-if/calendar', {
+      desk: 'intercom',
+      weekday: 'wed',
+      hours: '',
+      effective: '2026-11-25',
+      ...period,
+    })
+    t.equal(wednesdays.statusCode, 200, wednesdays.body.slice(0, 300))
+    t.match(wednesdays.body, /Simulation : intercom — fermé le mercredi, à partir du 2026-11-25/)
+    t.match(wednesdays.body, /4 appels rejoués, 1 changerait\./, "Wednesday's call closed")
+    const saturdays = await post('/dashboard/what-if/calendar', {
+      desk: 'intercom',
+      weekday: 'sat',
+      hours: '',
+      effective: '2026-11-22',
+      ...period,
+    })
+    t.match(
+      saturdays.body,
+      /4 appels rejoués, 0 changeraient\./,
+      "closed on Saturdays from the 22nd: the 21st's calls as they were",
+    )
+    const badHours = await post('/dashboard/what-if/calendar', {
+      desk: 'intercom',
+      weekday: 'sat',
+      hours: '',
+      effective: 'soon',
+      ...period,
+    })
+    t.match(badHours.body, /<code>effective<\/code> : /)
+    t.same((await send('GET', '/api/config')).json(), before0, 'nothing saved')
   })
 
   t.test('agents do not simulate', async (t) => {

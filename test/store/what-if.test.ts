@@ -81,4 +81,43 @@ eachDatabase(t, async (t, database) => {
   t.equal(read.legs.get('CA20'), 0)
   t.equal(read.setup.deskZones.get('intercom'), 'Africa/Algiers', "every desk's zone")
   t.ok(read.setup.managers.has('intercom'), "the managers' calendar decisions")
+
+  // 24 months (issue #21's longest period), from 29 November 2024: the first month is read from
+  // its first day (its quota starts there), every month to the end, nothing before.
+  for (const [sid, at] of [
+    ['CB00', '2024-10-30T09:00:00Z'],
+    ['CB01', '2024-11-01T09:00:00Z'],
+    ['CB02', '2024-11-29T09:00:00Z'],
+    ['CB03', '2025-06-15T09:00:00Z'],
+    ['CB04', '2026-02-28T09:00:00Z'],
+    ['CB05', '2026-11-28T09:00:00Z'],
+  ] as const)
+    await db.insert(calls).values({
+      callSid: sid,
+      deskId: 'intercom',
+      fromNumber: ACME,
+      toNumber: DESK,
+      clientId: 'acme',
+      startedAt: new Date(at),
+      decision: 'dial',
+      outcome: 'answered',
+    })
+  const longest = await readWhatIf(
+    db,
+    { from: '2024-11-29', to: '2026-11-28' },
+    async (_setup, batches) => {
+      const sids: string[] = []
+      for await (const batch of batches) sids.push(...batch.map((call) => call.callSid))
+      return sids
+    },
+    4,
+  )
+  t.same(
+    longest,
+    [
+      ...['CB01', 'CB02', 'CB03', 'CB04', 'CA99'],
+      ...['CA00', 'CA01', 'CA02', 'CA03', 'CA09', 'CA10', 'CA20', 'CA21', 'CA22', 'CA23', 'CA24', 'CA25', 'CA26', 'CB05'],
+    ],
+    "24 months read in order across batches, from the first month's first day",
+  )
 })

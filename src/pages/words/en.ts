@@ -465,6 +465,9 @@ export const en: Messages = {
     talk: 'Talk',
     path: { routed: 'Routed', asked_overage: 'Asked to accept billing', unknown_desk: 'Number of no desk' },
     proposal: (text: string) => `Simulated: ${text}`,
+    effective: 'Effective from',
+    effectiveHint: "blank: the first day of the period's first month",
+    effectiveSaid: (date: string) => `, from ${date}`,
     mostAffected: 'Clients most affected',
     affected: (calls: number, newly: number, minutes: number) =>
       `${calls} ${plural(calls, 'call', 'calls')} would change, ${newly} newly closed, ${minutes >= 0 ? '+' : ''}${minutes} min beyond the quota`,

@@ -476,6 +476,9 @@ export const fr = {
     talk: 'Conversation',
     path: { routed: 'Acheminé', asked_overage: 'Dépassement demandé', unknown_desk: 'Numéro sans service' },
     proposal: (text: string) => `Simulation : ${text}`,
+    effective: 'À partir du',
+    effectiveHint: 'vide : le 1er du premier mois de la période',
+    effectiveSaid: (date: string) => `, à partir du ${date}`,
     mostAffected: 'Clients les plus touchés',
     affected: (calls: number, newly: number, minutes: number) =>
       `${calls} ${plural(calls, 'appel changerait', 'appels changeraient')}, ${newly} ${plural(newly, 'nouvellement fermé', 'nouvellement fermés')}, ${minutes >= 0 ? '+' : ''}${minutes} min au-delà du forfait`,

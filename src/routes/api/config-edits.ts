@@ -40,7 +40,7 @@ export async function applyEdit(
           }
         }
       : edit
-  const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now }, guarded)
+  const result = await changeConfiguration(app.db, { actor: actor.name, now: actor.now, log: request.log }, guarded)
   if (!result.ok) throw editProblem(result.problem)
   return result
 }

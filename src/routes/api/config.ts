@@ -180,7 +180,7 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
       }
 
       try {
-        return await applyDeskFile(app.db, request.body, { actor: actor.name, now: actor.now, via: 'api' })
+        return await applyDeskFile(app.db, request.body, { actor: actor.name, now: actor.now, via: 'api', log: request.log })
       } catch (error) {
         // Named as the request sent them, like the schema's own problems.
         if (error instanceof RevisionRefused)

@@ -1,13 +1,34 @@
 // POST /api/what-if: the period's recorded calls decided again under a proposed desk file, before
 // it takes effect. Reads only (one read-only snapshot); the replay itself is pure (domain/what-if).
+import type { FastifyBaseLogger } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { deskFileSchema } from '../../domain/desk-file.js'
 import { OUTCOMES } from '../../domain/outcome.js'
+import type { ReplayProgress } from '../../domain/what-if-progress.js'
 import { periodProblem } from '../../domain/what-if.js'
 import { invalidField } from '../../errors.js'
 import { replayRecordedCalls } from '../../store/what-if.js'
 import { MANAGE, authProblems, isoDate } from './schemas.js'
+
+/** A replay that has run this long logs its progress, a line a month from then on; a shorter one logs none. */
+export const PROGRESS_LOG_AFTER_MS = 3000
+
+/**
+ * The replay's progress for the request log (info): each month replayed, with the calls so far
+ * and the time taken, once the replay has run PROGRESS_LOG_AFTER_MS (`now`: a monotonic clock, ms).
+ */
+export function progressLog(
+  log: Pick<FastifyBaseLogger, 'info'>,
+  now: () => number = () => performance.now(),
+  afterMs = PROGRESS_LOG_AFTER_MS,
+): (progress: ReplayProgress) => void {
+  const started = now()
+  return (progress) => {
+    const elapsedMs = Math.round(now() - started)
+    if (elapsedMs >= afterMs) log.info({ whatIf: { ...progress, elapsedMs } }, `what-if: ${progress.month} replayed`)
+  }
+}
 
 /** The same room as PUT /api/config: the proposed file is a whole desk file. */
 export const DESK_FILE_LIMIT = 8 * 1024 * 1024
@@ -72,6 +93,9 @@ const whatIfAnswer = z.object({
     secondsMovedBeyondQuota: z.number(),
     minutesMovedBeyondQuota: z.number(),
     unknownDeskCalls: z.number().describe("calls to a number that reached a desk and is no desk's in the proposed file"),
+    callsByClient: z
+      .array(z.object({ clientId: z.string(), calls: z.number() }))
+      .describe('calls replayed by client (registered callers), by id'),
   }),
 })
 
@@ -88,7 +112,9 @@ export const whatIfRoutes: FastifyPluginAsyncZod = async (app) => {
           .object({
             deskFile: deskFileSchema.describe('a whole desk file, validated as PUT /api/config validates it'),
             from: isoDate.describe('first local date replayed'),
-            to: isoDate.describe('last local date replayed, at most 366 days after from and not in the future'),
+            to: isoDate.describe(
+              'last local date replayed: at most 24 months from `from` (the day before the same day of the month 24 months later) and not in the future',
+            ),
           })
           .strict(),
         response: { 200: whatIfAnswer, ...authProblems },
@@ -98,7 +124,7 @@ export const whatIfRoutes: FastifyPluginAsyncZod = async (app) => {
       const { deskFile, from, to } = request.body
       const problem = periodProblem({ from, to }, app.clock())
       if (problem) throw invalidField(`body.${problem.field}`, problem.message)
-      return replayRecordedCalls(app.db, deskFile, { from, to })
+      return replayRecordedCalls(app.db, deskFile, { from, to }, { onProgress: progressLog(request.log) })
     },
   )
 }

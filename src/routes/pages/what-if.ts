@@ -10,7 +10,13 @@ import { localDate } from '../../domain/contract-overview.js'
 import { WEEKDAYS } from '../../domain/calendar/index.js'
 import type { EditResult } from '../../domain/config-edit.js'
 import { type DeskFile, parseDeskFile } from '../../domain/desk-file.js'
-import { type ProposedTerms, withProposedCalendar, withRevisedContract } from '../../domain/what-if-proposals.js'
+import {
+  type ProposedTerms,
+  effectiveProblem,
+  periodStart,
+  withProposedCalendar,
+  withRevisedContract,
+} from '../../domain/what-if-proposals.js'
 import { periodProblem } from '../../domain/what-if.js'
 import { type FieldProblem, notFound } from '../../errors.js'
 import { formatDuration } from '../../pages/format.js'
@@ -19,7 +25,7 @@ import { exportDeskFile } from '../../store/admin-config.js'
 import { findContract } from '../../store/contracts.js'
 import { listActiveDesks } from '../../store/dashboard.js'
 import { replayRecordedCalls } from '../../store/what-if.js'
-import { DESK_FILE_LIMIT } from '../api/what-if.js'
+import { DESK_FILE_LIMIT, progressLog } from '../api/what-if.js'
 import { MANAGE, rowId } from '../api/schemas.js'
 import { loadDirectory, pageContext, sendHtml } from './context.js'
 
@@ -93,7 +99,7 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
       if (problem) problems.push(problem)
     }
     if (problems.length || !parsed?.ok) return render(problems, null)
-    return render([], await replayRecordedCalls(app.db, parsed.file, { from, to }))
+    return render([], await replayRecordedCalls(app.db, parsed.file, { from, to }, { onProgress: progressLog(request.log) }))
   }
 
   app.post(
@@ -112,7 +118,10 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
     },
   )
 
-  /** The file in force with one proposed edit, replayed; the edit's own problems listed under its field. */
+  /**
+   * The file in force with one proposed edit, replayed; the edit's own problems listed under its
+   * field, the form's (`earlier`: an effective date that is not one) under theirs, the edit then not made.
+   */
   const replayEdit = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -120,12 +129,39 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
     field: string,
     edit: (file: DeskFile) => EditResult,
     proposal: string,
+    earlier: FieldProblem[] = [],
   ) => {
     const current = await exportDeskFile(app.db)
-    const edited = edit(current)
+    const edited: EditResult = earlier.length ? { ok: true, file: current } : edit(current)
     const file = edited.ok ? edited.file : current
-    const problems = edited.ok ? [] : [{ field, message: edited.problem.message }]
+    const problems = edited.ok ? earlier : [{ field, message: edited.problem.message }]
     return replayPage(request, reply, { deskFile: JSON.stringify(file, null, 2), ...period }, proposal, problems)
+  }
+
+  /**
+   * A proposal's effective date ("à partir du"): given, a date inside the period or before it;
+   * blank, the first day of the period's first month, so the change covers every call replayed.
+   */
+  const effectiveDate = (
+    ctx: ReturnType<typeof pageContext>,
+    given: string | undefined,
+    period: { from: string; to: string },
+  ): { since: string; said: string; problems: FieldProblem[] } => {
+    if (!given)
+      return { since: dateSchema.safeParse(period.from).success ? periodStart(period) : period.from, said: '', problems: [] }
+    const checked = dateSchema.safeParse(given)
+    if (!checked.success)
+      return {
+        since: given,
+        said: '',
+        problems: [{ field: 'effective', message: checked.error.issues[0]?.message ?? 'is not a date' }],
+      }
+    const problem = dateSchema.safeParse(period.to).success ? effectiveProblem(given, period) : null
+    return {
+      since: given,
+      said: ctx.t.whatIf.effectiveSaid(given),
+      problems: problem ? [{ field: 'effective', message: problem }] : [],
+    }
   }
 
   // Contracts page: a contract's revised terms, as if in force over the whole period replayed.
@@ -141,13 +177,14 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
           quota: optionalNumber,
           overage: z.enum(['bill', 'ask', 'refuse', '']).optional(),
           increment: optionalNumber,
+          effective: z.string().optional(),
           from: z.string(),
           to: z.string(),
         }),
       },
     },
     async (request, reply) => {
-      const { contract: id, quota, overage, increment, from, to } = request.body
+      const { contract: id, quota, overage, increment, effective, from, to } = request.body
       const record = await findContract(app.db, id)
       if (!record) throw notFound(`Contract ${id}`)
       const terms = {
@@ -156,9 +193,10 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
         billingIncrementSeconds: increment,
       }
       const key = { clientId: record.clientId, desk: record.deskId, start: record.start }
-      // The replay starts at the first day of from's month: the revised terms from there on.
-      const since = dateSchema.safeParse(from).success ? `${from.slice(0, 7)}-01` : from
-      const said = describeTerms(pageContext(app, request), terms)
+      const ctx = pageContext(app, request)
+      // From the date given; by default the first day of from's month, where the replay starts.
+      const since = effectiveDate(ctx, effective, { from, to })
+      const said = describeTerms(ctx, terms)
       return replayEdit(
         request,
         reply,
@@ -167,8 +205,9 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
         (file) =>
           said === ''
             ? { ok: false, problem: { kind: 'invalid', message: 'give at least one term to revise', errors: [] } }
-            : withRevisedContract(file, key, terms, since),
-        `${record.clientName} (${record.deskId}) — ${said}`,
+            : withRevisedContract(file, key, terms, since.since),
+        `${record.clientName} (${record.deskId}) — ${said}${since.said}`,
+        since.problems,
       )
     },
   )
@@ -188,13 +227,14 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
           closureStart: z.string().optional(),
           closureEnd: z.string().optional(),
           closureName: z.string().optional(),
+          effective: z.string().optional(),
           from: z.string(),
           to: z.string(),
         }),
       },
     },
     async (request, reply) => {
-      const { desk, weekday, hours, closureStart, closureEnd, closureName, from, to } = request.body
+      const { desk, weekday, hours, closureStart, closureEnd, closureName, effective, from, to } = request.body
       const ctx = pageContext(app, request)
       const ranges = (hours ?? '').split(/[\s,;]+/).filter(Boolean)
       const proposal = {
@@ -209,8 +249,10 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
             }
           : {}),
       }
+      // The hours from the date given (a change of the weekly hours); a closure has its own dates.
+      const since = effectiveDate(ctx, effective, { from, to })
       const said = [
-        weekday ? ctx.t.calendar.simulateHoursSaid(ctx.t.calendar.weekdays[weekday], ranges.join(', ')) : '',
+        weekday ? ctx.t.calendar.simulateHoursSaid(ctx.t.calendar.weekdays[weekday], ranges.join(', ')) + since.said : '',
         closureStart ? ctx.t.calendar.simulateClosureSaid(closureStart, closureEnd || closureStart) : '',
       ]
         .filter(Boolean)
@@ -223,8 +265,9 @@ export const whatIfPages: FastifyPluginAsyncZod = async (app) => {
         (file) =>
           said === ''
             ? { ok: false, problem: { kind: 'invalid', message: 'give hours for a weekday or a closure', errors: [] } }
-            : withProposedCalendar(file, desk, proposal),
+            : withProposedCalendar(file, desk, proposal, since.since),
         `${desk} — ${said}`,
+        since.problems,
       )
     },
   )

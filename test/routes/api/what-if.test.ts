@@ -171,9 +171,11 @@ eachDatabase(t, async (t, database) => {
       'the same problems as PUT /api/config, under body.deskFile',
     )
 
-    const long = await whatIf(current, { from: '2025-11-01', to: '2026-11-28' })
-    t.equal(long.statusCode, 400, 'more than 366 days')
-    t.match(long.json(), { errors: [{ field: 'body.to', message: /at most 366/ }] })
+    const long = await whatIf(current, { from: '2024-11-28', to: '2026-11-28' })
+    t.equal(long.statusCode, 400, 'over 24 months by a day')
+    t.match(long.json(), { errors: [{ field: 'body.to', message: /at most 24 months .*to 2026-11-27 at the latest/ }] })
+    const longest = await whatIf(current, { from: '2024-11-29', to: '2026-11-28' })
+    t.equal(longest.statusCode, 200, '24 months to the day are replayed')
     const future = await whatIf(current, { to: '2026-12-05' })
     t.match(future.json(), { status: 400, errors: [{ field: 'body.to', message: /after today/ }] })
     const backwards = await whatIf(current, { from: '2026-11-20', to: '2026-11-10' })
