@@ -755,7 +755,8 @@ function newReport() {
   const callbacks: MovedCallback[] = []
   const closed = new Map<string, { clientId: string; calls: number; newlyClosed: number }>()
   const changedByClient = new Map<string, number>()
-  const callsByClient = new Map<string, number>()
+  // (a counter a client: one lookup a call)
+  const callsByClient = new Map<string, { clientId: string; calls: number }>()
   let calls = 0
   let undecided = 0
   let unknownDesk = 0
@@ -768,7 +769,11 @@ function newReport() {
       }
       calls++
       const clientId = call.clientId ?? again.clientId
-      if (clientId) callsByClient.set(clientId, (callsByClient.get(clientId) ?? 0) + 1)
+      if (clientId) {
+        const count = callsByClient.get(clientId)
+        if (count) count.calls++
+        else callsByClient.set(clientId, { clientId, calls: 1 })
+      }
       if (isClosedOutcome(again.path) && again.clientId) {
         const entry = closed.get(again.clientId) ?? { clientId: again.clientId, calls: 0, newlyClosed: 0 }
         entry.calls++
@@ -807,9 +812,7 @@ function newReport() {
           secondsMovedBeyondQuota: seconds,
           minutesMovedBeyondQuota: Math.round(seconds / 60),
           unknownDeskCalls: unknownDesk,
-          callsByClient: [...callsByClient]
-            .map(([clientId, count]) => ({ clientId, calls: count }))
-            .sort((a, b) => (a.clientId < b.clientId ? -1 : 1)),
+          callsByClient: [...callsByClient.values()].sort((a, b) => (a.clientId < b.clientId ? -1 : 1)),
         },
       }
     },
