@@ -23,9 +23,23 @@ export const DESKS = [
   { id: 'erp', number: '+21321000002', timezone: 'Africa/Algiers' },
 ] as const
 
+/**
+ * A fourth desk for the language menu's row (issue #17): three languages, so a caller of unknown
+ * language first chooses one. Its clients' other calls and the history leave it out, so the
+ * rows measured before it was added still measure the same calls.
+ */
+export const MENU_DESK = { id: 'menu', number: '+21321000003', timezone: 'Africa/Algiers' } as const
+/** Every tenth client (5, 15, …) also has a contract with the menu desk. */
+const hasMenuContract = (c: number) => c % 10 === 5
+/** The overage policy of client c's contracts: 5 % ask, 5 % refuse, the rest bill. */
+export const overageOf = (c: number) => (c % 20 === 7 ? 'ask' : c % 20 === 13 ? 'refuse' : 'bill')
+/** Every desk's notifications go to a desk mailbox and the managers: kept in the outbox, not sent (no SMTP_URL). */
+const NOTIFICATIONS = { email: ['support@bench.example'], managers: ['managers@bench.example'] }
+
 const INTERCOM_HOURS = ['09:30-12:00', '13:15-16:00']
 const OFFICE_HOURS = ['09:00-18:00']
 const ERP_HOURS = ['08:00-12:00', '13:00-17:00']
+const MENU_HOURS = ['08:00-18:00']
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
@@ -51,6 +65,7 @@ export function benchDeskFile(): DeskFileInput {
           holidays: { country: 'DZ', closures: [{ start: '2026-12-31', name: 'Inventaire' }] },
         },
         options: { ring: 'simultaneous', onCall: { number: '+213550000099', name: 'astreinte' } },
+        notifications: NOTIFICATIONS,
       },
       {
         id: 'model',
@@ -61,6 +76,7 @@ export function benchDeskFile(): DeskFileInput {
           weekly: { mon: OFFICE_HOURS, tue: OFFICE_HOURS, wed: OFFICE_HOURS, thu: OFFICE_HOURS, fri: OFFICE_HOURS },
           holidays: { country: 'FR' },
         },
+        notifications: NOTIFICATIONS,
       },
       {
         id: 'erp',
@@ -72,6 +88,19 @@ export function benchDeskFile(): DeskFileInput {
           holidays: { country: 'DZ' },
         },
         options: { ring: 'sequential' },
+        notifications: NOTIFICATIONS,
+      },
+      {
+        id: MENU_DESK.id,
+        name: 'Assistance multilingue',
+        numbers: [MENU_DESK.number],
+        timezone: MENU_DESK.timezone,
+        languages: ['fr-FR', 'ar', 'en-US'],
+        schedule: {
+          weekly: { mon: MENU_HOURS, tue: MENU_HOURS, wed: MENU_HOURS, thu: MENU_HOURS, fri: MENU_HOURS },
+          holidays: { country: 'DZ' },
+        },
+        notifications: NOTIFICATIONS,
       },
     ],
     agents: Array.from({ length: AGENTS }, (_, a) => ({
@@ -79,7 +108,11 @@ export function benchDeskFile(): DeskFileInput {
       name: `Agent ${a}`,
       number: `+2135500001${pad(a, 2)}`,
       // about 17 agents a desk, a few of them on two desks; one in ten off duty
-      desks: a % 7 === 0 ? [DESKS[a % 3]!.id, DESKS[(a + 1) % 3]!.id] : [DESKS[a % 3]!.id],
+      // (and one in five on the menu desk too)
+      desks: [
+        ...(a % 7 === 0 ? [DESKS[a % 3]!.id, DESKS[(a + 1) % 3]!.id] : [DESKS[a % 3]!.id]),
+        ...(a % 5 === 0 ? [MENU_DESK.id] : []),
+      ],
       onDuty: a % 10 !== 9,
     })),
     clients: Array.from({ length: CLIENTS }, (_, c) => ({
@@ -90,14 +123,14 @@ export function benchDeskFile(): DeskFileInput {
         number: clientNumber(c * NUMBERS_PER_CLIENT + n),
         contact: `Contact ${n}`,
       })),
-      contracts: clientDesks(c).map((desk, k) => ({
+      contracts: [...clientDesks(c), ...(hasMenuContract(c) ? [MENU_DESK.id] : [])].map((desk, k) => ({
         desk,
         // signed between 2016 and 2025, renewed every 12 months since: all in force today
         start: `${2016 + ((c + k) % 10)}-${pad(1 + (c % 12), 2)}-${pad(1 + (c % 28), 2)}`,
         months: 12,
         monthlyQuotaMinutes: 300,
         noticeMonths: 3,
-        overage: c % 20 === 7 ? ('ask' as const) : c % 20 === 13 ? ('refuse' as const) : ('bill' as const),
+        overage: overageOf(c),
       })),
     })),
   }
@@ -113,6 +146,44 @@ export function registeredCalls(): { from: string; to: string }[] {
     }
   }
   return pairs
+}
+
+export interface BenchCaller {
+  from: string
+  to: string
+  clientId: string
+  deskId: string
+}
+
+const clientId = (c: number) => `client-${pad(c, 4)}`
+
+/** One registered number per contract of the clients whose policy is one of `policies` (the quota line's rows). */
+export function contractCallers(policies: readonly string[]): BenchCaller[] {
+  const callers: BenchCaller[] = []
+  for (let c = 0; c < CLIENTS; c++) {
+    if (!policies.includes(overageOf(c)) || c % 100 === 42) continue
+    clientDesks(c).forEach((deskId, k) => {
+      const to = DESKS.find((d) => d.id === deskId)!.number
+      callers.push({ from: clientNumber(c * NUMBERS_PER_CLIENT + k), to, clientId: clientId(c), deskId })
+    })
+  }
+  return callers
+}
+
+/** The callers of the menu desk: every number of the clients with a contract there (none has a language). */
+export function menuCallers(): BenchCaller[] {
+  const callers: BenchCaller[] = []
+  for (let c = 0; c < CLIENTS; c++) {
+    if (!hasMenuContract(c)) continue
+    for (let n = 0; n < NUMBERS_PER_CLIENT; n++)
+      callers.push({
+        from: clientNumber(c * NUMBERS_PER_CLIENT + n),
+        to: MENU_DESK.number,
+        clientId: clientId(c),
+        deskId: MENU_DESK.id,
+      })
+  }
+  return callers
 }
 
 /**
@@ -131,6 +202,9 @@ export async function generateHistory(db: Database, months: number, log: (line: 
   await db.execute(sql`set maintenance_work_mem = '512MB'`)
   await db.execute(sql`set synchronous_commit = off`)
   await db.execute(sql`set work_mem = '256MB'`)
+  // openDatabase gives every connection a 10 s statement timeout (the service's): a million calls
+  // inserted in one statement take longer than that on a loaded machine.
+  await db.execute(sql`set statement_timeout = 0`)
 
   // Every (registered number, contract) pair a call can come from, numbered 0..n-1.
   await run(
@@ -142,7 +216,8 @@ export async function generateHistory(db: Database, months: number, log: (line: 
            (select min(dn.number) from desk_numbers dn where dn.desk_id = d.id) as to_number
     from client_numbers cn
     join contracts c on c.client_id = cn.client_id
-    join desks d on d.id = c.desk_id`,
+    join desks d on d.id = c.desk_id
+    where d.id <> ${MENU_DESK.id}`,
   )
   await run(
     'agents',

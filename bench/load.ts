@@ -188,3 +188,102 @@ export async function paced(
     },
   }
 }
+
+/** A request of a flow: a POST the scenario built (path, headers, form body). */
+export interface FlowRequest {
+  path: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** Sends one request of a flow and gives its answer (timed by the driver). */
+export type Send = (request: FlowRequest) => Promise<{ status: number; body: string }>
+
+/**
+ * Calls that follow the service's answers, step by step, as Twilio does (what autocannon's fixed
+ * request sequences cannot: the next URL comes from the TwiML, and some calls need the bench to set
+ * the database up first, outside the measured service). `connections` workers each play one call
+ * after another; every request is timed; CPU is counted as in `load`. `calls` counts whole calls.
+ */
+export async function flows(
+  service: Service,
+  options: {
+    connections: number
+    seconds: number
+    warmupSeconds: number
+    call: (send: Send) => Promise<void>
+    /** called between the warm-up and the measured run */
+    measuring?: () => void
+  },
+  probe?: CpuProbe,
+): Promise<Measured & { callsPerSec: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections })
+  const base = new URL(service.url)
+  let times: number[] = []
+  let non2xx = 0
+  let errors = 0
+  const send: Send = (built) =>
+    new Promise((resolve, reject) => {
+      const started = performance.now()
+      const req = httpRequest(
+        { agent, host: base.hostname, port: base.port, method: 'POST', path: built.path, headers: built.headers },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => {
+            times.push(performance.now() - started)
+            const status = res.statusCode ?? 500
+            if (status >= 300) non2xx++
+            resolve({ status, body: Buffer.concat(chunks).toString('utf8') })
+          })
+        },
+      )
+      req.on('error', (error) => {
+        errors++
+        reject(error)
+      })
+      req.end(built.body)
+    })
+  const run = async (seconds: number) => {
+    let calls = 0
+    const until = performance.now() + seconds * 1000
+    const worker = async () => {
+      while (performance.now() < until) {
+        await options.call(send).catch(() => {})
+        calls++
+      }
+    }
+    await Promise.all(Array.from({ length: options.connections }, worker))
+    return calls
+  }
+  if (options.warmupSeconds > 0) await run(options.warmupSeconds)
+  options.measuring?.()
+  times = []
+  non2xx = 0
+  errors = 0
+  await service.resetPeak()
+  const before = await cpuSnapshot(service, probe)
+  const started = performance.now()
+  const calls = await run(options.seconds)
+  const elapsed = (performance.now() - started) / 1000
+  const after = await cpuSnapshot(service, probe, before.pids)
+  agent.destroy()
+  times.sort((a, b) => a - b)
+  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, times.length)
+  return {
+    requests: times.length,
+    // the last calls finish after the measured seconds: rates over the time they took
+    reqPerSec: times.length / elapsed,
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    non2xx,
+    errors,
+    peakRssMb: service.peakRssMb(),
+    cpu: {
+      serviceUs: perRequest(after.service - before.service),
+      databaseUs: probe ? perRequest(after.database - before.database) : null,
+      loadUs: perRequest(after.load - before.load),
+    },
+    callsPerSec: calls / elapsed,
+  }
+}

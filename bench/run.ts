@@ -7,7 +7,17 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import postgres from 'postgres'
-import { CALLS_PER_MONTH, CLOCK_START, HISTORY_END, REPORT_MONTH, benchDeskFile } from './dataset.js'
+import {
+  CALLS_PER_MONTH,
+  CLOCK_START,
+  DESKS,
+  HISTORY_END,
+  REPORT_MONTH,
+  benchDeskFile,
+  contractCallers,
+  menuCallers,
+  registeredCalls,
+} from './dataset.js'
 import {
   LARGE_DATABASE,
   MAIN_DATABASE,
@@ -17,18 +27,20 @@ import {
   preparePostgres,
   serviceUrlOf,
 } from './databases.js'
-import { type CpuProbe, type Measured, load, paced, timeSerially } from './load.js'
+import { type CpuProbe, type Measured, flows, load, paced, timeSerially } from './load.js'
+import { benchSetup, outboxWritten } from './paths.js'
 import { type Row, printTable } from './report.js'
 import type { WhatIfMeasure } from './what-if.js'
-import { callLogPages, incomingCall, wholeCall } from './scenarios.js'
+import { type PathCounts, callLogPages, consentAtQuotaLine, incomingCall, languageMenuChoice, wholeCall } from './scenarios.js'
 import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
 
 const HELP = `npm run bench [-- options]
   --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
   --only=LIST        some of: bare,postgres,heapcap,large,pglite,whatif (default all; heapcap needs postgres)
-  --parts=LIST       some of: voice,call,api (default all)
+  --parts=LIST       some of: voice,call,paths,api (default all; paths: the outbox, quota line, consent and menu rows, Postgres only)
   --seconds=N        seconds per measurement (default 10, quick 3)
   --connections=N    connections for the webhooks (default 50)
+  --path-connections=N  connections for the call-path rows (default 10)
   --what-if-calls=N  calls the what-if replay row replays (default 100000, quick 20000; the target is 1000000)
   --profile          run the service (and the what-if replay) under node --cpu-prof (profiles in the work directory)
   --keep             keep ${MAIN_DATABASE} after the run (it is dropped, and recreated by the next run)
@@ -38,10 +50,11 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    parts: { type: 'string', default: 'voice,call,api' },
+    parts: { type: 'string', default: 'voice,call,paths,api' },
     seconds: { type: 'string' },
     'what-if-calls': { type: 'string' },
     connections: { type: 'string', default: '50' },
+    'path-connections': { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     drop: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -65,6 +78,7 @@ const parts = new Set(args.parts.split(','))
 const seconds = Number(args.seconds ?? (quick ? 3 : 10))
 const warmupSeconds = quick ? 1 : 3
 const connections = Number(args.connections)
+const pathConnections = Number(args['path-connections'])
 const apiConnections = 10
 const FIXED_RATE = 500
 const HEAP_CAP = '--max-old-space-size=128'
@@ -178,6 +192,101 @@ async function webhooks(group: string, service: Service, probe?: CpuProbe, optio
     baseline: 'webhook',
     callsPerSec: whole.reqPerSec / 3,
   })
+}
+
+const pathsNote = (paths: PathCounts) =>
+  [...paths]
+    .sort((a, b) => b[1] - a[1])
+    .map(([path, n]) => `${path} ${n.toLocaleString('en')}`)
+    .join(', ')
+
+/**
+ * What the other issues added to the call path (#12 the quota line, #14 the outbox, #17 the
+ * language menu), each next to the plain incoming call: the database set up for each row by the
+ * bench's own connection (not counted as the service's database CPU).
+ */
+async function callPaths(group: string, service: Service, url: string, probe: CpuProbe) {
+  if (!parts.has('paths')) return
+  const setup = benchSetup(url)
+  // Fewer connections than the webhook rows: at 50 on this shared machine the slower paths (the
+  // callback's transaction) pass the 600 ms read deadline and are answered as with the database
+  // away, which would measure the degraded path instead. The plain incoming call comes first, at
+  // the same concurrency, as these rows' reference.
+  const conns = pathConnections
+  const common = { connections: conns, seconds, warmupSeconds }
+  try {
+    record(
+      group,
+      'incoming-call webhook (the reference for the rows below)',
+      conns,
+      await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url)] }, probe),
+    )
+
+    // The outbox: nobody on duty at the model desk, so every call opens a callback request and
+    // writes its notification (the desk's mailbox) in the voice write's transaction.
+    const modelCallers = registeredCalls().filter((caller) => caller.to === DESKS[1].number)
+    let before = await setup.outbox()
+    const restore = await setup.offDuty('model')
+    try {
+      const measured = await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url, modelCallers)] }, probe)
+      record(group, 'incoming call, nobody on duty: voicemail, callback opened, outbox written', conns, measured, {
+        note: `outbox: ${outboxWritten(before, await setup.outbox())}`,
+      })
+    } finally {
+      await restore()
+    }
+
+    // The quota line: callers under `ask` or `refuse` with 10 minutes left get <Dial timeLimit>.
+    const limited = contractCallers(['ask', 'refuse'])
+    for (const caller of limited) await setup.usageLeft(caller, 600)
+    record(
+      group,
+      'incoming call under ask/refuse, quota left: <Dial timeLimit>',
+      conns,
+      await load(service, { ...common, requests: [incomingCall(AUTH_TOKEN, service.url, limited)] }, probe),
+    )
+
+    // The consent at the quota line and the re-dial (each call starts 120 s under the quota).
+    const consentPaths: PathCounts = new Map()
+    before = await setup.outbox()
+    const consent = await flows(
+      service,
+      {
+        ...common,
+        call: consentAtQuotaLine(
+          AUTH_TOKEN,
+          service.url,
+          contractCallers(['ask']),
+          (caller) => setup.usageLeft(caller, 120),
+          consentPaths,
+        ),
+        measuring: () => consentPaths.clear(),
+      },
+      probe,
+    )
+    record(group, 'quota line (ask): limit cuts, caller says yes, agent re-dialled (6 requests)', conns, consent, {
+      callsPerSec: consent.callsPerSec,
+      note: `${pathsNote(consentPaths)}; outbox (warm-up included): ${outboxWritten(before, await setup.outbox())}`,
+    })
+
+    // The language menu: every call hears it (the number's choice forgotten first) and presses 2.
+    const menuPaths: PathCounts = new Map()
+    const menu = await flows(
+      service,
+      {
+        ...common,
+        call: languageMenuChoice(AUTH_TOKEN, service.url, menuCallers(), (caller) => setup.forgetLanguage(caller), menuPaths),
+        measuring: () => menuPaths.clear(),
+      },
+      probe,
+    )
+    record(group, 'language menu (3 languages): the menu, then 2 chosen and routed (2 requests)', conns, menu, {
+      callsPerSec: menu.callsPerSec,
+      note: pathsNote(menuPaths),
+    })
+  } finally {
+    await setup.end()
+  }
 }
 
 /** The manager's reads: call-log pages under load, a month's usage and a month's CSV one at a time. */
@@ -318,6 +427,7 @@ if (groups.has('postgres')) {
   await withService('service-postgres', SERVICE, serviceEnv({ url }), async (service) => {
     const probe = { databasePids: () => backendPids(MAIN_DATABASE) }
     await webhooks(group, service, probe)
+    await callPaths(group, service, url, probe)
     await managerApi(group, service, months.main, probe)
   })
   log(`  recorded by the webhook runs: ${await recordedCalls(url)}`)

@@ -2,8 +2,8 @@
 // (voice, dial callback, status callback), and the manager API's reads.
 import { encodeCursor } from '../src/routes/shared/calls.js'
 import { type Params, newSid, payload, sign } from '../webhooks/index.js'
-import { HISTORY_END, registeredCalls } from './dataset.js'
-import type { Request } from './load.js'
+import { type BenchCaller, HISTORY_END, registeredCalls } from './dataset.js'
+import type { FlowRequest, Request, Send } from './load.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TwilioProxy/1.1' }
 const callers = registeredCalls()
@@ -17,11 +17,16 @@ function signed(request: Request, authToken: string, publicUrl: string, path: st
   return request
 }
 
-/** A registered caller dialling their desk, signed as Twilio signs it, with a CallSid of its own. */
-export function incomingCall(authToken: string, publicUrl: string): Request {
+/** A registered caller dialling their desk (or one of `among`), signed as Twilio signs it, with a CallSid of its own. */
+export function incomingCall(
+  authToken: string,
+  publicUrl: string,
+  among: readonly { from: string; to: string }[] = callers,
+): Request {
   return {
     setupRequest: (request) => {
-      const call = { callSid: newSid(), ...pick(callers) }
+      const { from, to } = pick(among)
+      const call = { callSid: newSid(), from, to }
       return signed(request, authToken, publicUrl, '/webhooks/twilio/voice', payload('incoming-call', call))
     },
   }
@@ -72,6 +77,127 @@ export function wholeCall(authToken: string, publicUrl: string): Request[] {
       },
     },
   ]
+}
+
+// ——— Flows that follow the answers, step by step, as Twilio does (bench/load.ts `flows`) ———
+
+const GATHER_ACTION = /<Gather[^>]* action="([^"]+)"/
+const TIME_LIMIT = /<Dial[^>]* timeLimit="(\d+)"/
+const FIRST_NUMBER = /<Number[^>]*>([^<]+)<\/Number>/
+const fromXml = (url: string) => url.replaceAll('&amp;', '&')
+
+/** A signed POST of Twilio's parameters to a path of the service. */
+function post(authToken: string, publicUrl: string, path: string, params: Params): FlowRequest {
+  return {
+    path,
+    headers: { ...FORM, 'x-twilio-signature': sign(authToken, publicUrl + path, params) },
+    body: new URLSearchParams(params).toString(),
+  }
+}
+
+/** What a flow's calls did: the path it expected, or where the service's answers led elsewhere. */
+export type PathCounts = Map<string, number>
+const count = (paths: PathCounts, path: string) => paths.set(path, (paths.get(path) ?? 0) + 1)
+
+/** Takes a caller no other worker holds (round robin when there are more workers than callers). */
+function callerPool(list: readonly BenchCaller[]) {
+  const free = [...list]
+  let next = 0
+  return {
+    take: (): BenchCaller => free.pop() ?? (list[next++ % list.length] as BenchCaller),
+    give: (caller: BenchCaller) => {
+      if (!free.includes(caller)) free.push(caller)
+    },
+  }
+}
+
+/**
+ * The quota line under `ask` (issues #12, #19): the agents' <Dial timeLimit> (the month's usage set
+ * 120 s under the quota before the call, by `beforeCall`, outside the measured service), an agent
+ * takes it (whisper accepted), the limit cuts the leg with the caller on the line, the caller
+ * presses 1 (the consent kept, overage.consented written to the outbox), the same agent is dialled
+ * again, that leg is answered and counted as consented overage, the call ends. Six requests.
+ */
+export function consentAtQuotaLine(
+  authToken: string,
+  publicUrl: string,
+  askCallers: readonly BenchCaller[],
+  beforeCall: (caller: BenchCaller) => Promise<void>,
+  paths: PathCounts,
+) {
+  const pool = callerPool(askCallers)
+  return async (send: Send): Promise<void> => {
+    const caller = pool.take()
+    try {
+      await beforeCall(caller)
+      const call = { callSid: newSid(), from: caller.from, to: caller.to }
+      const to = (path: string, params: Params) => send(post(authToken, publicUrl, path, params))
+      const voice = await to('/webhooks/twilio/voice', payload('incoming-call', call))
+      const limit = TIME_LIMIT.exec(voice.body)?.[1]
+      const dialAction = DIAL_ACTION.exec(voice.body)?.[1]
+      const agent = FIRST_NUMBER.exec(voice.body)?.[1]
+      let path = 'no <Dial timeLimit>'
+      if (limit && dialAction && agent) {
+        await to(
+          '/webhooks/twilio/whisper/accept',
+          payload('whisper', call, { CallSid: newSid(), To: agent, Called: agent, Digits: '1' }),
+        )
+        const cut = await to(
+          fromXml(dialAction),
+          payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: limit, CallStatus: 'in-progress' }),
+        )
+        const question = GATHER_ACTION.exec(cut.body)?.[1]
+        path = 'no question at the cut'
+        if (question) {
+          const yes = await to(fromXml(question), payload('gather', call, { Digits: '1' }))
+          const redial = DIAL_ACTION.exec(yes.body)?.[1]
+          path = 'no re-dial'
+          if (redial) {
+            await to(
+              fromXml(redial),
+              payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: '90', CallStatus: 'completed' }),
+            )
+            path = redial.includes('redial=1') ? 'cut, yes, agent re-dialled' : 'cut, yes, agents on duty dialled'
+          }
+        }
+      }
+      count(paths, path)
+      await to('/webhooks/twilio/status', payload('status-completed', call, { CallDuration: '400' }))
+    } finally {
+      pool.give(caller)
+    }
+  }
+}
+
+/**
+ * The language menu (issue #17): a caller of unknown language on a desk with three (the number's
+ * remembered choice removed by `beforeCall`, outside the measured service) hears the menu, presses
+ * 2 (Arabic, remembered for the number), and the call is decided and answered in it. Two requests.
+ */
+export function languageMenuChoice(
+  authToken: string,
+  publicUrl: string,
+  menuCallers: readonly BenchCaller[],
+  beforeCall: (caller: BenchCaller) => Promise<void>,
+  paths: PathCounts,
+) {
+  return async (send: Send): Promise<void> => {
+    const caller = pick(menuCallers)
+    await beforeCall(caller)
+    const call = { callSid: newSid(), from: caller.from, to: caller.to }
+    const to = (path: string, params: Params) => send(post(authToken, publicUrl, path, params))
+    const voice = await to('/webhooks/twilio/voice', payload('incoming-call', call))
+    const menu = GATHER_ACTION.exec(voice.body)?.[1]
+    if (menu !== '/webhooks/twilio/language') {
+      count(paths, 'no menu')
+      return
+    }
+    const chosen = await to(menu, payload('gather', call, { Digits: '2' }))
+    count(
+      paths,
+      /<Dial/.test(chosen.body) && /language="ar/.test(chosen.body) ? 'menu, 2, routed in Arabic' : 'menu, 2, not routed',
+    )
+  }
 }
 
 /** A keyset cursor at a random instant of the history (the API accepts any position). */

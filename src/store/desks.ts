@@ -4,7 +4,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { agentDesks, agents, calendarEntries, deskNumbers, desks, holidayOverrides, seasonOverrides } from '../../db/schema.js'
 import type { AgentFacts, DeskFacts } from '../domain/call.js'
-import type { Closure, HolidayOverride, Opening, SeasonOverride } from '../domain/calendar/index.js'
+import { type Closure, type HolidayOverride, type Opening, type SeasonOverride, fixedCalendar } from '../domain/calendar/index.js'
 import { type ManagersCalendar, deskFacts } from '../domain/configured-facts.js'
 
 type DeskRow = typeof desks.$inferSelect
@@ -36,7 +36,12 @@ async function loadDeskFacts(db: Queryable, desk: DeskRow): Promise<DeskFacts> {
   return assembleDesk(desk, overrides, entries, seasons)
 }
 
-/** Every desk with its calendar, for the in-memory configuration: by id (all) and by number (active ones). */
+/**
+ * Every desk with its calendar, for the in-memory configuration: by id (all) and by number (active
+ * ones). Each calendar is fixed (compiled once, frozen): it lives as long as the configuration
+ * version it was read at, and a change of it comes as a new snapshot with new calendars, so no
+ * call compiles the calendar again nor answers from a stale compilation.
+ */
 export async function loadAllDesks(tx: Queryable): Promise<{ byId: Map<string, DeskFacts>; byNumber: Map<string, DeskFacts> }> {
   const [rows, numbers, overrides, entries, seasons] = await Promise.all([
     tx.select().from(desks),
@@ -48,7 +53,8 @@ export async function loadAllDesks(tx: Queryable): Promise<{ byId: Map<string, D
   const byId = new Map<string, DeskFacts>()
   for (const desk of rows) {
     const own = <T extends { deskId: string }>(list: T[]) => list.filter((row) => row.deskId === desk.id)
-    byId.set(desk.id, assembleDesk(desk, own(overrides), own(entries), own(seasons)))
+    const facts = assembleDesk(desk, own(overrides), own(entries), own(seasons))
+    byId.set(desk.id, { ...facts, calendar: fixedCalendar(facts.calendar) })
   }
   const active = new Set(rows.filter((desk) => desk.active).map((desk) => desk.id))
   const byNumber = new Map<string, DeskFacts>()

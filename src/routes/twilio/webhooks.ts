@@ -75,6 +75,28 @@ function twiml(reply: FastifyReply, xml: string) {
   return reply.type('text/xml; charset=utf-8').send(xml)
 }
 
+/**
+ * TwiML whose words depend on the desk alone (the language menu, the unknown caller's refusal in
+ * each of the desk's languages), as the twilio package wrote it, kept with the desk's object. The
+ * configuration in memory holds one object per desk and configuration version (a change comes as
+ * a new snapshot with new objects), so the string is written once per version, and a desk read
+ * straight from the tables (a fresh object per call) is never served another's.
+ */
+const deskTwiml = new WeakMap<DeskFacts, Map<string, string>>()
+function onceForDesk(desk: DeskFacts, key: string, render: () => string): string {
+  let rendered = deskTwiml.get(desk)
+  if (!rendered) {
+    rendered = new Map()
+    deskTwiml.set(desk, rendered)
+  }
+  let xml = rendered.get(key)
+  if (xml === undefined) {
+    xml = render()
+    rendered.set(key, xml)
+  }
+  return xml
+}
+
 /** How long the client's phone rings when the desk calls back. */
 const CALLBACK_RING_SECONDS = 30
 
@@ -169,7 +191,11 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     // A registered caller of unknown language on a desk with several, who never chose one (the
     // facts' statement reads the choice remembered for the number): the menu (issue #17).
     const menu = live ? languageMenu(facts) : null
-    if (menu) return twiml(reply, languageMenuTwiml(menu.say))
+    if (menu && facts.desk)
+      return twiml(
+        reply,
+        onceForDesk(facts.desk, 'menu', () => languageMenuTwiml(menu.say)),
+      )
     return answerCall(request, reply, facts, live !== null, params, now)
   })
 
@@ -227,6 +253,13 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       outcome: 'outcome' in plan ? plan.outcome : null,
       callback: plan.kind === 'voicemail' ? 'no_agent' : null,
     })
+    // An unknown caller's refusal is the desk's, whoever calls (decide: in each of its languages).
+    const desk = facts.desk
+    if (desk && plan.kind === 'hangup' && plan.outcome === 'unknown_caller')
+      return twiml(
+        reply,
+        onceForDesk(desk, 'unknown_caller', () => renderPlan(plan)),
+      )
     return twiml(reply, renderPlan(plan))
   }
 
