@@ -11,9 +11,6 @@ import { seedPgliteDataDir } from './helpers/databases.js'
 // Each process starts as `npm start` does (bin/start.mjs: the bundle of src/, rebuilt when a source
 // is newer): one server is started on a fresh embedded database and serves every test that needs
 // one running; the others stop early.
-// Five processes and a new embedded database (initdb): more than tap's 30 s on a busy machine,
-// and a fresh start takes 20 s and more when every core is taken (measured at a load of 13).
-t.setTimeout(100_000)
 
 const root = new URL('..', import.meta.url).pathname
 
