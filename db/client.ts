@@ -1,6 +1,7 @@
 // The database: embedded Postgres (PGlite) under DATA_DIR by default, a real Postgres with a URL.
 // Both speak the same SQL through drizzle, with the same schema and the same migrations.
-import { fileURLToPath } from 'node:url'
+import { readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
@@ -10,7 +11,11 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { lockWithPid } from '../src/pid-lock.js'
+import { migrationsFolder } from './migrations.js'
+import { PRODUCT_TEMPLATE, Tarball, dumpTemplate, readTemplate, saveTemplate, templateFile } from './pglite-template.js'
 import * as schema from './schema.js'
+
+export { migrationsFolder }
 
 export type Schema = typeof schema
 export type Database = PgDatabase<PgQueryResultHKT, Schema>
@@ -26,9 +31,21 @@ export interface DatabaseHandle {
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>
   close(): Promise<void>
+  /** how a new embedded database was made (absent: an existing one, or Postgres), for the start's log */
+  created?: Created
 }
 
-export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
+/**
+ * A new embedded database: loaded from the migrated template (`template`), or made by initdb and
+ * the migrations (`initdb`), after which the template was saved (`saved`) or could not be (`problem`).
+ */
+export interface Created {
+  from: 'template' | 'initdb'
+  template: string
+  ms: number
+  saved?: boolean
+  problem?: string
+}
 const drizzleConfig = { schema, casing: 'snake_case' } as const
 // An arbitrary constant: every instance takes the same advisory lock while migrating.
 const MIGRATION_LOCK = 7_240_531
@@ -44,19 +61,31 @@ export interface OpenOptions {
   onStatement?: (statement: string) => void
   /** what PGlite starts from (tests: a migrated data directory, a compiled module), PGlite only */
   pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>
+  /** where a new embedded database's template is kept (default node_modules/.cache/supportline) */
+  templateCache?: string
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   return options.url
     ? openPostgres(options.url, options.max, options.onStatement)
-    : openPglite(options.dataDir ?? './data', options.pglite)
+    : openPglite(options.dataDir ?? './data', options.pglite, options.templateCache)
 }
 
-async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}, templateCache?: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://')
   const release = inMemory ? async () => {} : await lockDataDir(dataDir)
-  const client = new PGlite(inMemory ? dataDir : `${dataDir}/pglite`, options)
-  await client.waitReady
+  const path = inMemory ? dataDir : `${dataDir}/pglite`
+  let opened: { client: PGlite; created?: Created }
+  try {
+    opened =
+      options.loadDataDir || !isNew(path)
+        ? { client: await startPglite(path, options) }
+        : await createPglite(path, options, templateCache)
+  } catch (error) {
+    await release()
+    throw error
+  }
+  const { client, created } = opened
   const db = drizzlePglite({ client, ...drizzleConfig })
   return {
     db: db as unknown as Database,
@@ -69,7 +98,79 @@ async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}):
       await client.close()
       await release()
     },
+    ...(created ? { created } : {}),
   }
+}
+
+/** Where PGlite would make a new database: memory, or a directory that is absent or empty. */
+function isNew(path: string): boolean {
+  if (path.startsWith('memory://')) return true
+  try {
+    return readdirSync(path).length === 0
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
+
+async function startPglite(path: string, options: OpenOptions['pglite']): Promise<PGlite> {
+  const client = new PGlite(path, options)
+  try {
+    await client.waitReady
+  } catch (error) {
+    await client.close().catch(() => {})
+    throw error
+  }
+  return client
+}
+
+/**
+ * A new embedded database: a copy of the migrated template when there is one for this PGlite and
+ * these migrations (a second or so); else PGlite's initdb and every migration (5 s and more), after
+ * which the database is saved as the template for the next new one. The template only saves time:
+ * when it cannot be loaded the database is made without it, and the migrations run after either.
+ */
+async function createPglite(
+  path: string,
+  options: OpenOptions['pglite'],
+  templateCache?: string,
+): Promise<{ client: PGlite; created: Created }> {
+  const began = performance.now()
+  const ms = () => Math.round(performance.now() - began)
+  const template = await templateFile(PRODUCT_TEMPLATE, templateCache)
+  const tarball = await readTemplate(template)
+  let problem: string | undefined
+  if (tarball) {
+    try {
+      const client = await startPglite(path, { ...options, loadDataDir: new Tarball(tarball) })
+      return { client, created: { from: 'template', template, ms: ms() } }
+    } catch (error) {
+      problem = `the template could not be loaded (${messageOf(error)}): made again`
+      // What the load left is no database; nothing else was there (isNew).
+      if (!path.startsWith('memory://')) await rm(path, { recursive: true, force: true })
+      await rm(template, { force: true })
+    }
+  }
+  const client = await startPglite(path, options)
+  try {
+    await migratePglite(drizzlePglite({ client, ...drizzleConfig }), { migrationsFolder })
+  } catch (error) {
+    await client.close().catch(() => {})
+    throw error
+  }
+  try {
+    await saveTemplate(template, await dumpTemplate(client))
+    return { client, created: { from: 'initdb', template, ms: ms(), saved: true, ...(problem ? { problem } : {}) } }
+  } catch (error) {
+    const notSaved = `the template could not be saved (${messageOf(error)})`
+    return {
+      client,
+      created: { from: 'initdb', template, ms: ms(), saved: false, problem: problem ? `${problem}; ${notSaved}` : notSaved },
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /**

@@ -1,6 +1,7 @@
 // Entry point: config → database → migrations → desk file → buildApp → listen, and a graceful close.
 import closeWithGrace from 'close-with-grace'
-import { openDatabase } from '../db/client.js'
+import type { FastifyBaseLogger } from 'fastify'
+import { type Created, openDatabase } from '../db/client.js'
 import { buildApp } from './app.js'
 import type { Phone } from '../webhooks/simulator.js'
 import type { TwilioEmulator } from '../webhooks/twilio-emulator.js'
@@ -30,6 +31,7 @@ async function main() {
   const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
   step('app')
   const log = app.log
+  logCreated(log, database.created)
 
   // Uncaught exceptions are handled below, so that the one the Postgres driver is known to throw
   // on a dropped connection does not take down a process that is answering calls.
@@ -111,6 +113,19 @@ async function startEmulator(config: Config): Promise<{ emulator: TwilioEmulator
     target: `http://127.0.0.1:${config.port}`,
   })
   return { emulator, numbers, accountSid: DEVELOPMENT_ACCOUNT_SID }
+}
+
+/** A new embedded database says how it was made: the first one costs initdb and makes the template. */
+function logCreated(log: FastifyBaseLogger, created: Created | undefined): void {
+  if (!created) return
+  const { from, template, ms, problem } = created
+  if (from === 'template') log.info({ template, ms }, 'new embedded database, copied from the migrated template')
+  else if (created.saved)
+    log.info(
+      { template, ms, ...(problem ? { problem } : {}) },
+      'new embedded database made by initdb and the migrations (the first time only): saved as the template new databases start from',
+    )
+  else log.warn({ template, ms, problem }, 'new embedded database made by initdb and the migrations; no template saved')
 }
 
 /** The wall clock, or (for demonstrations) a clock that started at CLOCK_START and runs on. */

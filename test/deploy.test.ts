@@ -10,9 +10,6 @@ import t from 'tap'
 import { loadConfig } from '../src/config.js'
 import { seedPgliteDataDir } from './helpers/databases.js'
 
-// The last test type-checks and compiles the whole project (seconds of CPU, more on a busy machine).
-t.setTimeout(90_000)
-
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
 const fly = parse(readFileSync(`${root}fly.toml`, 'utf8')) as {

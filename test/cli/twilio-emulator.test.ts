@@ -7,9 +7,6 @@ import { DEVELOPMENT_AUTH_TOKEN } from '../../src/config.js'
 import { createTwilioRest } from '../../src/outside/twilio-rest.js'
 import { DEVELOPMENT_ACCOUNT_SID } from '../../webhooks/twilio-emulator.js'
 
-// Each case starts a process that compiles TypeScript as it starts.
-t.setTimeout(120_000)
-
 const root = new URL('../..', import.meta.url).pathname
 const SCRIPT = 'src/cli/twilio-emulator.ts'
 const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test' }

@@ -4,7 +4,7 @@
 // log, assigns a callback and closes it; then every page, as an admin, a manager and a client, in
 // French and English, is measured at phone, tablet and laptop widths: nothing may scroll sideways,
 // with an e-mail request on the queue (its answer form usable at phone width, its text escaped).
-// Screenshots of each page, desktop and phone, are taken (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+// With UPDATE_SCREENSHOTS=1, screenshots of each page, desktop and phone, are taken into docs/screenshots/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -162,9 +162,13 @@ function watchConsole(t: Test, page: Page) {
   page.on('pageerror', (error) => t.fail(`page error: ${error.message}`))
 }
 
-/** A PNG of the page; a long page (the call log) is cut at the window, to keep the files small. */
-async function shoot(page: Page, dir: string, name: string, fullPage = true) {
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage })
+/**
+ * A PNG of the page into docs/screenshots/ (UPDATE_SCREENSHOTS=1, the PGlite run); a long page (the
+ * call log) is cut at the window, to keep the files small. Otherwise none: nothing reads them, and
+ * each costs the software renderer a second or so on a busy machine.
+ */
+async function shoot(page: Page, dir: string | null, name: string, fullPage = true) {
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage })
 }
 
 async function browserRun(t: Test, kind: Kind, browser: Browser) {
@@ -181,8 +185,8 @@ async function browserRun(t: Test, kind: Kind, browser: Browser) {
   // A year of calls played in process (fast), then the calls under test over the real port.
   const { inProgress } = await seedDesk(new Twilio(injectPost(app), TEST_AUTH_TOKEN, base), clock, database.db, NOW)
   const twilio = new Twilio(httpPost(base), TEST_AUTH_TOKEN, base)
-  const shots = SCREENSHOTS && kind === 'pglite' ? SCREENSHOTS : t.testdir()
-  mkdirSync(shots, { recursive: true })
+  const shots = SCREENSHOTS && kind === 'pglite' ? SCREENSHOTS : null
+  if (shots) mkdirSync(shots, { recursive: true })
 
   const context = await newContext(t, browser)
   const page = await context.newPage()

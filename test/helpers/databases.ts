@@ -1,16 +1,14 @@
 // Every database test runs on PGlite, and on the real Postgres of TEST_DATABASE_URL when it is set;
 // each run gets a database of its own, copied from one migrated template, so test files can run in parallel.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
-import { drizzle } from 'drizzle-orm/pglite'
-import { migrate } from 'drizzle-orm/pglite/migrator'
 import postgres from 'postgres'
 import type { Test } from 'tap'
-import { type DatabaseHandle, migrationsFolder, openDatabase } from '../../db/client.js'
+import { type DatabaseHandle, openDatabase } from '../../db/client.js'
+import { migrationsFingerprint } from '../../db/migrations.js'
+import { type TemplateRecipe, Tarball, cachedTemplate, pgliteWasm } from '../../db/pglite-template.js'
 
 export type Kind = 'pglite' | 'postgres'
 
@@ -85,8 +83,6 @@ async function newPostgresDatabase(t: Test, template?: string): Promise<string> 
   return databaseUrl(name)
 }
 
-const require = createRequire(import.meta.url)
-
 /**
  * What test databases add to the migrations: a guard that fails any transaction writing the
  * configuration without bumping its version (see the file).
@@ -94,36 +90,36 @@ const require = createRequire(import.meta.url)
 const CONFIG_GUARD = new URL('./config-guard.sql', import.meta.url)
 
 /** The migration files' fingerprint, and the guard's: a change to any of them makes new templates. */
-const migrationsHash = memo(async () => {
-  const hash = createHash('sha256').update(await readFile(CONFIG_GUARD))
-  const files = (await readdir(migrationsFolder, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort()
-  for (const file of files) hash.update(`${relative(migrationsFolder, file)}\n`).update(await readFile(file))
-  return hash.digest('hex').slice(0, 16)
-})
-
-const pgliteDist = dirname(require.resolve('@electric-sql/pglite'))
-const pgliteVersion = (require(join(pgliteDist, '..', 'package.json')) as { version: string }).version
+const migrationsHash = memo(async () =>
+  createHash('sha256')
+    .update(await migrationsFingerprint())
+    .update(await readFile(CONFIG_GUARD))
+    .digest('hex')
+    .slice(0, 16),
+)
 
 /**
- * How the PGlite template is made, beyond the migrations (part of its file name, so that a change
- * here makes a new one). Each step makes a copy start faster, none changes what the app sees: a
- * 1 MB WAL segment instead of 16, small shared buffers, and no template0/template1 databases
- * (nothing creates a database in PGlite): 15 MB to load instead of 40, and a start that takes about
- * a third of the CPU.
+ * How the tests' PGlite template is made (db/pglite-template.ts keeps it, named after this recipe):
+ * the migrations, the guard, and steps that each make a copy start faster without changing what
+ * the app sees: a 1 MB WAL segment instead of 16, small shared buffers, and no template0/template1
+ * databases (nothing creates a database in PGlite): 15 MB to load instead of 40, and a start that
+ * takes about half the CPU of the product's template (which keeps PGlite's defaults).
  */
-const PGLITE_RECIPE = [
-  'initdb --wal-segsize=1',
-  "alter system set shared_buffers = '4MB'",
-  'alter system set max_connections = 10',
-  'alter database template0 is_template false',
-  'drop database template0',
-  'alter database template1 is_template false',
-  'drop database template1',
-  'checkpoint',
-]
+const testRecipe = memo(
+  async (): Promise<TemplateRecipe> => ({
+    name: 'pglite-test',
+    initdb: ['--wal-segsize=1'],
+    after: [
+      await readFile(CONFIG_GUARD, 'utf8'),
+      "alter system set shared_buffers = '4MB'",
+      'alter system set max_connections = 10',
+      'alter database template0 is_template false',
+      'drop database template0',
+      'alter database template1 is_template false',
+      'drop database template1',
+    ],
+  }),
+)
 
 // Node's WebAssembly, which the ES2023 lib this project compiles against does not declare.
 const webAssembly = (
@@ -131,50 +127,13 @@ const webAssembly = (
 ).WebAssembly
 
 /**
- * A data directory tarball PGlite loads as fast as it can: Node's Blob hands its bytes over in
- * small chunks, which cost more than the rest of the copy. Each load gets its own copy of the bytes.
- */
-class Tarball extends Blob {
-  readonly #data: Uint8Array
-  constructor(data: Uint8Array) {
-    super([])
-    this.#data = data
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    // A copy the size of the data (a Buffer's slice() would share its memory, and its .buffer be larger).
-    return Promise.resolve(new Uint8Array(this.#data).buffer)
-  }
-}
-
-/**
- * PGlite's migrated data directory as a tarball, kept in the temporary directory (15 MB, not
- * compressed: gunzip would cost each process a second) for every test process to start from, and
- * its WebAssembly compiled once per process. Written under another name, then renamed: a reader
- * never sees half a file.
+ * The tests' migrated PGlite data directory, made once by whichever test process needs it first and
+ * kept with the product's (node_modules/.cache/supportline), and PGlite's WebAssembly compiled once
+ * per process.
  */
 const pgliteTemplate = memo(async () => {
-  const pgliteWasmModule = await webAssembly.compile(await readFile(join(pgliteDist, 'pglite.wasm')))
-  const recipe = createHash('sha256')
-    .update(`${pgliteVersion}\n${PGLITE_RECIPE.join('\n')}`)
-    .digest('hex')
-    .slice(0, 8)
-  const file = join(tmpdir(), `supportline-test-pglite-${await migrationsHash()}-${recipe}.tar`)
-  const cached = await readFile(file).catch(() => null)
-  if (cached) return { loadDataDir: new Tarball(cached), pgliteWasmModule }
-  const [initdb, ...statements] = PGLITE_RECIPE
-  const client = await PGlite.create({ pgliteWasmModule, initDbStartParams: initdb?.split(' ').slice(1) ?? [] })
-  let tarball: Uint8Array
-  try {
-    await migrate(drizzle({ client }), { migrationsFolder })
-    await client.exec(await readFile(CONFIG_GUARD, 'utf8'))
-    for (const statement of statements) await client.exec(statement)
-    tarball = new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer())
-  } finally {
-    await client.close()
-  }
-  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-  await writeFile(partial, tarball)
-  await rename(partial, file).catch(() => rm(partial, { force: true }))
+  const pgliteWasmModule = await webAssembly.compile(await readFile(pgliteWasm))
+  const tarball = await cachedTemplate(await testRecipe(), { pgliteWasmModule })
   return { loadDataDir: new Tarball(tarball), pgliteWasmModule }
 })
 

@@ -6,8 +6,6 @@ import { type Mailbox, type MailboxMessage, type MailboxOptions, openMailbox } f
 import { type Dovecot, dovecotAvailable, startDovecot } from '../helpers/dovecot.js'
 import { TcpProxy } from '../helpers/tcp-proxy.js'
 
-t.setTimeout(120_000)
-
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name}.eml`, import.meta.url))
 
 /** A fresh message each time: a test that appends the same fixture twice means two messages. */

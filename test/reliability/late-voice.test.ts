@@ -15,9 +15,6 @@ import { createPostgresDatabase, eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { ACME, DESK, answeredCallWrites } from '../fixtures/webhook-writes.js'
 
-// Two apps on PGlite and on Postgres, and a third test on Postgres: more than tap's 30 s on a busy machine.
-t.setTimeout(120_000)
-
 /** What a complete record of an answered ACME call holds, whatever the order its writes landed in. */
 const COMPLETE = {
   decision: 'dial',

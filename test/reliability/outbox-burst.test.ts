@@ -14,9 +14,6 @@ import { createPostgresDatabase } from '../helpers/databases.js'
 import { startReceiver } from '../helpers/receiver.js'
 import { SECRET, notifyingFile, voicemailWrites } from '../fixtures/notifications.js'
 
-// Real servers and two databases on a machine shared with other work: room beyond tap's 30 s.
-t.setTimeout(120_000)
-
 const EARLIER = '2026-11-28T08:50:00.000Z'
 
 t.test(

@@ -13,8 +13,6 @@ import { createPostgresDatabase } from '../helpers/databases.js'
 import { startReceiver } from '../helpers/receiver.js'
 import { TcpProxy } from '../helpers/tcp-proxy.js'
 
-t.setTimeout(120_000)
-
 t.test(
   'the journal keeps the fact; its notifications follow the replay, once',
   { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' },

@@ -21,9 +21,6 @@ import { startSmtpServer } from '../helpers/smtp.js'
 import { TcpProxy } from '../helpers/tcp-proxy.js'
 import { SECRET, notifyingFile, voicemailWrites } from '../fixtures/notifications.js'
 
-// Real servers and two databases on a machine shared with other work: room beyond tap's 30 s.
-t.setTimeout(120_000)
-
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`
 /** Before the test clock's 09:00 UTC: a voicemail left at 08:50. */
 const EARLIER = '2026-11-28T08:50:00.000Z'

@@ -13,8 +13,6 @@ import { signIn } from '../helpers/dashboard.js'
 import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 
-t.setTimeout(60_000)
-
 const SECRET = 'inbound-email-secret-0123456789'
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name}.eml`, import.meta.url))
 /** The fixture's two attachments, decoded: a 1×1 PNG and a small PDF. */

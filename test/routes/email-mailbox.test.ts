@@ -8,8 +8,6 @@ import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { dovecotAvailable, startDovecot } from '../helpers/dovecot.js'
 
-t.setTimeout(60_000)
-
 const SECRET = 'inbound-email-secret-0123456789'
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name}.eml`, import.meta.url))
 

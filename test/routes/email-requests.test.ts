@@ -13,8 +13,6 @@ import { deskApp, deskFile } from '../helpers/desk.js'
 import { signIn } from '../helpers/dashboard.js'
 import { startSmtpServer } from '../helpers/smtp.js'
 
-t.setTimeout(60_000)
-
 const SECRET = 'inbound-email-secret-0123456789'
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name}.eml`, import.meta.url))
 

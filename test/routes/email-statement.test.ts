@@ -11,8 +11,6 @@ import { eachDatabase } from '../helpers/databases.js'
 import { deskApp, deskFile } from '../helpers/desk.js'
 import { startSmtpServer } from '../helpers/smtp.js'
 
-t.setTimeout(60_000)
-
 const SECRET = 'inbound-email-secret-0123456789'
 const DESK = '+21321000000'
 const ACME = '+213661000001' // bill, 5 h
