@@ -1,7 +1,7 @@
 // npm run cli -- what-if <proposed desk file> --from --to [--json]: the replay of POST /api/what-if
 // on the database directly, printed as a readable summary (or, with --json, as the API answers).
 import type { ReplayProgress } from '../domain/what-if-progress.js'
-import type { WhatIfResult } from '../domain/what-if.js'
+import { type SecondsSplit, type WhatIfResult, usageDiffers } from '../domain/what-if.js'
 
 const count = (n: number) => n.toLocaleString('en-US')
 
@@ -17,8 +17,12 @@ function duration(seconds: number): string {
   return `${sign}${size < 60 ? `${size} s` : `${Math.round(size / 60)} min`}`
 }
 
-function split(value: { includedSeconds: number; billableSeconds: number }): string {
-  return `${duration(value.includedSeconds)} included + ${duration(value.billableSeconds)} beyond`
+function split(value: SecondsSplit): string {
+  return (
+    `${duration(value.includedSeconds)} included + ${duration(value.billableSeconds)} beyond` +
+    (value.graceSeconds ? ` + ${duration(value.graceSeconds)} grace` : '') +
+    (value.onCallSeconds ? `, ${duration(value.onCallSeconds)} on call` : '')
+  )
 }
 
 /** The answer as lines for a person: what changes, then the usage and the callbacks that move. */
@@ -35,11 +39,7 @@ export function whatIfLines(result: WhatIfResult): string[] {
           `${call.outcome ?? 'undecided'} → ${call.wouldBe}  (${call.talk.note})`,
       )
   }
-  const moved = result.usage.filter(
-    (row) =>
-      row.recorded.includedSeconds !== row.wouldBe.includedSeconds ||
-      row.recorded.billableSeconds !== row.wouldBe.billableSeconds,
-  )
+  const moved = result.usage.filter(usageDiffers)
   if (moved.length > 0) {
     lines.push('', 'usage that would differ (recorded → would be):')
     for (const row of moved)

@@ -40,7 +40,11 @@ export interface RecordedLeg {
   talkSeconds: number
   includedSeconds: number
   overageSeconds: number
+  /** beyond the quota, never billed (refuse, ask without a yes) */
+  graceSeconds: number
   onCall: boolean
+  /** an on-call leg's seconds (billed apart, outside the quota) */
+  onCallSeconds: number
   /** talk after the caller's yes to billing at the quota line */
   consented: boolean
   countedAt: Date
@@ -109,6 +113,10 @@ export interface SecondsSplit {
   includedSeconds: number
   /** beyond the quota: billable */
   billableSeconds: number
+  /** beyond the quota, never billed (`refuse`, or `ask` without the caller's yes) */
+  graceSeconds: number
+  /** answered by the on-call line outside hours, billed apart from the quota */
+  onCallSeconds: number
 }
 
 export interface UsageComparison {
@@ -139,6 +147,7 @@ export interface RecordedEmailCount {
   seconds: number
   includedSeconds: number
   overageSeconds: number
+  graceSeconds: number
   countedAt: Date
 }
 
@@ -535,6 +544,16 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
   const decided = (entry: Replayed) => {
     decideAgain(entry)
     if (entry.date >= from) report.add(entry.call, entry)
+    for (const leg of entry.call.legs) if (leg.onCall) onCallCounted(entry, leg)
+  }
+
+  // An on-call leg (outside hours, billed apart from the quota): as recorded; and as it would be when
+  // the call would again meet a closed desk whose on-call line the proposed file keeps.
+  const onCallCounted = (again: Replayed, leg: RecordedLeg) => {
+    const { call } = again
+    if (call.clientId && call.deskId) usage.row(call.clientId, call.deskId, leg.month).recorded.onCallSeconds += leg.onCallSeconds
+    if (isClosedOutcome(again.path) && again.desk?.options.onCall && again.clientId)
+      usage.row(again.clientId, again.desk.id, leg.month).wouldBe.onCallSeconds += leg.onCallSeconds
   }
 
   const counted = (again: Replayed, leg: RecordedLeg) => {
@@ -549,6 +568,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
       if (again.resolved) again.resolved.lastRow = entry
       entry.recorded.includedSeconds += leg.includedSeconds
       entry.recorded.billableSeconds += leg.overageSeconds
+      entry.recorded.graceSeconds += leg.graceSeconds
     }
     // Talk counts again only where the call would still be served, under the proposed terms.
     if (!SERVED.has(again.path) || !again.contract || !again.month || !again.desk || !again.clientId) return
@@ -577,6 +597,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     const entry = count.row
     entry.wouldBe.includedSeconds += split.includedSeconds
     entry.wouldBe.billableSeconds += split.overageSeconds
+    entry.wouldBe.graceSeconds += split.graceSeconds
   }
 
   // E-mail answers' minutes counted into months (issue #15), as recorded and as the proposed file
@@ -590,6 +611,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     const recorded = usage.row(email.clientId, email.deskId, email.month).recorded
     recorded.includedSeconds += email.includedSeconds
     recorded.billableSeconds += email.overageSeconds
+    recorded.graceSeconds += email.graceSeconds
     const own = desk ? proposed.onDeskByClient.get(`${email.clientId}/${desk.id}`) : undefined
     if (!desk || !own?.dayOf(own.caller.contracts, date)) return
     const contract = own.found as ProposedContract
@@ -603,6 +625,7 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     count.row ??= usage.row(email.clientId, desk.id, month)
     count.row.wouldBe.includedSeconds += split.includedSeconds
     count.row.wouldBe.billableSeconds += split.overageSeconds
+    count.row.wouldBe.graceSeconds += split.graceSeconds
   }
 
   /** Counts the talk and e-mail minutes counted live at or before `until` (all of them at the end). */
@@ -662,7 +685,18 @@ export function startReplay(input: Omit<WhatIfInput, 'calls'>): Replay {
     },
   }
 }
-const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0 })
+/** Whether a usage row would differ from the recorded one (included, billable, grace or on-call). */
+export function usageDiffers(row: Pick<UsageComparison, 'recorded' | 'wouldBe'>): boolean {
+  const { recorded, wouldBe } = row
+  return (
+    recorded.includedSeconds !== wouldBe.includedSeconds ||
+    recorded.billableSeconds !== wouldBe.billableSeconds ||
+    recorded.graceSeconds !== wouldBe.graceSeconds ||
+    recorded.onCallSeconds !== wouldBe.onCallSeconds
+  )
+}
+
+const split0 = (): SecondsSplit => ({ includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 })
 
 /** The usage rows by client, desk and month (maps within maps: no key is written per leg). */
 class UsageRows {

@@ -1,7 +1,7 @@
 // "Simuler": a proposed desk file and a period, and what the desk's recorded calls of that period
 // would have become under it (POST /api/what-if's replay): the calls that change, the usage as
 // recorded and as it would be, the callbacks that move, and a summary. Nothing is written.
-import type { WhatIfResult } from '../domain/what-if.js'
+import { type SecondsSplit, type WhatIfResult, usageDiffers } from '../domain/what-if.js'
 import type { FieldProblem } from '../errors.js'
 import { formatDateTime, formatDuration, previousMonthStart } from './format.js'
 import { type Html, attrs, html } from './html.js'
@@ -112,16 +112,16 @@ function changed(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html
 function usage(ctx: PageContext, view: WhatIfView, result: WhatIfResult): Html | string {
   const t = ctx.t.whatIf
   if (!result.usage.length) return ''
-  const split = (value: { includedSeconds: number; billableSeconds: number }) =>
-    html`${formatDuration(value.includedSeconds)} <small>${t.included}</small><br>${formatDuration(value.billableSeconds)} <small>${t.beyond}</small>`
+  const split = (value: SecondsSplit) =>
+    html`${formatDuration(value.includedSeconds)} <small>${t.included}</small><br>${formatDuration(value.billableSeconds)} <small>${t.beyond}</small>${
+      value.graceSeconds ? html`<br>${formatDuration(value.graceSeconds)} <small>${t.grace}</small>` : ''
+    }${value.onCallSeconds ? html`<br>${formatDuration(value.onCallSeconds)} <small>${t.onCall}</small>` : ''}`
   return html`<section class="card">
     <h2>${t.usage}</h2>
     <div class="table-wrap"><table class="what-if-usage cards">
       <thead><tr><th scope="col">${t.client}</th><th scope="col">${t.month}</th><th scope="col">${t.recorded}</th><th scope="col">${t.wouldBe}</th></tr></thead>
       <tbody>${result.usage.map((row) => {
-        const differs =
-          row.recorded.includedSeconds !== row.wouldBe.includedSeconds ||
-          row.recorded.billableSeconds !== row.wouldBe.billableSeconds
+        const differs = usageDiffers(row)
         return html`<tr${attrs({ 'data-usage': `${row.clientId}/${row.month}`, class: differs ? 'is-late' : null })}>
         <td class="lead">${view.clients.get(row.clientId) ?? row.clientId} <small>(${row.desk})</small></td>
         <td class="num" data-label="${t.month}">${row.month}</td>

@@ -111,6 +111,7 @@ async function readWhatIfIn<T>(
         seconds: emailCounts.countedSeconds,
         includedSeconds: emailCounts.includedSeconds,
         overageSeconds: emailCounts.overageSeconds,
+        graceSeconds: emailCounts.graceSeconds,
         countedAt: emailCounts.countedAt,
       })
       .from(emailCounts)
@@ -168,10 +169,19 @@ async function* callBatches(tx: Reader, start: Date, end: Date, size: number): A
       .orderBy(asc(talkLegs.countedAt))
     const legs = new Map<string, RecordedLeg[]>()
     for (const { row } of legRows) {
-      const [callSid, month, talkSeconds, includedSeconds, overageSeconds, onCall, consented, countedAt] = JSON.parse(
-        row,
-      ) as LegRow
-      const leg = { month, talkSeconds, includedSeconds, overageSeconds, onCall, consented, countedAt: instant(countedAt) }
+      const [callSid, month, talkSeconds, includedSeconds, overageSeconds, onCall, consented, countedAt, grace, onCallSeconds] =
+        JSON.parse(row) as LegRow
+      const leg = {
+        month,
+        talkSeconds,
+        includedSeconds,
+        overageSeconds,
+        graceSeconds: grace,
+        onCall,
+        onCallSeconds,
+        consented,
+        countedAt: instant(countedAt),
+      }
       const list = legs.get(callSid)
       if (list) list.push(leg)
       else legs.set(callSid, [leg])
@@ -233,11 +243,13 @@ type LegRow = [
   onCall: boolean,
   consented: boolean,
   countedAt: number,
+  graceSeconds: number,
+  onCallSeconds: number,
 ]
 
 const LEG_ROW = sql<string>`json_build_array(${talkLegs.callSid}, ${talkLegs.month}, ${talkLegs.talkSeconds},
   ${talkLegs.includedSeconds}, ${talkLegs.overageSeconds}, ${talkLegs.onCall}, ${talkLegs.consented},
-  ${epochMs(talkLegs.countedAt)})::text`
+  ${epochMs(talkLegs.countedAt)}, ${talkLegs.graceSeconds}, ${talkLegs.onCallSeconds})::text`
 
 /** What a caller of the replay may ask for besides the answer. */
 export interface ReplayOptions {

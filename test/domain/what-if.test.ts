@@ -29,6 +29,7 @@ import {
   spokenTalk,
   startReplay,
   talkNote,
+  usageDiffers,
 } from '../../src/domain/what-if.js'
 
 const intercom = (): DeskFile => {
@@ -46,7 +47,9 @@ const leg = (at: string, talkSeconds: number, split: Partial<RecordedLeg> = {}):
   talkSeconds,
   includedSeconds: talkSeconds,
   overageSeconds: 0,
+  graceSeconds: 0,
   onCall: false,
+  onCallSeconds: 0,
   consented: false,
   countedAt: new Date(at),
   ...split,
@@ -169,7 +172,7 @@ t.test('the file in force reproduces every decision and the month', async (t) =>
     recorded('2026-11-26T10:00:00+01:00', ACME, {
       decision: 'closed',
       outcome: 'answered',
-      legs: [leg('2026-11-26T10:05:00+01:00', 300, { onCall: true, includedSeconds: 0 })],
+      legs: [leg('2026-11-26T10:05:00+01:00', 300, { onCall: true, includedSeconds: 0, onCallSeconds: 300 })],
     }),
     recorded('2026-11-26T11:00:00+01:00', ACME, { decision: 'closed', outcome: 'closed_hours' }),
     recorded('2026-11-26T11:00:00+01:00', STRANGER, { decision: 'hangup', outcome: 'unknown_caller' }),
@@ -196,11 +199,18 @@ t.test('the file in force reproduces every decision and the month', async (t) =>
       clientId: 'acme',
       desk: 'intercom',
       month: '2026-11',
-      recorded: { includedSeconds: 1380, billableSeconds: 0 },
-      wouldBe: { includedSeconds: 1380, billableSeconds: 0 },
+      recorded: { includedSeconds: 1380, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 300 },
+      wouldBe: { includedSeconds: 1380, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 300 },
     },
   ])
   t.match(result.summary, { closedByClient: [{ clientId: 'acme', calls: 2, newlyClosed: 0 }], secondsMovedBeyondQuota: 0 })
+  // Without the on-call line, its talk would not have happened; open on Thursdays, it would be the agents' (unknown).
+  const noOnCall = intercom()
+  const desk = noOnCall.desks[0]
+  if (desk) desk.options.onCall = null
+  t.match(run(noOnCall, calls, { from: '2026-11-03', to: '2026-11-28' }).usage, [
+    { recorded: { onCallSeconds: 300 }, wouldBe: { includedSeconds: 1380, onCallSeconds: 0 } },
+  ])
 })
 
 t.test('a lower quota: talk split in the order it was counted, a refused call, usage of several months', async (t) => {
@@ -228,8 +238,8 @@ t.test('a lower quota: talk split in the order it was counted, a refused call, u
   t.same(
     result.usage.map((row) => [row.month, row.wouldBe]),
     [
-      ['2026-10', { includedSeconds: 120, billableSeconds: 0 }],
-      ['2026-11', { includedSeconds: 600, billableSeconds: 0 }],
+      ['2026-10', { includedSeconds: 120, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 }],
+      ['2026-11', { includedSeconds: 600, billableSeconds: 0, graceSeconds: 60, onCallSeconds: 0 }],
     ],
     "October whole, November split at 10 minutes by started minute: 600 included, and the 60 s beyond are refuse's grace, never billable",
   )
@@ -244,7 +254,7 @@ t.test('a lower quota: talk split in the order it was counted, a refused call, u
   })
   t.same(
     billed.usage.map((row) => row.wouldBe),
-    [{ includedSeconds: 600, billableSeconds: 180 }],
+    [{ includedSeconds: 600, billableSeconds: 180, graceSeconds: 0, onCallSeconds: 0 }],
     'billed instead: 60 + 120 s beyond, counted by the minute',
   )
   t.equal(billed.summary.secondsMovedBeyondQuota, 180)
@@ -288,11 +298,11 @@ t.test('usage rows sort by month, client and desk; a call served only now counts
   )
   t.same(
     result.usage[0]?.recorded,
-    { includedSeconds: 0, billableSeconds: 0 },
+    { includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 },
     'recorded with no client: nothing recorded for Atlas',
   )
-  t.same(result.usage[4]?.recorded, { includedSeconds: 60, billableSeconds: 0 })
-  t.same(result.usage[4]?.wouldBe, { includedSeconds: 90, billableSeconds: 0 })
+  t.same(result.usage[4]?.recorded, { includedSeconds: 60, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 })
+  t.same(result.usage[4]?.wouldBe, { includedSeconds: 90, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 })
   t.match(result.changed, [{ outcome: 'quota_refused', wouldBe: 'routed', talk: { seconds: null } }])
 })
 
@@ -381,7 +391,7 @@ t.test("a desk the file drops, a client it drops: the past meets today's apology
   file.clients = file.clients.filter((client) => client.id !== 'acme')
   const result = run(file, [recorded('2026-11-21T10:00:00+01:00', ACME, { legs: [leg('2026-11-21T10:05:00+01:00', 60)] })])
   t.match(result.changed, [{ clientId: 'acme', wouldBe: 'unknown_caller' }])
-  t.same(result.usage[0]?.wouldBe, { includedSeconds: 0, billableSeconds: 0 })
+  t.same(result.usage[0]?.wouldBe, { includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 })
   t.equal(result.summary.secondsMovedBeyondQuota, 0)
   const none = run({ ...file, desks: [], agents: [], clients: [] }, [recorded('2026-11-21T10:00:00+01:00', ACME)])
   t.match(none.changed, [{ desk: 'intercom', wouldBe: 'unknown_desk' }])
@@ -420,6 +430,7 @@ t.test("e-mail answers' minutes: counted where they were among the talk, in the 
     seconds,
     includedSeconds: seconds,
     overageSeconds: 0,
+    graceSeconds: 0,
     countedAt: new Date(at),
     ...fields,
   })
@@ -459,8 +470,8 @@ t.test("e-mail answers' minutes: counted where they were among the talk, in the 
       clientId: 'acme',
       desk: 'intercom',
       month: '2026-11',
-      recorded: { includedSeconds: 18_000, billableSeconds: 420 },
-      wouldBe: { includedSeconds: 18_000, billableSeconds: 420 },
+      recorded: { includedSeconds: 18_000, billableSeconds: 420, graceSeconds: 0, onCallSeconds: 0 },
+      wouldBe: { includedSeconds: 18_000, billableSeconds: 420, graceSeconds: 0, onCallSeconds: 0 },
     },
   ])
   t.match(
@@ -493,6 +504,13 @@ t.test("e-mail answers' minutes: counted where they were among the talk, in the 
     }),
   )
   t.match(acme(later.usage), [{ wouldBe: { includedSeconds: 0, billableSeconds: 0 } }])
+})
+
+t.test('a usage row differs when any of its four figures does', async (t) => {
+  const zero = { includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 }
+  t.notOk(usageDiffers({ recorded: zero, wouldBe: { ...zero } }))
+  for (const key of Object.keys(zero) as (keyof typeof zero)[])
+    t.ok(usageDiffers({ recorded: zero, wouldBe: { ...zero, [key]: 60 } }), key)
 })
 
 t.test('legs counted in the same millisecond count in the order of their calls', async (t) => {
@@ -552,8 +570,16 @@ t.test('a consent under ask counts as consented talk; under bill as plain talk',
   for (const contract of billed.clients.flatMap((client) => client.contracts))
     Object.assign(contract, { monthlyQuotaMinutes: 0, overage: 'bill' })
   const acme = (result: ReturnType<typeof run>) => result.usage.find((row) => row.clientId === 'acme')?.wouldBe
-  t.same(acme(run(asked, [consentedCall()])), { includedSeconds: 0, billableSeconds: 120 }, 'under ask: billable after the yes')
-  t.same(acme(run(billed, [consentedCall()])), { includedSeconds: 0, billableSeconds: 120 }, 'under bill: billable anyway')
+  t.same(
+    acme(run(asked, [consentedCall()])),
+    { includedSeconds: 0, billableSeconds: 120, graceSeconds: 0, onCallSeconds: 0 },
+    'under ask: billable after the yes',
+  )
+  t.same(
+    acme(run(billed, [consentedCall()])),
+    { includedSeconds: 0, billableSeconds: 120, graceSeconds: 0, onCallSeconds: 0 },
+    'under bill: billable anyway',
+  )
 })
 
 t.test('the clients most affected: calls newly closed plus minutes moved across the quota, then calls changed', async (t) => {

@@ -477,6 +477,8 @@ export const en: Messages = {
     month: 'Month',
     included: 'included',
     beyond: 'beyond',
+    grace: 'grace (never billed)',
+    onCall: 'on call (billed apart)',
     callbacks: 'Callbacks whose due time would move',
     requested: 'Requested',
     due: 'Due',

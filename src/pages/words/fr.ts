@@ -504,6 +504,8 @@ export const fr = {
     month: 'Mois',
     included: 'dans le forfait',
     beyond: 'au-delà',
+    grace: 'de grâce (jamais facturé)',
+    onCall: 'd’astreinte (facturé à part)',
     callbacks: 'Rappels dont l’échéance bougerait',
     requested: 'Demandé',
     due: 'Échéance',

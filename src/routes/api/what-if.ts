@@ -34,7 +34,12 @@ export function progressLog(
 export const DESK_FILE_LIMIT = 8 * 1024 * 1024
 
 const path = z.enum(['routed', 'asked_overage', 'unknown_desk', ...OUTCOMES])
-const split = z.object({ includedSeconds: z.number(), billableSeconds: z.number().describe('beyond the quota') })
+const split = z.object({
+  includedSeconds: z.number(),
+  billableSeconds: z.number().describe('beyond the quota'),
+  graceSeconds: z.number().describe('beyond the quota, never billed (refuse, or ask without the caller’s yes)'),
+  onCallSeconds: z.number().describe('answered by the on-call line outside hours, billed apart'),
+})
 
 const whatIfAnswer = z.object({
   period: z.object({ from: z.string(), to: z.string() }),

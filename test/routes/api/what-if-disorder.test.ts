@@ -106,13 +106,20 @@ eachDatabase(t, async (t, database) => {
     clientId: string
     includedSeconds: number
     overageSeconds: number
+    graceSeconds: number
+    onCallSeconds: number
   }[]
   for (const item of usage) {
     const replayed = body.usage.find((row: { clientId: string }) => row.clientId === item.clientId)
     t.same(
-      replayed?.wouldBe ?? { includedSeconds: 0, billableSeconds: 0 },
-      { includedSeconds: item.includedSeconds, billableSeconds: item.overageSeconds },
-      `${item.clientId}: the replay counts what the live counting counted`,
+      replayed?.wouldBe ?? { includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 },
+      {
+        includedSeconds: item.includedSeconds,
+        billableSeconds: item.overageSeconds,
+        graceSeconds: item.graceSeconds,
+        onCallSeconds: item.onCallSeconds,
+      },
+      `${item.clientId}: the replay counts what the live counting counted, grace and on-call too`,
     )
   }
   const crossed = usage.filter((item) => item.overageSeconds > 0).map((item) => item.clientId)
