@@ -384,6 +384,18 @@ t.test("e-mail requests: due in the proposed desk's working hours, those of the 
   ])
   const gone = withRequests(intercom(), [{ ...saturday, deskId: 'elsewhere', dueAt: due }])
   t.match(gone, [{ requestId: 7, desk: 'elsewhere', wouldBeDueAt: null }], 'a desk the file no longer has')
+  // dated in its own zone, as stored: 23:30 UTC on 28 November (in the period) is 00:30 on the 29th in Algiers
+  const late = { ...saturday, deskId: 'elsewhere', createdAt: new Date('2026-11-28T23:30:00Z'), dueAt: due }
+  const zoned = replay({
+    file: intercom(),
+    managers: new Map(),
+    contracts: stored,
+    calls: [],
+    period,
+    emailRequests: [late],
+    deskZones: new Map([['elsewhere', 'Africa/Algiers']]),
+  }).emailRequests
+  t.same(zoned, [], 'the 29th there: after the period, not reported')
 })
 
 t.test("a desk the file drops, a client it drops: the past meets today's apology", async (t) => {
