@@ -11,6 +11,18 @@ import { ACME, DESK } from '../fixtures/intercom.js'
 
 eachDatabase(t, async (t, database) => {
   const { db } = (await deskApp(t, database, { at: '2026-11-28T10:00:00+01:00' })).database
+  /** An answered call of ACME's to the desk, started at `at`. */
+  const answeredCall = (sid: string, at: string) =>
+    db.insert(calls).values({
+      callSid: sid,
+      deskId: 'intercom',
+      fromNumber: ACME,
+      toNumber: DESK,
+      clientId: 'acme',
+      startedAt: new Date(at),
+      decision: 'dial',
+      outcome: 'answered',
+    })
   // 13 calls on 21 November: four in one millisecond (microseconds apart), two at the same
   // microsecond (CallSid decides), the rest a minute apart; and one in October, outside.
   const base = Date.parse('2026-11-21T09:00:00Z')
@@ -25,16 +37,7 @@ eachDatabase(t, async (t, database) => {
     { at: '2026-10-15T09:00:00Z', sid: 'CA99' },
   ]
   for (const { at, sid } of starts) {
-    await db.insert(calls).values({
-      callSid: sid,
-      deskId: 'intercom',
-      fromNumber: ACME,
-      toNumber: DESK,
-      clientId: 'acme',
-      startedAt: new Date(at),
-      decision: 'dial',
-      outcome: 'answered',
-    })
+    await answeredCall(sid, at)
     // the microseconds the JavaScript Date cannot carry
     await db.execute(sql`update calls set started_at = ${at}::timestamptz where call_sid = ${sid}`)
   }
@@ -92,16 +95,7 @@ eachDatabase(t, async (t, database) => {
     ['CB04', '2026-02-28T09:00:00Z'],
     ['CB05', '2026-11-28T09:00:00Z'],
   ] as const)
-    await db.insert(calls).values({
-      callSid: sid,
-      deskId: 'intercom',
-      fromNumber: ACME,
-      toNumber: DESK,
-      clientId: 'acme',
-      startedAt: new Date(at),
-      decision: 'dial',
-      outcome: 'answered',
-    })
+    await answeredCall(sid, at)
   const longest = await readWhatIf(
     db,
     { from: '2024-11-29', to: '2026-11-28' },

@@ -7,6 +7,7 @@ import t from 'tap'
 import { playCall } from '../../../webhooks/simulator.js'
 import { DESK_NUMBER, apiApp } from '../../helpers/api.js'
 import { eachDatabase } from '../../helpers/databases.js'
+import { assertReplayCountsTheUsage } from '../../helpers/what-if.js'
 
 const CALLERS = [
   '+213661000001',
@@ -66,28 +67,5 @@ eachDatabase(t, async (t, database) => {
   t.equal(body.calls + body.undecided, CALLS, 'every call replayed')
   t.same(body.changed, [], 'every decision as recorded')
   t.same(body.callbacks, [], 'every due time as recorded')
-  for (const row of body.usage) t.same(row.wouldBe, row.recorded, `${row.clientId} ${row.month}: as recorded`)
-
-  const usage = (await send('GET', '/api/usage?month=2026-11')).json().items as {
-    clientId: string
-    includedSeconds: number
-    overageSeconds: number
-    graceSeconds: number
-    onCallSeconds: number
-  }[]
-  for (const item of usage) {
-    const replayed = body.usage.find((row: { clientId: string }) => row.clientId === item.clientId)
-    t.same(
-      replayed?.wouldBe ?? { includedSeconds: 0, billableSeconds: 0, graceSeconds: 0, onCallSeconds: 0 },
-      {
-        includedSeconds: item.includedSeconds,
-        billableSeconds: item.overageSeconds,
-        graceSeconds: item.graceSeconds,
-        onCallSeconds: item.onCallSeconds,
-      },
-      `${item.clientId}: the replay counts what the live counting counted, grace and on-call too`,
-    )
-  }
-  const crossed = usage.filter((item) => item.overageSeconds > 0).map((item) => item.clientId)
-  t.comment(crossed.length > 0 ? `quotas crossed: ${crossed.join(', ')}` : 'this history crossed no quota')
+  assertReplayCountsTheUsage(t, body.usage, (await send('GET', '/api/usage?month=2026-11')).json().items)
 })
