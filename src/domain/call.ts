@@ -492,8 +492,8 @@ export function voicemailStep(desk: DeskFacts, speak: Speak): VoicemailStep {
 }
 
 /** The contract in force on the call's local date; the most recently signed when several are. */
-export function contractInForce(contracts: readonly ContractFacts[], localDate: string): ContractFacts | null {
-  let found: ContractFacts | null = null
+export function contractInForce<T extends Pick<ContractFacts, 'terms'>>(contracts: readonly T[], localDate: string): T | null {
+  let found: T | null = null
   for (const contract of contracts) {
     if (!contractStanding(contract.terms, localDate).inForce) continue
     // (contracts are known by client, desk and start: two of a desk never start on the same date)

@@ -777,11 +777,12 @@ async function countReplyMinutes(
     .select()
     .from(contracts)
     .where(and(eq(contracts.clientId, clientId), eq(contracts.deskId, desk.id), eq(contracts.active, true)))
-    .orderBy(desc(contracts.start))
   const today = localDate(now, desk.timezone)
-  const row = rows
-    .map((r) => configuredContract(r.id, { ...r, noticeGivenOn: r.noticeGivenOn }))
-    .find((contract) => contractInForce([{ ...contract, usedSeconds: 0 }], today))
+  // the one in force that day (the latest signed, as for a call)
+  const row = contractInForce(
+    rows.map((r) => configuredContract(r.id, { ...r, noticeGivenOn: r.noticeGivenOn })),
+    today,
+  )
   if (!row?.emailMinutesCountIntoQuota) return false
   const month = monthOf(now, desk.timezone)
   // the terms the month's talk is counted under (a revision from its date on), as for a leg
