@@ -1,41 +1,53 @@
-// `npm start`: runs the service from one bundle of src/ (esbuild, well under a second), rebuilt only
-// when a source is newer than it, instead of compiling every module through tsx at each start.
-// The bundle keeps node_modules as imports (PGlite finds its files beside itself) and each module's
-// own import.meta.url (the migrations and the dashboard's assets are read relative to their module).
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+// `npm start`: runs the service from a bundle of src/ and its dependencies (esbuild, about a second
+// or two), rebuilt only when a source or the installed packages are newer than it, instead of
+// compiling every module through tsx and resolving hundreds of files in node_modules at each start.
+// Dependencies are bundled too: loading one file is about half the CPU of resolving, reading and
+// linking each package's modules (docs/BENCHMARKS.md, "The start"). What must stay beside its own
+// files is left as an import: PGlite (its wasm and data files) and the API docs' page (its assets).
+// Each of our modules keeps its own import.meta.url (the migrations and the dashboard's assets are
+// read relative to their module). What is loaded lazily (Twilio's REST client, the e-mail parsers,
+// the demo's emulator) is a chunk of its own, loaded when first used.
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const bundle = join(root, '.start', 'server.mjs')
+const out = join(root, '.start')
+// The entry: a one-line module naming the current build's folder, replaced in one rename.
+const entry = join(out, 'server.mjs')
 const started = performance.now()
 
-/** The newest modification time of the sources the bundle is made of (and of this script, and the lock file). */
+/** Packages that read files beside their own modules at run time: imported from node_modules. */
+const EXTERNAL = ['@electric-sql/pglite', '@fastify/swagger-ui']
+
+/** The newest modification time of what the bundle is made of: sources, this script, the installed packages. */
 function newestSource() {
-  let newest = Math.max(statSync(join(root, 'package-lock.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs)
+  const installed = [join(root, 'package-lock.json'), join(root, 'node_modules', '.package-lock.json')]
+  let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs
+  for (const file of installed) newest = Math.max(newest, mtime(file))
   const walk = (dir) => {
     // a directory's own time changes when a file in it is added, renamed or deleted
     newest = Math.max(newest, statSync(dir).mtimeMs)
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
+    for (const item of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, item.name)
+      if (item.isDirectory()) walk(path)
+      else if (item.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
     }
   }
   for (const dir of ['src', 'db', 'webhooks']) walk(join(root, dir))
   return newest
 }
 
-function bundledAt() {
+function mtime(path) {
   try {
-    return statSync(bundle).mtimeMs
+    return statSync(path).mtimeMs
   } catch {
     return Number.NEGATIVE_INFINITY
   }
 }
 
-/** Each module keeps its own URL where it reads one (`new URL('../drizzle', import.meta.url)`). */
+/** Each of our modules keeps its own URL where it reads one (`new URL('../drizzle', import.meta.url)`). */
 const ownMetaUrl = {
   name: 'own-import-meta-url',
   setup(build) {
@@ -49,26 +61,38 @@ const ownMetaUrl = {
   },
 }
 
-if (bundledAt() < newestSource()) {
+if (mtime(entry) < newestSource()) {
   const { build } = await import('esbuild')
-  mkdirSync(dirname(bundle), { recursive: true })
-  // Written aside, then renamed: two starts at once never run half a bundle.
-  const partial = `${bundle}.${process.pid}.tmp`
+  // Each build goes into a folder of its own; the entry is rewritten aside and renamed over the
+  // old one, so two starts at once never run half a bundle. Older builds are removed afterwards.
+  const name = `build-${Date.now()}-${process.pid}`
   await build({
-    entryPoints: [join(root, 'src', 'server.ts')],
-    outfile: partial,
+    entryPoints: { server: join(root, 'src', 'server.ts') },
+    outdir: join(out, name),
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
-    sourcemap: 'inline',
+    external: EXTERNAL,
+    // Bundled CommonJS packages call require(): give each chunk one.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    // A file beside each chunk (read by --enable-source-maps), not a data: URL the parser must skip.
+    sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     plugins: [ownMetaUrl],
   })
-  renameSync(partial, bundle)
+  const partial = `${entry}.${process.pid}.tmp`
+  writeFileSync(partial, `import './${name}/server.js'\n`)
+  renameSync(partial, entry)
+  for (const old of readdirSync(out)) {
+    if (old.startsWith('build-') && old !== name) rmSync(join(out, old), { recursive: true, force: true })
+  }
   const ms = Math.round(performance.now() - started)
-  console.error(`supportline: sources changed, bundled ${relative(root, bundle)} in ${ms} ms`)
+  console.error(`supportline: sources changed, bundled into ${relative(root, join(out, name))} in ${ms} ms`)
 }
 
-await import(pathToFileURL(bundle).href)
+await import(pathToFileURL(entry).href)
