@@ -62,8 +62,8 @@ t.test('a fresh start on the embedded database with the demo desk answers /healt
   t.teardown(() => {
     server.child.kill('SIGKILL')
   })
-  // From the migrated template a few seconds; on a clean clone (no template yet) initdb and the
-  // migrations, which took more than 50 s at a load average of 14 (1 December): room within tap's 300 s.
+  // From the migrated template (npm ci makes it) a few seconds; without it initdb and the migrations,
+  // which took more than 50 s at a load average of 14 (1 December): room within tap's 300 s.
   const took = await waitForHealth(port, 150_000)
   t.comment(`healthy after ${took} ms`)
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
