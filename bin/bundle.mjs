@@ -3,14 +3,14 @@
 // compiling every module through tsx and resolving hundreds of files in node_modules at each start.
 // `npm ci` makes it once (bin/prepare.mjs), so that the first start does not.
 // Dependencies are bundled too: loading one file is about half the CPU of resolving, reading and
-// linking each package's modules (docs/BENCHMARKS.md, "The start"). What must stay beside its own
-// files is left as an import: PGlite (its wasm and data files) and the API docs' page (its assets).
-// Each of our modules keeps its own import.meta.url (the migrations and the dashboard's assets are
-// read relative to their module). What is loaded lazily (Twilio's REST client, the e-mail parsers,
+// linking each package's modules (docs/BENCHMARKS.md, "The start"). PGlite stays an import (its
+// wasm and data files sit beside it). Each of our modules keeps its own import.meta.url (the
+// migrations and the dashboard's assets are read relative to their module), and Swagger UI's its
+// own __dirname (its assets). What is loaded lazily (Twilio's REST client, the e-mail parsers,
 // the demo's emulator) is a chunk of its own, loaded when first used.
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -21,8 +21,11 @@ const entry = join(out, 'server.mjs')
 /** How many builds stay in .start/, the newest first. */
 const KEPT = 3
 
-/** Packages that read files beside their own modules at run time: imported from node_modules. */
-const EXTERNAL = ['@electric-sql/pglite', '@fastify/swagger-ui']
+/** Packages imported from node_modules: PGlite finds its wasm and data beside its own modules. */
+const EXTERNAL = ['@electric-sql/pglite']
+
+/** Bundled packages that read files beside their modules (`__dirname`): given their own folder. */
+const OWN_DIRNAME = /[\\/]node_modules[\\/]@fastify[\\/]swagger-ui[\\/].*\.js$/
 
 /** The newest modification time of what the bundle is made of: sources, this script, the installed packages. */
 function newestSource() {
@@ -48,6 +51,17 @@ function mtime(path) {
   } catch {
     return Number.NEGATIVE_INFINITY
   }
+}
+
+/** Swagger UI's page serves its assets from its own folder in node_modules. */
+const ownDirname = {
+  name: 'own-dirname',
+  setup(build) {
+    build.onLoad({ filter: OWN_DIRNAME }, async (args) => {
+      const source = await readFile(args.path, 'utf8')
+      return { contents: source.replaceAll('__dirname', JSON.stringify(dirname(args.path))), loader: 'js' }
+    })
+  },
 }
 
 /** Each of our modules keeps its own URL where it reads one (`new URL('../drizzle', import.meta.url)`). */
@@ -91,7 +105,7 @@ export async function ensureBundle() {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'warning',
-    plugins: [ownMetaUrl],
+    plugins: [ownMetaUrl, ownDirname],
   })
   const partial = `${entry}.${process.pid}.tmp`
   writeFileSync(partial, `import './${name}/server.js'\n`)
