@@ -1,4 +1,5 @@
 // Entry point: config → database → migrations → desk file → buildApp → listen, and a graceful close.
+import type { PGliteOptions } from '@electric-sql/pglite'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyBaseLogger } from 'fastify'
 import { type Created, openDatabase } from '../db/client.js'
@@ -26,7 +27,12 @@ async function main() {
   const config: Config = emulated
     ? { ...loaded, twilioRest: { accountSid: emulated.accountSid, apiUrl: emulated.emulator.url } }
     : loaded
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  const pgliteWasmModule = config.databaseUrl ? undefined : await earlyPgliteWasm()
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(pgliteWasmModule ? { pglite: { pgliteWasmModule } } : {}),
+  })
   step('database')
   const app = await buildApp({ config, database, clock: clockFrom(config.clockStart) })
   step('app')
@@ -113,6 +119,16 @@ async function startEmulator(config: Config): Promise<{ emulator: TwilioEmulator
     target: `http://127.0.0.1:${config.port}`,
   })
   return { emulator, numbers, accountSid: DEVELOPMENT_ACCOUNT_SID }
+}
+
+/**
+ * PGlite's WebAssembly, when `npm start` (bin/start.mjs) began compiling it while the modules
+ * loaded; otherwise undefined, and PGlite compiles it as it starts.
+ */
+function earlyPgliteWasm(): Promise<PGliteOptions['pgliteWasmModule']> | undefined {
+  return (globalThis as Record<symbol, Promise<PGliteOptions['pgliteWasmModule']> | undefined>)[
+    Symbol.for('supportline.pgliteWasm')
+  ]
 }
 
 /** A new embedded database says how it was made: the first one costs initdb and makes the template. */
