@@ -171,7 +171,7 @@ async function applyInTransaction(
     .onConflictDoNothing({ target: callEvents.writeId })
     .returning({ id: callEvents.id })
   if (logged.length === 0) return false
-  await applyFacts(tx, write, at)
+  await applyFacts(tx, write, at, configuration)
   return true
 }
 
@@ -191,7 +191,12 @@ function voiceCallRow(write: VoiceWrite): VoiceCallRow {
   }
 }
 
-async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise<void> {
+async function applyFacts(
+  tx: Queryable,
+  write: WebhookWrite,
+  at: Date,
+  configuration: ConfigurationSnapshot | null,
+): Promise<void> {
   // A callback of a call whose voice webhook is not in the database yet (journaled on another
   // instance) creates a placeholder record, which the voice write completes when it arrives.
   const merge = (patch: CallFactsPatch) =>
@@ -204,14 +209,14 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
     case 'voice': {
       const completed = await recordVoiceDecision(tx, voiceCallRow(write))
       if (completed) await completeCallbackRequest(tx, completed)
-      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      if (write.callback) await openCallback(tx, write.callSid, write.callback, at, { configuration })
       return
     }
     case 'dial': {
       // An answered leg with a contract to count into takes applyCountedDial; this one counts nothing.
       const answered = write.talkSeconds > 0
       const talkSeconds = write.talkSeconds
-      await afterDial(tx, write, at, answered ? talkSeconds : null)
+      await afterDial(tx, write, at, answered ? talkSeconds : null, configuration)
       return
     }
     case 'event':
@@ -246,7 +251,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
         // No at the start: the call ends refused. No at the cut: the call was answered, and stays so.
         await merge(write.question === 'cut' ? {} : { outcome: 'quota_refused' })
       }
-      if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+      if (write.callback) await openCallback(tx, write.callSid, write.callback, at, { configuration })
       return
     case 'on-call':
       if (write.accepted) await merge({ onCall: true, overageAccepted: true })
@@ -256,6 +261,7 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
       if (call) {
         await openCallback(tx, write.callSid, voicemailReason(call), at, {
           recording: { recordingUrl: write.recordingUrl, recordingSeconds: write.recordingSeconds ?? undefined },
+          configuration,
         })
         // The outbox's row for the voicemail, in this transaction: once per call, journaled or not.
         await notifyCallback(tx, 'voicemail.recorded', write.callSid, at, {
@@ -280,7 +286,13 @@ async function applyFacts(tx: Queryable, write: WebhookWrite, at: Date): Promise
 type DialWrite = Extract<WebhookWrite, { kind: 'dial' }>
 
 /** A dial write's facts on the call's record, then the callback it owes and the call back it settles. */
-async function afterDial(tx: Queryable, write: DialWrite, at: Date, talkSeconds: number | null): Promise<void> {
+async function afterDial(
+  tx: Queryable,
+  write: DialWrite,
+  at: Date,
+  talkSeconds: number | null,
+  configuration: ConfigurationSnapshot | null,
+): Promise<void> {
   await mergeOrCreateCall(
     tx,
     write.callSid,
@@ -292,7 +304,7 @@ async function afterDial(tx: Queryable, write: DialWrite, at: Date, talkSeconds:
     },
     { from: write.params.From ?? '', to: write.params.To ?? '', at },
   )
-  if (write.callback) await openCallback(tx, write.callSid, write.callback, at)
+  if (write.callback) await openCallback(tx, write.callSid, write.callback, at, { configuration })
   if (write.callbackAttempt !== undefined)
     await settleAttempt(tx, write.callbackAttempt, {
       dialStatus: write.dialStatus,
@@ -372,8 +384,9 @@ async function applyCountedDial(
   const stale = inMemory !== null && Number(first.version ?? 0) !== configuration?.version
   const current = stale ? await countingTermsFromTables(tx, write.contractId) : held
   const terms = current && termsForMonth(current, current.changes, write.usageMonth, localDate(at, current.timezone))
+  const fresh = stale ? null : configuration
   if (!terms || first.used === null || first.consented === null) {
-    await afterDial(tx, write, at, write.talkSeconds)
+    await afterDial(tx, write, at, write.talkSeconds, fresh)
     return true
   }
   const consented = write.consented ?? (await findCall(tx, write.callSid))?.overageAccepted ?? false
@@ -393,7 +406,7 @@ async function applyCountedDial(
   const counted = await countLockedLeg(tx, leg, { usedSeconds: Number(first.used), consentedSeconds: Number(first.consented) })
   // A duplicate adds nothing: the record has its talk already. A newly counted leg joins the
   // call's other legs (a call re-dialled at the quota line has several).
-  await afterDial(tx, write, at, counted.counted ? counted.callTalkSeconds : write.talkSeconds)
+  await afterDial(tx, write, at, counted.counted ? counted.callTalkSeconds : write.talkSeconds, fresh)
   return true
 }
 
@@ -401,17 +414,26 @@ async function applyCountedDial(
  * Opens (or completes, with a recording) the call's callback request, due within the desk's
  * working hours (model clause: 24 working hours). A call whose desk is unknown owes none. The
  * reason is owed by the write, except with a recording, whose reason is derived from the record.
+ * Live, the desk and its compiled calendar come from the configuration the call was decided under
+ * (as fresh as the call's own read statement); a journal's replay reads them from the tables.
  */
 async function openCallback(
   tx: Queryable,
   callSid: string,
   reason: CallbackReason,
   at: Date,
-  { recording }: { recording?: { recordingUrl: string; recordingSeconds: number | undefined } } = {},
+  {
+    recording,
+    configuration = null,
+  }: {
+    recording?: { recordingUrl: string; recordingSeconds: number | undefined }
+    /** the configuration the call was just decided under, when live: its desk's calendar, compiled already */
+    configuration?: ConfigurationSnapshot | null
+  } = {},
 ): Promise<void> {
   const call = await findCall(tx, callSid)
   const deskId = call?.deskId ?? (call ? await deskOfNumber(tx, call.toNumber) : null)
-  const desk = deskId ? await findDesk(tx, deskId) : null
+  const desk = deskId ? (configuration?.desks.byId.get(deskId) ?? (await findDesk(tx, deskId))) : null
   if (!call || !desk) return
   await requestCallback(
     tx,
