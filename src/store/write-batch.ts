@@ -64,8 +64,10 @@ export class WriteBatcher<T, R> {
       return
     }
     this.inFlight = true
-    this.options
-      .run(batch.map((waiting) => waiting.item))
+    // As a promise even if `run` throws at once: the batcher must always reach next() again.
+    const items = batch.map((waiting) => waiting.item)
+    const running = (async () => this.options.run(items))()
+    running
       .then(
         (results) => {
           if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} gave ${results.length} results`)

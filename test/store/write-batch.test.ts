@@ -126,3 +126,16 @@ t.test('a batch whose results do not match its items fails each item, and the ba
   next.batcher.submit('x')
   t.equal(next.batches.length, 1)
 })
+
+t.test('a batch that throws at once fails its items, and the next batch still goes', async (t) => {
+  let calls = 0
+  const { batcher } = controlled({
+    run: (items) => {
+      calls++
+      if (calls === 1) throw new Error('thrown')
+      return Promise.resolve(items.map((item) => `${item}!`))
+    },
+  })
+  t.same(await settled(batcher.submit('a')), { error: 'thrown' })
+  t.equal(await batcher.submit('b'), 'b!')
+})
