@@ -536,8 +536,9 @@ async function recordNewVoiceCall(db: Database, write: VoiceWrite, deadline?: nu
 }
 
 /**
- * The most incoming calls one statement records: more than one instance's concurrent calls ever
- * are (the bench's 50 connections make batches of 10 to 40), and a statement of a few hundred KB.
+ * The most incoming calls one statement records: more than one instance usually has in flight (40
+ * calls posted at once in test/routes/voice-batch.test.ts went in 4 to 6 statements), and a
+ * statement of at most a few hundred KB (a call's Twilio parameters are about 1 KB).
  */
 const VOICE_BATCH = 100
 
