@@ -93,8 +93,11 @@ export class WebhookWriter {
   async record(write: WebhookWrite, configuration: ConfigurationSnapshot | null = null): Promise<'database' | 'journal'> {
     if (!this.databaseAway && !this.journaledCalls.has(write.callSid)) {
       try {
+        // The deadline goes with the write too: an incoming call's record still queued for its
+        // batch when the caller stops waiting is not sent (it is journaled below instead).
+        const deadline = performance.now() + this.options.deadlineMs
         await withDeadline(
-          applyWebhookWrite(this.db, write, { live: true, configuration }),
+          applyWebhookWrite(this.db, write, { live: true, configuration, deadline }),
           this.options.deadlineMs,
           `writing ${write.event}`,
         )

@@ -3,7 +3,9 @@
 // idempotent: its id keys the call event it logs, in the same transaction as everything else it
 // writes, so a write applied twice (a replay after a late commit) changes nothing the second time.
 import { type Placeholder, type SQL, and, eq, sql } from 'drizzle-orm'
+import { toSnakeCase } from 'drizzle-orm/casing'
 import type { Database, Queryable } from '../../db/client.js'
+import { isDatabaseAway } from '../deadline.js'
 import type { JournalFormat } from '../journal.js'
 import { agents, callEvents, calls, contracts, deskNumbers, desks, overageConsents } from '../../db/schema.js'
 import type { Plan } from '../domain/call.js'
@@ -28,6 +30,7 @@ import { rememberLanguage } from './clients.js'
 import { findDesk } from './desks.js'
 import { notifyCallback, notifyConsent } from './notifications.js'
 import { type TalkLeg, countLockedLeg } from './talk-counting.js'
+import { WriteBatcher } from './write-batch.js'
 
 /** A callback request owed by a write, and why (the rest is read from the call when applied). */
 export type CallbackReason = CallbackRequest['reason']
@@ -129,10 +132,18 @@ export const WEBHOOK_WRITE_FORMAT: JournalFormat<WebhookWrite> = {
 export async function applyWebhookWrite(
   db: Database,
   write: WebhookWrite,
-  options: { live: boolean; configuration?: ConfigurationSnapshot | null },
+  options: {
+    live: boolean
+    configuration?: ConfigurationSnapshot | null
+    /**
+     * when (performance.now()) the caller stops waiting for a live write (its deadline): an
+     * incoming call's record still queued for its batch then is not sent (see recordNewVoiceCall)
+     */
+    deadline?: number
+  },
 ): Promise<boolean> {
   if (options.live) {
-    if (write.kind === 'voice' && !write.callback && (await recordNewVoiceCall(db, write))) return true
+    if (write.kind === 'voice' && !write.callback && (await recordNewVoiceCall(db, write, options.deadline))) return true
     // A write that only logs its event: one statement, no transaction.
     if (write.kind === 'event' || (write.kind === 'status' && !write.final && write.callbackAttempt === undefined))
       return logEvent(db, write)
@@ -523,8 +534,66 @@ async function recordFinalStatus(db: Database, write: Extract<WebhookWrite, { ki
  * logged event always means an applied write: when the call is already there (a placeholder that
  * callbacks created first, a duplicate), nothing is written and false sends the write to the
  * transaction path, which completes the placeholder.
+ *
+ * Calls that arrive together share the statement (group commit, src/store/write-batch.ts): while
+ * one is in flight the others queue, and go out as the next, one multi-row statement and one
+ * commit for them all; a lone call goes out at once, as before. A write still queued at its
+ * deadline is not sent (its caller journaled it). A batch that fails goes write by write, each on
+ * its own statement as before (so one write the database refuses fails only itself), except when
+ * the database is away: then each write fails with that, as it would alone, and is journaled.
  */
-async function recordNewVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
+async function recordNewVoiceCall(db: Database, write: VoiceWrite, deadline?: number): Promise<boolean> {
+  let batcher = voiceBatchers.get(db)
+  if (!batcher) {
+    batcher = new WriteBatcher<VoiceWrite, boolean>({
+      max: VOICE_BATCH,
+      run: (writes) => recordNewVoiceCalls(db, writes),
+      alone: (write) => insertVoiceCall(db, write),
+      shared: isDatabaseAway,
+      now: () => performance.now(),
+    })
+    voiceBatchers.set(db, batcher)
+  }
+  return batcher.submit(write, deadline)
+}
+
+/**
+ * The most incoming calls one statement records: more than one instance usually has in flight (40
+ * calls posted at once in test/routes/voice-batch.test.ts went in 4 to 6 statements), and a
+ * statement of at most a few hundred KB (a call's Twilio parameters are about 1 KB).
+ */
+const VOICE_BATCH = 100
+
+// One group commit per database, like its prepared statements.
+const voiceBatchers = new WeakMap<Database, WriteBatcher<VoiceWrite, boolean>>()
+
+/** One statement for the writes of a batch: whether each one's record (and event) was inserted. */
+async function recordNewVoiceCalls(db: Database, writes: readonly VoiceWrite[]): Promise<boolean[]> {
+  if (writes.length === 1) return [await insertVoiceCall(db, writes[0] as VoiceWrite)]
+  // One write per call in the statement: a second delivery of a call in the same batch finds it
+  // recorded once the statement is done, as it would have a moment later alone (false: the
+  // transaction path). In CallSid order, so two instances' batches lock their rows in one order.
+  const first = new Map<string, VoiceWrite>()
+  for (const write of writes) if (!first.has(write.callSid)) first.set(write.callSid, write)
+  const rows = [...first.values()]
+    .sort((a, b) => (a.callSid < b.callSid ? -1 : a.callSid > b.callSid ? 1 : 0))
+    .map((write) => {
+      const row: Record<string, unknown> = { write_id: write.id, event_kind: write.event, event_params: write.params }
+      const columns = voiceCallRow(write)
+      for (const column of VOICE_COLUMNS) row[toSnakeCase(column)] = columns[column]
+      return row
+    })
+  let insert = voiceBatchInserts.get(db)
+  if (!insert) {
+    insert = voiceBatchInsert(db)
+    voiceBatchInserts.set(db, insert)
+  }
+  const inserted = new Set((await insert.execute({ rows: JSON.stringify(rows) })).map((row) => row.callSid))
+  return writes.map((write) => first.get(write.callSid) === write && inserted.has(write.callSid))
+}
+
+/** One write's record and event alone: the statement a lone call takes, and each write of a failed batch. */
+async function insertVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
   let insert = voiceInserts.get(db)
   if (!insert) {
     insert = voiceInsert(db)
@@ -541,6 +610,7 @@ async function recordNewVoiceCall(db: Database, write: VoiceWrite): Promise<bool
 
 // Built once per database: drizzle's query building costs more than the round trip.
 const voiceInserts = new WeakMap<Database, ReturnType<typeof voiceInsert>>()
+const voiceBatchInserts = new WeakMap<Database, ReturnType<typeof voiceBatchInsert>>()
 
 function voiceInsert(db: Database) {
   const p = (name: string) => sql.placeholder(name)
@@ -559,4 +629,33 @@ function voiceInsert(db: Database) {
       returning id`,
   )
   return db.with(recorded, logged).select({ id: logged.id }).from(logged).prepare('record_new_voice_call')
+}
+
+/**
+ * The batch's statement: the writes as one JSON array of rows (one parameter, the same on PGlite
+ * and postgres.js), the records inserted where the call is not there yet, and the events of the
+ * records inserted, in the same statement; it returns the calls whose event was logged.
+ */
+function voiceBatchInsert(db: Database) {
+  const columns = sql.raw(VOICE_COLUMNS.map((column) => toSnakeCase(column)).join(', '))
+  const types = sql.raw(VOICE_COLUMNS.map((column) => `${toSnakeCase(column)} ${calls[column].getSQLType()}`).join(', '))
+  const callSid = { callSid: sql<string>`call_sid`.as('call_sid') }
+  const input = db
+    .$with('voice_writes', callSid)
+    .as(
+      sql`select * from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as w(${types}, write_id text, event_kind text, event_params jsonb)`,
+    )
+  const recorded = db.$with('recorded_calls', callSid).as(
+    sql`insert into ${calls} (${columns}) select ${columns} from ${input} order by call_sid
+      on conflict do nothing
+      returning call_sid, started_at`,
+  )
+  const logged = db.$with('logged_events', callSid).as(
+    sql`insert into ${callEvents} (write_id, call_sid, kind, at, params)
+      select w.write_id, r.call_sid, w.event_kind, r.started_at, w.event_params
+      from ${recorded} r join ${input} w using (call_sid) order by r.call_sid
+      on conflict (write_id) do nothing
+      returning call_sid`,
+  )
+  return db.with(input, recorded, logged).select(callSid).from(logged).prepare('record_new_voice_calls')
 }

@@ -3,7 +3,7 @@
 // same rows, whatever callbacks came before it (issue #22: one truth for the voice write).
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import t from 'tap'
 import { callEvents, calls } from '../../db/schema.js'
@@ -92,21 +92,78 @@ eachDatabase(t, async (t, { db }) => {
 
   await fc.assert(
     fc.asyncProperty(fc.array(before, { maxLength: 4 }), voice, fc.boolean(), async (earlier, facts, twice) => {
-      const [live, transaction] = [newSid(), newSid()]
+      const [live, transaction, batched] = [newSid(), newSid(), newSid()]
       for (const fact of earlier) {
         await applyWebhookWrites(db, [writeOf(live, fact)])
         await applyWebhookWrites(db, [writeOf(transaction, fact)])
+        await applyWebhookWrites(db, [writeOf(batched, fact)])
       }
-      const [liveWrite, transactionWrite] = [voiceWrite(live, facts), voiceWrite(transaction, facts)]
+      const [liveWrite, transactionWrite, batchedWrite] = [
+        voiceWrite(live, facts),
+        voiceWrite(transaction, facts),
+        voiceWrite(batched, facts),
+      ]
       const applied = [await applyWebhookWrite(db, liveWrite, { live: true }), await applyWebhookWrites(db, [transactionWrite])]
+      // Submitted together, live: the first goes alone, the next two share the batch's statement.
+      const [, inBatch] = await Promise.all(
+        [voiceWrite(newSid(), facts), batchedWrite, voiceWrite(newSid(), facts)].map((write) =>
+          applyWebhookWrite(db, write, { live: true }),
+        ),
+      )
+      applied.push(inBatch as boolean)
       if (twice) {
         // The journaled copy of a live write that committed after its deadline.
-        applied.push(await applyWebhookWrites(db, [liveWrite]), await applyWebhookWrites(db, [transactionWrite]))
+        applied.push(
+          await applyWebhookWrites(db, [liveWrite]),
+          await applyWebhookWrites(db, [transactionWrite]),
+          await applyWebhookWrites(db, [batchedWrite]),
+        )
       }
       assert.deepStrictEqual(await record(live), await record(transaction), 'the same record and events')
-      assert.deepStrictEqual(applied, twice ? [true, 1, 0, 0] : [true, 1], 'each applied once')
+      assert.deepStrictEqual(await record(batched), await record(transaction), 'the same record and events, batched')
+      assert.deepStrictEqual(applied, twice ? [true, 1, true, 0, 0, 0] : [true, 1, true], 'each applied once')
     }),
     { numRuns: 40 },
   )
   t.pass('both paths gave the same rows in every run')
+
+  t.test('writes submitted together: one statement; a duplicate and a refused write end as alone', async (t) => {
+    await db.execute(sql.raw("alter table calls add constraint refuse_one_number check (from_number <> '+213699999990')"))
+    t.teardown(() => db.execute(sql.raw('alter table calls drop constraint refuse_one_number')))
+    const facts = {
+      at: new Date(AT).toISOString(),
+      deskId: 'intercom',
+      clientId: 'acme',
+      contractId: 1,
+      usageMonth: '2026-11',
+    } as const
+    const write = (callSid: string) => voiceWrite(callSid, { ...facts, decision: 'dial', outcome: null })
+    const [first, a, b] = [newSid(), newSid(), newSid()]
+    const writes = [write(first), write(a), write(a), write(b)]
+    const results = await Promise.all(writes.map((w) => applyWebhookWrite(db, w, { live: true })))
+    t.same(results, [true, true, true, true], 'every delivery applied (the duplicate through the transaction)')
+    t.same((await record(a)).events, ['voice', 'voice'], 'the call delivered twice: one record, each delivery logged')
+    t.same(await xmins([a, b]), 1, 'the batch: one commit for its calls')
+
+    const refused = { ...write(newSid()), from: '+213699999990' }
+    const [c, d] = [newSid(), newSid()]
+    const outcome = await Promise.allSettled(
+      [write(newSid()), write(c), refused, write(d)].map((w) => applyWebhookWrite(db, w, { live: true })),
+    )
+    t.same(
+      outcome.map((o) => o.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      'only the refused write fails',
+    )
+    for (const callSid of [c, d]) t.same((await record(callSid)).events, ['voice'], 'the others are recorded, alone')
+    t.equal(await xmins([c, d]), 2, 'each in its own statement after the batch failed')
+  })
+
+  async function xmins(callSids: string[]): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(distinct ${calls}.xmin::text)::int` })
+      .from(calls)
+      .where(inArray(calls.callSid, callSids))
+    return row?.n ?? 0
+  }
 })
