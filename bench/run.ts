@@ -185,8 +185,11 @@ function record(group: string, label: string, conns: number, measured: Measured,
   )
 }
 
-/** The webhook runs: one incoming call after another, then whole calls. */
-async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { only?: 'voice' } = {}) {
+/**
+ * The webhook runs: one incoming call after another, then whole calls (`paced`: only the paced
+ * whole calls, the heap flags' rows: a latency below saturation to compare).
+ */
+async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { calls?: 'all' | 'paced' } = {}) {
   const common = { connections, seconds, warmupSeconds }
   if (parts.has('voice')) {
     record(
@@ -207,12 +210,14 @@ async function webhooks(group: string, service: Service, probe?: CpuProbe, optio
       { baseline: 'webhook' },
     )
   }
-  if (!parts.has('call') || options.only) return
-  const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
-  record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
-    baseline: 'webhook',
-    callsPerSec: whole.reqPerSec / 3,
-  })
+  if (!parts.has('call')) return
+  if (options.calls !== 'paced') {
+    const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
+    record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
+      baseline: 'webhook',
+      callsPerSec: whole.reqPerSec / 3,
+    })
+  }
   // A small real desk (issue #19): calls arriving at an even pace whatever the answers, each one
   // played to its end (voice, dial, status) as Twilio follows it; latency per request and per call.
   const pacedCalls = await pacedFlows(
@@ -477,7 +482,7 @@ if (groups.has('heapcap') && groups.has('postgres')) {
       log(`\n== ${group}${heapRounds > 1 ? ` (round ${round + 1} of ${heapRounds})` : ''}`)
       const env = { ...serviceEnv({ url }), ...(flags ? { NODE_OPTIONS: flags } : {}) }
       await withService('service-postgres-heap-cap', SERVICE, env, (service) =>
-        webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { only: 'voice' }),
+        webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { calls: 'paced' }),
       )
     }
   }
