@@ -11,8 +11,11 @@ import { benchDeskFile, generateHistory } from './dataset.js'
 
 /** The server's maintenance database: bench databases are created and dropped through it. */
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-/** Recreated on every run: the webhooks write into it. */
-export const MAIN_DATABASE = 'supportline_bench'
+/**
+ * Recreated on every run: the webhooks write into it. BENCH_MAIN_DATABASE names another, so that two
+ * sessions sharing the machine's server do not drop each other's.
+ */
+export const MAIN_DATABASE = process.env.BENCH_MAIN_DATABASE || 'supportline_bench'
 /** Kept between runs (ten million calls take minutes to generate), regenerated when the schema changes. */
 export const LARGE_DATABASE = 'supportline_bench_10m'
 const GENERATOR = 'v1'

@@ -189,6 +189,107 @@ export async function paced(
   }
 }
 
+/**
+ * Calls started at an even pace (open loop: a new call every 1/rate s whatever the answers), each
+ * following the service's answers step by step as in `flows`: what a desk's callers feel below
+ * saturation. Every request is timed, and every call from its first request to its last answer.
+ */
+export async function pacedFlows(
+  service: Service,
+  options: { rate: number; seconds: number; warmupSeconds: number; call: (send: Send) => Promise<void> },
+  probe?: CpuProbe,
+): Promise<Measured & { callsPerSec: number; callP50Ms: number; callP99Ms: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1024 })
+  const timed = flowSender(service, agent)
+  const run = async (seconds: number) => {
+    const calls: Promise<number>[] = []
+    const started = performance.now()
+    const total = Math.round(options.rate * seconds)
+    const play = async () => {
+      const began = performance.now()
+      await options.call(timed.send).catch(() => {})
+      return performance.now() - began
+    }
+    while (calls.length < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate) + 1)
+      while (calls.length < due) calls.push(play())
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    return Promise.all(calls)
+  }
+  if (options.warmupSeconds > 0) await run(options.warmupSeconds)
+  timed.reset()
+  await service.resetPeak()
+  const before = await cpuSnapshot(service, probe)
+  const started = performance.now()
+  const callTimes = (await run(options.seconds)).sort((a, b) => a - b)
+  const elapsed = (performance.now() - started) / 1000
+  const after = await cpuSnapshot(service, probe, before.pids)
+  agent.destroy()
+  const times = [...timed.times].sort((a, b) => a - b)
+  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, times.length)
+  return {
+    requests: times.length,
+    reqPerSec: times.length / elapsed,
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    non2xx: timed.non2xx(),
+    errors: timed.errors(),
+    peakRssMb: service.peakRssMb(),
+    cpu: {
+      serviceUs: perRequest(after.service - before.service),
+      databaseUs: probe ? perRequest(after.database - before.database) : null,
+      loadUs: perRequest(after.load - before.load),
+    },
+    callsPerSec: callTimes.length / elapsed,
+    callP50Ms: percentile(callTimes, 0.5),
+    callP99Ms: percentile(callTimes, 0.99),
+  }
+}
+
+/** A flow's sender on an agent: every answer timed, non-2xx answers and failures counted. */
+function flowSender(service: Service, agent: Agent) {
+  const base = new URL(service.url)
+  let times: number[] = []
+  let non2xx = 0
+  let errors = 0
+  const send: Send = (built) =>
+    new Promise((resolve, reject) => {
+      const started = performance.now()
+      const req = httpRequest(
+        { agent, host: base.hostname, port: base.port, method: 'POST', path: built.path, headers: built.headers },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => {
+            times.push(performance.now() - started)
+            const status = res.statusCode ?? 500
+            if (status >= 300) non2xx++
+            resolve({ status, body: Buffer.concat(chunks).toString('utf8') })
+          })
+        },
+      )
+      req.on('error', (error) => {
+        errors++
+        reject(error)
+      })
+      req.end(built.body)
+    })
+  return {
+    send,
+    get times(): readonly number[] {
+      return times
+    },
+    non2xx: () => non2xx,
+    errors: () => errors,
+    reset: () => {
+      times = []
+      non2xx = 0
+      errors = 0
+    },
+  }
+}
+
 /** A request of a flow: a POST the scenario built (path, headers, form body). */
 export interface FlowRequest {
   path: string
@@ -218,32 +319,8 @@ export async function flows(
   probe?: CpuProbe,
 ): Promise<Measured & { callsPerSec: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections })
-  const base = new URL(service.url)
-  let times: number[] = []
-  let non2xx = 0
-  let errors = 0
-  const send: Send = (built) =>
-    new Promise((resolve, reject) => {
-      const started = performance.now()
-      const req = httpRequest(
-        { agent, host: base.hostname, port: base.port, method: 'POST', path: built.path, headers: built.headers },
-        (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (chunk: Buffer) => chunks.push(chunk))
-          res.on('end', () => {
-            times.push(performance.now() - started)
-            const status = res.statusCode ?? 500
-            if (status >= 300) non2xx++
-            resolve({ status, body: Buffer.concat(chunks).toString('utf8') })
-          })
-        },
-      )
-      req.on('error', (error) => {
-        errors++
-        reject(error)
-      })
-      req.end(built.body)
-    })
+  const timed = flowSender(service, agent)
+  const send = timed.send
   const run = async (seconds: number) => {
     let calls = 0
     const until = performance.now() + seconds * 1000
@@ -258,9 +335,7 @@ export async function flows(
   }
   if (options.warmupSeconds > 0) await run(options.warmupSeconds)
   options.measuring?.()
-  times = []
-  non2xx = 0
-  errors = 0
+  timed.reset()
   await service.resetPeak()
   const before = await cpuSnapshot(service, probe)
   const started = performance.now()
@@ -268,7 +343,7 @@ export async function flows(
   const elapsed = (performance.now() - started) / 1000
   const after = await cpuSnapshot(service, probe, before.pids)
   agent.destroy()
-  times.sort((a, b) => a - b)
+  const times = [...timed.times].sort((a, b) => a - b)
   const perRequest = (ms: number) => (ms * 1000) / Math.max(1, times.length)
   return {
     requests: times.length,
@@ -276,8 +351,8 @@ export async function flows(
     reqPerSec: times.length / elapsed,
     p50Ms: percentile(times, 0.5),
     p99Ms: percentile(times, 0.99),
-    non2xx,
-    errors,
+    non2xx: timed.non2xx(),
+    errors: timed.errors(),
     peakRssMb: service.peakRssMb(),
     cpu: {
       serviceUs: perRequest(after.service - before.service),

@@ -27,19 +27,32 @@ import {
   preparePostgres,
   serviceUrlOf,
 } from './databases.js'
-import { type CpuProbe, type Measured, flows, load, paced, timeSerially } from './load.js'
+import { type CpuProbe, type Measured, flows, load, paced, pacedFlows, timeSerially } from './load.js'
 import { benchSetup, outboxWritten } from './paths.js'
 import { type Row, printTable } from './report.js'
 import type { WhatIfMeasure } from './what-if.js'
-import { type PathCounts, callLogPages, consentAtQuotaLine, incomingCall, languageMenuChoice, wholeCall } from './scenarios.js'
+import {
+  type PathCounts,
+  callLogPages,
+  consentAtQuotaLine,
+  incomingCall,
+  languageMenuChoice,
+  wholeCall,
+  wholeCallFlow,
+} from './scenarios.js'
 import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
 
+const HEAP_CAP_DEFAULT = '--max-old-space-size=128'
 const HELP = `npm run bench [-- options]
   --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
   --only=LIST        some of: bare,postgres,heapcap,large,pglite,whatif (default all; heapcap needs postgres)
   --parts=LIST       some of: voice,call,paths,api (default all; paths: the outbox, quota line, consent and menu rows, Postgres only)
   --seconds=N        seconds per measurement (default 10, quick 3)
   --connections=N    connections for the webhooks (default 50)
+  --call-rate=N      whole calls a second of the paced whole-call row (default 50)
+  --heap-flags=LIST  node flags of the heapcap rows, ';' between settings, 'none' for no flags
+                     (default ${HEAP_CAP_DEFAULT}); e.g. 'none;--max-old-space-size=128 --max-semi-space-size=16'
+  --heap-rounds=N    measure the --heap-flags list N times over, alternated (default 1)
   --path-connections=N  connections for the call-path rows (default 10)
   --what-if-calls=N  calls the what-if replay row replays (default 100000, quick 20000; the target is 1000000)
   --profile          run the service (and the what-if replay) under node --cpu-prof (profiles in the work directory)
@@ -54,6 +67,9 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     'what-if-calls': { type: 'string' },
     connections: { type: 'string', default: '50' },
+    'call-rate': { type: 'string', default: '50' },
+    'heap-flags': { type: 'string' },
+    'heap-rounds': { type: 'string', default: '1' },
     'path-connections': { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     drop: { type: 'boolean', default: false },
@@ -81,7 +97,11 @@ const connections = Number(args.connections)
 const pathConnections = Number(args['path-connections'])
 const apiConnections = 10
 const FIXED_RATE = 500
-const HEAP_CAP = '--max-old-space-size=128'
+const CALL_RATE = Number(args['call-rate'])
+const HEAP_CAP = HEAP_CAP_DEFAULT
+// '' is the service without heap flags (what the postgres group runs), for alternated comparisons.
+const heapFlags = (args['heap-flags'] ?? HEAP_CAP).split(';').map((flags) => (flags.trim() === 'none' ? '' : flags.trim()))
+const heapRounds = Number(args['heap-rounds'])
 const months = { main: quick ? 1 : 12, large: 120, pglite: quick ? 1 : 12 }
 
 const AUTH_TOKEN = 'bench-twilio-auth-token'
@@ -101,7 +121,8 @@ log(
   `supportline bench${quick ? ' (quick)' : ''}: ${seconds} s per measurement after ${warmupSeconds} s of warm-up; work directory ${workDir}`,
 )
 
-let port = 3900
+// BENCH_PORT: the first of the ports the services take (one more each), apart from another run's.
+let port = Number(process.env.BENCH_PORT || 3900)
 function serviceEnv(database: { url: string } | { dataDir: string }): Record<string, string> {
   return {
     NODE_ENV: 'development',
@@ -164,8 +185,11 @@ function record(group: string, label: string, conns: number, measured: Measured,
   )
 }
 
-/** The webhook runs: one incoming call after another, then whole calls. */
-async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { only?: 'voice' } = {}) {
+/**
+ * The webhook runs: one incoming call after another, then whole calls (`paced`: only the paced
+ * whole calls, the heap flags' rows: a latency below saturation to compare).
+ */
+async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { calls?: 'all' | 'paced' } = {}) {
   const common = { connections, seconds, warmupSeconds }
   if (parts.has('voice')) {
     record(
@@ -186,11 +210,25 @@ async function webhooks(group: string, service: Service, probe?: CpuProbe, optio
       { baseline: 'webhook' },
     )
   }
-  if (!parts.has('call') || options.only) return
-  const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
-  record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
+  if (!parts.has('call')) return
+  if (options.calls !== 'paced') {
+    const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
+    record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
+      baseline: 'webhook',
+      callsPerSec: whole.reqPerSec / 3,
+    })
+  }
+  // A small real desk (issue #19): calls arriving at an even pace whatever the answers, each one
+  // played to its end (voice, dial, status) as Twilio follows it; latency per request and per call.
+  const pacedCalls = await pacedFlows(
+    service,
+    { rate: CALL_RATE, seconds, warmupSeconds, call: wholeCallFlow(AUTH_TOKEN, service.url) },
+    probe,
+  )
+  record(group, `whole call, paced at ${CALL_RATE} calls/s (open loop)`, 0, pacedCalls, {
     baseline: 'webhook',
-    callsPerSec: whole.reqPerSec / 3,
+    callsPerSec: pacedCalls.callsPerSec,
+    note: `a call (3 requests) p50 ${pacedCalls.callP50Ms.toFixed(1)} ms, p99 ${pacedCalls.callP99Ms.toFixed(1)} ms`,
   })
 }
 
@@ -434,14 +472,20 @@ if (groups.has('postgres')) {
 }
 
 if (groups.has('heapcap') && groups.has('postgres')) {
-  // The same service with V8's old space capped: RSS under load is mostly heap V8 has not
-  // collected yet, not live data (see docs/BENCHMARKS.md).
-  const group = `Postgres, ${HEAP_CAP}`
-  log(`\n== ${group}`)
+  // The same service with V8's heap limited: RSS under load is mostly heap V8 has not collected
+  // yet, not live data (see docs/BENCHMARKS.md). Each setting of --heap-flags in turn, the whole
+  // list --heap-rounds times, so that settings measured minutes apart alternate.
   const url = serviceUrlOf(MAIN_DATABASE)
-  await withService('service-postgres-heap-cap', SERVICE, { ...serviceEnv({ url }), NODE_OPTIONS: HEAP_CAP }, (service) =>
-    webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { only: 'voice' }),
-  )
+  for (let round = 0; round < heapRounds; round++) {
+    for (const flags of heapFlags) {
+      const group = flags ? `Postgres, ${flags}` : 'Postgres, no heap flags'
+      log(`\n== ${group}${heapRounds > 1 ? ` (round ${round + 1} of ${heapRounds})` : ''}`)
+      const env = { ...serviceEnv({ url }), ...(flags ? { NODE_OPTIONS: flags } : {}) }
+      await withService('service-postgres-heap-cap', SERVICE, env, (service) =>
+        webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { calls: 'paced' }),
+      )
+    }
+  }
 }
 
 if (groups.has('postgres') && !args.keep) {

@@ -112,6 +112,23 @@ function callerPool(list: readonly BenchCaller[]) {
 }
 
 /**
+ * The whole call of `wholeCall` played as a flow (for `pacedFlows`): voice, the dial callback at the
+ * URL the voice answer gave, then the status callback, each sent when the one before is answered.
+ */
+export function wholeCallFlow(authToken: string, publicUrl: string) {
+  return async (send: Send): Promise<void> => {
+    const call = { callSid: newSid(), ...pick(callers) }
+    const talk = 30 + Math.floor(Math.random() * 570)
+    const to = (path: string, params: Params) => send(post(authToken, publicUrl, path, params))
+    const voice = await to('/webhooks/twilio/voice', payload('incoming-call', call))
+    const action = DIAL_ACTION.exec(voice.body)?.[1]
+    const dialPath = action ? fromXml(action) : '/webhooks/twilio/dial?leg=agents&attempt=1'
+    await to(dialPath, payload('dial-completed', call, { DialCallSid: newSid(), DialCallDuration: String(talk) }))
+    await to('/webhooks/twilio/status', payload('status-completed', call, { CallDuration: String(talk + 20) }))
+  }
+}
+
+/**
  * The quota line under `ask` (issues #12, #19): the agents' <Dial timeLimit> (the month's usage set
  * 120 s under the quota before the call, by `beforeCall`, outside the measured service), an agent
  * takes it (whisper accepted), the limit cuts the leg with the caller on the line, the caller

@@ -113,7 +113,7 @@ function isNew(path: string): boolean {
 }
 
 async function startPglite(path: string, options: OpenOptions['pglite']): Promise<PGlite> {
-  const client = new PGlite(path, options)
+  const client = new PGlite(path, { ...options, startParams: pgliteStartParams(PGlite.defaultStartParams) })
   try {
     await client.waitReady
   } catch (error) {
@@ -121,6 +121,23 @@ async function startPglite(path: string, options: OpenOptions['pglite']): Promis
     throw error
   }
   return client
+}
+
+/**
+ * The embedded Postgres's settings, for a small desk on a small machine (docs/BENCHMARKS.md, "PGlite
+ * for a small desk"): given on its command line after PGlite's own, so they hold for a new database
+ * and an existing one alike (they override the data directory's postgresql.conf and ALTER SYSTEM).
+ * PGlite is one backend in one WebAssembly memory that only grows: Postgres's default 128 MB of
+ * shared buffers, once read through, stay resident for good, while the files they cache are in the
+ * operating system's page cache anyway (a read is one system call away).
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+}
+
+/** PGlite's start parameters (`defaults`: `PGlite.defaultStartParams`) with PGLITE_SETTINGS after them. */
+export function pgliteStartParams(defaults: readonly string[]): string[] {
+  return [...defaults, ...Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])]
 }
 
 /**
