@@ -1,18 +1,14 @@
 // The database: embedded Postgres (PGlite) under DATA_DIR by default, a real Postgres with a URL.
 // Both speak the same SQL through drizzle, with the same schema and the same migrations.
-import { readdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
+// PGlite (db/pglite.ts: its WebAssembly, drizzle's driver for it, the template) is loaded only for
+// the embedded database, so a service on Postgres never loads or evaluates it.
+import type { PGliteOptions } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { lockWithPid } from '../src/pid-lock.js'
 import { migrationsFolder } from './migrations.js'
-import { PRODUCT_TEMPLATE, Tarball, dumpTemplate, readTemplate, saveTemplate, templateFile } from './pglite-template.js'
 import * as schema from './schema.js'
 
 export { migrationsFolder }
@@ -46,7 +42,7 @@ export interface Created {
   saved?: boolean
   problem?: string
 }
-const drizzleConfig = { schema, casing: 'snake_case' } as const
+export const drizzleConfig = { schema, casing: 'snake_case' } as const
 // An arbitrary constant: every instance takes the same advisory lock while migrating.
 const MIGRATION_LOCK = 7_240_531
 
@@ -63,144 +59,14 @@ export interface OpenOptions {
   pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>
   /** where a new embedded database's template is kept (default node_modules/.cache/supportline) */
   templateCache?: string
+  /** how often the embedded database checkpoints (default 5 minutes), PGlite only */
+  checkpointEveryMs?: number
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url
-    ? openPostgres(options.url, options.max, options.onStatement)
-    : openPglite(options.dataDir ?? './data', options.pglite, options.templateCache)
-}
-
-async function openPglite(dataDir: string, options: OpenOptions['pglite'] = {}, templateCache?: string): Promise<DatabaseHandle> {
-  const inMemory = dataDir.startsWith('memory://')
-  const release = inMemory ? async () => {} : await lockDataDir(dataDir)
-  const path = inMemory ? dataDir : `${dataDir}/pglite`
-  let opened: { client: PGlite; created?: Created }
-  try {
-    opened =
-      options.loadDataDir || !isNew(path)
-        ? { client: await startPglite(path, options) }
-        : await createPglite(path, options, templateCache)
-  } catch (error) {
-    await release()
-    throw error
-  }
-  const { client, created } = opened
-  const db = drizzlePglite({ client, ...drizzleConfig })
-  return {
-    db: db as unknown as Database,
-    kind: 'pglite',
-    migrate: () => migratePglite(db, { migrationsFolder }),
-    ping: async () => {
-      await client.query('select 1')
-    },
-    close: async () => {
-      await client.close()
-      await release()
-    },
-    ...(created ? { created } : {}),
-  }
-}
-
-/** Where PGlite would make a new database: memory, or a directory that is absent or empty. */
-function isNew(path: string): boolean {
-  if (path.startsWith('memory://')) return true
-  try {
-    return readdirSync(path).length === 0
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT'
-  }
-}
-
-async function startPglite(path: string, options: OpenOptions['pglite']): Promise<PGlite> {
-  const client = new PGlite(path, { ...options, startParams: pgliteStartParams(PGlite.defaultStartParams) })
-  try {
-    await client.waitReady
-  } catch (error) {
-    await client.close().catch(() => {})
-    throw error
-  }
-  return client
-}
-
-/**
- * The embedded Postgres's settings, for a small desk on a small machine (docs/BENCHMARKS.md, "PGlite
- * for a small desk"): given on its command line after PGlite's own, so they hold for a new database
- * and an existing one alike (they override the data directory's postgresql.conf and ALTER SYSTEM).
- * PGlite is one backend in one WebAssembly memory that only grows: Postgres's default 128 MB of
- * shared buffers, once read through, stay resident for good, while the files they cache are in the
- * operating system's page cache anyway (a read is one system call away).
- */
-export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
-  shared_buffers: '16MB',
-}
-
-/** PGlite's start parameters (`defaults`: `PGlite.defaultStartParams`) with PGLITE_SETTINGS after them. */
-export function pgliteStartParams(defaults: readonly string[]): string[] {
-  return [...defaults, ...Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])]
-}
-
-/**
- * A new embedded database: a copy of the migrated template when there is one for this PGlite and
- * these migrations (a second or so); else PGlite's initdb and every migration (5 s and more), after
- * which the database is saved as the template for the next new one. The template only saves time:
- * when it cannot be loaded the database is made without it, and the migrations run after either.
- */
-async function createPglite(
-  path: string,
-  options: OpenOptions['pglite'],
-  templateCache?: string,
-): Promise<{ client: PGlite; created: Created }> {
-  const began = performance.now()
-  const ms = () => Math.round(performance.now() - began)
-  const template = await templateFile(PRODUCT_TEMPLATE, templateCache)
-  const tarball = await readTemplate(template)
-  let problem: string | undefined
-  if (tarball) {
-    try {
-      const client = await startPglite(path, { ...options, loadDataDir: new Tarball(tarball) })
-      return { client, created: { from: 'template', template, ms: ms() } }
-    } catch (error) {
-      problem = `the template could not be loaded (${messageOf(error)}): made again`
-      // What the load left is no database; nothing else was there (isNew).
-      if (!path.startsWith('memory://')) await rm(path, { recursive: true, force: true })
-      await rm(template, { force: true })
-    }
-  }
-  const client = await startPglite(path, options)
-  try {
-    await migratePglite(drizzlePglite({ client, ...drizzleConfig }), { migrationsFolder })
-  } catch (error) {
-    await client.close().catch(() => {})
-    throw error
-  }
-  try {
-    await saveTemplate(template, await dumpTemplate(client))
-    return { client, created: { from: 'initdb', template, ms: ms(), saved: true, ...(problem ? { problem } : {}) } }
-  } catch (error) {
-    const notSaved = `the template could not be saved (${messageOf(error)})`
-    return {
-      client,
-      created: { from: 'initdb', template, ms: ms(), saved: false, problem: problem ? `${problem}; ${notSaved}` : notSaved },
-    }
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/**
- * PGlite is one process's database: a second process opening the same files would corrupt them.
- * A lock file holding the owner's pid keeps a CLI from opening what a running server has open.
- */
-function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  return lockWithPid(
-    `${dataDir}/supportline.lock`,
-    (owner) =>
-      `the embedded database in ${dataDir} is in use by process ${owner} (a running supportline?); ` +
-      'stop it first, or set DATABASE_URL to a Postgres server that both can share',
-  )
+  if (options.url) return openPostgres(options.url, options.max, options.onStatement)
+  const { openPglite } = await import('./pglite.js')
+  return openPglite(options.dataDir ?? './data', options)
 }
 
 async function openPostgres(

@@ -1,9 +1,10 @@
-// The embedded database runs with the small-desk settings of db/client.ts (PGLITE_SETTINGS): on a
+// The embedded database runs with the small-desk settings of db/pglite.ts (PGLITE_SETTINGS): on a
 // new data directory, on the same directory opened again, and on a copy of the tests' template,
 // whose ALTER SYSTEM asks for other values (the command line wins over the data directory's files).
 import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
-import { type DatabaseHandle, PGLITE_SETTINGS, openDatabase } from '../../db/client.js'
+import { type DatabaseHandle, openDatabase } from '../../db/client.js'
+import { PGLITE_SETTINGS } from '../../db/pglite.js'
 import { freshDatabase } from '../helpers/databases.js'
 
 /** What `show <name>` answers on the database. */
@@ -31,4 +32,26 @@ t.test('a new embedded database, and the same opened again', async (t) => {
 t.test("a copy of the tests' template (shared_buffers = 4MB by ALTER SYSTEM)", async (t) => {
   const database = await freshDatabase(t, 'pglite')
   await checkSettings(t, database, 'the copy')
+})
+
+t.test('the embedded database checkpoints on its own, as Postgres does', async (t) => {
+  const database = await openDatabase({ dataDir: t.testdir(), checkpointEveryMs: 100 })
+  t.teardown(() => database.close())
+  const checkpoint = async () => {
+    const result = (await database.db.execute(
+      sql`select checkpoint_lsn::text as lsn from pg_control_checkpoint()`,
+    )) as unknown as {
+      rows: { lsn: string }[]
+    }
+    return result.rows[0]?.lsn
+  }
+  const before = await checkpoint()
+  await database.db.execute(sql`create table written (n int)`)
+  await database.db.execute(sql`insert into written select generate_series(1, 1000)`)
+  let after = before
+  for (let tries = 0; tries < 100 && after === before; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    after = await checkpoint()
+  }
+  t.not(after, before, 'a checkpoint came after the writes, with no one asking (the write-ahead log can be recycled)')
 })
