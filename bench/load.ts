@@ -217,19 +217,43 @@ export async function pacedFlows(
     }
     return Promise.all(calls)
   }
+  const { measured, result, elapsed } = await measureFlows(service, probe, agent, timed, options, run)
+  const callTimes = [...result].sort((a, b) => a - b)
+  return {
+    ...measured,
+    callsPerSec: callTimes.length / elapsed,
+    callP50Ms: percentile(callTimes, 0.5),
+    callP99Ms: percentile(callTimes, 0.99),
+  }
+}
+
+/**
+ * A flow driver's warm-up, then its measured run (`run` for `seconds`): every request timed by the
+ * sender, the CPU of the service, its database and the load generator, and the peak RSS around it.
+ */
+async function measureFlows<T>(
+  service: Service,
+  probe: CpuProbe | undefined,
+  agent: Agent,
+  timed: ReturnType<typeof flowSender>,
+  options: { seconds: number; warmupSeconds: number; measuring?: () => void },
+  run: (seconds: number) => Promise<T>,
+): Promise<{ measured: Measured; result: T; elapsed: number }> {
   if (options.warmupSeconds > 0) await run(options.warmupSeconds)
+  options.measuring?.()
   timed.reset()
   await service.resetPeak()
   const before = await cpuSnapshot(service, probe)
   const started = performance.now()
-  const callTimes = (await run(options.seconds)).sort((a, b) => a - b)
+  const result = await run(options.seconds)
   const elapsed = (performance.now() - started) / 1000
   const after = await cpuSnapshot(service, probe, before.pids)
   agent.destroy()
   const times = [...timed.times].sort((a, b) => a - b)
   const perRequest = (ms: number) => (ms * 1000) / Math.max(1, times.length)
-  return {
+  const measured: Measured = {
     requests: times.length,
+    // the last calls finish after the measured seconds: rates over the time they took
     reqPerSec: times.length / elapsed,
     p50Ms: percentile(times, 0.5),
     p99Ms: percentile(times, 0.99),
@@ -241,10 +265,8 @@ export async function pacedFlows(
       databaseUs: probe ? perRequest(after.database - before.database) : null,
       loadUs: perRequest(after.load - before.load),
     },
-    callsPerSec: callTimes.length / elapsed,
-    callP50Ms: percentile(callTimes, 0.5),
-    callP99Ms: percentile(callTimes, 0.99),
   }
+  return { measured, result, elapsed }
 }
 
 /** A flow's sender on an agent: every answer timed, non-2xx answers and failures counted. */
@@ -333,32 +355,6 @@ export async function flows(
     await Promise.all(Array.from({ length: options.connections }, worker))
     return calls
   }
-  if (options.warmupSeconds > 0) await run(options.warmupSeconds)
-  options.measuring?.()
-  timed.reset()
-  await service.resetPeak()
-  const before = await cpuSnapshot(service, probe)
-  const started = performance.now()
-  const calls = await run(options.seconds)
-  const elapsed = (performance.now() - started) / 1000
-  const after = await cpuSnapshot(service, probe, before.pids)
-  agent.destroy()
-  const times = [...timed.times].sort((a, b) => a - b)
-  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, times.length)
-  return {
-    requests: times.length,
-    // the last calls finish after the measured seconds: rates over the time they took
-    reqPerSec: times.length / elapsed,
-    p50Ms: percentile(times, 0.5),
-    p99Ms: percentile(times, 0.99),
-    non2xx: timed.non2xx(),
-    errors: timed.errors(),
-    peakRssMb: service.peakRssMb(),
-    cpu: {
-      serviceUs: perRequest(after.service - before.service),
-      databaseUs: probe ? perRequest(after.database - before.database) : null,
-      loadUs: perRequest(after.load - before.load),
-    },
-    callsPerSec: calls / elapsed,
-  }
+  const { measured, result: calls, elapsed } = await measureFlows(service, probe, agent, timed, options, run)
+  return { ...measured, callsPerSec: calls / elapsed }
 }
