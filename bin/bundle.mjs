@@ -3,7 +3,7 @@
 // compiling every module through tsx and resolving hundreds of files in node_modules at each start.
 // `npm ci` makes it once (bin/prepare.mjs), so that the first start does not.
 // Dependencies are bundled too: loading one file is about half the CPU of resolving, reading and
-// linking each package's modules (docs/BENCHMARKS.md, "The start"). PGlite stays an import (its
+// linking each package's modules (docs/BENCHMARKS.md, "The start, bundled"). PGlite stays an import (its
 // wasm and data files sit beside it). Each of our modules keeps its own import.meta.url (the
 // migrations and the dashboard's assets are read relative to their module), and Swagger UI's its
 // own __dirname (its assets). What is loaded lazily (Twilio's REST client, the e-mail parsers,
