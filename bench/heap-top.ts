@@ -1,7 +1,7 @@
 // Reads a V8 heap snapshot (node --heapsnapshot-signal, or v8.writeHeapSnapshot) and prints what
 // the heap holds: self size by node type, and by constructor (objects) or kind (code, strings,
 // arrays), so a snapshot can be read without a browser. `npx tsx bench/heap-top.ts FILE [rows]`.
-import { readFile } from 'node:fs/promises'
+import { readDump } from './read-dump.js'
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } }
@@ -9,13 +9,7 @@ interface Snapshot {
   strings: string[]
 }
 
-const [file, limitArg] = process.argv.slice(2)
-if (!file) {
-  console.error('usage: tsx bench/heap-top.ts FILE.heapsnapshot [rows]')
-  process.exit(1)
-}
-const limit = Number(limitArg ?? 30)
-const heap = JSON.parse(await readFile(file, 'utf8')) as Snapshot
+const { file, dump: heap, limit } = await readDump<Snapshot>('tsx bench/heap-top.ts FILE.heapsnapshot [rows]')
 const fields = heap.snapshot.meta.node_fields
 const types = heap.snapshot.meta.node_types[0]
 const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [number, number, number]

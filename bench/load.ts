@@ -121,6 +121,22 @@ export async function timeSerially(
 }
 
 /**
+ * `start` called `rate` times a second for `seconds`, on time whether or not the earlier ones have
+ * finished (open loop); all their results, once every one has.
+ */
+async function openLoop<T>(rate: number, seconds: number, start: () => Promise<T>): Promise<T[]> {
+  const started: Promise<T>[] = []
+  const began = performance.now()
+  const total = Math.round(rate * seconds)
+  while (started.length < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - began) / 1000) * rate) + 1)
+    while (started.length < due) started.push(start())
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+  return Promise.all(started)
+}
+
+/**
  * Requests at an even pace (open loop: each leaves on time whether or not earlier ones came back),
  * for the latency a caller gets below saturation. autocannon's own rate limit sends each second's
  * quota in one burst at the start of the second, which measures a burst, not a pace.
@@ -154,17 +170,7 @@ export async function paced(
       req.on('error', () => resolve({ ok: false, ms: performance.now() - started }))
       req.end(built.body)
     })
-  const run = async (seconds: number) => {
-    const results: Promise<{ ok: boolean; ms: number }>[] = []
-    const started = performance.now()
-    const total = Math.round(options.rate * seconds)
-    while (results.length < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate) + 1)
-      while (results.length < due) results.push(send())
-      await new Promise((resolve) => setTimeout(resolve, 1))
-    }
-    return Promise.all(results)
-  }
+  const run = (seconds: number) => openLoop(options.rate, seconds, send)
   if (options.warmupSeconds > 0) await run(options.warmupSeconds)
   await service.resetPeak()
   const before = await cpuSnapshot(service, probe)
@@ -201,22 +207,12 @@ export async function pacedFlows(
 ): Promise<Measured & { callsPerSec: number; callP50Ms: number; callP99Ms: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 })
   const timed = flowSender(service, agent)
-  const run = async (seconds: number) => {
-    const calls: Promise<number>[] = []
-    const started = performance.now()
-    const total = Math.round(options.rate * seconds)
-    const play = async () => {
-      const began = performance.now()
-      await options.call(timed.send).catch(() => {})
-      return performance.now() - began
-    }
-    while (calls.length < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate) + 1)
-      while (calls.length < due) calls.push(play())
-      await new Promise((resolve) => setTimeout(resolve, 1))
-    }
-    return Promise.all(calls)
+  const play = async () => {
+    const began = performance.now()
+    await options.call(timed.send).catch(() => {})
+    return performance.now() - began
   }
+  const run = (seconds: number) => openLoop(options.rate, seconds, play)
   const { measured, result, elapsed } = await measureFlows(service, probe, agent, timed, options, run)
   const callTimes = [...result].sort((a, b) => a - b)
   return {

@@ -1,6 +1,6 @@
 // Reads a .cpuprofile (node --cpu-prof, or npm run bench -- --profile) and prints where the time
 // went: self time by function and by package, so a profile can be read without a browser.
-import { readFile } from 'node:fs/promises'
+import { readDump } from './read-dump.js'
 
 interface ProfileNode {
   id: number
@@ -14,13 +14,7 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const [file, limitArg] = process.argv.slice(2)
-if (!file) {
-  console.error('usage: tsx bench/profile-top.ts FILE.cpuprofile [rows]')
-  process.exit(1)
-}
-const limit = Number(limitArg ?? 30)
-const profile = JSON.parse(await readFile(file, 'utf8')) as Profile
+const { file, dump: profile, limit } = await readDump<Profile>('tsx bench/profile-top.ts FILE.cpuprofile [rows]')
 const byId = new Map(profile.nodes.map((node) => [node.id, node]))
 const self = new Map<number, number>()
 for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
