@@ -87,21 +87,46 @@ if (args.drop) {
   process.exit(0)
 }
 
+/** A bad option stops the run at once with the option named, before any database is made. */
+function refuse(message: string): never {
+  console.error(`npm run bench: ${message} (npm run bench -- --help)`)
+  process.exit(2)
+}
+function positive(option: string, value: string | undefined, fallback: number): number {
+  const number = Number(value ?? fallback)
+  if (!Number.isFinite(number) || number <= 0) refuse(`--${option} must be a positive number (got "${value}")`)
+  return number
+}
+function listOf(option: string, value: string, known: readonly string[]): Set<string> {
+  const items = value.split(',').map((item) => item.trim())
+  const unknown = items.filter((item) => !known.includes(item))
+  if (unknown.length > 0) refuse(`--${option} knows ${known.join(', ')}, not ${unknown.join(', ')}`)
+  return new Set(items)
+}
+
 const quick = args.quick
-const groups = new Set((args.only ?? 'bare,postgres,heapcap,large,pglite,whatif').split(','))
+const groups = listOf('only', args.only ?? 'bare,postgres,heapcap,large,pglite,whatif', [
+  'bare',
+  'postgres',
+  'heapcap',
+  'large',
+  'pglite',
+  'whatif',
+])
 if (quick) groups.delete('large')
-const parts = new Set(args.parts.split(','))
-const seconds = Number(args.seconds ?? (quick ? 3 : 10))
+const parts = listOf('parts', args.parts, ['voice', 'call', 'paths', 'api'])
+const seconds = positive('seconds', args.seconds, quick ? 3 : 10)
 const warmupSeconds = quick ? 1 : 3
-const connections = Number(args.connections)
-const pathConnections = Number(args['path-connections'])
+const connections = Math.round(positive('connections', args.connections, 50))
+const pathConnections = Math.round(positive('path-connections', args['path-connections'], 10))
 const apiConnections = 10
 const FIXED_RATE = 500
-const CALL_RATE = Number(args['call-rate'])
+const CALL_RATE = positive('call-rate', args['call-rate'], 50)
+const WHAT_IF_CALLS = Math.round(positive('what-if-calls', args['what-if-calls'], quick ? 20_000 : 100_000))
 const HEAP_CAP = HEAP_CAP_DEFAULT
 // '' is the service without heap flags (what the postgres group runs), for alternated comparisons.
 const heapFlags = (args['heap-flags'] ?? HEAP_CAP).split(';').map((flags) => (flags.trim() === 'none' ? '' : flags.trim()))
-const heapRounds = Number(args['heap-rounds'])
+const heapRounds = Math.round(positive('heap-rounds', args['heap-rounds'], 1))
 const months = { main: quick ? 1 : 12, large: 120, pglite: quick ? 1 : 12 }
 
 const AUTH_TOKEN = 'bench-twilio-auth-token'
@@ -517,7 +542,7 @@ if (groups.has('pglite')) {
 
 if (groups.has('whatif')) {
   // The replay alone, in a process of its own (its RSS is its own): no database, no HTTP.
-  const calls = Number(args['what-if-calls'] ?? (quick ? 20_000 : 100_000))
+  const calls = WHAT_IF_CALLS
   const group = 'what-if replay (pure)'
   log(`\n== ${group}: ${calls.toLocaleString('en')} synthetic calls over 12 months`)
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'what-if')}`] : []
