@@ -543,18 +543,7 @@ async function recordFinalStatus(db: Database, write: Extract<WebhookWrite, { ki
  * the database is away: then each write fails with that, as it would alone, and is journaled.
  */
 async function recordNewVoiceCall(db: Database, write: VoiceWrite, deadline?: number): Promise<boolean> {
-  let batcher = voiceBatchers.get(db)
-  if (!batcher) {
-    batcher = new WriteBatcher<VoiceWrite, boolean>({
-      max: VOICE_BATCH,
-      run: (writes) => recordNewVoiceCalls(db, writes),
-      alone: (write) => insertVoiceCall(db, write),
-      shared: isDatabaseAway,
-      now: () => performance.now(),
-    })
-    voiceBatchers.set(db, batcher)
-  }
-  return batcher.submit(write, deadline)
+  return voiceBatcher(db).submit(write, deadline)
 }
 
 /**
@@ -565,7 +554,16 @@ async function recordNewVoiceCall(db: Database, write: VoiceWrite, deadline?: nu
 const VOICE_BATCH = 100
 
 // One group commit per database, like its prepared statements.
-const voiceBatchers = new WeakMap<Database, WriteBatcher<VoiceWrite, boolean>>()
+const voiceBatcher = perDatabase(
+  (db) =>
+    new WriteBatcher<VoiceWrite, boolean>({
+      max: VOICE_BATCH,
+      run: (writes) => recordNewVoiceCalls(db, writes),
+      alone: (write) => insertVoiceCall(db, write),
+      shared: isDatabaseAway,
+      now: () => performance.now(),
+    }),
+)
 
 /** One statement for the writes of a batch: whether each one's record (and event) was inserted. */
 async function recordNewVoiceCalls(db: Database, writes: readonly VoiceWrite[]): Promise<boolean[]> {
@@ -583,23 +581,13 @@ async function recordNewVoiceCalls(db: Database, writes: readonly VoiceWrite[]):
       for (const column of VOICE_COLUMNS) row[toSnakeCase(column)] = columns[column]
       return row
     })
-  let insert = voiceBatchInserts.get(db)
-  if (!insert) {
-    insert = voiceBatchInsert(db)
-    voiceBatchInserts.set(db, insert)
-  }
-  const inserted = new Set((await insert.execute({ rows: JSON.stringify(rows) })).map((row) => row.callSid))
+  const inserted = new Set((await voiceBatchInsert(db).execute({ rows: JSON.stringify(rows) })).map((row) => row.callSid))
   return writes.map((write) => first.get(write.callSid) === write && inserted.has(write.callSid))
 }
 
 /** One write's record and event alone: the statement a lone call takes, and each write of a failed batch. */
 async function insertVoiceCall(db: Database, write: VoiceWrite): Promise<boolean> {
-  let insert = voiceInserts.get(db)
-  if (!insert) {
-    insert = voiceInsert(db)
-    voiceInserts.set(db, insert)
-  }
-  const rows = await insert.execute({
+  const rows = await voiceInsert(db).execute({
     ...voiceCallRow(write),
     writeId: write.id,
     eventKind: write.event,
@@ -609,10 +597,23 @@ async function insertVoiceCall(db: Database, write: VoiceWrite): Promise<boolean
 }
 
 // Built once per database: drizzle's query building costs more than the round trip.
-const voiceInserts = new WeakMap<Database, ReturnType<typeof voiceInsert>>()
-const voiceBatchInserts = new WeakMap<Database, ReturnType<typeof voiceBatchInsert>>()
+const voiceInsert = perDatabase(buildVoiceInsert)
+const voiceBatchInsert = perDatabase(buildVoiceBatchInsert)
 
-function voiceInsert(db: Database) {
+/** `make(db)`, made once per database and kept as long as the database is. */
+function perDatabase<T>(make: (db: Database) => T): (db: Database) => T {
+  const made = new WeakMap<Database, T>()
+  return (db) => {
+    let value = made.get(db)
+    if (value === undefined) {
+      value = make(db)
+      made.set(db, value)
+    }
+    return value
+  }
+}
+
+function buildVoiceInsert(db: Database) {
   const p = (name: string) => sql.placeholder(name)
   const columns = Object.fromEntries(VOICE_COLUMNS.map((column) => [column, p(column)])) as Record<
     (typeof VOICE_COLUMNS)[number],
@@ -636,7 +637,7 @@ function voiceInsert(db: Database) {
  * and postgres.js), the records inserted where the call is not there yet, and the events of the
  * records inserted, in the same statement; it returns the calls whose event was logged.
  */
-function voiceBatchInsert(db: Database) {
+function buildVoiceBatchInsert(db: Database) {
   const columns = sql.raw(VOICE_COLUMNS.map((column) => toSnakeCase(column)).join(', '))
   const types = sql.raw(VOICE_COLUMNS.map((column) => `${toSnakeCase(column)} ${calls[column].getSQLType()}`).join(', '))
   const callSid = { callSid: sql<string>`call_sid`.as('call_sid') }
