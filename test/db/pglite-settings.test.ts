@@ -1,6 +1,7 @@
 // The embedded database runs with the small-desk settings of db/pglite.ts (PGLITE_SETTINGS): on a
-// new data directory, on the same directory opened again, and on a copy of the tests' template,
-// whose ALTER SYSTEM asks for other values (the command line wins over the data directory's files).
+// new data directory, on the same directory opened again after an ALTER SYSTEM asked for other
+// values (the command line wins over the data directory's files), and on a copy of the tests'
+// template.
 import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { type DatabaseHandle, openDatabase } from '../../db/client.js'
@@ -23,13 +24,14 @@ t.test('a new embedded database, and the same opened again', async (t) => {
   const dataDir = t.testdir()
   const first = await openDatabase({ dataDir })
   await checkSettings(t, first, 'a new database')
+  await first.db.execute(sql`alter system set shared_buffers = '4MB'`)
   await first.close()
   const again = await openDatabase({ dataDir })
   t.teardown(() => again.close())
-  await checkSettings(t, again, 'the same directory opened again')
+  await checkSettings(t, again, 'the same directory opened again, after ALTER SYSTEM asked for 4MB')
 })
 
-t.test("a copy of the tests' template (shared_buffers = 4MB by ALTER SYSTEM)", async (t) => {
+t.test("a copy of the tests' template", async (t) => {
   const database = await freshDatabase(t, 'pglite')
   await checkSettings(t, database, 'the copy')
 })

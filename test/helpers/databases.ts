@@ -101,9 +101,9 @@ const migrationsHash = memo(async () =>
 /**
  * How the tests' PGlite template is made (db/pglite-template.ts keeps it, named after this recipe):
  * the migrations, the guard, and steps that each make a copy start faster without changing what
- * the app sees: a 1 MB WAL segment instead of 16, small shared buffers, and no template0/template1
- * databases (nothing creates a database in PGlite): 15 MB to load instead of 40, and a start that
- * takes about half the CPU of the product's template (which keeps PGlite's defaults).
+ * the app sees: a 1 MB WAL segment instead of 16, and no template0/template1 databases (nothing
+ * creates a database in PGlite): 15 MB to load instead of 40. (Shared buffers are the product's
+ * 16 MB: db/pglite.ts gives them on PGlite's command line, which no setting in the files overrides.)
  */
 const testRecipe = memo(
   async (): Promise<TemplateRecipe> => ({
@@ -111,7 +111,6 @@ const testRecipe = memo(
     initdb: ['--wal-segsize=1'],
     after: [
       await readFile(CONFIG_GUARD, 'utf8'),
-      "alter system set shared_buffers = '4MB'",
       'alter system set max_connections = 10',
       'alter database template0 is_template false',
       'drop database template0',
