@@ -80,10 +80,12 @@ function twiml(reply: FastifyReply, xml: string) {
  * each of the desk's languages), as the twilio package wrote it, kept with the desk's object. The
  * configuration in memory holds one object per desk and configuration version (a change comes as
  * a new snapshot with new objects), so the string is written once per version, and a desk read
- * straight from the tables (a fresh object per call) is never served another's.
+ * straight from the tables (a fresh object per call) is never served another's. Without a desk
+ * there is nothing to keep it with: written for this call.
  */
 const deskTwiml = new WeakMap<DeskFacts, Map<string, string>>()
-function onceForDesk(desk: DeskFacts, key: string, render: () => string): string {
+function onceForDesk(desk: DeskFacts | null, key: string, render: () => string): string {
+  if (!desk) return render()
   let rendered = deskTwiml.get(desk)
   if (!rendered) {
     rendered = new Map()
@@ -191,7 +193,7 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
     // A registered caller of unknown language on a desk with several, who never chose one (the
     // facts' statement reads the choice remembered for the number): the menu (issue #17).
     const menu = live ? languageMenu(facts) : null
-    if (menu && facts.desk)
+    if (menu)
       return twiml(
         reply,
         onceForDesk(facts.desk, 'menu', () => languageMenuTwiml(menu.say)),
@@ -254,11 +256,10 @@ export const twilioWebhooks: FastifyPluginAsyncZod<{ readDeadlineMs: number }> =
       callback: plan.kind === 'voicemail' ? 'no_agent' : null,
     })
     // An unknown caller's refusal is the desk's, whoever calls (decide: in each of its languages).
-    const desk = facts.desk
-    if (desk && plan.kind === 'hangup' && plan.outcome === 'unknown_caller')
+    if (plan.kind === 'hangup' && plan.outcome === 'unknown_caller')
       return twiml(
         reply,
-        onceForDesk(desk, 'unknown_caller', () => renderPlan(plan)),
+        onceForDesk(facts.desk, 'unknown_caller', () => renderPlan(plan)),
       )
     return twiml(reply, renderPlan(plan))
   }
