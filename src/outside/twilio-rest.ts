@@ -8,8 +8,8 @@ type Twilio = typeof import('twilio')
 let loading: Promise<Twilio> | null = null
 
 /**
- * The twilio package's REST client (its whole API: about 0.4 s of CPU more than the TwiML and
- * signature modules the call path uses), loaded when first asked for; the server asks right after
+ * The twilio package's REST client (its whole API: about 0.4 s of CPU more than the signature
+ * module the call path uses), loaded when first asked for; the server asks right after
  * its port opens, so that neither the start nor the first call back or SMS waits for it.
  */
 export function loadTwilioRest(): Promise<Twilio> {

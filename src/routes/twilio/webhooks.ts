@@ -77,7 +77,7 @@ function twiml(reply: FastifyReply, xml: string) {
 
 /**
  * TwiML whose words depend on the desk alone (the language menu, the unknown caller's refusal in
- * each of the desk's languages), as the twilio package wrote it, kept with the desk's object. The
+ * each of the desk's languages), written once and kept with the desk's object. The
  * configuration in memory holds one object per desk and configuration version (a change comes as
  * a new snapshot with new objects), so the string is written once per version, and a desk read
  * straight from the tables (a fresh object per call) is never served another's. Without a desk
