@@ -2,11 +2,23 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { z } from 'zod'
 
-/** A number as Twilio sends it in `From`: E.164 or null for withheld, SIP, client: and garbage. */
+/** How many callers' numbers normaliseCaller remembers before it starts afresh. */
+export const CALLERS_REMEMBERED = 10_000
+const callers = new Map<string, string | null>()
+
+/**
+ * A number as Twilio sends it in `From`: E.164 or null for withheld, SIP, client: and garbage.
+ * Remembered: the same callers call again, and libphonenumber's parse costs about 20 µs a call.
+ */
 export function normaliseCaller(raw: string | undefined): string | null {
   if (raw?.[0] !== '+' || raw.length > 32) return null
+  const known = callers.get(raw)
+  if (known !== undefined) return known
   const parsed = parsePhoneNumberFromString(raw)
-  return parsed?.isPossible() ? parsed.number : null
+  const number = parsed?.isPossible() ? parsed.number : null
+  if (callers.size >= CALLERS_REMEMBERED) callers.clear()
+  callers.set(raw, number)
+  return number
 }
 
 /** A number a manager registers: must be a valid E.164 number; spaces and dashes are tolerated. */

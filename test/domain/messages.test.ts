@@ -4,7 +4,7 @@ import t from 'tap'
 import { SPOKEN_MAX } from '../../src/domain/boundary.js'
 import { SPEECHES } from '../../src/domain/language.js'
 import { CATALOGUES, MESSAGE_KEYS, message, speakDuration, speechOf, spokenHolidayName } from '../../src/domain/messages.js'
-import { maskNumber, maskNumbersIn, normaliseCaller } from '../../src/domain/phone.js'
+import { CALLERS_REMEMBERED, maskNumber, maskNumbersIn, normaliseCaller } from '../../src/domain/phone.js'
 
 t.equal(speechOf('fr-FR'), 'fr')
 t.equal(speechOf('en-GB'), 'en')
@@ -154,7 +154,16 @@ for (const [raw, number] of [
   ['+2136610000011111111111111111111111111', null],
 ] as const) {
   t.equal(normaliseCaller(raw), number, `caller "${raw}" is ${number ?? 'unknown'}`)
+  t.equal(normaliseCaller(raw), number, `caller "${raw}" is ${number ?? 'unknown'} the second time too`)
 }
+t.test('more callers than it remembers: each number still normalised, the first ones again', async (t) => {
+  const raw = (n: number) => `+2136610${String(n).padStart(5, '0')}`
+  const wrong: string[] = []
+  for (let round = 0; round < 2; round++)
+    for (let n = 0; n <= CALLERS_REMEMBERED; n++) if (normaliseCaller(raw(n)) !== raw(n)) wrong.push(raw(n))
+  t.same(wrong, [], `${CALLERS_REMEMBERED + 1} numbers, twice over`)
+  t.equal(normaliseCaller('+213 661 000 001'), '+213661000001', 'spaces removed after the others')
+})
 t.equal(maskNumber('+213661000001'), '+213******001')
 t.equal(maskNumber('+1234'), '*****')
 t.equal(maskNumbersIn('/api/calls?caller=%2B213661000001&limit=5'), '/api/calls?caller=+213******001&limit=5')
