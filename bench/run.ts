@@ -2,6 +2,7 @@
 // on PGlite, driven by autocannon over loopback; prints one table with every figure as a ratio
 // to bare Fastify. `--quick` for a short run, `--help` for the options.
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -42,7 +43,14 @@ import {
 } from './scenarios.js'
 import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
 
-const HEAP_CAP_DEFAULT = '--max-old-space-size=128'
+// The heap flags the deployed image gives node (the Dockerfile's CMD, between node and the script).
+const HEAP_CAP_DEFAULT = (() => {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))?.[1]
+  const argv = cmd ? (JSON.parse(cmd) as string[]) : []
+  const flags = argv.slice(1, -1).filter((flag) => flag !== '--enable-source-maps')
+  if (argv[0] !== 'node' || flags.length === 0) throw new Error("the Dockerfile's CMD no longer reads node FLAGS SCRIPT")
+  return flags.join(' ')
+})()
 const HELP = `npm run bench [-- options]
   --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
   --only=LIST        some of: bare,postgres,heapcap,large,pglite,whatif (default all; heapcap needs postgres)
@@ -164,6 +172,14 @@ function serviceEnv(database: { url: string } | { dataDir: string }): Record<str
 // The service runs compiled, as deployed; bare Fastify runs through tsx (a loader that costs some
 // memory at start and nothing per request).
 const SERVICE = ['--enable-source-maps', `${BUILD_DIR}/src/server.js`]
+// The embedded default is what `npm start` runs: with its node flags (package.json), the heap's.
+const startFlags = (
+  JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .match(/ node (.*) bin\/start\.mjs/)?.[1]
+  ?.split(' ')
+if (!startFlags) throw new Error("package.json's start script no longer reads `node FLAGS bin/start.mjs`")
+const SMALL_DESK_SERVICE = [...startFlags, `${BUILD_DIR}/src/server.js`]
 const BARE = ['--import', 'tsx', 'bench/bare-fastify.ts']
 
 async function withService<T>(
@@ -214,9 +230,24 @@ function record(group: string, label: string, conns: number, measured: Measured,
  * The webhook runs: one incoming call after another, then whole calls (`paced`: only the paced
  * whole calls, the heap flags' rows: a latency below saturation to compare).
  */
-async function webhooks(group: string, service: Service, probe?: CpuProbe, options: { calls?: 'all' | 'paced' } = {}) {
+/** Which of the webhook rows a service runs (of those `--parts` asks for); all by default. */
+interface WebhookRows {
+  /** the incoming call at 50 connections and paced at 500 req/s */
+  voice?: boolean
+  /** whole calls at 50 connections */
+  wholeCalls?: boolean
+  /** whole calls paced at --call-rate */
+  pacedCalls?: boolean
+}
+
+async function webhooks(
+  group: string,
+  service: Service,
+  probe?: CpuProbe,
+  { voice = true, wholeCalls = true, pacedCalls = true }: WebhookRows = {},
+) {
   const common = { connections, seconds, warmupSeconds }
-  if (parts.has('voice')) {
+  if (voice && parts.has('voice')) {
     record(
       group,
       'incoming-call webhook (signed, registered caller, in hours)',
@@ -225,7 +256,7 @@ async function webhooks(group: string, service: Service, probe?: CpuProbe, optio
       { baseline: 'webhook' },
     )
   }
-  if (parts.has('voice')) {
+  if (voice && parts.has('voice')) {
     // Twilio's calls arrive at their own pace: the latency a caller gets below saturation.
     record(
       group,
@@ -236,24 +267,25 @@ async function webhooks(group: string, service: Service, probe?: CpuProbe, optio
     )
   }
   if (!parts.has('call')) return
-  if (options.calls !== 'paced') {
+  if (wholeCalls) {
     const whole = await load(service, { ...common, requests: wholeCall(AUTH_TOKEN, service.url) }, probe)
     record(group, 'whole call: voice + dial callback + status callback', connections, whole, {
       baseline: 'webhook',
       callsPerSec: whole.reqPerSec / 3,
     })
   }
+  if (!pacedCalls) return
   // A small real desk (issue #19): calls arriving at an even pace whatever the answers, each one
   // played to its end (voice, dial, status) as Twilio follows it; latency per request and per call.
-  const pacedCalls = await pacedFlows(
+  const calls = await pacedFlows(
     service,
     { rate: CALL_RATE, seconds, warmupSeconds, call: wholeCallFlow(AUTH_TOKEN, service.url) },
     probe,
   )
-  record(group, `whole call, paced at ${CALL_RATE} calls/s (open loop)`, 0, pacedCalls, {
+  record(group, `whole call, paced at ${CALL_RATE} calls/s (open loop)`, 0, calls, {
     baseline: 'webhook',
-    callsPerSec: pacedCalls.callsPerSec,
-    note: `a call (3 requests) p50 ${pacedCalls.callP50Ms.toFixed(1)} ms, p99 ${pacedCalls.callP99Ms.toFixed(1)} ms`,
+    callsPerSec: calls.callsPerSec,
+    note: `a call (3 requests) p50 ${calls.callP50Ms.toFixed(1)} ms, p99 ${calls.callP99Ms.toFixed(1)} ms`,
   })
 }
 
@@ -505,9 +537,10 @@ if (groups.has('heapcap') && groups.has('postgres')) {
     for (const flags of heapFlags) {
       const group = flags ? `Postgres, ${flags}` : 'Postgres, no heap flags'
       log(`\n== ${group}${heapRounds > 1 ? ` (round ${round + 1} of ${heapRounds})` : ''}`)
-      const env = { ...serviceEnv({ url }), ...(flags ? { NODE_OPTIONS: flags } : {}) }
-      await withService('service-postgres-heap-cap', SERVICE, env, (service) =>
-        webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { calls: 'paced' }),
+      // On node's command line, as the Dockerfile gives them (node takes only some in NODE_OPTIONS).
+      const args = [...flags.split(' ').filter(Boolean), ...SERVICE]
+      await withService('service-postgres-heap-cap', args, serviceEnv({ url }), (service) =>
+        webhooks(group, service, { databasePids: () => backendPids(MAIN_DATABASE) }, { wholeCalls: false }),
       )
     }
   }
@@ -533,8 +566,15 @@ if (groups.has('pglite')) {
   const dataDir = join(workDir, 'pglite')
   log(`\n== ${group}: preparing ${dataDir}`)
   await preparePglite(dataDir, months.pglite, log)
-  await withService('service-pglite', SERVICE, serviceEnv({ dataDir }), async (service) => {
-    await webhooks(group, service)
+  // The small desk the embedded default is for (issue #19) in a service of its own, started for
+  // it: its RSS is what paced calls hold, not what the saturating rows after it leave behind.
+  if (parts.has('call')) {
+    await withService('service-pglite-paced', SMALL_DESK_SERVICE, serviceEnv({ dataDir }), (service) =>
+      webhooks(group, service, undefined, { voice: false, wholeCalls: false }),
+    )
+  }
+  await withService('service-pglite', SMALL_DESK_SERVICE, serviceEnv({ dataDir }), async (service) => {
+    await webhooks(group, service, undefined, { pacedCalls: false })
     await managerApi(group, service, months.pglite)
   })
   await rm(dataDir, { recursive: true, force: true })
