@@ -45,7 +45,7 @@ import { BUILD_DIR, ROOT, type Service, buildService, startService } from './ser
 
 // The heap flags the deployed image gives node (the Dockerfile's CMD, between node and the script).
 const HEAP_CAP_DEFAULT = (() => {
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))?.[1]
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]
   const argv = cmd ? (JSON.parse(cmd) as string[]) : []
   const flags = argv.slice(1, -1).filter((flag) => flag !== '--enable-source-maps')
   if (argv[0] !== 'node' || flags.length === 0) throw new Error("the Dockerfile's CMD no longer reads node FLAGS SCRIPT")
@@ -173,9 +173,7 @@ function serviceEnv(database: { url: string } | { dataDir: string }): Record<str
 // memory at start and nothing per request).
 const SERVICE = ['--enable-source-maps', `${BUILD_DIR}/src/server.js`]
 // The embedded default is what `npm start` runs: with its node flags (package.json), the heap's.
-const startFlags = (
-  JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
+const startFlags = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
   .match(/ node (.*) bin\/start\.mjs/)?.[1]
   ?.split(' ')
 if (!startFlags) throw new Error("package.json's start script no longer reads `node FLAGS bin/start.mjs`")
@@ -226,10 +224,6 @@ function record(group: string, label: string, conns: number, measured: Measured,
   )
 }
 
-/**
- * The webhook runs: one incoming call after another, then whole calls (`paced`: only the paced
- * whole calls, the heap flags' rows: a latency below saturation to compare).
- */
 /** Which of the webhook rows a service runs (of those `--parts` asks for); all by default. */
 interface WebhookRows {
   /** the incoming call at 50 connections and paced at 500 req/s */
@@ -240,6 +234,10 @@ interface WebhookRows {
   pacedCalls?: boolean
 }
 
+/**
+ * The webhook runs: incoming calls at 50 connections and paced, then whole calls at 50 connections
+ * and paced (the heap flags' rows skip the whole calls at 50: a latency below saturation to compare).
+ */
 async function webhooks(
   group: string,
   service: Service,
