@@ -30,8 +30,8 @@ type Attributes = Record<string, string | number | boolean | undefined>
  * Characters XML 1.0 does not allow, and unpaired surrogates: the package's writer (xmlbuilder)
  * throws on them in text, and so does this one (the webhook then answers its apology).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it looks for
 const ILLEGAL_CHARACTER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it looks for
   /[\0-\x08\x0B\f\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/
 const TEXT_SPECIAL = /[&<>\r]/
 const ATTRIBUTE_SPECIAL = /[&<"\t\n\r]/
