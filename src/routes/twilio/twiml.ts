@@ -1,8 +1,8 @@
 // Plans become TwiML here. The verbs are written as strings by a small writer (below) that gives
 // the bytes the twilio package's VoiceResponse gives, escaping included: test/routes/twiml-bytes.test.ts
 // compares every answer with the package's. The package builds an XML document of xmlbuilder
-// nodes for each answer and each verb (a quarter of what an incoming call allocated, and about
-// 45 µs of its CPU: docs/BENCHMARKS.md, "The TwiML written as strings").
+// nodes for each answer and each verb: a quarter of what an incoming call allocated, and 11–17 %
+// of its service CPU (docs/BENCHMARKS.md, "Another machine, the same code").
 import type { DialStep, Plan, Say, VoicemailStep } from '../../domain/call.js'
 
 /** Webhook paths, relative: Twilio resolves them against the URL it called. */
