@@ -2,7 +2,6 @@
 // on PGlite, driven by autocannon over loopback; prints one table with every figure as a ratio
 // to bare Fastify. `--quick` for a short run, `--help` for the options.
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -41,16 +40,14 @@ import {
   wholeCall,
   wholeCallFlow,
 } from './scenarios.js'
+import { imageCommand, npmStartNodeFlags } from '../test/helpers/launch.js'
 import { BUILD_DIR, ROOT, type Service, buildService, startService } from './service.js'
 
 // The heap flags the deployed image gives node (the Dockerfile's CMD, between node and the script).
-const HEAP_CAP_DEFAULT = (() => {
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]
-  const argv = cmd ? (JSON.parse(cmd) as string[]) : []
-  const flags = argv.slice(1, -1).filter((flag) => flag !== '--enable-source-maps')
-  if (argv[0] !== 'node' || flags.length === 0) throw new Error("the Dockerfile's CMD no longer reads node FLAGS SCRIPT")
-  return flags.join(' ')
-})()
+const HEAP_CAP_DEFAULT = imageCommand()
+  .slice(1, -1)
+  .filter((flag) => flag !== '--enable-source-maps')
+  .join(' ')
 const HELP = `npm run bench [-- options]
   --quick            a short run: 1 month of history, no 10 M database, 3 s per measurement
   --only=LIST        some of: bare,postgres,heapcap,large,pglite,whatif (default all; heapcap needs postgres)
@@ -173,11 +170,7 @@ function serviceEnv(database: { url: string } | { dataDir: string }): Record<str
 // memory at start and nothing per request).
 const SERVICE = ['--enable-source-maps', `${BUILD_DIR}/src/server.js`]
 // The embedded default is what `npm start` runs: with its node flags (package.json), the heap's.
-const startFlags = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .match(/ node (.*) bin\/start\.mjs/)?.[1]
-  ?.split(' ')
-if (!startFlags) throw new Error("package.json's start script no longer reads `node FLAGS bin/start.mjs`")
-const SMALL_DESK_SERVICE = [...startFlags, `${BUILD_DIR}/src/server.js`]
+const SMALL_DESK_SERVICE = [...npmStartNodeFlags(), `${BUILD_DIR}/src/server.js`]
 const BARE = ['--import', 'tsx', 'bench/bare-fastify.ts']
 
 async function withService<T>(

@@ -9,6 +9,7 @@ import { parse } from 'smol-toml'
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
 import { seedPgliteDataDir } from './helpers/databases.js'
+import { imageCommand } from './helpers/launch.js'
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -80,9 +81,7 @@ t.test('the compiled release command and server run', async (t) => {
 
   const port = await freePort()
   // The image's own command, its heap flags included (node refuses an unknown one).
-  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[]
-  t.equal(cmd[0], 'node', 'the image runs node')
-  const server = spawn('node', cmd.slice(1), {
+  const server = spawn('node', imageCommand().slice(1), {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
   })

@@ -3,12 +3,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { request } from 'node:http'
-import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
 import t from 'tap'
 import { payload, sign } from '../webhooks/index.js'
 import { seedPgliteDataDir } from './helpers/databases.js'
+import { npmStartNodeFlags } from './helpers/launch.js'
 
 // Each process starts as `npm start` does (bin/start.mjs: the bundle of src/, rebuilt when a source
 // is newer): one server is started on a fresh embedded database and serves every test that needs
@@ -30,14 +29,9 @@ interface Started {
   exited: Promise<number | null>
 }
 
-/** `npm start`'s node flags (package.json), so that the test starts the service as it does. */
-const startFlags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .match(/ node (.*) bin\/start\.mjs/)?.[1]
-  ?.split(' ')
-
 function start(env: Record<string, string>): Started {
-  if (!startFlags) throw new Error("package.json's start script no longer reads `node FLAGS bin/start.mjs`")
-  const child = spawn(process.execPath, [...startFlags, 'bin/start.mjs'], {
+  // `npm start`'s node flags (package.json), so that the test starts the service as it does
+  const child = spawn(process.execPath, [...npmStartNodeFlags(), 'bin/start.mjs'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
